@@ -1,0 +1,6 @@
+#pragma once
+#include <string_view>
+
+namespace contexten::bot {
+std::string_view Version();
+}

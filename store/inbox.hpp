@@ -1,0 +1,52 @@
+#pragma once
+// The inbox: every inbound delivery (Slack envelope, GitHub/Linear webhook) is appended here,
+// durably, before it is acknowledged. The dedupe key makes redeliveries no-ops.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+
+namespace contexten::store {
+
+struct InboxItem {
+  std::int64_t id = 0;
+  std::string source;      // "slack", "github", "linear"
+  std::string dedupe_key;  // envelope_id / event_id / X-GitHub-Delivery / Linear-Delivery
+  std::string kind;        // envelope type or event name, for routing and metrics
+  std::string body;        // raw payload (secrets already stripped by the caller)
+  core::WallTime received_at{};
+  std::string status = "pending";  // pending | done | failed | skipped
+  int attempts = 0;
+  std::string last_error;
+};
+
+enum class AppendOutcome { kInserted, kDuplicate };
+
+struct AppendResult {
+  AppendOutcome outcome = AppendOutcome::kInserted;
+  std::int64_t id = 0;  // the existing row's id for a duplicate
+};
+
+// Port. Implemented by SqliteInbox; workflows and the dispatcher depend on this only.
+class Inbox {
+ public:
+  virtual ~Inbox() = default;
+  // `done` runs once the row is durable (or the append failed). Never on the caller's stack
+  // for the SQLite implementation: it runs on the writer thread.
+  virtual void AppendAsync(InboxItem item, std::function<void(core::Result<AppendResult>)> done) = 0;
+  virtual core::Result<AppendResult> Append(InboxItem item) = 0;
+  virtual core::Status MarkDone(std::int64_t id, std::string status = "done") = 0;
+  virtual core::Status MarkFailed(std::int64_t id, std::string reason) = 0;
+  // Oldest first; rows still pending (crash recovery replays these).
+  virtual core::Result<std::vector<InboxItem>> Pending(std::size_t limit) = 0;
+  virtual core::Result<std::optional<InboxItem>> Find(const std::string& source,
+                                                      const std::string& dedupe_key) = 0;
+  virtual core::Result<std::int64_t> Count(const std::string& source) = 0;
+};
+
+}  // namespace contexten::store
