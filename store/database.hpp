@@ -4,6 +4,7 @@
 // its own SAVEPOINT so that one failing submission does not roll back its neighbours.
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -12,7 +13,8 @@
 
 namespace SQLite {
 class Database;
-}
+class Statement;
+}  // namespace SQLite
 
 namespace contexten::store {
 
@@ -39,14 +41,27 @@ class Database {
   // Runs `read` on a read-only connection (WAL: does not block the writer). Thread-safe.
   core::Status ReadOnly(Read read);
 
+  // True on the writer thread (inside Work and `done`), where blocking on a write would wait
+  // for itself.
+  bool OnWriterThread() const;
+
   int schema_version() const;
   const std::string& path() const;
+  // Transactions the writer has committed (for tests and metrics: group commit means this grows
+  // more slowly than the number of submissions under load).
+  std::uint64_t transactions_committed() const;
 
  private:
   struct Impl;
   explicit Database(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// A statement prepared once per connection, returned reset with bindings cleared. Only valid
+// inside a Work or Read, on the connection it was given: it is reset again when that call
+// returns, so a half-stepped SELECT never pins an old WAL snapshot. Throws std::logic_error when
+// called outside a Work/Read (which the writer turns into a kInternal Status).
+SQLite::Statement& Prepared(SQLite::Database& db, const std::string& sql);
 
 // Applies numbered migrations up to the latest; returns the resulting version.
 core::Result<int> Migrate(const std::string& path);

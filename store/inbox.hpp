@@ -38,7 +38,8 @@ class Inbox {
   virtual ~Inbox() = default;
   // `done` runs once the row is durable (or the append failed). Never on the caller's stack
   // for the SQLite implementation: it runs on the writer thread.
-  virtual void AppendAsync(InboxItem item, std::function<void(core::Result<AppendResult>)> done) = 0;
+  virtual void AppendAsync(InboxItem item,
+                           std::function<void(core::Result<AppendResult>)> done) = 0;
   virtual core::Result<AppendResult> Append(InboxItem item) = 0;
   virtual core::Status MarkDone(std::int64_t id, std::string status = "done") = 0;
   virtual core::Status MarkFailed(std::int64_t id, std::string reason) = 0;

@@ -1,0 +1,116 @@
+#include "store/migrations.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <array>
+#include <chrono>
+#include <string>
+
+#include "store/database.hpp"
+#include "store/sqlite_error.hpp"
+
+namespace contexten::store {
+namespace {
+
+// Append only: a migration, once released, is never edited. Index i is version i + 1.
+constexpr std::array<const char*, 2> kMigrations = {
+    // 1: the inbox. UNIQUE(source, dedupe_key) is what makes redeliveries no-ops; the
+    // (status, id) index serves "pending, oldest first" for crash-recovery replay.
+    R"sql(
+      CREATE TABLE inbox (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        dedupe_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body BLOB NOT NULL,
+        received_at_ms INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        processed_at_ms INTEGER,
+        UNIQUE(source, dedupe_key)
+      );
+      CREATE INDEX inbox_status_id ON inbox(status, id);
+    )sql",
+    // 2: who did what, for operators.
+    R"sql(
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at_ms INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT
+      );
+    )sql",
+};
+
+int CurrentVersion(SQLite::Database& db) {
+  return db.execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_version").getInt();
+}
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+core::Result<int> MigrateConnection(SQLite::Database& db) {
+  const int latest = LatestSchemaVersion();
+  try {
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        "version INTEGER PRIMARY KEY, applied_at_ms INTEGER NOT NULL)");
+    while (true) {
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        // Re-read under the write lock: another process may have migrated meanwhile.
+        const int version = CurrentVersion(db);
+        if (version > latest) {
+          db.exec("ROLLBACK");
+          return core::Unexpected(core::MakeError(
+              core::ErrorKind::kConflict, "database schema version " + std::to_string(version) +
+                                              " is newer than this build's " +
+                                              std::to_string(latest)));
+        }
+        if (version == latest) {
+          db.exec("COMMIT");
+          return version;
+        }
+        db.exec(kMigrations[static_cast<std::size_t>(version)]);
+        SQLite::Statement record(db,
+                                 "INSERT INTO schema_version(version, applied_at_ms) VALUES(?, ?)");
+        record.bind(1, version + 1);
+        record.bind(2, static_cast<std::int64_t>(NowMs()));
+        record.exec();
+        db.exec("COMMIT");
+      } catch (...) {
+        db.tryExec("ROLLBACK");
+        throw;
+      }
+    }
+  } catch (const SQLite::Exception& e) {
+    return core::Unexpected(FromSqlite(e, "migration"));
+  } catch (const std::exception& e) {
+    return core::Unexpected(FromException(e, "migration"));
+  }
+}
+
+core::Result<int> Migrate(const std::string& path) {
+  if (path.empty() || path == ":memory:") {
+    return core::Unexpected(
+        core::MakeError(core::ErrorKind::kInvalidInput, "store path must name a file"));
+  }
+  try {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 5000);
+    return MigrateConnection(db);
+  } catch (const SQLite::Exception& e) {
+    return core::Unexpected(FromSqlite(e, "open " + path));
+  }
+}
+
+}  // namespace contexten::store

@@ -1,0 +1,186 @@
+#include "store/sqlite_inbox.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <chrono>
+#include <future>
+#include <limits>
+#include <memory>
+#include <utility>
+
+namespace contexten::store {
+namespace {
+
+constexpr std::size_t kMaxErrorChars = 2000;  // last_error is for operators, not a log sink
+
+constexpr const char* kInsert =
+    "INSERT INTO inbox(source, dedupe_key, kind, body, received_at_ms) VALUES(?, ?, ?, ?, ?) "
+    "ON CONFLICT(source, dedupe_key) DO NOTHING";
+constexpr const char* kFindId = "SELECT id FROM inbox WHERE source = ? AND dedupe_key = ?";
+constexpr const char* kColumns =
+    "SELECT id, source, dedupe_key, kind, body, received_at_ms, status, attempts, "
+    "COALESCE(last_error, '') FROM inbox ";
+
+std::int64_t ToMs(core::WallTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+core::WallTime FromMs(std::int64_t ms) {
+  return core::WallTime{
+      std::chrono::duration_cast<core::WallTime::duration>(std::chrono::milliseconds(ms))};
+}
+
+InboxItem ReadRow(SQLite::Statement& row) {
+  InboxItem item;
+  item.id = row.getColumn(0).getInt64();
+  item.source = row.getColumn(1).getString();
+  item.dedupe_key = row.getColumn(2).getString();
+  item.kind = row.getColumn(3).getString();
+  const SQLite::Column body = row.getColumn(4);
+  item.body.assign(static_cast<const char*>(body.getBlob()),
+                   static_cast<std::size_t>(body.getBytes()));
+  item.received_at = FromMs(row.getColumn(5).getInt64());
+  item.status = row.getColumn(6).getString();
+  item.attempts = row.getColumn(7).getInt();
+  item.last_error = row.getColumn(8).getString();
+  return item;
+}
+
+core::Status NotFound(std::int64_t id) {
+  return core::MakeError(core::ErrorKind::kNotFound, "no inbox row " + std::to_string(id));
+}
+
+}  // namespace
+
+SqliteInbox::SqliteInbox(Database& db, core::Clock& clock) : db_(db), clock_(clock) {}
+
+void SqliteInbox::AppendAsync(InboxItem item,
+                              std::function<void(core::Result<AppendResult>)> done) {
+  if (item.received_at == core::WallTime{}) item.received_at = clock_.WallNow();
+  // Filled on the writer thread by the work, read by `done` on the same thread after commit.
+  auto result = std::make_shared<AppendResult>();
+  auto work = [item = std::move(item), result](SQLite::Database& db) -> core::Status {
+    if (item.source.empty() || item.dedupe_key.empty()) {
+      return core::MakeError(core::ErrorKind::kInvalidInput,
+                             "inbox item needs a source and a dedupe key");
+    }
+    if (item.body.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+      return core::MakeError(core::ErrorKind::kTooLarge, "inbox body too large");
+    }
+    SQLite::Statement& insert = Prepared(db, kInsert);
+    insert.bind(1, item.source);
+    insert.bind(2, item.dedupe_key);
+    insert.bind(3, item.kind);
+    insert.bindNoCopy(4, static_cast<const void*>(item.body.data()),
+                      static_cast<int>(item.body.size()));
+    insert.bind(5, static_cast<std::int64_t>(ToMs(item.received_at)));
+    if (insert.exec() == 1) {
+      *result = AppendResult{AppendOutcome::kInserted, db.getLastInsertRowid()};
+      return core::Ok();
+    }
+    SQLite::Statement& find = Prepared(db, kFindId);
+    find.bind(1, item.source);
+    find.bind(2, item.dedupe_key);
+    if (!find.executeStep()) {
+      return core::MakeError(core::ErrorKind::kInternal, "inbox insert ignored but no row found");
+    }
+    *result = AppendResult{AppendOutcome::kDuplicate, find.getColumn(0).getInt64()};
+    return core::Ok();
+  };
+  db_.Submit(std::move(work), [result, done = std::move(done)](core::Status status) {
+    if (!done) return;
+    if (status) {
+      done(*result);
+    } else {
+      done(std::move(status.error()));
+    }
+  });
+}
+
+core::Result<AppendResult> SqliteInbox::Append(InboxItem item) {
+  if (db_.OnWriterThread()) {
+    return core::MakeError(core::ErrorKind::kInternal,
+                           "SqliteInbox::Append called on the writer thread (use AppendAsync)");
+  }
+  std::promise<core::Result<AppendResult>> promise;
+  auto future = promise.get_future();
+  AppendAsync(std::move(item),
+              [&promise](core::Result<AppendResult> r) { promise.set_value(std::move(r)); });
+  return future.get();
+}
+
+core::Status SqliteInbox::MarkDone(std::int64_t id, std::string status) {
+  if (status != "done" && status != "failed" && status != "skipped") {
+    return core::MakeError(
+        core::ErrorKind::kInvalidInput,
+        "inbox terminal status must be done, failed or skipped, not '" + status + "'");
+  }
+  const std::int64_t now_ms = ToMs(clock_.WallNow());
+  return db_.Write([&](SQLite::Database& db) -> core::Status {
+    SQLite::Statement& update =
+        Prepared(db, "UPDATE inbox SET status = ?, processed_at_ms = ? WHERE id = ?");
+    update.bind(1, status);
+    update.bind(2, now_ms);
+    update.bind(3, id);
+    if (update.exec() == 0) return NotFound(id);
+    return core::Ok();
+  });
+}
+
+core::Status SqliteInbox::MarkFailed(std::int64_t id, std::string reason) {
+  if (reason.size() > kMaxErrorChars) reason.resize(kMaxErrorChars);
+  return db_.Write([&](SQLite::Database& db) -> core::Status {
+    SQLite::Statement& update =
+        Prepared(db, "UPDATE inbox SET attempts = attempts + 1, last_error = ? WHERE id = ?");
+    update.bind(1, reason);
+    update.bind(2, id);
+    if (update.exec() == 0) return NotFound(id);
+    return core::Ok();
+  });
+}
+
+core::Result<std::vector<InboxItem>> SqliteInbox::Pending(std::size_t limit) {
+  std::vector<InboxItem> items;
+  if (limit == 0) return items;
+  const auto capped = static_cast<std::int64_t>(
+      std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max()));
+  core::Status status = db_.ReadOnly([&](SQLite::Database& db) -> core::Status {
+    SQLite::Statement& query =
+        Prepared(db, std::string(kColumns) + "WHERE status = 'pending' ORDER BY id LIMIT ?");
+    query.bind(1, capped);
+    while (query.executeStep()) items.push_back(ReadRow(query));
+    return core::Ok();
+  });
+  if (!status) return status.error();
+  return items;
+}
+
+core::Result<std::optional<InboxItem>> SqliteInbox::Find(const std::string& source,
+                                                         const std::string& dedupe_key) {
+  std::optional<InboxItem> found;
+  core::Status status = db_.ReadOnly([&](SQLite::Database& db) -> core::Status {
+    SQLite::Statement& query =
+        Prepared(db, std::string(kColumns) + "WHERE source = ? AND dedupe_key = ?");
+    query.bind(1, source);
+    query.bind(2, dedupe_key);
+    if (query.executeStep()) found = ReadRow(query);
+    return core::Ok();
+  });
+  if (!status) return status.error();
+  return found;
+}
+
+core::Result<std::int64_t> SqliteInbox::Count(const std::string& source) {
+  std::int64_t count = 0;
+  core::Status status = db_.ReadOnly([&](SQLite::Database& db) -> core::Status {
+    SQLite::Statement& query = Prepared(db, "SELECT COUNT(*) FROM inbox WHERE source = ?");
+    query.bind(1, source);
+    if (query.executeStep()) count = query.getColumn(0).getInt64();
+    return core::Ok();
+  });
+  if (!status) return status.error();
+  return count;
+}
+
+}  // namespace contexten::store

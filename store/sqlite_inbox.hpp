@@ -1,0 +1,33 @@
+#pragma once
+// The Inbox port over the SQLite store. Appends go through the writer thread (group commit), so
+// many concurrent deliveries share one fsync; reads use the read-only connection.
+
+#include "core/clock.hpp"
+#include "store/database.hpp"
+#include "store/inbox.hpp"
+
+namespace contexten::store {
+
+class SqliteInbox final : public Inbox {
+ public:
+  // `db` and `clock` must outlive this inbox. received_at is stamped from `clock` unless the
+  // item already carries one.
+  SqliteInbox(Database& db, core::Clock& clock);
+
+  void AppendAsync(InboxItem item, std::function<void(core::Result<AppendResult>)> done) override;
+  core::Result<AppendResult> Append(InboxItem item) override;
+  // `status` is the terminal state: "done", "failed" (gave up) or "skipped".
+  core::Status MarkDone(std::int64_t id, std::string status = "done") override;
+  // Records a failed attempt; the row stays pending so replay tries it again.
+  core::Status MarkFailed(std::int64_t id, std::string reason) override;
+  core::Result<std::vector<InboxItem>> Pending(std::size_t limit) override;
+  core::Result<std::optional<InboxItem>> Find(const std::string& source,
+                                              const std::string& dedupe_key) override;
+  core::Result<std::int64_t> Count(const std::string& source) override;
+
+ private:
+  Database& db_;
+  core::Clock& clock_;
+};
+
+}  // namespace contexten::store

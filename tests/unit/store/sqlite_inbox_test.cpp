@@ -1,0 +1,275 @@
+#include "store/sqlite_inbox.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/wait_for.hpp"
+
+namespace contexten::store {
+namespace {
+
+using core::ErrorKind;
+
+InboxItem Item(std::string source, std::string key, std::string body = "{}") {
+  InboxItem item;
+  item.source = std::move(source);
+  item.dedupe_key = std::move(key);
+  item.kind = "event_callback";
+  item.body = std::move(body);
+  return item;
+}
+
+class SqliteInboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+
+  void Reopen() {
+    inbox_.reset();
+    db_.reset();
+    StoreOptions options;
+    options.path = dir_.File("inbox.db");
+    auto db = Database::Open(options);
+    ASSERT_TRUE(db.has_value()) << db.error().Describe();
+    db_ = std::move(*db);
+    inbox_ = std::make_unique<SqliteInbox>(*db_, clock_);
+  }
+
+  testing::TempDir dir_;
+  core::FakeClock clock_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<SqliteInbox> inbox_;
+};
+
+TEST_F(SqliteInboxTest, AppendThenDuplicateReturnsFirstId) {
+  auto first = inbox_->Append(Item("slack", "Ev1", "first"));
+  ASSERT_TRUE(first.has_value()) << first.error().Describe();
+  EXPECT_EQ(first->outcome, AppendOutcome::kInserted);
+  EXPECT_GT(first->id, 0);
+
+  auto again = inbox_->Append(Item("slack", "Ev1", "redelivered"));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->outcome, AppendOutcome::kDuplicate);
+  EXPECT_EQ(again->id, first->id);
+
+  EXPECT_EQ(inbox_->Count("slack").value_or(-1), 1);
+  auto found = inbox_->Find("slack", "Ev1");
+  ASSERT_TRUE(found.has_value());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->body, "first");  // the redelivery changed nothing
+}
+
+TEST_F(SqliteInboxTest, SameKeyUnderAnotherSourceIsDistinct) {
+  auto slack = inbox_->Append(Item("slack", "abc"));
+  auto github = inbox_->Append(Item("github", "abc"));
+  ASSERT_TRUE(slack.has_value());
+  ASSERT_TRUE(github.has_value());
+  EXPECT_EQ(github->outcome, AppendOutcome::kInserted);
+  EXPECT_NE(github->id, slack->id);
+  EXPECT_EQ(inbox_->Count("slack").value_or(-1), 1);
+  EXPECT_EQ(inbox_->Count("github").value_or(-1), 1);
+  EXPECT_EQ(inbox_->Count("linear").value_or(-1), 0);
+}
+
+TEST_F(SqliteInboxTest, FindRoundTripsEveryField) {
+  const std::string body("bin\0ary\xff", 8);
+  auto appended = inbox_->Append(Item("github", "delivery-1", body));
+  ASSERT_TRUE(appended.has_value());
+  auto found = inbox_->Find("github", "delivery-1");
+  ASSERT_TRUE(found.has_value());
+  ASSERT_TRUE(found->has_value());
+  const InboxItem& item = **found;
+  EXPECT_EQ(item.id, appended->id);
+  EXPECT_EQ(item.source, "github");
+  EXPECT_EQ(item.dedupe_key, "delivery-1");
+  EXPECT_EQ(item.kind, "event_callback");
+  EXPECT_EQ(item.body, body);
+  EXPECT_EQ(item.status, "pending");
+  EXPECT_EQ(item.attempts, 0);
+  EXPECT_EQ(item.last_error, "");
+  EXPECT_EQ(std::chrono::floor<std::chrono::milliseconds>(item.received_at),
+            std::chrono::floor<std::chrono::milliseconds>(clock_.WallNow()));
+
+  auto missing = inbox_->Find("github", "nope");
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_F(SqliteInboxTest, ReceivedAtComesFromTheClock) {
+  clock_.Advance(std::chrono::hours(5));
+  ASSERT_TRUE(inbox_->Append(Item("slack", "later")).has_value());
+  auto found = inbox_->Find("slack", "later");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ(std::chrono::floor<std::chrono::milliseconds>((*found)->received_at),
+            std::chrono::floor<std::chrono::milliseconds>(clock_.WallNow()));
+}
+
+TEST_F(SqliteInboxTest, EmptySourceOrKeyIsRefused) {
+  auto no_key = inbox_->Append(Item("slack", ""));
+  ASSERT_FALSE(no_key.has_value());
+  EXPECT_EQ(no_key.error().kind, ErrorKind::kInvalidInput);
+  auto no_source = inbox_->Append(Item("", "k"));
+  ASSERT_FALSE(no_source.has_value());
+  EXPECT_EQ(no_source.error().kind, ErrorKind::kInvalidInput);
+}
+
+TEST_F(SqliteInboxTest, PendingReturnsPendingOnlyOldestFirst) {
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 5; ++i) {
+    auto r = inbox_->Append(Item("slack", "k" + std::to_string(i)));
+    ASSERT_TRUE(r.has_value());
+    ids.push_back(r->id);
+  }
+  ASSERT_TRUE(inbox_->MarkDone(ids[1]));
+  ASSERT_TRUE(inbox_->MarkDone(ids[3], "skipped"));
+
+  auto pending = inbox_->Pending(10);
+  ASSERT_TRUE(pending.has_value());
+  ASSERT_EQ(pending->size(), 3u);
+  EXPECT_EQ((*pending)[0].id, ids[0]);
+  EXPECT_EQ((*pending)[1].id, ids[2]);
+  EXPECT_EQ((*pending)[2].id, ids[4]);
+
+  auto limited = inbox_->Pending(2);
+  ASSERT_TRUE(limited.has_value());
+  ASSERT_EQ(limited->size(), 2u);
+  EXPECT_EQ((*limited)[1].id, ids[2]);
+}
+
+TEST_F(SqliteInboxTest, MarkDoneRemovesFromPendingAndRecordsStatus) {
+  auto r = inbox_->Append(Item("linear", "d1"));
+  ASSERT_TRUE(r.has_value());
+  ASSERT_TRUE(inbox_->MarkDone(r->id, "failed"));
+  EXPECT_TRUE(inbox_->Pending(10)->empty());
+  auto found = inbox_->Find("linear", "d1");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->status, "failed");
+}
+
+TEST_F(SqliteInboxTest, MarkDoneRejectsUnknownStatusAndMissingRow) {
+  auto r = inbox_->Append(Item("linear", "d1"));
+  ASSERT_TRUE(r.has_value());
+  core::Status bad_status = inbox_->MarkDone(r->id, "pending");
+  ASSERT_FALSE(bad_status);
+  EXPECT_EQ(bad_status.error().kind, ErrorKind::kInvalidInput);
+  core::Status missing = inbox_->MarkDone(r->id + 1000);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
+  core::Status missing_failed = inbox_->MarkFailed(r->id + 1000, "x");
+  ASSERT_FALSE(missing_failed);
+  EXPECT_EQ(missing_failed.error().kind, ErrorKind::kNotFound);
+}
+
+TEST_F(SqliteInboxTest, MarkFailedCountsAttemptsAndKeepsItPending) {
+  auto r = inbox_->Append(Item("github", "g1"));
+  ASSERT_TRUE(r.has_value());
+  ASSERT_TRUE(inbox_->MarkFailed(r->id, "timeout talking to GitHub"));
+  ASSERT_TRUE(inbox_->MarkFailed(r->id, "503 from GitHub"));
+
+  auto pending = inbox_->Pending(10);
+  ASSERT_TRUE(pending.has_value());
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].attempts, 2);
+  EXPECT_EQ((*pending)[0].last_error, "503 from GitHub");
+  EXPECT_EQ((*pending)[0].status, "pending");
+}
+
+TEST_F(SqliteInboxTest, RestartKeepsPendingRows) {
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto r =
+        inbox_->Append(Item("slack", "restart" + std::to_string(i), "body" + std::to_string(i)));
+    ASSERT_TRUE(r.has_value());
+    ids.push_back(r->id);
+  }
+  ASSERT_TRUE(inbox_->MarkDone(ids[0]));
+
+  Reopen();  // as after a crash: a new process opens the same file
+
+  auto pending = inbox_->Pending(10);
+  ASSERT_TRUE(pending.has_value());
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ((*pending)[0].id, ids[1]);
+  EXPECT_EQ((*pending)[0].body, "body1");
+  EXPECT_EQ((*pending)[1].id, ids[2]);
+  // Redelivery after the restart is still recognised.
+  auto again = inbox_->Append(Item("slack", "restart0"));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->outcome, AppendOutcome::kDuplicate);
+  EXPECT_EQ(again->id, ids[0]);
+}
+
+TEST_F(SqliteInboxTest, AppendAsyncCallsDoneOnceDurable) {
+  std::promise<core::Result<AppendResult>> promise;
+  inbox_->AppendAsync(Item("slack", "async"), [&](core::Result<AppendResult> r) {
+    // Visible to an independent connection: committed before done.
+    SQLite::Database other(db_->path(), SQLite::OPEN_READONLY);
+    EXPECT_EQ(other
+                  .execAndGet("SELECT COUNT(*) FROM inbox WHERE "
+                              "dedupe_key = 'async'")
+                  .getInt(),
+              1);
+    promise.set_value(std::move(r));
+  });
+  auto r = promise.get_future().get();
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->outcome, AppendOutcome::kInserted);
+}
+
+TEST_F(SqliteInboxTest, ConcurrentAppendsWithDuplicatesStoreEachKeyOnce) {
+  constexpr int kThreads = 4;
+  constexpr int kDistinct = 400;
+  std::mutex mu;
+  std::map<std::string, std::vector<AppendResult>> by_key;
+  std::atomic<int> done{0};
+  std::atomic<int> failures{0};
+
+  // Every thread appends every key, in a different order: each key arrives 4 times at once.
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kDistinct; ++i) {
+        const int k = (i * (t + 1) * 7 + t) % kDistinct;
+        const std::string key = "key-" + std::to_string(k);
+        inbox_->AppendAsync(Item("slack", key), [&, key](core::Result<AppendResult> r) {
+          if (r) {
+            std::lock_guard lock(mu);
+            by_key[key].push_back(*r);
+          } else {
+            failures.fetch_add(1);
+          }
+          done.fetch_add(1);
+        });
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(testing::WaitFor([&] { return done.load() == kThreads * kDistinct; }));
+
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(inbox_->Count("slack").value_or(-1), kDistinct);
+  std::lock_guard lock(mu);
+  ASSERT_EQ(by_key.size(), static_cast<std::size_t>(kDistinct));
+  for (const auto& [key, results] : by_key) {
+    int inserted = 0;
+    for (const auto& r : results) {
+      if (r.outcome == AppendOutcome::kInserted) ++inserted;
+      EXPECT_EQ(r.id, results.front().id) << key;
+    }
+    EXPECT_EQ(inserted, 1) << key;
+  }
+}
+
+}  // namespace
+}  // namespace contexten::store
