@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -370,6 +372,24 @@ TEST_F(CircuitBreakerTest, ExecuteRecordsErrorsAndWorksWithStdFunctionAndStatus)
   std::function<Status()> failing = [] { return Status(MakeError(ErrorKind::kTransient, "x")); };
   for (int i = 0; i < 4; ++i) EXPECT_FALSE(breaker_.Execute(failing).has_value());
   EXPECT_EQ(breaker_.state(), State::kOpen);
+}
+
+TEST_F(CircuitBreakerTest, ConcurrentCallersGetExactlyTheTrialPermits) {
+  OpenIt();
+  clock_.Advance(seconds(10));
+  std::atomic<int> granted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        if (breaker_.TryAcquirePermission().has_value()) ++granted;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(granted.load(), 4);
+  EXPECT_EQ(breaker_.metrics().not_permitted_calls, 8 * 50 - 4);
+  EXPECT_EQ(recorder_.Transitions().size(), 2u);  // CLOSED->OPEN, OPEN->HALF_OPEN once
 }
 
 TEST(CircuitBreakerConfigTest, RejectsNonsense) {
