@@ -1,1 +1,3 @@
-int main() { return 0; }
+#include "bot/cli.hpp"
+
+int main(int argc, char** argv) { return contexten::bot::RunCli(argc, argv); }

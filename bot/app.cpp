@@ -1,0 +1,217 @@
+#include "bot/app.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "bot/commands/command_handler.hpp"
+#include "bot/dispatcher.hpp"
+#include "bot/health_routes.hpp"
+#include "bot/version.hpp"
+#include "core/clock.hpp"
+#include "core/logging.hpp"
+#include "core/net/http_client.hpp"
+#include "core/redactor.hpp"
+#include "core/net/http_server.hpp"
+#include "core/net/io_runtime.hpp"
+#include "core/worker_pool.hpp"
+#include "integrations/slack/slack_web_client.hpp"
+#include "integrations/slack/socket_mode_client.hpp"
+#include "sandbox/slack/slack_sandbox.hpp"
+#include "store/database.hpp"
+#include "store/sqlite_inbox.hpp"
+#include "workflows/health/health_registry.hpp"
+
+namespace contexten::bot {
+
+struct App::Impl {
+  explicit Impl(AppOptions o) : options(std::move(o)), log(core::Logger("app")) {}
+
+  AppOptions options;
+  std::shared_ptr<spdlog::logger> log;
+  core::Clock& clock = core::DefaultClock();
+  // Declaration order is teardown order reversed: network first down, store last.
+  std::unique_ptr<store::Database> database;
+  std::unique_ptr<store::SqliteInbox> inbox;
+  std::unique_ptr<core::WorkerPool> workers;
+  std::unique_ptr<core::net::IoRuntime> io;
+  std::unique_ptr<core::net::HttpClient> http;
+  std::unique_ptr<sandbox::SlackSandbox> slack_sandbox;
+  std::unique_ptr<integrations::slack::SlackWebClient> slack;
+  std::unique_ptr<CommandHandler> commands;
+  std::unique_ptr<Dispatcher> dispatcher;
+  std::unique_ptr<integrations::slack::SocketModeClient> socket_mode;
+  workflows::HealthRegistry health;
+  std::unique_ptr<core::net::HttpServer> server;
+  std::string sandbox_store_path;  // removed at exit
+  bool stopped = false;
+};
+
+App::App(AppOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+App::~App() { Stop(); }
+
+core::Status App::Start() {
+  auto& s = *impl_;
+  auto& config = s.options.config;
+  for (const auto& secret : config.Secrets()) core::Redactor::Global().AddSecret(secret);
+
+  // I/O: one thread runs every socket; handlers run on the worker pool.
+  s.io = std::make_unique<core::net::IoRuntime>(1);
+  core::net::HttpClientOptions http_options;
+  http_options.tls.ca_file = config.ca_file;
+  http_options.user_agent = "contexten/" + std::string(Version());
+  s.http = std::make_unique<core::net::HttpClient>(*s.io, http_options);
+
+  if (s.options.sandbox) {
+    s.slack_sandbox = std::make_unique<sandbox::SlackSandbox>(*s.io);
+    if (auto started = s.slack_sandbox->Start(); !started) return started;
+    config.slack.api_url = s.slack_sandbox->api_url();
+    config.slack.app_token = s.slack_sandbox->options().app_token;
+    config.slack.bot_token = s.slack_sandbox->options().bot_token;
+    config.slack.connections = 1;
+    // The sandbox's Slack forgets everything at exit, so its inbox should too.
+    if (config.store.path == core::Config{}.store.path) {
+      s.sandbox_store_path = (std::filesystem::temp_directory_path() /
+                              ("contexten-sandbox-" + std::to_string(::getpid()) + ".db"))
+                                 .string();
+      config.store.path = s.sandbox_store_path;
+    }
+    s.log->info("sandbox Slack listening at {}", s.slack_sandbox->base_url());
+  }
+
+  store::StoreOptions store_options;
+  store_options.path = config.store.path;
+  auto database = store::Database::Open(store_options);
+  if (!database) {
+    return core::Unexpected(core::MakeError(
+        database.error().kind, "store '" + config.store.path + "': " + database.error().message));
+  }
+  s.database = std::move(*database);
+  s.inbox = std::make_unique<store::SqliteInbox>(*s.database, s.clock);
+  s.workers = std::make_unique<core::WorkerPool>(2);
+
+  s.slack = std::make_unique<integrations::slack::SlackWebClient>(*s.http, config.slack.api_url,
+                                                                  config.slack.bot_token);
+  s.commands = std::make_unique<CommandHandler>(*s.slack, s.clock);
+  DispatcherOptions dispatcher_options;
+  dispatcher_options.command = config.slack.command;
+  s.dispatcher = std::make_unique<Dispatcher>(*s.inbox, *s.slack, *s.commands, *s.workers, s.clock,
+                                              dispatcher_options);
+
+  // Who are we? Needed to ignore our own messages. Not fatal: Slack may be briefly away.
+  if (auto auth = s.slack->AuthTest(); auth) {
+    s.dispatcher->set_bot_user_id(auth->user_id);
+    s.log->info("Slack auth ok: team {} bot user {}", auth->team_id, auth->user_id);
+  } else if (auth.error().kind == core::ErrorKind::kUnauthorized) {
+    return core::Unexpected(core::MakeError(core::ErrorKind::kUnauthorized,
+                                            "Slack rejected the bot token: " + auth.error().message));
+  } else {
+    s.log->warn("Slack auth.test failed, continuing: {}", auth.error().Describe());
+  }
+
+  if (auto replayed = s.dispatcher->Recover(); !replayed) {
+    s.log->error("inbox recovery failed: {}", replayed.error().Describe());
+  }
+
+  integrations::slack::SocketModeOptions sm;
+  sm.api_url = config.slack.api_url;
+  sm.app_token = config.slack.app_token;
+  sm.connections = config.slack.connections;
+  sm.tls.ca_file = config.ca_file;
+  auto* dispatcher = s.dispatcher.get();
+  s.socket_mode = std::make_unique<integrations::slack::SocketModeClient>(
+      *s.io, *s.http, sm,
+      [dispatcher](integrations::slack::Envelope e, integrations::slack::AckFn ack) {
+        dispatcher->OnEnvelope(std::move(e), std::move(ack));
+      });
+
+  auto* db = s.database.get();
+  s.health.Register([db] {
+    auto ok = db->ReadOnly([](SQLite::Database&) { return core::Ok(); });
+    return workflows::ComponentHealth{"store", static_cast<bool>(ok),
+                                      ok ? "open" : ok.error().message};
+  });
+  auto* socket_mode = s.socket_mode.get();
+  s.health.Register([socket_mode] {
+    const bool up = socket_mode->connected();
+    return workflows::ComponentHealth{"slack", up,
+                                      up ? "connected" : "not connected: " + socket_mode->last_error()};
+  });
+
+  core::net::HttpServerOptions server_options;
+  server_options.bind_address = config.http.bind;
+  server_options.port = static_cast<uint16_t>(config.http.port);
+  server_options.body_limit = config.http.body_limit;
+  s.server = std::make_unique<core::net::HttpServer>(*s.io, server_options);
+  InstallHealthRoutes(*s.server, s.health);
+  if (auto started = s.server->Start(); !started) {
+    if (!s.options.allow_port_fallback) return started;
+    s.log->warn("{}; serving health checks on a free port instead", started.error().message);
+    server_options.port = 0;
+    s.server = std::make_unique<core::net::HttpServer>(*s.io, server_options);
+    InstallHealthRoutes(*s.server, s.health);
+    if (auto again = s.server->Start(); !again) return again;
+  }
+  s.log->info("HTTP on {}:{} (/healthz, /readyz)", config.http.bind, s.server->port());
+
+  s.socket_mode->Start();
+  return core::Ok();
+}
+
+void App::Stop() {
+  auto& s = *impl_;
+  if (s.stopped) return;
+  s.stopped = true;
+  if (s.socket_mode) s.socket_mode->Stop();
+  if (s.server) s.server->Stop();
+  if (s.workers) s.workers->Shutdown();  // finish handlers that were started
+  if (s.slack_sandbox) s.slack_sandbox->Stop();
+  if (s.io) s.io->Stop();
+  s.socket_mode.reset();
+  s.server.reset();
+  s.dispatcher.reset();
+  s.slack_sandbox.reset();
+  s.http.reset();
+  s.io.reset();
+  s.inbox.reset();
+  s.database.reset();
+  if (!s.sandbox_store_path.empty()) {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(s.sandbox_store_path + suffix, ec);
+    }
+  }
+}
+
+namespace {
+bool PollUntil(const std::function<bool()>& condition, std::chrono::milliseconds deadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+}  // namespace
+
+bool App::WaitConnected(std::chrono::milliseconds deadline) {
+  return PollUntil([this] { return impl_->socket_mode && impl_->socket_mode->connected(); },
+                   deadline);
+}
+
+bool App::WaitIdle(std::chrono::milliseconds deadline) {
+  return PollUntil([this] { return impl_->dispatcher && impl_->dispatcher->idle(); }, deadline);
+}
+
+uint16_t App::http_port() const { return impl_->server ? impl_->server->port() : 0; }
+
+sandbox::SlackSandbox* App::slack_sandbox() { return impl_->slack_sandbox.get(); }
+
+Dispatcher& App::dispatcher() { return *impl_->dispatcher; }
+
+bool App::ready() const { return impl_->health.AllReady(); }
+
+}  // namespace contexten::bot

@@ -1,0 +1,54 @@
+#pragma once
+// The composition root: the one place that chooses implementations and wires them together.
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "core/config.hpp"
+#include "core/result.hpp"
+
+namespace contexten::sandbox {
+class SlackSandbox;
+}
+
+namespace contexten::bot {
+
+class Dispatcher;
+
+struct AppOptions {
+  core::Config config;
+  // Start the built-in Slack stand-in in-process and point the bot at it.
+  bool sandbox = false;
+  // Sandbox: an HTTP port that is taken is not fatal (a newcomer may run two copies).
+  bool allow_port_fallback = false;
+};
+
+class App {
+ public:
+  explicit App(AppOptions options);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Opens the store, replays unfinished work, starts the HTTP server and Socket Mode.
+  // Startup problems come back as errors naming the cause.
+  core::Status Start();
+  void Stop();
+
+  // Waits until Slack is connected (hello received) or the deadline passes.
+  bool WaitConnected(std::chrono::milliseconds deadline);
+  // Waits until every received delivery is durable and handled.
+  bool WaitIdle(std::chrono::milliseconds deadline);
+
+  uint16_t http_port() const;
+  sandbox::SlackSandbox* slack_sandbox();  // null unless sandbox mode
+  Dispatcher& dispatcher();
+  bool ready() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace contexten::bot

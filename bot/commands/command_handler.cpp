@@ -1,0 +1,75 @@
+#include "bot/commands/command_handler.hpp"
+
+#include <cstdio>
+
+#include "bot/version.hpp"
+#include "intents/slash_command.hpp"
+
+namespace contexten::bot {
+namespace {
+
+using nlohmann::json;
+
+std::string Millis(std::chrono::microseconds us) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f ms", static_cast<double>(us.count()) / 1000.0);
+  return buf;
+}
+
+json Ephemeral(std::string text, json blocks = nullptr) {
+  json reply = {{"response_type", "ephemeral"}, {"text", std::move(text)}};
+  if (!blocks.is_null()) reply["blocks"] = std::move(blocks);
+  return reply;
+}
+
+}  // namespace
+
+CommandHandler::CommandHandler(integrations::slack::SlackApi& slack, core::Clock& clock)
+    : slack_(slack), clock_(clock) {}
+
+json CommandHandler::Handle(const CommandContext& context) {
+  auto intent = intents::ParseSlashCommand(context.text);
+  if (!intent) return Ephemeral(intent.error().message);
+  if (intent->name == "help") return Help(context);
+  if (intent->name == "ping") return Ping(context);
+  return Ephemeral("`" + intent->name + "` is not available yet.");
+}
+
+json CommandHandler::Help(const CommandContext& context) const {
+  std::string lines;
+  std::string plain = "Contexten commands:";
+  for (const auto& c : intents::Commands()) {
+    lines += "`" + context.command + " " + c.usage + "`  " + c.summary + "\n";
+    plain += "\n" + context.command + " " + c.usage + " - " + c.summary;
+  }
+  if (!lines.empty()) lines.pop_back();
+  json blocks = json::array({
+      {{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", "Contexten commands"}}}},
+      {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", lines}}}},
+      {{"type", "context"},
+       {"elements",
+        json::array({{{"type", "mrkdwn"},
+                      {"text", "Contexten " + std::string(Version()) +
+                                   " · Slack, GitHub and Linear in one place"}}})}},
+  });
+  return Ephemeral(plain, blocks);
+}
+
+json CommandHandler::Ping(const CommandContext& context) {
+  // A real round trip to the Slack Web API, so `pong` says something about our health rather
+  // than only that the socket is up.
+  const auto start = clock_.Now();
+  auto auth = slack_.AuthTest();
+  const auto api_rtt =
+      std::chrono::duration_cast<std::chrono::microseconds>(clock_.Now() - start);
+  std::string text = "pong · Contexten " + std::string(Version()) + " · inbox write " +
+                     Millis(context.inbox_latency);
+  if (auth) {
+    text += " · Slack API round trip " + Millis(api_rtt) + " (auth.test)";
+  } else {
+    text += " · Slack API unreachable: " + auth.error().Describe();
+  }
+  return Ephemeral(text);
+}
+
+}  // namespace contexten::bot

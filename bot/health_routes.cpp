@@ -1,0 +1,28 @@
+#include "bot/health_routes.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "bot/version.hpp"
+
+namespace contexten::bot {
+
+void InstallHealthRoutes(core::net::HttpServer& server, const workflows::HealthRegistry& health) {
+  server.Route("GET", "/healthz", [](core::net::HttpRequest&&, core::net::HttpResponder respond) {
+    respond(core::net::HttpResponse::Json(
+        200, nlohmann::json{{"status", "alive"}, {"version", Version()}}.dump()));
+  });
+  server.Route("GET", "/readyz",
+               [&health](core::net::HttpRequest&&, core::net::HttpResponder respond) {
+                 nlohmann::json checks = nlohmann::json::object();
+                 bool ready = true;
+                 for (const auto& c : health.Check()) {
+                   checks[c.name] = {{"ready", c.ready}, {"detail", c.detail}};
+                   ready = ready && c.ready;
+                 }
+                 nlohmann::json body = {{"status", ready ? "ready" : "not_ready"},
+                                        {"checks", checks}};
+                 respond(core::net::HttpResponse::Json(ready ? 200 : 503, body.dump()));
+               });
+}
+
+}  // namespace contexten::bot

@@ -1,0 +1,13 @@
+#pragma once
+
+#include "core/net/http_server.hpp"
+#include "workflows/health/health_registry.hpp"
+
+namespace contexten::bot {
+
+// GET /healthz: the process is alive (always 200 while it can answer).
+// GET /readyz: 200 when every registered component is ready, else 503; the body says which
+// component is not and why (operators read it; load balancers read the status).
+void InstallHealthRoutes(core::net::HttpServer& server, const workflows::HealthRegistry& health);
+
+}  // namespace contexten::bot

@@ -1,0 +1,253 @@
+#include "core/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace contexten::core {
+namespace {
+
+// key -> setter; one table drives YAML, environment and validation of unknown keys.
+using Setter = std::function<void(Config&, const std::string& value, const std::string& key)>;
+
+int ParseInt(const std::string& value, const std::string& key, int lo, int hi) {
+  try {
+    std::size_t used = 0;
+    const long v = std::stol(value, &used);
+    if (used != value.size() || v < lo || v > hi) throw std::out_of_range(key);
+    return static_cast<int>(v);
+  } catch (const std::exception&) {
+    throw ConfigError("config: " + key + ": expected a whole number from " + std::to_string(lo) +
+                      " to " + std::to_string(hi) + ", got '" + value + "'");
+  }
+}
+
+struct KeySpec {
+  Setter set;
+  bool secret = false;
+};
+
+const std::map<std::string, KeySpec>& Keys() {
+  static const std::map<std::string, KeySpec> keys = {
+      {"log.level", {[](Config& c, const std::string& v, const std::string&) { c.log.level = v; }}},
+      {"log.format", {[](Config& c, const std::string& v, const std::string&) { c.log.format = v; }}},
+      {"http.bind", {[](Config& c, const std::string& v, const std::string&) { c.http.bind = v; }}},
+      {"http.port",
+       {[](Config& c, const std::string& v, const std::string& k) {
+         c.http.port = ParseInt(v, k, 0, 65535);
+       }}},
+      {"http.body_limit",
+       {[](Config& c, const std::string& v, const std::string& k) {
+         c.http.body_limit = static_cast<std::size_t>(ParseInt(v, k, 1024, 64 * 1024 * 1024));
+       }}},
+      {"store.path", {[](Config& c, const std::string& v, const std::string&) { c.store.path = v; }}},
+      {"tls.ca_file", {[](Config& c, const std::string& v, const std::string&) { c.ca_file = v; }}},
+      {"slack.api_url",
+       {[](Config& c, const std::string& v, const std::string&) { c.slack.api_url = v; }}},
+      {"slack.app_token",
+       {[](Config& c, const std::string& v, const std::string&) { c.slack.app_token = v; }, true}},
+      {"slack.bot_token",
+       {[](Config& c, const std::string& v, const std::string&) { c.slack.bot_token = v; }, true}},
+      {"slack.signing_secret",
+       {[](Config& c, const std::string& v, const std::string&) { c.slack.signing_secret = v; },
+        true}},
+      {"slack.command",
+       {[](Config& c, const std::string& v, const std::string&) { c.slack.command = v; }}},
+      {"slack.connections",
+       {[](Config& c, const std::string& v, const std::string& k) {
+         c.slack.connections = ParseInt(v, k, 1, 10);
+       }}},
+      {"slack.ops_channel",
+       {[](Config& c, const std::string& v, const std::string&) { c.slack.ops_channel = v; }}},
+      {"github.api_url",
+       {[](Config& c, const std::string& v, const std::string&) { c.github.api_url = v; }}},
+      {"github.token",
+       {[](Config& c, const std::string& v, const std::string&) { c.github.token = v; }, true}},
+      {"github.webhook_secret",
+       {[](Config& c, const std::string& v, const std::string&) { c.github.webhook_secret = v; },
+        true}},
+      {"linear.api_url",
+       {[](Config& c, const std::string& v, const std::string&) { c.linear.api_url = v; }}},
+      {"linear.api_key",
+       {[](Config& c, const std::string& v, const std::string&) { c.linear.api_key = v; }, true}},
+      {"linear.webhook_secret",
+       {[](Config& c, const std::string& v, const std::string&) { c.linear.webhook_secret = v; },
+        true}},
+  };
+  return keys;
+}
+
+std::string ReadSecretFile(const std::string& path, const std::string& what) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError("config: " + what + ": cannot read file '" + path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string value = ss.str();
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r' || value.back() == ' ')) {
+    value.pop_back();
+  }
+  return value;
+}
+
+void ApplyYaml(Config& config, const YAML::Node& root) {
+  if (!root || root.IsNull()) return;
+  if (!root.IsMap()) throw ConfigError("config: the top level must be a mapping of sections");
+  const auto& keys = Keys();
+  for (const auto& section : root) {
+    const std::string name = section.first.as<std::string>();
+    if (!section.second.IsMap()) {
+      throw ConfigError("config: " + name + ": expected a mapping of keys");
+    }
+    for (const auto& entry : section.second) {
+      const std::string leaf = entry.first.as<std::string>();
+      std::string key = name + "." + leaf;
+      bool from_file = false;
+      // `<secret>_file: /run/secrets/x` reads the value from a file (Docker/K8s secrets).
+      if (!keys.count(key) && leaf.size() > 5 && leaf.ends_with("_file")) {
+        const std::string base = name + "." + leaf.substr(0, leaf.size() - 5);
+        if (keys.count(base)) {
+          key = base;
+          from_file = true;
+        }
+      }
+      auto it = keys.find(key);
+      if (it == keys.end()) throw ConfigError("config: unknown key '" + key + "'");
+      if (!entry.second.IsScalar()) throw ConfigError("config: " + key + ": expected a value");
+      std::string value = entry.second.as<std::string>();
+      if (from_file) value = ReadSecretFile(value, key + "_file");
+      it->second.set(config, value, key);
+    }
+  }
+}
+
+void ApplyEnv(Config& config, const EnvLookup& env) {
+  const auto& keys = Keys();
+  for (const auto& o : EnvOverrides()) {
+    const std::string var = o.variable;
+    const auto& spec = keys.at(o.key);
+    if (auto file = env(var + "_FILE"); file && !file->empty()) {
+      spec.set(config, ReadSecretFile(*file, var + "_FILE"), o.key);
+    }
+    if (auto value = env(var); value && !value->empty()) spec.set(config, *value, o.key);
+  }
+}
+
+void RequireUrl(const std::string& key, const std::string& url) {
+  const auto colon = url.find("://");
+  const std::string scheme = colon == std::string::npos ? "" : url.substr(0, colon);
+  if (scheme != "http" && scheme != "https") {
+    throw ConfigError("config: " + key + ": unsupported URL scheme '" + scheme + "' in '" + url +
+                      "' (use http or https)");
+  }
+  if (colon + 3 >= url.size() || url[colon + 3] == '/') {
+    throw ConfigError("config: " + key + ": URL '" + url + "' has no host");
+  }
+}
+
+void Validate(const Config& c) {
+  RequireUrl("slack.api_url", c.slack.api_url);
+  RequireUrl("github.api_url", c.github.api_url);
+  RequireUrl("linear.api_url", c.linear.api_url);
+  if (c.log.format != "text" && c.log.format != "json") {
+    throw ConfigError("config: log.format: must be 'text' or 'json', got '" + c.log.format + "'");
+  }
+  static const std::set<std::string> levels = {"trace", "debug", "info", "warn",
+                                               "error", "critical", "off"};
+  if (!levels.count(c.log.level)) {
+    throw ConfigError("config: log.level: '" + c.log.level +
+                      "' is not one of trace, debug, info, warn, error, critical, off");
+  }
+  if (c.store.path.empty() || c.store.path == ":memory:") {
+    throw ConfigError("config: store.path: must name a file (the store has to be durable)");
+  }
+  // Socket Mode needs both tokens: the app token opens the socket, the bot token posts.
+  if (!c.slack.app_token.empty() && c.slack.bot_token.empty()) {
+    throw ConfigError("config: slack.bot_token is required when slack.app_token is set");
+  }
+  if (!c.slack.bot_token.empty() && c.slack.app_token.empty()) {
+    throw ConfigError("config: slack.app_token is required when slack.bot_token is set");
+  }
+  if (!c.slack.app_token.empty() && !c.slack.app_token.starts_with("xapp-")) {
+    throw ConfigError("config: slack.app_token: must be an app-level token (xapp-...)");
+  }
+  if (c.slack.command.empty() || c.slack.command[0] != '/') {
+    throw ConfigError("config: slack.command: must start with '/', got '" + c.slack.command + "'");
+  }
+}
+
+}  // namespace
+
+const std::vector<EnvOverride>& EnvOverrides() {
+  static const std::vector<EnvOverride> overrides = {
+      {"SLACK_API_URL", "slack.api_url", false},
+      {"SLACK_APP_TOKEN", "slack.app_token", true},
+      {"SLACK_BOT_TOKEN", "slack.bot_token", true},
+      {"SLACK_SIGNING_SECRET", "slack.signing_secret", true},
+      {"SLACK_OPS_CHANNEL", "slack.ops_channel", false},
+      {"GITHUB_API_URL", "github.api_url", false},
+      {"GITHUB_TOKEN", "github.token", true},
+      {"GITHUB_WEBHOOK_SECRET", "github.webhook_secret", true},
+      {"LINEAR_API_URL", "linear.api_url", false},
+      {"LINEAR_API_KEY", "linear.api_key", true},
+      {"LINEAR_WEBHOOK_SECRET", "linear.webhook_secret", true},
+      {"CONTEXTEN_HTTP_BIND", "http.bind", false},
+      {"CONTEXTEN_HTTP_PORT", "http.port", false},
+      {"CONTEXTEN_STORE_PATH", "store.path", false},
+      {"CONTEXTEN_LOG_LEVEL", "log.level", false},
+      {"CONTEXTEN_LOG_FORMAT", "log.format", false},
+      {"CONTEXTEN_CA_FILE", "tls.ca_file", false},
+  };
+  return overrides;
+}
+
+EnvLookup ProcessEnv() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+std::vector<std::string> Config::Secrets() const {
+  std::vector<std::string> out;
+  for (const auto* s : {&slack.app_token, &slack.bot_token, &slack.signing_secret, &github.token,
+                        &github.webhook_secret, &linear.api_key, &linear.webhook_secret}) {
+    if (!s->empty()) out.push_back(*s);
+  }
+  return out;
+}
+
+Config LoadConfigFromString(const std::string& yaml, const EnvLookup& env) {
+  Config config;
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::Exception& e) {
+    // e.mark is 0-based; people count lines from 1.
+    throw ConfigError("config: malformed YAML at line " + std::to_string(e.mark.line + 1) +
+                      ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+  try {
+    ApplyYaml(config, root);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError("config: " + std::string(e.msg));
+  }
+  ApplyEnv(config, env);
+  Validate(config);
+  return config;
+}
+
+Config LoadConfig(const std::optional<std::string>& path, const EnvLookup& env) {
+  if (!path) return LoadConfigFromString("", env);
+  std::ifstream in(*path);
+  if (!in) throw ConfigError("config: cannot read config file '" + *path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return LoadConfigFromString(ss.str(), env);
+}
+
+}  // namespace contexten::core

@@ -1,0 +1,87 @@
+#pragma once
+// Configuration: YAML file, then environment overrides, then `NAME_FILE` secrets. Problems are
+// reported as ConfigError whose message names the key, thrown at startup (fail fast).
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace contexten::core {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct LogConfig {
+  std::string level = "info";
+  std::string format = "text";
+};
+
+struct HttpConfig {
+  std::string bind = "0.0.0.0";
+  int port = 8080;  // /healthz, /readyz, webhooks; 0 picks a free port
+  std::size_t body_limit = 1024 * 1024;
+};
+
+struct StoreConfig {
+  std::string path = "contexten.db";
+};
+
+struct SlackConfig {
+  std::string api_url = "https://slack.com/api";
+  std::string app_token;       // xapp-..., Socket Mode
+  std::string bot_token;       // xoxb-..., Web API
+  std::string signing_secret;  // HTTP mode request signing
+  std::string command = "/ctx";
+  int connections = 2;
+  std::string ops_channel;
+};
+
+struct GitHubConfig {
+  std::string api_url = "https://api.github.com";
+  std::string token;
+  std::string webhook_secret;
+};
+
+struct LinearConfig {
+  std::string api_url = "https://api.linear.app";
+  std::string api_key;
+  std::string webhook_secret;
+};
+
+struct Config {
+  LogConfig log;
+  HttpConfig http;
+  StoreConfig store;
+  std::string ca_file;  // trust this PEM bundle instead of the system CAs
+  SlackConfig slack;
+  GitHubConfig github;
+  LinearConfig linear;
+
+  bool has_slack_tokens() const { return !slack.app_token.empty() || !slack.bot_token.empty(); }
+  // Every secret value present, to register with the log redactor.
+  std::vector<std::string> Secrets() const;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+EnvLookup ProcessEnv();
+
+// Loads `path` (if given; a missing file is an error), applies environment overrides and
+// validates. Throws ConfigError.
+Config LoadConfig(const std::optional<std::string>& path, const EnvLookup& env = ProcessEnv());
+// Same, from YAML text (tests, `check-config` on stdin).
+Config LoadConfigFromString(const std::string& yaml, const EnvLookup& env);
+
+// The environment variables that override keys, for the README and `--help`.
+struct EnvOverride {
+  const char* variable;
+  const char* key;
+  bool secret;
+};
+const std::vector<EnvOverride>& EnvOverrides();
+
+}  // namespace contexten::core

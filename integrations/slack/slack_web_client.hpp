@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+
+#include "core/net/http_client.hpp"
+#include "integrations/slack/slack_api.hpp"
+
+namespace contexten::integrations::slack {
+
+// Maps Slack's `error` codes to error kinds (so callers know whether to retry).
+core::ErrorKind KindForSlackError(std::string_view code);
+
+class SlackWebClient final : public SlackApi {
+ public:
+  // `api_url` is e.g. "https://slack.com/api" (no trailing slash needed).
+  SlackWebClient(core::net::HttpClient& http, std::string api_url, std::string bot_token);
+
+  core::Result<AuthInfo> AuthTest() override;
+  core::Result<PostedMessage> PostMessage(const OutgoingMessage& message) override;
+  core::Status Respond(const std::string& response_url, const nlohmann::json& body) override;
+
+  // Calls any Web API method with a JSON body. HTTP 200 with ok:false becomes an Error whose
+  // message carries Slack's code; 429 becomes kRateLimited with Retry-After.
+  core::Result<nlohmann::json> Call(const std::string& method, const nlohmann::json& args);
+
+ private:
+  core::net::HttpClient& http_;
+  std::string api_url_;
+  std::string bot_token_;
+};
+
+}  // namespace contexten::integrations::slack

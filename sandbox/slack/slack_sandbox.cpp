@@ -1,0 +1,561 @@
+#include "sandbox/slack/slack_sandbox.hpp"
+
+#include <atomic>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <random>
+#include <unordered_map>
+
+#include "core/logging.hpp"
+#include "core/net/http_server.hpp"
+
+namespace contexten::sandbox {
+namespace {
+
+using core::net::HttpRequest;
+using core::net::HttpResponse;
+using nlohmann::json;
+
+std::string RandomHex(std::mt19937_64& rng, int chars) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < chars; ++i) out.push_back(kHex[rng() % 16]);
+  return out;
+}
+
+HttpResponse SlackOk(json body) {
+  body["ok"] = true;
+  return HttpResponse::Json(200, body.dump());
+}
+
+// Slack reports API errors as HTTP 200 with ok:false.
+HttpResponse SlackError(const std::string& code) {
+  return HttpResponse::Json(200, json{{"ok", false}, {"error", code}}.dump());
+}
+
+std::string BearerToken(const HttpRequest& request) {
+  auto auth = request.headers.Get("Authorization");
+  if (auth && auth->starts_with("Bearer ")) return std::string(auth->substr(7));
+  return "";
+}
+
+// Web API arguments arrive as JSON or as a form; tokens may also come in the form.
+json Arguments(const HttpRequest& request) {
+  auto type = request.headers.Get("Content-Type").value_or("");
+  if (type.starts_with("application/json")) {
+    auto body = json::parse(request.body, nullptr, false);
+    return body.is_object() ? body : json::object();
+  }
+  json args = json::object();
+  for (auto& [k, v] : core::net::ParseForm(request.body)) {
+    // Form posts carry structured fields (blocks) as JSON strings.
+    if (k == "blocks") {
+      auto parsed = json::parse(v, nullptr, false);
+      args[k] = parsed.is_discarded() ? json(v) : parsed;
+    } else {
+      args[k] = v;
+    }
+  }
+  return args;
+}
+
+}  // namespace
+
+std::optional<std::chrono::microseconds> AckRecord::latency() const {
+  if (!acked_at) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::microseconds>(*acked_at - sent_at);
+}
+
+struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
+  struct Connection {
+    std::shared_ptr<core::net::WebSocket> socket;
+    bool greeted = false;
+  };
+  struct EnvelopeOrigin {
+    std::string type;
+    std::string user;
+    std::string channel;
+  };
+
+  Impl(core::net::IoRuntime& io, SlackSandboxOptions options)
+      : io(io), options(std::move(options)), log(core::Logger("sandbox.slack")) {
+    core::net::HttpServerOptions server_options;
+    server_options.tls = this->options.tls;
+    server = std::make_unique<core::net::HttpServer>(io, server_options);
+  }
+
+  core::net::IoRuntime& io;
+  SlackSandboxOptions options;
+  std::shared_ptr<spdlog::logger> log;
+  std::unique_ptr<core::net::HttpServer> server;
+
+  mutable std::mutex mu;
+  std::mt19937_64 rng{std::random_device{}()};
+  std::map<std::uint64_t, Connection> connections;
+  std::uint64_t connections_opened = 0;
+  std::uint64_t next_connection_pick = 0;
+  std::deque<std::pair<std::string, std::string>> pending;  // (envelope_id, text)
+  std::unordered_map<std::string, AckRecord> acks;
+  std::vector<std::string> ack_order;
+  std::unordered_map<std::string, EnvelopeOrigin> origins;
+  std::vector<SandboxMessage> messages;
+  std::vector<std::string> tickets;
+  std::int64_t ts_seconds = 0;
+  std::int64_t ts_counter = 0;
+  std::vector<std::function<void(const SandboxEvent&)>> observers;
+
+  void Notify(const SandboxEvent& event) {
+    std::vector<std::function<void(const SandboxEvent&)>> copy;
+    {
+      std::lock_guard lock(mu);
+      copy = observers;
+    }
+    for (auto& o : copy) o(event);
+  }
+
+  std::string NextTs() {  // caller holds mu
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    if (now > ts_seconds) {
+      ts_seconds = now;
+      ts_counter = 0;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%lld.%06lld", static_cast<long long>(ts_seconds),
+                  static_cast<long long>(++ts_counter));
+    return buf;
+  }
+
+  void InstallRoutes() {
+    std::weak_ptr<Impl> weak = shared_from_this();
+    auto route = [&](const std::string& path, HttpResponse (Impl::*method)(const HttpRequest&)) {
+      server->Route("POST", path, [weak, method](HttpRequest&& request, auto respond) {
+        auto self = weak.lock();
+        if (!self) return respond(HttpResponse::Text(503, "sandbox stopped"));
+        respond(((*self).*method)(request));
+      });
+    };
+    route("/api/apps.connections.open", &Impl::ConnectionsOpen);
+    route("/api/auth.test", &Impl::AuthTest);
+    route("/api/chat.postMessage", &Impl::PostMessage);
+    server->RoutePrefix("POST", "/api/", [](HttpRequest&&, auto respond) {
+      respond(SlackError("unknown_method"));
+    });
+    server->RoutePrefix("POST", "/response/", [weak](HttpRequest&& request, auto respond) {
+      auto self = weak.lock();
+      if (!self) return respond(HttpResponse::Text(503, "sandbox stopped"));
+      respond(self->ResponseUrl(request));
+    });
+    server->RouteWebSocket("/link/", [weak](std::shared_ptr<core::net::WebSocket> socket,
+                                            const HttpRequest& upgrade) {
+      core::net::WebSocketCallbacks callbacks;
+      auto self = weak.lock();
+      if (!self) return callbacks;
+      return self->OnSocket(std::move(socket), upgrade);
+    });
+  }
+
+  HttpResponse ConnectionsOpen(const HttpRequest& request) {
+    const std::string token = BearerToken(request);
+    if (token.empty()) return SlackError("not_authed");
+    if (token.starts_with("xoxb-") || token.starts_with("xoxp-")) {
+      return SlackError("not_allowed_token_type");
+    }
+    if (token != options.app_token) return SlackError("invalid_auth");
+    std::string ticket;
+    {
+      std::lock_guard lock(mu);
+      ticket = RandomHex(rng, 32);
+      tickets.push_back(ticket);
+    }
+    const std::string scheme = options.tls.enabled() ? "wss://" : "ws://";
+    // Real Slack hands out wss://wss-primary.slack.com/link/?ticket=...; we keep the path.
+    const std::string host = server->BaseUrl().substr(server->BaseUrl().find("://") + 3);
+    return SlackOk({{"url", scheme + host + "/link/?ticket=" + ticket + "&app_id=" + options.app_id}});
+  }
+
+  bool BotAuthorized(const HttpRequest& request, const json& args) const {
+    std::string token = BearerToken(request);
+    if (token.empty() && args.contains("token") && args["token"].is_string()) {
+      token = args["token"].get<std::string>();
+    }
+    return token == options.bot_token;
+  }
+
+  HttpResponse AuthTest(const HttpRequest& request) {
+    const json args = Arguments(request);
+    if (!BotAuthorized(request, args)) {
+      return BearerToken(request).empty() ? SlackError("not_authed") : SlackError("invalid_auth");
+    }
+    return SlackOk({{"url", "https://sandbox.slack.test/"},
+                    {"team", "Contexten Sandbox"},
+                    {"user", "contexten"},
+                    {"team_id", options.team_id},
+                    {"user_id", options.bot_user_id},
+                    {"bot_id", options.bot_id},
+                    {"is_enterprise_install", false}});
+  }
+
+  HttpResponse PostMessage(const HttpRequest& request) {
+    const json args = Arguments(request);
+    if (!BotAuthorized(request, args)) {
+      return BearerToken(request).empty() ? SlackError("not_authed") : SlackError("invalid_auth");
+    }
+    const std::string channel = args.value("channel", "");
+    if (channel.empty()) return SlackError("channel_not_found");
+    SandboxMessage msg;
+    msg.channel = channel;
+    msg.text = args.value("text", "");
+    if (args.contains("blocks")) msg.blocks = args["blocks"];
+    if (msg.text.empty() && (!msg.blocks.is_array() || msg.blocks.empty())) {
+      return SlackError("no_text");
+    }
+    if (!msg.blocks.is_null() && !msg.blocks.is_array()) return SlackError("invalid_blocks_format");
+    msg.thread_ts = args.value("thread_ts", "");
+    msg.reply_broadcast = args.value("reply_broadcast", false);
+    msg.user = options.bot_user_id;
+    msg.from_bot = true;
+    {
+      std::lock_guard lock(mu);
+      if (!msg.thread_ts.empty()) {
+        const bool parent_exists =
+            std::any_of(messages.begin(), messages.end(), [&](const SandboxMessage& m) {
+              return m.channel == channel && m.ts == msg.thread_ts && !m.ephemeral;
+            });
+        if (!parent_exists) return SlackError("thread_not_found");
+      }
+      msg.ts = NextTs();
+      messages.push_back(msg);
+    }
+    Notify({SandboxEvent::Kind::kMessagePosted, msg, std::nullopt});
+    json message = {{"type", "message"}, {"text", msg.text}, {"user", msg.user},
+                    {"bot_id", options.bot_id}, {"ts", msg.ts}};
+    if (!msg.thread_ts.empty()) message["thread_ts"] = msg.thread_ts;
+    return SlackOk({{"channel", channel}, {"ts", msg.ts}, {"message", message}});
+  }
+
+  HttpResponse ResponseUrl(const HttpRequest& request) {
+    const std::string id(request.Path().substr(std::string_view("/response/").size()));
+    auto body = json::parse(request.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+      return HttpResponse::Json(400, json{{"ok", false}, {"error", "invalid_payload"}}.dump());
+    }
+    EnvelopeOrigin origin;
+    {
+      std::lock_guard lock(mu);
+      auto it = origins.find(id);
+      if (it == origins.end()) {
+        return HttpResponse::Json(404, json{{"ok", false}, {"error", "expired_url"}}.dump());
+      }
+      origin = it->second;
+    }
+    RecordReply(origin, body);
+    return HttpResponse::Json(200, json{{"ok", true}}.dump());
+  }
+
+  // A slash-command reply (ack payload or response_url): ephemeral unless in_channel.
+  void RecordReply(const EnvelopeOrigin& origin, const json& body) {
+    SandboxMessage msg;
+    msg.channel = origin.channel;
+    msg.text = body.value("text", "");
+    if (body.contains("blocks")) msg.blocks = body["blocks"];
+    msg.user = options.bot_user_id;
+    msg.from_bot = true;
+    msg.ephemeral = body.value("response_type", "ephemeral") != "in_channel";
+    msg.visible_to = msg.ephemeral ? origin.user : "";
+    {
+      std::lock_guard lock(mu);
+      msg.ts = NextTs();
+      messages.push_back(msg);
+    }
+    Notify({SandboxEvent::Kind::kMessagePosted, msg, std::nullopt});
+  }
+
+  core::net::WebSocketCallbacks OnSocket(std::shared_ptr<core::net::WebSocket> socket,
+                                         const HttpRequest& upgrade) {
+    core::net::WebSocketCallbacks callbacks;
+    const auto ticket = upgrade.Query("ticket").value_or("");
+    {
+      std::lock_guard lock(mu);
+      auto it = std::find(tickets.begin(), tickets.end(), ticket);
+      if (ticket.empty() || it == tickets.end()) {
+        log->warn("refusing Socket Mode connection with an unknown ticket");
+        socket->Close(1008, "invalid ticket");
+        return callbacks;
+      }
+      tickets.erase(it);  // single use
+    }
+    const std::uint64_t id = socket->id();
+    std::weak_ptr<Impl> weak = shared_from_this();
+    callbacks.on_message = [weak, id](std::string_view text) {
+      if (auto self = weak.lock()) self->OnClientFrame(id, text);
+    };
+    callbacks.on_close = [weak, id](const core::Error&) {
+      if (auto self = weak.lock()) self->OnSocketClosed(id);
+    };
+    std::vector<std::pair<std::string, std::string>> flush;
+    int count = 0;
+    {
+      std::lock_guard lock(mu);
+      connections[id] = Connection{socket, true};
+      ++connections_opened;
+      count = static_cast<int>(connections.size());
+      flush.assign(pending.begin(), pending.end());
+      pending.clear();
+    }
+    json hello = {{"type", "hello"},
+                  {"num_connections", count},
+                  {"debug_info",
+                   {{"host", "sandbox-applink"}, {"build_number", 1},
+                    {"approximate_connection_time", 18060}}},
+                  {"connection_info", {{"app_id", options.app_id}}}};
+    socket->Send(hello.dump());
+    for (auto& [envelope_id, text] : flush) SendOn(id, socket, envelope_id, text);
+    Notify({SandboxEvent::Kind::kConnectionOpened, std::nullopt, std::nullopt});
+    return callbacks;
+  }
+
+  void OnSocketClosed(std::uint64_t id) {
+    {
+      std::lock_guard lock(mu);
+      connections.erase(id);
+    }
+    Notify({SandboxEvent::Kind::kConnectionClosed, std::nullopt, std::nullopt});
+  }
+
+  void OnClientFrame(std::uint64_t connection, std::string_view text) {
+    auto frame = json::parse(text, nullptr, false);
+    if (frame.is_discarded() || !frame.is_object() || !frame.contains("envelope_id")) {
+      log->warn("connection {} sent a frame that is not an ack", connection);
+      return;
+    }
+    const std::string envelope_id = frame.value("envelope_id", "");
+    std::optional<AckRecord> record;
+    std::optional<EnvelopeOrigin> origin;
+    json payload = frame.contains("payload") ? frame["payload"] : json();
+    {
+      std::lock_guard lock(mu);
+      auto it = acks.find(envelope_id);
+      if (it == acks.end()) {
+        log->warn("ack for unknown envelope {}", envelope_id);
+        return;
+      }
+      auto& ack = it->second;
+      ++ack.ack_count;
+      if (!ack.acked_at) {
+        ack.acked_at = std::chrono::steady_clock::now();
+        ack.payload = payload;
+      }
+      record = ack;
+      if (auto o = origins.find(envelope_id); o != origins.end()) origin = o->second;
+    }
+    if (origin && origin->type == "slash_commands" && payload.is_object() &&
+        (payload.contains("text") || payload.contains("blocks"))) {
+      RecordReply(*origin, payload);
+    }
+    Notify({SandboxEvent::Kind::kAcked, std::nullopt, record});
+  }
+
+  void SendOn(std::uint64_t connection, const std::shared_ptr<core::net::WebSocket>& socket,
+              const std::string& envelope_id, const std::string& text) {
+    {
+      std::lock_guard lock(mu);
+      auto& record = acks[envelope_id];
+      if (record.envelope_id.empty()) ack_order.push_back(envelope_id);
+      record.envelope_id = envelope_id;
+      record.connection = connection;
+      record.sent_at = std::chrono::steady_clock::now();
+    }
+    socket->Send(text);
+  }
+
+  void Deliver(const std::string& envelope_id, const std::string& type, std::string text) {
+    std::shared_ptr<core::net::WebSocket> socket;
+    std::uint64_t id = 0;
+    {
+      std::lock_guard lock(mu);
+      acks[envelope_id].type = type;
+      std::vector<std::pair<std::uint64_t, std::shared_ptr<core::net::WebSocket>>> open;
+      for (auto& [cid, c] : connections) {
+        if (c.greeted && c.socket->is_open()) open.emplace_back(cid, c.socket);
+      }
+      if (open.empty()) {
+        pending.emplace_back(envelope_id, std::move(text));
+        return;
+      }
+      auto& pick = open[next_connection_pick++ % open.size()];
+      id = pick.first;
+      socket = pick.second;
+    }
+    SendOn(id, socket, envelope_id, text);
+  }
+
+  std::string NewEnvelopeId() {
+    std::lock_guard lock(mu);
+    return RandomHex(rng, 8) + "-" + RandomHex(rng, 4) + "-" + RandomHex(rng, 4) + "-" +
+           RandomHex(rng, 4) + "-" + RandomHex(rng, 12);
+  }
+
+  std::string NewEventId() {
+    std::lock_guard lock(mu);
+    return "Ev0" + RandomHex(rng, 10);
+  }
+};
+
+SlackSandbox::SlackSandbox(core::net::IoRuntime& io, SlackSandboxOptions options)
+    : impl_(std::make_shared<Impl>(io, std::move(options))) {
+  impl_->InstallRoutes();
+}
+
+SlackSandbox::~SlackSandbox() { Stop(); }
+
+core::Status SlackSandbox::Start() { return impl_->server->Start(); }
+
+void SlackSandbox::Stop() { impl_->server->Stop(); }
+
+const SlackSandboxOptions& SlackSandbox::options() const { return impl_->options; }
+
+std::string SlackSandbox::base_url() const { return impl_->server->BaseUrl(); }
+
+std::string SlackSandbox::api_url() const { return base_url() + "/api"; }
+
+std::string SlackSandbox::InjectSlashCommand(const std::string& command, const std::string& text,
+                                             const std::string& user,
+                                             const std::string& channel) {
+  const std::string envelope_id = impl_->NewEnvelopeId();
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->origins[envelope_id] = {"slash_commands", user, channel};
+  }
+  const auto& o = impl_->options;
+  nlohmann::json payload = {
+      {"token", o.verification_token},
+      {"team_id", o.team_id},
+      {"team_domain", "contexten-sandbox"},
+      {"channel_id", channel},
+      {"channel_name", channel == "C0GENERAL" ? "general" : channel},
+      {"user_id", user},
+      {"user_name", user == "U0SANDBOXUSER" ? "you" : user},
+      {"command", command},
+      {"text", text},
+      {"api_app_id", o.app_id},
+      {"is_enterprise_install", "false"},
+      {"response_url", base_url() + "/response/" + envelope_id},
+      {"trigger_id", std::to_string(impl_->connections_opened) + "." + envelope_id.substr(0, 8)}};
+  nlohmann::json envelope = {{"envelope_id", envelope_id},
+                             {"type", "slash_commands"},
+                             {"payload", payload},
+                             {"accepts_response_payload", true}};
+  impl_->Deliver(envelope_id, "slash_commands", envelope.dump());
+  return envelope_id;
+}
+
+std::string SlackSandbox::InjectMessage(const std::string& text, const std::string& user,
+                                        const std::string& channel,
+                                        const std::string& thread_ts) {
+  const auto& o = impl_->options;
+  SandboxMessage msg;
+  msg.channel = channel;
+  msg.user = user;
+  msg.text = text;
+  msg.thread_ts = thread_ts;
+  {
+    std::lock_guard lock(impl_->mu);
+    msg.ts = impl_->NextTs();
+    impl_->messages.push_back(msg);
+  }
+  impl_->Notify({SandboxEvent::Kind::kMessagePosted, msg, std::nullopt});
+
+  auto make = [&](const std::string& event_type) {
+    nlohmann::json event = {{"type", event_type}, {"text", text},      {"user", user},
+                            {"ts", msg.ts},       {"team", o.team_id}, {"channel", channel},
+                            {"event_ts", msg.ts}};
+    if (event_type == "message") event["channel_type"] = "channel";
+    if (!thread_ts.empty()) event["thread_ts"] = thread_ts;
+    const std::string envelope_id = impl_->NewEnvelopeId();
+    nlohmann::json payload = {
+        {"token", o.verification_token},
+        {"team_id", o.team_id},
+        {"api_app_id", o.app_id},
+        {"event", event},
+        {"type", "event_callback"},
+        {"event_id", impl_->NewEventId()},
+        {"event_time", std::stoll(msg.ts.substr(0, msg.ts.find('.')))},
+        {"authorizations",
+         nlohmann::json::array({{{"enterprise_id", nullptr},
+                                 {"team_id", o.team_id},
+                                 {"user_id", o.bot_user_id},
+                                 {"is_bot", true},
+                                 {"is_enterprise_install", false}}})},
+        {"is_ext_shared_channel", false},
+        {"event_context", "sandbox-" + channel}};
+    nlohmann::json envelope = {{"envelope_id", envelope_id}, {"type", "events_api"},
+                               {"payload", payload},          {"accepts_response_payload", false},
+                               {"retry_attempt", 0},          {"retry_reason", ""}};
+    {
+      std::lock_guard lock(impl_->mu);
+      impl_->origins[envelope_id] = {"events_api", user, channel};
+    }
+    impl_->Deliver(envelope_id, "events_api", envelope.dump());
+    return envelope_id;
+  };
+  const std::string first = make("message");
+  if (text.find("<@" + o.bot_user_id + ">") != std::string::npos) return make("app_mention");
+  return first;
+}
+
+void SlackSandbox::PushEnvelope(const nlohmann::json& envelope) {
+  impl_->Deliver(envelope.value("envelope_id", ""), envelope.value("type", ""), envelope.dump());
+}
+
+std::vector<SandboxMessage> SlackSandbox::Messages(const std::string& channel) const {
+  std::lock_guard lock(impl_->mu);
+  if (channel.empty()) return impl_->messages;
+  std::vector<SandboxMessage> out;
+  for (const auto& m : impl_->messages) {
+    if (m.channel == channel) out.push_back(m);
+  }
+  return out;
+}
+
+std::vector<AckRecord> SlackSandbox::Acks() const {
+  std::lock_guard lock(impl_->mu);
+  std::vector<AckRecord> out;
+  for (const auto& id : impl_->ack_order) out.push_back(impl_->acks.at(id));
+  return out;
+}
+
+std::optional<AckRecord> SlackSandbox::AckFor(const std::string& envelope_id) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->acks.find(envelope_id);
+  if (it == impl_->acks.end()) return std::nullopt;
+  return it->second;
+}
+
+int SlackSandbox::open_connections() const {
+  std::lock_guard lock(impl_->mu);
+  return static_cast<int>(impl_->connections.size());
+}
+
+std::uint64_t SlackSandbox::connections_opened() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->connections_opened;
+}
+
+void SlackSandbox::DropConnections() {
+  std::vector<std::shared_ptr<core::net::WebSocket>> sockets;
+  {
+    std::lock_guard lock(impl_->mu);
+    for (auto& [id, c] : impl_->connections) sockets.push_back(c.socket);
+  }
+  for (auto& s : sockets) s->Abort();
+}
+
+void SlackSandbox::Subscribe(std::function<void(const SandboxEvent&)> observer) {
+  std::lock_guard lock(impl_->mu);
+  impl_->observers.push_back(std::move(observer));
+}
+
+}  // namespace contexten::sandbox

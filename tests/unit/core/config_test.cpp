@@ -1,0 +1,93 @@
+#include "core/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+
+#include "tests/support/temp_dir.hpp"
+
+namespace contexten::core {
+namespace {
+
+EnvLookup Env(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+std::string ErrorOf(const std::string& yaml, std::map<std::string, std::string> env = {}) {
+  try {
+    LoadConfigFromString(yaml, Env(std::move(env)));
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ConfigTest, DefaultsPointAtTheRealPlatforms) {
+  const Config c = LoadConfigFromString("", Env({}));
+  EXPECT_EQ(c.slack.api_url, "https://slack.com/api");
+  EXPECT_EQ(c.github.api_url, "https://api.github.com");
+  EXPECT_EQ(c.linear.api_url, "https://api.linear.app");
+  EXPECT_FALSE(c.has_slack_tokens());
+}
+
+TEST(ConfigTest, YamlThenEnvironmentOverrides) {
+  const Config c = LoadConfigFromString(
+      "slack:\n  api_url: http://127.0.0.1:9/api\n  connections: 3\nhttp:\n  port: 9090\n",
+      Env({{"SLACK_API_URL", "https://slack.example/api"}, {"GITHUB_API_URL", "http://gh:1"}}));
+  EXPECT_EQ(c.slack.api_url, "https://slack.example/api");
+  EXPECT_EQ(c.github.api_url, "http://gh:1");
+  EXPECT_EQ(c.slack.connections, 3);
+  EXPECT_EQ(c.http.port, 9090);
+}
+
+TEST(ConfigTest, SecretsComeFromFiles) {
+  testing::TempDir dir;
+  {
+    std::ofstream(dir.File("app")) << "xapp-1-from-file\n";
+    std::ofstream(dir.File("bot")) << "xoxb-from-yaml-file\n";
+  }
+  const Config c = LoadConfigFromString("slack:\n  bot_token_file: " + dir.File("bot") + "\n",
+                                        Env({{"SLACK_APP_TOKEN_FILE", dir.File("app")}}));
+  EXPECT_EQ(c.slack.app_token, "xapp-1-from-file");
+  EXPECT_EQ(c.slack.bot_token, "xoxb-from-yaml-file");
+  EXPECT_EQ(c.Secrets().size(), 2u);
+}
+
+TEST(ConfigTest, MalformedYamlNamesTheLine) {
+  const std::string e = ErrorOf("slack:\n  api_url: [unclosed\n");
+  EXPECT_NE(e.find("malformed YAML at line"), std::string::npos) << e;
+}
+
+TEST(ConfigTest, UnknownSchemeNamesTheKey) {
+  const std::string e = ErrorOf("linear:\n  api_url: ftp://linear.example\n");
+  EXPECT_NE(e.find("linear.api_url"), std::string::npos) << e;
+  EXPECT_NE(e.find("'ftp'"), std::string::npos) << e;
+}
+
+TEST(ConfigTest, MissingRequiredKeyIsNamed) {
+  const std::string e = ErrorOf("", {{"SLACK_APP_TOKEN", "xapp-1-abc"}});
+  EXPECT_NE(e.find("slack.bot_token is required"), std::string::npos) << e;
+}
+
+TEST(ConfigTest, UnknownKeyIsNamed) {
+  EXPECT_NE(ErrorOf("slack:\n  api_ur: x\n").find("unknown key 'slack.api_ur'"), std::string::npos);
+}
+
+TEST(ConfigTest, BadNumberIsNamed) {
+  EXPECT_NE(ErrorOf("http:\n  port: 70000\n").find("http.port"), std::string::npos);
+}
+
+TEST(ConfigTest, ErrorsNeverEchoSecretValues) {
+  const std::string e = ErrorOf("", {{"SLACK_APP_TOKEN", "not-an-app-token-SECRETVALUE"},
+                                     {"SLACK_BOT_TOKEN", "xoxb-x"}});
+  EXPECT_FALSE(e.empty());
+  EXPECT_EQ(e.find("SECRETVALUE"), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace contexten::core
