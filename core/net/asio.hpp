@@ -1,8 +1,8 @@
 #pragma once
 // The one wrapper through which Asio/Beast are included (only by core/net/*.cpp). Boost 1.74
 // with GCC 12 needs <utility> before Asio's awaitable header.
-#include <utility>
-
+// clang-format off
+#include <utility>  // must come first, see above
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -10,6 +10,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+// clang-format on
 
 namespace contexten::core::net {
 namespace asio = boost::asio;

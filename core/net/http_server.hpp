@@ -17,7 +17,7 @@ namespace contexten::core::net {
 
 struct HttpServerOptions {
   std::string bind_address = "127.0.0.1";
-  uint16_t port = 0;  // 0 = pick a free port; see HttpServer::port()
+  uint16_t port = 0;                     // 0 = pick a free port; see HttpServer::port()
   std::size_t body_limit = 1024 * 1024;  // larger bodies get 413 before the handler runs
   std::chrono::milliseconds read_timeout{10000};
   TlsServerOptions tls;
@@ -28,8 +28,8 @@ using HttpResponder = std::function<void(HttpResponse)>;
 using HttpHandler = std::function<void(HttpRequest&& request, HttpResponder respond)>;
 // Called when a WebSocket upgrade on a registered path completes; returns the callbacks for
 // the new connection (installed before the first read).
-using WebSocketAcceptor =
-    std::function<WebSocketCallbacks(std::shared_ptr<WebSocket> socket, const HttpRequest& upgrade)>;
+using WebSocketAcceptor = std::function<WebSocketCallbacks(std::shared_ptr<WebSocket> socket,
+                                                           const HttpRequest& upgrade)>;
 
 class HttpServer {
  public:
@@ -44,9 +44,13 @@ class HttpServer {
   void RoutePrefix(std::string method, std::string prefix, HttpHandler handler);
   void RouteWebSocket(std::string path, WebSocketAcceptor acceptor);
 
-  Status Start();          // binds and listens; kUnavailable naming the address on failure
-  uint16_t port() const;   // the bound port, valid after Start()
+  Status Start();               // binds and listens; kUnavailable naming the address on failure
+  uint16_t port() const;        // the bound port, valid after Start()
   std::string BaseUrl() const;  // "http://127.0.0.1:port" or "https://..."
+  // TCP connections accepted so far (metrics; tests use it to see keep-alive reuse).
+  std::uint64_t accepted_connections() const;
+  // Connections (HTTP and WebSocket) currently open.
+  std::size_t open_connections() const;
   // Graceful: stop accepting, let in-flight requests finish (bounded), close WebSockets.
   void Stop();
 

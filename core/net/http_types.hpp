@@ -32,7 +32,7 @@ struct HttpRequest {
   std::string body;
   std::string remote_address;  // server side only
 
-  std::string_view Path() const;                              // target without the query
+  std::string_view Path() const;                                 // target without the query
   std::optional<std::string> Query(std::string_view key) const;  // percent-decoded
 };
 

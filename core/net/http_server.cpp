@@ -1,0 +1,417 @@
+#include "core/net/http_server.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "core/net/io_runtime_impl.hpp"
+#include "core/net/net_support.hpp"
+#include "core/net/websocket_session.hpp"
+
+namespace contexten::core::net {
+namespace {
+
+constexpr const char* kServerName = "contexten";
+constexpr std::size_t kWebSocketMaxMessage = 16 * 1024 * 1024;
+
+struct MethodHandler {
+  std::string method;
+  HttpHandler handler;
+};
+
+struct PrefixRoute {
+  std::string method;
+  std::string prefix;
+  HttpHandler handler;
+};
+
+// What a request resolved to: a handler, or the status to answer without one.
+struct RouteMatch {
+  const HttpHandler* handler = nullptr;
+  int status = 404;
+  std::string allow;
+};
+
+HttpRequest ToHttpRequest(http::request<http::string_body>&& req, const std::string& remote) {
+  HttpRequest out;
+  out.method = std::string(req.method_string());
+  out.target = std::string(req.target());
+  for (const auto& field : req) {
+    out.headers.Add(std::string(field.name_string()), std::string(field.value()));
+  }
+  out.body = std::move(req.body());
+  out.remote_address = remote;
+  return out;
+}
+
+// The server's shared state; sessions keep it alive after the HttpServer is gone.
+struct ServerCore : std::enable_shared_from_this<ServerCore> {
+  ServerCore(IoRuntime& runtime, HttpServerOptions opts)
+      : io(runtime), options(std::move(opts)), acceptor(runtime.impl().context) {}
+
+  RouteMatch Match(std::string_view method, std::string_view path) const {
+    RouteMatch match;
+    if (auto it = exact.find(std::string(path)); it != exact.end()) {
+      for (const auto& route : it->second) {
+        if (route.method == method) {
+          match.handler = &route.handler;
+          return match;
+        }
+        match.allow += (match.allow.empty() ? "" : ", ") + route.method;
+      }
+      match.status = 405;
+      return match;
+    }
+    for (const auto& route : prefixes) {
+      if (path.substr(0, route.prefix.size()) != route.prefix) continue;
+      if (route.method == method) {
+        match.handler = &route.handler;
+        return match;
+      }
+      match.allow += (match.allow.empty() ? "" : ", ") + route.method;
+      match.status = 405;
+    }
+    return match;
+  }
+
+  const WebSocketAcceptor* MatchWebSocket(std::string_view path) const {
+    auto it = ws_routes.find(std::string(path));
+    return it == ws_routes.end() ? nullptr : &it->second;
+  }
+
+  void AcceptNext();
+  template <class Session>
+  void Track(std::uint64_t id, std::function<void()> shutdown) {
+    std::lock_guard lock(live_mutex);
+    live.emplace(id, std::move(shutdown));
+  }
+  void Untrack(std::uint64_t id) {
+    std::lock_guard lock(live_mutex);
+    live.erase(id);
+  }
+
+  IoRuntime& io;
+  HttpServerOptions options;
+  std::unordered_map<std::string, std::vector<MethodHandler>> exact;
+  std::vector<PrefixRoute> prefixes;
+  std::unordered_map<std::string, WebSocketAcceptor> ws_routes;
+  std::shared_ptr<ssl::context> tls;
+
+  std::mutex acceptor_mutex;  // serialises the accept loop with Stop() on another thread
+  tcp::acceptor acceptor;
+  uint16_t bound_port = 0;
+  std::atomic<bool> started{false};
+  std::atomic<bool> stopping{false};
+  std::atomic<std::uint64_t> accepted{0};
+  std::atomic<std::uint64_t> next_session_id{1};
+
+  std::mutex live_mutex;
+  std::unordered_map<std::uint64_t, std::function<void()>> live;  // id -> shutdown
+};
+
+// One HTTP connection: read a request, hand it to the handler, write the answer, repeat.
+template <class Stream>
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
+ public:
+  HttpSession(std::shared_ptr<ServerCore> server, Stream&& stream, std::string remote,
+              std::uint64_t id)
+      : server_(std::move(server)),
+        stream_(std::move(stream)),
+        remote_(std::move(remote)),
+        id_(id) {}
+
+  ~HttpSession() { server_->Untrack(id_); }
+
+  void Start() {
+    std::weak_ptr<HttpSession> weak = this->shared_from_this();
+    server_->template Track<HttpSession>(id_, [weak] {
+      if (auto self = weak.lock()) self->RequestShutdown();
+    });
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        self->ReadNext();
+      } else {
+        beast::get_lowest_layer(self->stream_).expires_after(self->server_->options.read_timeout);
+        self->stream_.async_handshake(ssl::stream_base::server,
+                                      [self](const boost::system::error_code& ec) {
+                                        if (ec) return self->CloseTransport();
+                                        self->ReadNext();
+                                      });
+      }
+    });
+  }
+
+  // Any thread. Idle connections close now; one with a request in flight closes after it.
+  void RequestShutdown() {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->shutdown_ = true;
+      if (!self->in_flight_) self->CloseTransport();
+    });
+  }
+
+  // Any thread: the handler's answer.
+  void Respond(HttpResponse response) {
+    asio::post(stream_.get_executor(),
+               [self = this->shared_from_this(), response = std::move(response)]() mutable {
+                 self->Write(std::move(response), false);
+               });
+  }
+
+ private:
+  void ReadNext() {
+    if (shutdown_ || server_->stopping.load()) return CloseTransport();
+    parser_.emplace();
+    parser_->body_limit(server_->options.body_limit);
+    beast::get_lowest_layer(stream_).expires_after(server_->options.read_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](const boost::system::error_code& ec,
+                                                       std::size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(const boost::system::error_code& ec) {
+    if (ec == http::error::body_limit) {
+      // The body was not read, so the connection cannot be reused after this answer.
+      keep_alive_ = false;
+      return Write(HttpResponse::Text(413, "request body too large"), true);
+    }
+    if (ec) return CloseTransport();
+    auto request = parser_->release();
+    parser_.reset();
+    keep_alive_ = request.keep_alive();
+    const std::string_view target = request.target();
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (websocket::is_upgrade(request)) {
+      if (const auto* acceptor = server_->MatchWebSocket(path)) {
+        return Upgrade(std::move(request), *acceptor);
+      }
+    }
+    if (shutdown_ || server_->stopping.load()) {
+      keep_alive_ = false;
+      return Write(HttpResponse::Text(503, "server shutting down"), true);
+    }
+    RouteMatch match = server_->Match(request.method_string(), path);
+    if (!match.handler) {
+      HttpResponse answer = match.status == 405 ? HttpResponse::Text(405, "method not allowed")
+                                                : HttpResponse::Text(404, "not found");
+      if (!match.allow.empty()) answer.headers.Set("Allow", match.allow);
+      return Write(std::move(answer), false);
+    }
+    in_flight_ = true;
+    beast::get_lowest_layer(stream_).expires_never();
+    Dispatch(*match.handler, ToHttpRequest(std::move(request), remote_));
+  }
+
+  // Calls the handler with a responder that answers 500 if it is dropped unused, so a lost
+  // request never leaves the client hanging.
+  void Dispatch(const HttpHandler& handler, HttpRequest&& request) {
+    struct ResponderState {
+      explicit ResponderState(std::shared_ptr<HttpSession> s) : session(std::move(s)) {}
+      ~ResponderState() {
+        if (!called.exchange(true)) {
+          session->Respond(HttpResponse::Text(500, "the handler did not answer"));
+        }
+      }
+      std::shared_ptr<HttpSession> session;
+      std::atomic<bool> called{false};
+    };
+    auto state = std::make_shared<ResponderState>(this->shared_from_this());
+    HttpResponder responder = [state](HttpResponse response) {
+      if (state->called.exchange(true)) return;
+      state->session->Respond(std::move(response));
+    };
+    try {
+      handler(std::move(request), std::move(responder));
+    } catch (const std::exception&) {
+      if (!state->called.exchange(true)) {
+        state->session->Respond(HttpResponse::Text(500, "internal error"));
+      }
+    }
+  }
+
+  void Write(HttpResponse answer, bool force_close) {
+    in_flight_ = false;
+    response_ = {};
+    response_.version(11);
+    response_.result(static_cast<unsigned>(answer.status));
+    for (auto& [name, value] : answer.headers.items()) response_.insert(name, value);
+    if (!answer.headers.Has("Server")) response_.set(http::field::server, kServerName);
+    response_.body() = std::move(answer.body);
+    const bool keep = keep_alive_ && !force_close && !shutdown_ && !server_->stopping.load();
+    response_.keep_alive(keep);
+    response_.prepare_payload();
+    beast::get_lowest_layer(stream_).expires_after(server_->options.read_timeout);
+    http::async_write(
+        stream_, response_,
+        [self = this->shared_from_this(), keep](const boost::system::error_code& ec, std::size_t) {
+          if (ec || !keep) return self->CloseTransport();
+          self->ReadNext();
+        });
+  }
+
+  void Upgrade(http::request<http::string_body>&& request, const WebSocketAcceptor& acceptor) {
+    beast::get_lowest_layer(stream_).expires_never();
+    auto socket =
+        std::make_shared<detail::WebSocketSession<Stream>>(std::move(stream_), server_->tls);
+    auto upgrade = std::make_shared<http::request<http::string_body>>(std::move(request));
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = server_->options.read_timeout;
+    timeouts.idle_timeout = websocket::stream_base::none();
+    timeouts.keep_alive_pings = false;
+    socket->ws().set_option(timeouts);
+    socket->ws().set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, kServerName); }));
+    socket->ws().async_accept(*upgrade, [socket, upgrade, server = server_, remote = remote_,
+                                         acceptor](const boost::system::error_code& ec) {
+      if (ec || server->stopping.load()) return;
+      HttpRequest upgrade_request = ToHttpRequest(std::move(*upgrade), remote);
+      WebSocketCallbacks callbacks = acceptor(socket, upgrade_request);
+      const std::uint64_t id = server->next_session_id.fetch_add(1);
+      std::weak_ptr<WebSocket> weak = socket;
+      server->template Track<WebSocket>(id, [weak] {
+        if (auto s = weak.lock()) s->Close(1001, "server shutting down");
+      });
+      socket->Start(std::move(callbacks), std::chrono::milliseconds(0), kWebSocketMaxMessage,
+                    [server, id] { server->Untrack(id); });
+    });
+  }
+
+  void CloseTransport() {
+    beast::error_code ignored;
+    auto& tcp_layer = beast::get_lowest_layer(stream_);
+    tcp_layer.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    tcp_layer.close();
+  }
+
+  std::shared_ptr<ServerCore> server_;
+  Stream stream_;
+  std::string remote_;
+  std::uint64_t id_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  bool keep_alive_ = true;
+  bool in_flight_ = false;
+  bool shutdown_ = false;
+};
+
+void ServerCore::AcceptNext() {
+  std::lock_guard lock(acceptor_mutex);
+  if (stopping.load() || !acceptor.is_open()) return;
+  acceptor.async_accept(
+      asio::make_strand(io.impl().context),
+      [self = shared_from_this()](const boost::system::error_code& ec, tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || self->stopping.load()) return;
+        if (!ec) {
+          self->accepted.fetch_add(1);
+          boost::system::error_code endpoint_ec;
+          const auto remote = socket.remote_endpoint(endpoint_ec);
+          std::string remote_text =
+              endpoint_ec ? std::string()
+                          : remote.address().to_string() + ":" + std::to_string(remote.port());
+          const std::uint64_t id = self->next_session_id.fetch_add(1);
+          beast::tcp_stream stream(std::move(socket));
+          if (self->tls) {
+            beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(stream), *self->tls);
+            std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(
+                self, std::move(tls_stream), std::move(remote_text), id)
+                ->Start();
+          } else {
+            std::make_shared<HttpSession<beast::tcp_stream>>(self, std::move(stream),
+                                                             std::move(remote_text), id)
+                ->Start();
+          }
+        }
+        // Errors such as EMFILE are per-connection; keep accepting.
+        self->AcceptNext();
+      });
+}
+
+}  // namespace
+
+struct HttpServer::Impl : ServerCore {
+  using ServerCore::ServerCore;
+};
+
+HttpServer::HttpServer(IoRuntime& io, HttpServerOptions options)
+    : impl_(std::make_shared<Impl>(io, std::move(options))) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Route(std::string method, std::string path, HttpHandler handler) {
+  impl_->exact[std::move(path)].push_back({std::move(method), std::move(handler)});
+}
+
+void HttpServer::RoutePrefix(std::string method, std::string prefix, HttpHandler handler) {
+  impl_->prefixes.push_back({std::move(method), std::move(prefix), std::move(handler)});
+}
+
+void HttpServer::RouteWebSocket(std::string path, WebSocketAcceptor acceptor) {
+  impl_->ws_routes[std::move(path)] = std::move(acceptor);
+}
+
+Status HttpServer::Start() {
+  const std::string where = impl_->options.bind_address + ":" + std::to_string(impl_->options.port);
+  if (impl_->started.exchange(true)) {
+    return Unexpected(MakeError(ErrorKind::kInternal, "HttpServer on " + where + " started twice"));
+  }
+  if (impl_->options.tls.enabled()) {
+    auto context = detail::MakeServerTlsContext(impl_->options.tls);
+    if (!context) return Unexpected(context.error());
+    impl_->tls = std::move(context.value());
+  }
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(impl_->options.bind_address, ec);
+  if (ec) {
+    return Unexpected(
+        MakeError(ErrorKind::kUnavailable, "cannot listen on " + where + ": bad bind address"));
+  }
+  const tcp::endpoint endpoint(address, impl_->options.port);
+  {
+    std::lock_guard lock(impl_->acceptor_mutex);
+    auto& acceptor = impl_->acceptor;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      acceptor.close();
+      return Unexpected(
+          MakeError(ErrorKind::kUnavailable, "cannot listen on " + where + ": " + ec.message()));
+    }
+    impl_->bound_port = acceptor.local_endpoint().port();
+  }
+  impl_->AcceptNext();
+  return Ok();
+}
+
+uint16_t HttpServer::port() const { return impl_->bound_port; }
+
+std::string HttpServer::BaseUrl() const {
+  return std::string(impl_->options.tls.enabled() ? "https" : "http") +
+         "://127.0.0.1:" + std::to_string(impl_->bound_port);
+}
+
+std::uint64_t HttpServer::accepted_connections() const { return impl_->accepted.load(); }
+
+std::size_t HttpServer::open_connections() const {
+  std::lock_guard lock(impl_->live_mutex);
+  return impl_->live.size();
+}
+
+void HttpServer::Stop() {
+  if (impl_->stopping.exchange(true)) return;
+  {
+    std::lock_guard lock(impl_->acceptor_mutex);
+    boost::system::error_code ignored;
+    impl_->acceptor.close(ignored);
+  }
+  std::vector<std::function<void()>> shutdowns;
+  {
+    std::lock_guard lock(impl_->live_mutex);
+    for (auto& [id, fn] : impl_->live) shutdowns.push_back(fn);
+  }
+  for (auto& fn : shutdowns) fn();
+}
+
+}  // namespace contexten::core::net
