@@ -144,7 +144,7 @@ void Dispatcher::Handle(std::int64_t inbox_id, Envelope envelope, AckFn ack,
     // Events and interactions are acked at once; the work happens after.
     if (ack) ack(nullptr);
     if (envelope.type == "events_api") {
-      status = HandleEvent(envelope);
+      status = HandleEvent(envelope, inbox_latency);
     } else {
       Log()->info("envelope type '{}' has no handler yet; acked", envelope.type);
     }
@@ -173,7 +173,8 @@ core::Status Dispatcher::HandleSlashCommand(const Envelope& envelope, AckFn& ack
   return slack_.Respond(response_url, reply);
 }
 
-core::Status Dispatcher::HandleEvent(const Envelope& envelope) {
+core::Status Dispatcher::HandleEvent(const Envelope& envelope,
+                                     std::chrono::microseconds inbox_latency) {
   const auto& event = envelope.payload.value("event", json::object());
   const std::string type = event.value("type", "");
   std::string bot_user_id;
@@ -191,6 +192,7 @@ core::Status Dispatcher::HandleEvent(const Envelope& envelope) {
   context.text = StripMention(event.value("text", ""), bot_user_id);
   context.user_id = event.value("user", "");
   context.channel_id = event.value("channel", "");
+  context.inbox_latency = inbox_latency;
   json reply = commands_.Handle(context);
   integrations::slack::OutgoingMessage message;
   message.channel = context.channel_id;

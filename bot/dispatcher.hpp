@@ -57,7 +57,8 @@ class Dispatcher {
   core::Status HandleSlashCommand(const integrations::slack::Envelope& envelope,
                                   integrations::slack::AckFn& ack,
                                   std::chrono::microseconds inbox_latency);
-  core::Status HandleEvent(const integrations::slack::Envelope& envelope);
+  core::Status HandleEvent(const integrations::slack::Envelope& envelope,
+                           std::chrono::microseconds inbox_latency);
   void Finish(std::int64_t inbox_id, const core::Status& status);
 
   store::Inbox& inbox_;

@@ -7,6 +7,8 @@
 #include <random>
 #include <unordered_map>
 
+#include <spdlog/spdlog.h>
+
 #include "core/logging.hpp"
 #include "core/net/http_server.hpp"
 
@@ -122,7 +124,7 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
       ts_seconds = now;
       ts_counter = 0;
     }
-    char buf[32];
+    char buf[64];
     std::snprintf(buf, sizeof(buf), "%lld.%06lld", static_cast<long long>(ts_seconds),
                   static_cast<long long>(++ts_counter));
     return buf;
@@ -443,7 +445,7 @@ std::string SlackSandbox::InjectSlashCommand(const std::string& command, const s
       {"api_app_id", o.app_id},
       {"is_enterprise_install", "false"},
       {"response_url", base_url() + "/response/" + envelope_id},
-      {"trigger_id", std::to_string(impl_->connections_opened) + "." + envelope_id.substr(0, 8)}};
+      {"trigger_id", "sandbox." + envelope_id.substr(0, 8)}};
   nlohmann::json envelope = {{"envelope_id", envelope_id},
                              {"type", "slash_commands"},
                              {"payload", payload},
