@@ -1,5 +1,7 @@
 #include "core/net/websocket_session.hpp"
 
+#include <algorithm>
+
 #include "core/net/net_support.hpp"
 
 namespace contexten::core::net::detail {
@@ -148,7 +150,9 @@ void WebSocketSession<NextLayer>::PingNext() {
     return;
   }
   ping_in_flight_ = true;
-  ping_data_.assign(pings_.front().data(), pings_.front().size());
+  // Not assign(ptr, n): with std::string_view enabled Beast picks assign(view, pos) for it.
+  ping_data_.resize(pings_.front().size());
+  std::copy(pings_.front().begin(), pings_.front().end(), ping_data_.begin());
   pings_.erase(pings_.begin());
   ws_.async_ping(ping_data_,
                  [self = this->shared_from_this()](const boost::system::error_code& ec) {
@@ -163,24 +167,25 @@ void WebSocketSession<NextLayer>::PingNext() {
 
 template <class NextLayer>
 void WebSocketSession<NextLayer>::Close(uint16_t code, std::string reason) {
-  asio::post(ws_.get_executor(), [self = this->shared_from_this(), code,
-                                  reason = std::move(reason)]() mutable {
-    if (self->finished_ || self->close_started_) return;
-    if (!self->started_) {
-      self->DropTransport();
-      return;
-    }
-    self->close_started_ = true;
-    websocket::close_reason why;
-    why.code = code;
-    // Close frame payloads are at most 125 bytes: 2 for the code, 123 for the reason.
-    why.reason.assign(reason.data(), std::min<std::size_t>(reason.size(), why.reason.max_size()));
-    self->ws_.async_close(why, [self](const boost::system::error_code& ec) {
-      // On success the read loop sees the peer's close frame and finishes; on failure it will
-      // see the dropped transport.
-      if (ec) self->DropTransport();
-    });
-  });
+  asio::post(ws_.get_executor(),
+             [self = this->shared_from_this(), code, reason = std::move(reason)]() mutable {
+               if (self->finished_ || self->close_started_) return;
+               if (!self->started_) {
+                 self->DropTransport();
+                 return;
+               }
+               self->close_started_ = true;
+               websocket::close_reason why;
+               why.code = code;
+               // Close frame payloads are at most 125 bytes: 2 for the code, 123 for the reason.
+               why.reason.resize(std::min<std::size_t>(reason.size(), why.reason.max_size()));
+               std::copy_n(reason.begin(), why.reason.size(), why.reason.begin());
+               self->ws_.async_close(why, [self](const boost::system::error_code& ec) {
+                 // On success the read loop sees the peer's close frame and finishes; on failure it
+                 // will see the dropped transport.
+                 if (ec) self->DropTransport();
+               });
+             });
 }
 
 template <class NextLayer>
