@@ -1,0 +1,1 @@
+contexten_contract_test(contract_github_openapi github_openapi.test.mjs TARGET github_requests_tool)
