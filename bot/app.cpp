@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -10,6 +11,7 @@
 #include "bot/dispatcher.hpp"
 #include "bot/health_routes.hpp"
 #include "bot/version.hpp"
+#include "bot/webhooks/webhook_ingress.hpp"
 #include "core/clock.hpp"
 #include "core/logging.hpp"
 #include "core/net/http_client.hpp"
@@ -44,6 +46,7 @@ struct App::Impl {
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<integrations::slack::SocketModeClient> socket_mode;
   workflows::HealthRegistry health;
+  std::unique_ptr<webhooks::WebhookIngress> webhooks;  // GitHub/Linear webhook routes
   std::unique_ptr<core::net::HttpServer> server;
   std::string sandbox_store_path;  // removed at exit
   bool stopped = false;
@@ -141,18 +144,28 @@ core::Status App::Start() {
                                       up ? "connected" : "not connected: " + socket_mode->last_error()};
   });
 
+  webhooks::WebhookIngressOptions webhook_options;
+  webhook_options.github_secret = config.github.webhook_secret;
+  webhook_options.linear_secret = config.linear.webhook_secret;
+  s.webhooks = std::make_unique<webhooks::WebhookIngress>(
+      *s.inbox, *s.workers, s.clock, webhook_options,
+      std::make_unique<webhooks::AsyncStoreMarks>(*s.database, s.clock));
+
   core::net::HttpServerOptions server_options;
   server_options.bind_address = config.http.bind;
   server_options.port = static_cast<uint16_t>(config.http.port);
-  server_options.body_limit = config.http.body_limit;
+  // Global limit; each webhook route checks its own, smaller or not, in its handler.
+  server_options.body_limit = std::max(config.http.body_limit, s.webhooks->max_body_limit());
   s.server = std::make_unique<core::net::HttpServer>(*s.io, server_options);
   InstallHealthRoutes(*s.server, s.health);
+  s.webhooks->Install(*s.server);
   if (auto started = s.server->Start(); !started) {
     if (!s.options.allow_port_fallback) return started;
     s.log->warn("{}; serving health checks on a free port instead", started.error().message);
     server_options.port = 0;
     s.server = std::make_unique<core::net::HttpServer>(*s.io, server_options);
     InstallHealthRoutes(*s.server, s.health);
+    s.webhooks->Install(*s.server);
     if (auto again = s.server->Start(); !again) return again;
   }
   s.log->info("HTTP on {}:{} (/healthz, /readyz)", config.http.bind, s.server->port());
