@@ -72,6 +72,7 @@ struct WebhookIngress::State {
 
   mutable std::mutex mu;
   WebhookStats stats;
+  std::map<std::string, bool, std::less<>> github_handled;  // event name -> has a typed parser
   std::atomic<std::size_t> in_flight{0};
 
   void Reject(const PlatformSpec& platform, const HttpRequest& request, HttpResponder& respond,
@@ -141,31 +142,50 @@ struct WebhookIngress::State {
     return true;
   }
 
+  // Whether ParseGitHubEvent has a typed parser for `event`, asked once per name with an empty
+  // object (an unhandled name comes back as UnhandledGitHubEvent whatever the body). Unhandled
+  // deliveries then skip the full JSON parse and the body copy: most of GitHub's event types
+  // are ones we only record.
+  bool GitHubHandles(const std::string& event) {
+    constexpr std::size_t kMaxCachedNames = 256;
+    {
+      std::lock_guard lock(mu);
+      if (auto it = github_handled.find(event); it != github_handled.end()) return it->second;
+    }
+    auto probe = integrations::github::ParseGitHubEvent(event, "{}");
+    const bool handled =
+        !probe || !std::holds_alternative<integrations::github::UnhandledGitHubEvent>(*probe);
+    std::lock_guard lock(mu);
+    if (github_handled.size() < kMaxCachedNames) github_handled.emplace(event, handled);
+    return handled;
+  }
+
   void Store(const std::shared_ptr<State>& self, const PlatformSpec& platform, std::string event,
              std::string delivery, std::string kind, std::string body, HttpResponder respond,
-             std::optional<std::string> ping_zen) {
+             std::optional<std::string> ping_zen, bool parse) {
     store::InboxItem item;
     item.source = platform.source;
     item.dedupe_key = std::move(delivery);
     item.kind = kind;
-    std::string body_copy = body;  // the row takes one, processing the other
+    // The row takes the body; processing needs its own copy only when there is a parser to run.
+    std::string body_copy = parse ? body : std::string();
     item.body = std::move(body);
     ++in_flight;
-    inbox.AppendAsync(
-        std::move(item),
-        [self, source = std::string(platform.source), event = std::move(event),
-         kind = std::move(kind), body = std::move(body_copy), respond = std::move(respond),
-         ping_zen = std::move(ping_zen)](core::Result<store::AppendResult> appended) mutable {
-          self->OnDurable(self, std::move(source), std::move(event), std::move(kind),
-                          std::move(body), std::move(respond), std::move(ping_zen),
-                          std::move(appended));
-        });
+    inbox.AppendAsync(std::move(item), [self, source = std::string(platform.source),
+                                        event = std::move(event), kind = std::move(kind),
+                                        body = std::move(body_copy), respond = std::move(respond),
+                                        ping_zen = std::move(ping_zen),
+                                        parse](core::Result<store::AppendResult> appended) mutable {
+      self->OnDurable(self, std::move(source), std::move(event), std::move(kind), std::move(body),
+                      std::move(respond), std::move(ping_zen), parse, std::move(appended));
+    });
   }
 
   // On the store's writer thread: answer, then hand the parsing to a worker.
   void OnDurable(const std::shared_ptr<State>& self, std::string source, std::string event,
                  std::string kind, std::string body, HttpResponder respond,
-                 std::optional<std::string> ping_zen, core::Result<store::AppendResult> appended) {
+                 std::optional<std::string> ping_zen, bool parse,
+                 core::Result<store::AppendResult> appended) {
     if (!appended) {
       {
         std::lock_guard lock(mu);
@@ -202,8 +222,8 @@ struct WebhookIngress::State {
     const std::int64_t id = appended->id;
     const bool posted =
         workers.Post([self, source = std::move(source), event = std::move(event),
-                      kind = std::move(kind), body = std::move(body), id]() mutable {
-          self->Process(std::move(source), std::move(event), std::move(kind), body, id);
+                      kind = std::move(kind), body = std::move(body), id, parse]() mutable {
+          self->Process(std::move(source), std::move(event), std::move(kind), body, id, parse);
           --self->in_flight;
         });
     if (!posted) {
@@ -215,11 +235,13 @@ struct WebhookIngress::State {
 
   // On a worker: typed parse, then record the outcome on the row.
   void Process(std::string source, std::string event, std::string kind, const std::string& body,
-               std::int64_t id) {
+               std::int64_t id, bool parse) {
     ProcessedDelivery processed;
     processed.inbox_id = id;
     bool typed_needs_handler = false;
-    if (source == kGitHub.source) {
+    if (!parse) {
+      processed.outcome = ProcessOutcome::kSkipped;
+    } else if (source == kGitHub.source) {
       auto parsed = integrations::github::ParseGitHubEvent(event, body);
       if (!parsed) {
         processed.outcome = ProcessOutcome::kParseFailed;
@@ -298,8 +320,9 @@ struct WebhookIngress::State {
     if (!fields->action.empty()) kind += ":" + fields->action;
     std::optional<std::string> zen;
     if (event == "ping") zen = std::move(fields->zen);
+    const bool parse = GitHubHandles(event);
     Store(self, kGitHub, std::move(event), std::move(delivery), std::move(kind),
-          std::move(request.body), std::move(respond), std::move(zen));
+          std::move(request.body), std::move(respond), std::move(zen), parse);
   }
 
   void HandleLinear(const std::shared_ptr<State>& self, HttpRequest&& request,
@@ -330,7 +353,7 @@ struct WebhookIngress::State {
     std::string kind = event;
     if (!fields->action.empty()) kind += ":" + fields->action;
     Store(self, kLinear, std::move(event), std::move(delivery), std::move(kind),
-          std::move(request.body), std::move(respond), std::nullopt);
+          std::move(request.body), std::move(respond), std::nullopt, /*parse=*/true);
   }
 };
 
