@@ -1,0 +1,34 @@
+#pragma once
+// Shared helpers for the programs in bench/: latency percentiles, peak memory, a plain table.
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace contexten::bench {
+
+// Nearest-rank percentile (p in [0, 100]) of `samples`, which this sorts. 0 when empty.
+double Percentile(std::vector<double>& samples, double p);
+
+// Peak resident set size of this process in KiB (VmHWM from /proc/self/status); 0 if unknown.
+std::uint64_t PeakRssKib();
+
+// "12.3 ms", "850 us": microseconds in a readable unit.
+std::string FormatMicros(double micros);
+// "123.4 MiB"
+std::string FormatKib(std::uint64_t kib);
+
+// Columns padded to their widest cell, printed as a Markdown table so it pastes into notes.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
+  void AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  void Print(std::ostream& out) const;
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+}  // namespace contexten::bench
