@@ -187,33 +187,39 @@ core::Result<GitHubRestClient::Answer> GitHubRestClient::Request(const std::stri
   std::string path = absolute ? target.substr(target.find('/', target.find("//") + 2)) : target;
   const std::string what = method + " " + path.substr(0, path.find('?'));
 
-  auto authorization = Authorization();
-  if (!authorization) {
-    auto error = authorization.error();
-    error.message = what + ": authentication failed: " + error.message;
-    return Unexpected(std::move(error));
+  core::Result<core::net::HttpResponse> response = core::net::HttpResponse{};
+  // An installation token can be revoked before its expiry: a 401 (which GitHub answers
+  // before doing anything) gets one more try with a fresh token.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto authorization = Authorization();
+    if (!authorization) {
+      auto error = authorization.error();
+      error.message = what + ": authentication failed: " + error.message;
+      return Unexpected(std::move(error));
+    }
+    core::net::OutgoingRequest request;
+    request.method = method;
+    request.url = absolute ? target : config_.base_url + target;
+    request.headers.Set("Accept", "application/vnd.github+json");
+    request.headers.Set("X-GitHub-Api-Version", "2022-11-28");
+    request.headers.Set("User-Agent", config_.user_agent);
+    request.headers.Set("Authorization", *authorization);
+    if (!body.is_null()) {
+      request.headers.Set("Content-Type", "application/json");
+      request.body = body.dump();
+    }
+    response = http_.Send(std::move(request));
+    if (!response) {
+      const auto& error = response.error();
+      return Unexpected(MakeError(error.kind, what + ": " + error.message, error.retry_after));
+    }
+    if (auto limits = ReadRateLimit(response->headers)) {
+      std::lock_guard lock(mu_);
+      rate_limit_ = *limits;
+    }
+    if (response->status != 401 || !app_auth_) break;
+    app_auth_->Invalidate();
   }
-  core::net::OutgoingRequest request;
-  request.method = method;
-  request.url = absolute ? target : config_.base_url + target;
-  request.headers.Set("Accept", "application/vnd.github+json");
-  request.headers.Set("X-GitHub-Api-Version", "2022-11-28");
-  request.headers.Set("User-Agent", config_.user_agent);
-  request.headers.Set("Authorization", *authorization);
-  if (!body.is_null()) {
-    request.headers.Set("Content-Type", "application/json");
-    request.body = body.dump();
-  }
-  auto response = http_.Send(std::move(request));
-  if (!response) {
-    const auto& error = response.error();
-    return Unexpected(MakeError(error.kind, what + ": " + error.message, error.retry_after));
-  }
-  if (auto limits = ReadRateLimit(response->headers)) {
-    std::lock_guard lock(mu_);
-    rate_limit_ = *limits;
-  }
-  if (response->status == 401 && app_auth_) app_auth_->Invalidate();
   if (response->status < 200 || response->status >= 300) {
     return Unexpected(ErrorFromResponse(what, *response, clock_.WallNow()));
   }

@@ -1102,6 +1102,11 @@ std::int64_t GitHubSandbox::rate_limit_remaining() const {
   return std::max<std::int64_t>(impl_->options.rate_limit - impl_->used, 0);
 }
 
+void GitHubSandbox::RevokeInstallationTokens() {
+  std::lock_guard lock(impl_->mu);
+  impl_->installation_tokens.clear();
+}
+
 void GitHubSandbox::InjectFault(GitHubFault fault) {
   std::lock_guard lock(impl_->mu);
   impl_->faults.push_back(std::move(fault));

@@ -118,6 +118,9 @@ class GitHubSandbox {
   core::Status CompleteWorkflowRun(const std::string& full_name, std::int64_t run_id,
                                    const std::string& conclusion);
 
+  // Invalidates every installation token minted so far (as revoking the app's tokens would).
+  void RevokeInstallationTokens();
+
   // --- control interface: reading state -----------------------------------------------------
   // GitHub-shaped JSON, as the API would return it.
   std::vector<nlohmann::json> Issues(const std::string& full_name) const;  // no PRs

@@ -386,6 +386,11 @@ TEST(GitHubAppAuthLoopbackTest, ExchangesJwtForInstallationTokenAndCachesIt) {
   ASSERT_TRUE(client.ListIssues(kRepo, {}).has_value());
   EXPECT_EQ(count_exchanges(), 2);
 
+  // A revoked token is answered 401; the client mints a new one and tries once more.
+  sandbox.RevokeInstallationTokens();
+  ASSERT_TRUE(client.ListIssues(kRepo, {}).has_value());
+  EXPECT_EQ(count_exchanges(), 3);
+
   // A JWT for another app is refused.
   GitHubClientConfig other = config;
   other.app->app_id = "999";
