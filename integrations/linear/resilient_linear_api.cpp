@@ -1,0 +1,106 @@
+#include "integrations/linear/resilient_linear_api.hpp"
+
+#include <functional>
+#include <utility>
+
+#include "core/resilience/decorators.hpp"
+#include "integrations/linear/linear_ids.hpp"
+
+namespace contexten::integrations::linear {
+
+ResilientLinearApi::ResilientLinearApi(LinearApi& inner, LinearResilience resilience,
+                                       core::Clock& clock)
+    : inner_(inner), resilience_(resilience), clock_(clock) {}
+
+template <class T, class F>
+core::Result<T> ResilientLinearApi::Run(const char* what, F&& call) {
+  using Fn = std::function<core::Result<T>()>;
+  auto decorated = core::resilience::Decorate(Fn(std::forward<F>(call)), clock_);
+  if (resilience_.retry != nullptr) decorated = decorated.WithRetry(*resilience_.retry);
+  if (resilience_.breaker != nullptr) {
+    decorated = decorated.WithCircuitBreaker(*resilience_.breaker);
+  }
+  if (resilience_.limiter != nullptr) {
+    decorated = decorated.WithRateLimiter(*resilience_.limiter, resilience_.limiter_max_wait);
+  }
+  if (resilience_.bulkhead != nullptr) decorated = decorated.WithBulkhead(*resilience_.bulkhead);
+  if (resilience_.timeout) {
+    decorated = decorated.WithTimeout(*resilience_.timeout, std::string("linear ") + what);
+  }
+  return decorated();
+}
+
+core::Result<Issue> ResilientLinearApi::CreateIssue(const IssueCreateRequest& request) {
+  IssueCreateRequest fixed = request;
+  if (fixed.id.empty()) fixed.id = NewLinearUuid();  // once, shared by every attempt
+  return Run<Issue>("IssueCreate", [this, &fixed]() -> core::Result<Issue> {
+    auto created = inner_.CreateIssue(fixed);
+    if (created || created.error().kind != core::ErrorKind::kConflict) return created;
+    // An earlier attempt (or run) made it: answer with that issue.
+    return inner_.IssueByIdentifier(fixed.id);
+  });
+}
+
+core::Result<Comment> ResilientLinearApi::CreateComment(const CommentCreateRequest& request) {
+  CommentCreateRequest fixed = request;
+  if (fixed.id.empty()) fixed.id = NewLinearUuid();
+  return Run<Comment>("CommentCreate", [this, &fixed]() -> core::Result<Comment> {
+    auto created = inner_.CreateComment(fixed);
+    if (created || created.error().kind != core::ErrorKind::kConflict) return created;
+    Comment existing;
+    existing.id = fixed.id;
+    existing.body = fixed.body;
+    existing.issue_id = fixed.issue_id;
+    return existing;
+  });
+}
+
+core::Result<Issue> ResilientLinearApi::UpdateIssue(const std::string& id,
+                                                    const IssueUpdateRequest& request) {
+  return Run<Issue>("IssueUpdate", [&] { return inner_.UpdateIssue(id, request); });
+}
+
+core::Result<Attachment> ResilientLinearApi::LinkUrl(const AttachmentLinkRequest& request) {
+  return Run<Attachment>("AttachmentLinkURL", [&] { return inner_.LinkUrl(request); });
+}
+
+core::Result<Attachment> ResilientLinearApi::LinkGitHubPullRequest(
+    const AttachmentLinkRequest& request) {
+  return Run<Attachment>("AttachmentLinkGitHubPR",
+                         [&] { return inner_.LinkGitHubPullRequest(request); });
+}
+
+core::Result<Issue> ResilientLinearApi::IssueByIdentifier(const std::string& id_or_identifier) {
+  return Run<Issue>("IssueByIdentifier",
+                    [&] { return inner_.IssueByIdentifier(id_or_identifier); });
+}
+
+core::Result<std::vector<Issue>> ResilientLinearApi::SearchIssues(const IssueSearchQuery& query) {
+  return Run<std::vector<Issue>>("IssueSearch", [&] { return inner_.SearchIssues(query); });
+}
+
+core::Result<std::optional<Issue>> ResilientLinearApi::IssueByBranch(
+    const std::string& branch_name) {
+  return Run<std::optional<Issue>>("IssueByBranch",
+                                   [&] { return inner_.IssueByBranch(branch_name); });
+}
+
+core::Result<std::vector<Team>> ResilientLinearApi::Teams() {
+  return Run<std::vector<Team>>("Teams", [&] { return inner_.Teams(); });
+}
+
+core::Result<std::vector<WorkflowState>> ResilientLinearApi::WorkflowStates(
+    const std::string& team_key) {
+  return Run<std::vector<WorkflowState>>("WorkflowStates",
+                                         [&] { return inner_.WorkflowStates(team_key); });
+}
+
+core::Result<std::vector<User>> ResilientLinearApi::Users() {
+  return Run<std::vector<User>>("Users", [&] { return inner_.Users(); });
+}
+
+core::Result<std::vector<Label>> ResilientLinearApi::Labels() {
+  return Run<std::vector<Label>>("Labels", [&] { return inner_.Labels(); });
+}
+
+}  // namespace contexten::integrations::linear
