@@ -1,0 +1,121 @@
+#pragma once
+// A Linear stand-in on loopback: POST /graphql answering exactly the operations of
+// integrations/linear/graphql/*.graphql (matched on operationName, variables honoured; no
+// general GraphQL engine), with state: teams, workflow states, users, labels, issues
+// (TEAMKEY-N per team), comments, attachments. Every change emits a signed webhook the way
+// Linear does (Linear-Delivery, Linear-Event, Linear-Signature = hex HMAC-SHA256 of the raw
+// body). Fault injection for the next N requests: 5xx, rate limited (HTTP 400 with
+// extensions.code RATELIMITED and the rate-limit headers, as Linear answers), 5xx after the
+// change was applied (a lost response), latency (RunAfter, never a sleeping I/O thread) and
+// never answering.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/net/io_runtime.hpp"
+#include "core/result.hpp"
+#include "integrations/linear/linear_api.hpp"
+
+namespace contexten::sandbox {
+
+struct LinearSandboxOptions {
+  std::string api_key = "lin_api_sandbox0000000000000000000000000000";
+  std::string oauth_token = "lin_oauth_sandbox000000000000000000000000";
+  std::string webhook_secret = "lin_wh_sandbox_signing_secret";
+  std::string webhook_url;  // where webhooks go; empty: recorded but not sent
+  std::string organization_id = "8f0f4c1e-0000-4000-8000-00000000a11a";
+  std::string webhook_id = "5b1a9a0e-0000-4000-8000-0000000000eb";
+  std::string app_url = "https://linear.app/sandbox";  // issue and comment URLs start here
+  // Team ENG ("Engineering") with Backlog/Todo/In Progress/In Review/Done/Canceled, users
+  // (the API key's own "Contexten" user first), labels Bug, Feature, Improvement.
+  bool seed_defaults = true;
+};
+
+struct LinearRequestRecord {
+  std::string operation;  // operationName; empty when absent
+  nlohmann::json variables;
+  int status = 0;        // HTTP status answered (0: not answered)
+  std::string fault;     // the injected fault, if any
+  bool applied = false;  // a mutation changed state
+};
+
+struct LinearWebhookDelivery {
+  std::string delivery_id;  // Linear-Delivery
+  std::string event;        // Linear-Event: Issue, Comment, Attachment
+  std::string action;       // create, update
+  std::string body;         // the raw signed body
+  std::string signature;    // Linear-Signature
+  bool sent = false;        // a webhook URL was set
+  bool done = false;        // the POST finished (either way)
+  int status = 0;           // the receiver's HTTP status; 0 on transport failure
+  std::string error;
+};
+
+class LinearSandbox {
+ public:
+  LinearSandbox(core::net::IoRuntime& io, LinearSandboxOptions options = {},
+                core::Clock& clock = core::DefaultClock());
+  ~LinearSandbox();
+  LinearSandbox(const LinearSandbox&) = delete;
+  LinearSandbox& operator=(const LinearSandbox&) = delete;
+
+  core::Status Start();
+  void Stop();
+  const LinearSandboxOptions& options() const;
+  // http://127.0.0.1:port; the client's api_url (it POSTs to api_url + "/graphql").
+  std::string base_url() const;
+
+  // --- control interface (tests, console) -------------------------------------------------
+  // A team with the default workflow states.
+  integrations::linear::Team SeedTeam(const std::string& key, const std::string& name);
+  integrations::linear::User SeedUser(const std::string& name, const std::string& email);
+  integrations::linear::Label SeedLabel(const std::string& name, const std::string& color,
+                                        const std::string& team_key = "");
+  // As a user would in Linear's UI; emits the webhook.
+  core::Result<integrations::linear::Issue> CreateIssue(const std::string& team_key,
+                                                        const std::string& title,
+                                                        const std::string& description = "");
+  // Moves an issue (UUID or identifier) to the team's state named `state_name`; emits an
+  // Issue update webhook with updatedFrom.stateId.
+  core::Result<integrations::linear::Issue> MoveIssue(const std::string& issue,
+                                                      const std::string& state_name);
+
+  std::optional<integrations::linear::Issue> GetIssue(const std::string& id_or_identifier) const;
+  std::vector<integrations::linear::Issue> Issues() const;
+  // Comments / attachments of one issue (UUID or identifier), or all when empty.
+  std::vector<integrations::linear::Comment> Comments(const std::string& issue = "") const;
+  std::vector<integrations::linear::Attachment> Attachments(const std::string& issue = "") const;
+  std::vector<integrations::linear::Team> Teams() const;
+  std::vector<integrations::linear::WorkflowState> States(const std::string& team_key) const;
+  std::vector<integrations::linear::User> Users() const;
+  std::vector<integrations::linear::Label> Labels() const;
+
+  std::vector<LinearRequestRecord> Requests() const;
+  int RequestCount(const std::string& operation) const;
+  std::vector<LinearWebhookDelivery> Deliveries() const;
+  void SetWebhookUrl(std::string url);
+
+  // --- fault injection: each applies to the next `n` authenticated requests, in the order
+  // the faults were added.
+  void FailNext(int n, int status = 500);
+  void RateLimitNext(int n, std::chrono::milliseconds reset_in = std::chrono::seconds(1));
+  // Applies the operation, then answers `status` anyway: the change landed, the reply was lost.
+  void FailAfterApplyNext(int n, int status = 502);
+  // Applies the operation and answers after `delay`.
+  void DelayNext(int n, std::chrono::milliseconds delay);
+  // Never answers (the client's timeout must fire).
+  void DropNext(int n);
+  void ClearFaults();
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace contexten::sandbox

@@ -1,0 +1,1 @@
+contexten_contract_test(contract_linear_schema linear_schema.test.mjs TARGET linear_documents_tool)
