@@ -1,23 +1,31 @@
 #include "integrations/slack/socket_mode_client.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <random>
 
-#include <spdlog/spdlog.h>
-
 #include "core/logging.hpp"
 #include "core/net/websocket_client.hpp"
+#include "core/resilience/backoff.hpp"
 
 namespace contexten::integrations::slack {
 
 struct SocketModeClient::Impl : std::enable_shared_from_this<SocketModeClient::Impl> {
-  struct Slot {
-    std::shared_ptr<core::net::WebSocket> socket;
+  // One connection attempt, from apps.connections.open until its socket closes. Keyed by our own
+  // attempt id (not the socket id) so frames that race ahead of the connect completion still
+  // find their connection.
+  struct Conn {
+    std::shared_ptr<core::net::WebSocket> socket;  // null while connecting
     bool hello = false;
-    int failures = 0;  // consecutive, drives the backoff
-    std::shared_ptr<core::net::TimerHandle> reconnect_timer;
+    bool retiring = false;      // Slack asked us to move; a replacement is (being) opened
+    bool too_many = false;      // Slack refused it with too_many_websockets
+    std::string ping_expected;  // payload of the ping whose pong we wait for
+    std::shared_ptr<core::net::TimerHandle> ping_timer;
+    std::shared_ptr<core::net::TimerHandle> pong_timer;
   };
 
   Impl(core::net::IoRuntime& io, core::net::HttpClient& http, SocketModeOptions options,
@@ -30,7 +38,9 @@ struct SocketModeClient::Impl : std::enable_shared_from_this<SocketModeClient::I
     while (!this->options.api_url.empty() && this->options.api_url.back() == '/') {
       this->options.api_url.pop_back();
     }
-    slots.resize(static_cast<std::size_t>(std::max(1, this->options.connections)));
+    this->options.connections = std::max(1, this->options.connections);
+    backoff.initial = this->options.reconnect_base;
+    backoff.cap = this->options.reconnect_cap;
   }
 
   core::net::IoRuntime& io;
@@ -38,86 +48,210 @@ struct SocketModeClient::Impl : std::enable_shared_from_this<SocketModeClient::I
   SocketModeOptions options;
   EnvelopeHandler handler;
   std::shared_ptr<spdlog::logger> log;
+  core::resilience::BackoffPolicy backoff;
 
   mutable std::mutex mu;
-  std::vector<Slot> slots;
+  std::map<std::uint64_t, Conn> conns;
+  int waiting = 0;  // backoff timers not yet fired; each stands for one future socket
+  std::vector<std::shared_ptr<core::net::TimerHandle>> backoff_timers;
+  std::uint64_t next_attempt = 1;
+  std::uint64_t ping_seq = 0;
+  int failures = 0;  // consecutive, reset by a hello
   std::string last_error;
   SocketModeStats stats;
   std::mt19937_64 rng{std::random_device{}()};
   bool stopping = false;
+  bool disabled = false;
 
-  void SetError(std::string error) {
-    std::lock_guard lock(mu);
-    last_error = std::move(error);
+  // --- budget (caller holds mu) ----------------------------------------------------------------
+  int Total() const { return static_cast<int>(conns.size()) + waiting; }
+  int Serving() const {
+    int n = waiting;
+    for (const auto& [id, c] : conns) n += c.retiring ? 0 : 1;
+    return n;
   }
+  void NoteSockets() { stats.max_sockets = std::max(stats.max_sockets, Total()); }
 
-  void OpenConnection(std::size_t slot) {
+  // Opens attempts until `connections` non-retiring sockets exist (or are on their way), never
+  // exceeding connections + 1 in total.
+  void Refill() {
+    std::vector<std::uint64_t> start;
     {
       std::lock_guard lock(mu);
-      if (stopping) return;
+      if (stopping || disabled) return;
+      while (Serving() < options.connections && Total() < options.connections + 1) {
+        const std::uint64_t id = next_attempt++;
+        conns[id] = Conn{};
+        start.push_back(id);
+        NoteSockets();
+      }
     }
+    for (auto id : start) Open(id);
+  }
+
+  void Open(std::uint64_t id) {
     core::net::OutgoingRequest request;
     request.method = "POST";
     request.url = options.api_url + "/apps.connections.open";
     request.headers.Set("Authorization", "Bearer " + options.app_token);
     request.headers.Set("Content-Type", "application/x-www-form-urlencoded");
     std::weak_ptr<Impl> weak = shared_from_this();
-    http.SendAsync(std::move(request), [weak, slot](core::Result<core::net::HttpResponse> r) {
-      if (auto self = weak.lock()) self->OnUrl(slot, std::move(r));
+    http.SendAsync(std::move(request), [weak, id](core::Result<core::net::HttpResponse> r) {
+      if (auto self = weak.lock()) self->OnUrl(id, std::move(r));
     });
   }
 
-  void OnUrl(std::size_t slot, core::Result<core::net::HttpResponse> response) {
+  void OnUrl(std::uint64_t id, core::Result<core::net::HttpResponse> response) {
     if (!response) {
-      ScheduleReconnect(slot, "apps.connections.open failed: " + response.error().Describe());
+      Failed(id, "apps.connections.open failed: " + response.error().Describe(), false);
       return;
     }
     auto body = nlohmann::json::parse(response->body, nullptr, false);
     if (response->status != 200 || body.is_discarded() || !body.value("ok", false)) {
       std::string code = body.is_object() ? body.value("error", "") : "";
       if (code.empty()) code = "HTTP " + std::to_string(response->status);
-      ScheduleReconnect(slot, "apps.connections.open refused: " + code);
+      Failed(id, "apps.connections.open refused: " + code, false);
       return;
+    }
+    {
+      std::lock_guard lock(mu);
+      if (stopping || disabled) {
+        conns.erase(id);
+        return;
+      }
     }
     const std::string url = body.value("url", "");
     std::weak_ptr<Impl> weak = shared_from_this();
-    // The socket id is known only once connected; frames carry it so a stale socket's late
-    // events cannot disturb its replacement.
-    auto id_holder = std::make_shared<std::atomic<std::uint64_t>>(0);
     core::net::WebSocketCallbacks callbacks;
-    callbacks.on_message = [weak, slot, id_holder](std::string_view text) {
-      if (auto self = weak.lock()) self->OnFrame(slot, id_holder->load(), text);
+    callbacks.on_message = [weak, id](std::string_view text) {
+      if (auto self = weak.lock()) self->OnFrame(id, text);
     };
-    callbacks.on_close = [weak, slot, id_holder](const core::Error& why) {
-      if (auto self = weak.lock()) self->OnClosed(slot, id_holder->load(), why);
+    callbacks.on_pong = [weak, id](std::string_view payload) {
+      if (auto self = weak.lock()) self->OnPong(id, payload);
+    };
+    callbacks.on_close = [weak, id](const core::Error& why) {
+      if (auto self = weak.lock()) self->OnClosed(id, why);
     };
     core::net::WebSocketClientOptions ws_options;
     ws_options.tls = options.tls;
     core::net::ConnectWebSocket(
         io, url, ws_options, std::move(callbacks),
-        [weak, slot, id_holder](core::Result<std::shared_ptr<core::net::WebSocket>> socket) {
+        [weak, id](core::Result<std::shared_ptr<core::net::WebSocket>> socket) {
           auto self = weak.lock();
           if (!self) {
             if (socket) (*socket)->Close();
             return;
           }
           if (!socket) {
-            self->ScheduleReconnect(slot, "WebSocket connect failed: " + socket.error().Describe());
+            self->Failed(id, "WebSocket connect failed: " + socket.error().Describe(), false);
             return;
           }
-          id_holder->store((*socket)->id());
-          std::lock_guard lock(self->mu);
-          if (self->stopping) {
-            (*socket)->Close();
-            return;
-          }
-          self->slots[slot].socket = *socket;
-          self->slots[slot].hello = false;
-          ++self->stats.open_connections;
+          self->OnConnected(id, *socket);
         });
   }
 
-  void OnFrame(std::size_t slot, std::uint64_t socket_id, std::string_view text) {
+  void OnConnected(std::uint64_t id, const std::shared_ptr<core::net::WebSocket>& socket) {
+    {
+      std::lock_guard lock(mu);
+      auto it = conns.find(id);
+      if (!stopping && !disabled && it != conns.end()) {
+        it->second.socket = socket;
+        ++stats.open_connections;
+        SchedulePing(id, it->second);
+        return;
+      }
+      conns.erase(id);
+    }
+    socket->Close(1000, "shutting down");
+  }
+
+  // A failed attempt or a dropped socket: free its place and try again after a backoff.
+  void Failed(std::uint64_t id, const std::string& why, bool too_many) {
+    std::chrono::milliseconds delay{0};
+    {
+      std::lock_guard lock(mu);
+      conns.erase(id);
+      if (stopping || disabled) return;
+      delay = core::resilience::ComputeBackoff(failures, rng, backoff);
+      if (too_many) delay += options.too_many_websockets_delay;
+      ++failures;
+      ++stats.reconnects;
+      ++waiting;
+      last_error = why;
+    }
+    log->warn("Socket Mode: {}; reconnecting in {} ms", why, delay.count());
+    std::weak_ptr<Impl> weak = shared_from_this();
+    auto timer = io.RunAfter(delay, [weak] {
+      auto self = weak.lock();
+      if (!self) return;
+      {
+        std::lock_guard lock(self->mu);
+        --self->waiting;
+      }
+      self->Refill();
+    });
+    std::lock_guard lock(mu);
+    backoff_timers.erase(std::remove_if(backoff_timers.begin(), backoff_timers.end(),
+                                        [](const auto& t) { return t.use_count() == 1; }),
+                         backoff_timers.end());
+    backoff_timers.push_back(std::move(timer));
+  }
+
+  // --- pings (caller holds mu) -------------------------------------------------------------------
+  void SchedulePing(std::uint64_t id, Conn& conn) {
+    if (options.ping_interval.count() <= 0) return;
+    std::weak_ptr<Impl> weak = shared_from_this();
+    conn.ping_timer = io.RunAfter(options.ping_interval, [weak, id] {
+      if (auto self = weak.lock()) self->SendPing(id);
+    });
+  }
+
+  void SendPing(std::uint64_t id) {
+    std::shared_ptr<core::net::WebSocket> socket;
+    std::string payload;
+    {
+      std::lock_guard lock(mu);
+      auto it = conns.find(id);
+      if (stopping || it == conns.end() || !it->second.socket) return;
+      Conn& conn = it->second;
+      SchedulePing(id, conn);
+      if (!conn.ping_expected.empty()) return;  // the pong timer decides that one
+      payload = "contexten-" + std::to_string(id) + "-" + std::to_string(++ping_seq);
+      conn.ping_expected = payload;
+      socket = conn.socket;
+      std::weak_ptr<Impl> weak = shared_from_this();
+      conn.pong_timer = io.RunAfter(options.ping_timeout, [weak, id, payload] {
+        if (auto self = weak.lock()) self->CheckPong(id, payload);
+      });
+    }
+    socket->Ping(payload);
+  }
+
+  void OnPong(std::uint64_t id, std::string_view payload) {
+    std::lock_guard lock(mu);
+    auto it = conns.find(id);
+    if (it == conns.end() || it->second.ping_expected != payload) return;
+    it->second.ping_expected.clear();
+    if (it->second.pong_timer) it->second.pong_timer->Cancel();
+  }
+
+  void CheckPong(std::uint64_t id, const std::string& payload) {
+    std::shared_ptr<core::net::WebSocket> socket;
+    {
+      std::lock_guard lock(mu);
+      auto it = conns.find(id);
+      if (stopping || it == conns.end() || it->second.ping_expected != payload) return;
+      socket = it->second.socket;
+      ++stats.stale;
+    }
+    log->warn("Socket Mode connection {} did not answer a ping within {} ms; replacing it", id,
+              options.ping_timeout.count());
+    // A silent peer would never finish a close handshake; drop the transport. on_close follows.
+    if (socket) socket->Abort();
+  }
+
+  // --- frames ------------------------------------------------------------------------------------
+  void OnFrame(std::uint64_t id, std::string_view text) {
     auto parsed = ParseSocketMessage(text);
     if (!parsed) {
       std::lock_guard lock(mu);
@@ -126,92 +260,140 @@ struct SocketModeClient::Impl : std::enable_shared_from_this<SocketModeClient::I
       return;
     }
     if (auto* control = std::get_if<ControlMessage>(&*parsed)) {
-      OnControl(slot, socket_id, *control);
+      OnControl(id, *control);
       return;
     }
     auto& envelope = std::get<Envelope>(*parsed);
-    std::shared_ptr<core::net::WebSocket> socket;
     {
       std::lock_guard lock(mu);
+      if (!conns.contains(id)) return;
       ++stats.envelopes;
-      socket = slots[slot].socket;
     }
-    if (!socket || socket->id() != socket_id) return;
-    std::weak_ptr<core::net::WebSocket> weak_socket = socket;
+    // The socket is looked up when acking: an envelope can race ahead of the connect completion.
     std::weak_ptr<Impl> weak_self = shared_from_this();
     auto once = std::make_shared<std::atomic<bool>>(false);
-    AckFn ack = [weak_socket, weak_self, once, id = envelope.envelope_id](
-                    const nlohmann::json* payload) {
+    AckFn ack = [weak_self, once, id,
+                 envelope_id = envelope.envelope_id](const nlohmann::json* payload) {
       if (once->exchange(true)) return false;
-      auto s = weak_socket.lock();
-      if (!s || !s->is_open()) return false;
-      s->Send(SerializeAck(id, payload));
-      if (auto self = weak_self.lock()) {
+      auto self = weak_self.lock();
+      if (!self) return false;
+      std::shared_ptr<core::net::WebSocket> socket;
+      {
         std::lock_guard lock(self->mu);
-        ++self->stats.acks_sent;
+        auto it = self->conns.find(id);
+        if (it == self->conns.end()) return false;
+        socket = it->second.socket;
       }
+      if (!socket || !socket->is_open()) return false;
+      socket->Send(SerializeAck(envelope_id, payload));
+      std::lock_guard lock(self->mu);
+      ++self->stats.acks_sent;
       return true;
     };
     handler(std::move(envelope), std::move(ack));
   }
 
-  void OnControl(std::size_t slot, std::uint64_t socket_id, const ControlMessage& control) {
-    std::shared_ptr<core::net::WebSocket> socket;
+  void OnControl(std::uint64_t id, const ControlMessage& control) {
+    if (control.type == "hello") {
+      OnHello(id);
+      return;
+    }
+    if (control.type != "disconnect") return;
+    if (control.reason == "link_disabled") {
+      DisableLink();
+      return;
+    }
+    std::shared_ptr<core::net::WebSocket> close_now;
+    bool refill = false;
     {
       std::lock_guard lock(mu);
-      auto& s = slots[slot];
-      if (!s.socket || s.socket->id() != socket_id) return;
-      if (control.type == "hello") {
-        s.hello = true;
-        s.failures = 0;
-        ++stats.hellos;
-        last_error.clear();
-        log->info("Socket Mode connection {} ready", slot);
-        return;
+      auto it = conns.find(id);
+      if (it == conns.end()) return;
+      Conn& conn = it->second;
+      if (control.reason == "too_many_websockets") {
+        conn.too_many = true;
+        last_error = "Slack refused a connection: too_many_websockets";
+        close_now = conn.socket;
+      } else if (!conn.retiring) {
+        // warning, refresh_requested or anything new: keep serving on this socket until its
+        // replacement has said hello, then retire it (OnHello).
+        conn.retiring = true;
+        ++stats.refreshes;
+        refill = true;
       }
-      socket = s.socket;
     }
-    // disconnect: Slack is about to close this socket; replace it now.
-    log->info("Slack asked connection {} to disconnect ({})", slot, control.reason);
-    socket->Close(1000, "disconnect: " + control.reason);
+    log->info("Slack asked connection {} to disconnect ({})", id, control.reason);
+    if (close_now) close_now->Close(1000, "disconnect: " + control.reason);
+    if (refill) Refill();
   }
 
-  void OnClosed(std::size_t slot, std::uint64_t socket_id, const core::Error& why) {
+  void OnHello(std::uint64_t id) {
+    std::shared_ptr<core::net::WebSocket> retire;
     {
       std::lock_guard lock(mu);
-      auto& s = slots[slot];
-      if (!s.socket || s.socket->id() != socket_id) return;
-      s.socket.reset();
-      s.hello = false;
-      --stats.open_connections;
-      if (stopping) return;
+      auto it = conns.find(id);
+      if (it == conns.end()) return;
+      it->second.hello = true;
+      failures = 0;
+      ++stats.hellos;
+      if (!disabled) last_error.clear();
+      if (!it->second.retiring) {
+        // A fresh connection is serving: the oldest connection Slack asked us to leave can go.
+        for (auto& [other_id, other] : conns) {
+          if (other_id != id && other.retiring && other.socket) {
+            retire = other.socket;
+            break;
+          }
+        }
+      }
     }
-    ScheduleReconnect(slot, "connection closed: " + why.Describe());
+    log->info("Socket Mode connection {} ready", id);
+    if (retire) retire->Close(1000, "replaced");
   }
 
-  void ScheduleReconnect(std::size_t slot, const std::string& why) {
-    std::chrono::milliseconds delay{0};
+  void DisableLink() {
+    std::vector<std::shared_ptr<core::net::WebSocket>> sockets;
     {
       std::lock_guard lock(mu);
-      if (stopping) return;
-      auto& s = slots[slot];
-      // Full jitter: uniform in [0, min(cap, base * 2^failures)].
-      const auto ceiling = std::min<std::int64_t>(
-          options.reconnect_cap.count(),
-          options.reconnect_base.count() << std::min(s.failures, 16));
-      delay = std::chrono::milliseconds(
-          std::uniform_int_distribution<std::int64_t>(0, ceiling)(rng));
-      ++s.failures;
-      ++stats.reconnects;
-      last_error = why;
+      if (disabled) return;
+      disabled = true;
+      last_error =
+          "Slack disabled Socket Mode for this app (link_disabled); not reconnecting until "
+          "restarted";
+      for (auto& t : backoff_timers) t->Cancel();
+      for (auto& [id, c] : conns) {
+        if (c.socket) sockets.push_back(c.socket);
+      }
     }
-    log->warn("Socket Mode connection {}: {}; reconnecting in {} ms", slot, why, delay.count());
-    std::weak_ptr<Impl> weak = shared_from_this();
-    auto timer = io.RunAfter(delay, [weak, slot] {
-      if (auto self = weak.lock()) self->OpenConnection(slot);
-    });
-    std::lock_guard lock(mu);
-    slots[slot].reconnect_timer = std::move(timer);
+    log->error("Socket Mode: {}", last_error);
+    for (auto& s : sockets) s->Close(1000, "link_disabled");
+  }
+
+  void OnClosed(std::uint64_t id, const core::Error& why) {
+    bool retiring = false;
+    bool too_many = false;
+    {
+      std::lock_guard lock(mu);
+      auto it = conns.find(id);
+      if (it == conns.end()) return;
+      Conn& conn = it->second;
+      if (conn.ping_timer) conn.ping_timer->Cancel();
+      if (conn.pong_timer) conn.pong_timer->Cancel();
+      if (conn.socket) --stats.open_connections;
+      retiring = conn.retiring;
+      // The refusal may arrive only as the close reason if the socket closed first.
+      too_many = conn.too_many || why.message.find("too_many_websockets") != std::string::npos;
+      if (stopping || disabled || retiring) conns.erase(it);
+      if (stopping || disabled) return;
+    }
+    if (retiring) {
+      Refill();  // its replacement may still be waiting for budget
+    } else {
+      Failed(id,
+             too_many ? "Slack refused a connection: too_many_websockets"
+                      : "connection closed: " + why.Describe(),
+             too_many);
+    }
   }
 
   void Stop() {
@@ -220,9 +402,11 @@ struct SocketModeClient::Impl : std::enable_shared_from_this<SocketModeClient::I
       std::lock_guard lock(mu);
       if (stopping) return;
       stopping = true;
-      for (auto& s : slots) {
-        if (s.reconnect_timer) s.reconnect_timer->Cancel();
-        if (s.socket) sockets.push_back(s.socket);
+      for (auto& t : backoff_timers) t->Cancel();
+      for (auto& [id, c] : conns) {
+        if (c.ping_timer) c.ping_timer->Cancel();
+        if (c.pong_timer) c.pong_timer->Cancel();
+        if (c.socket) sockets.push_back(c.socket);
       }
     }
     for (auto& socket : sockets) socket->Close(1000, "shutting down");
@@ -235,16 +419,20 @@ SocketModeClient::SocketModeClient(core::net::IoRuntime& io, core::net::HttpClie
 
 SocketModeClient::~SocketModeClient() { Stop(); }
 
-void SocketModeClient::Start() {
-  for (std::size_t i = 0; i < impl_->slots.size(); ++i) impl_->OpenConnection(i);
-}
+void SocketModeClient::Start() { impl_->Refill(); }
 
 void SocketModeClient::Stop() { impl_->Stop(); }
 
 bool SocketModeClient::connected() const {
   std::lock_guard lock(impl_->mu);
-  return std::any_of(impl_->slots.begin(), impl_->slots.end(),
-                     [](const Impl::Slot& s) { return s.socket && s.hello; });
+  return std::any_of(impl_->conns.begin(), impl_->conns.end(), [](const auto& entry) {
+    return entry.second.hello && entry.second.socket && entry.second.socket->is_open();
+  });
+}
+
+bool SocketModeClient::link_disabled() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->disabled;
 }
 
 std::string SocketModeClient::last_error() const {

@@ -1,7 +1,13 @@
 #pragma once
-// Slack Socket Mode client: opens `connections` WebSockets via apps.connections.open, hands
-// every envelope to the handler together with an ack function, and reconnects with full-jitter
-// backoff whenever a socket drops or Slack asks it to.
+// Slack Socket Mode client that never goes deaf: keeps `connections` WebSockets open (opened via
+// apps.connections.open), hands every envelope to the handler with an ack function, replaces a
+// connection *before* retiring it when Slack asks (warning, refresh_requested), detects silent
+// connections with its own pings, and reconnects with full-jitter backoff when a socket drops.
+//
+// Socket budget: at most `connections + 1` sockets exist at any moment (open or being opened,
+// counting backoff waits); the one extra is the transient replacement during a refresh. A
+// replacement that would exceed the budget is not opened early: the old socket then keeps
+// serving until Slack closes it, and the replacement follows.
 
 #include <chrono>
 #include <functional>
@@ -19,9 +25,16 @@ namespace contexten::integrations::slack {
 struct SocketModeOptions {
   std::string api_url = "https://slack.com/api";
   std::string app_token;  // xapp-...
-  int connections = 1;
+  int connections = 2;
+  // Full-jitter reconnect backoff: wait uniform in [0, min(cap, base * 2^failures)].
   std::chrono::milliseconds reconnect_base{250};
   std::chrono::milliseconds reconnect_cap{30000};
+  // After `too_many_websockets` the next attempt waits at least this long (plus the jitter).
+  std::chrono::milliseconds too_many_websockets_delay{5000};
+  // Own pings: every ping_interval a unique payload; no matching pong within ping_timeout means
+  // the connection is stale (aborted and replaced). A zero interval disables pings.
+  std::chrono::milliseconds ping_interval{10000};
+  std::chrono::milliseconds ping_timeout{5000};
   core::net::TlsClientOptions tls;
 };
 
@@ -34,9 +47,12 @@ struct SocketModeStats {
   std::uint64_t hellos = 0;
   std::uint64_t envelopes = 0;
   std::uint64_t acks_sent = 0;
-  std::uint64_t reconnects = 0;
+  std::uint64_t reconnects = 0;  // attempts scheduled after a failure or drop
+  std::uint64_t refreshes = 0;   // connections replaced on Slack's request (before closing)
+  std::uint64_t stale = 0;       // connections declared dead because a ping went unanswered
   std::uint64_t bad_frames = 0;
-  int open_connections = 0;
+  int open_connections = 0;  // sockets open now (including one being retired)
+  int max_sockets = 0;       // high-water mark of sockets open or being opened
 };
 
 class SocketModeClient {
@@ -49,6 +65,9 @@ class SocketModeClient {
   void Stop();
   // True while at least one connection has received Slack's hello.
   bool connected() const;
+  // True once Slack sent `link_disabled`: the client stopped reconnecting for good.
+  bool link_disabled() const;
+  // Why the client is not (fully) connected; empty when all is well. Never contains the token.
   std::string last_error() const;
   SocketModeStats stats() const;
 

@@ -1,5 +1,8 @@
 #include "sandbox/slack/slack_sandbox.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <map>
@@ -7,10 +10,9 @@
 #include <random>
 #include <unordered_map>
 
-#include <spdlog/spdlog.h>
-
 #include "core/logging.hpp"
 #include "core/net/http_server.hpp"
+#include "sandbox/slack/tcp_relay.hpp"
 
 namespace contexten::sandbox {
 namespace {
@@ -73,6 +75,7 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
   struct Connection {
     std::shared_ptr<core::net::WebSocket> socket;
     bool greeted = false;
+    bool disconnecting = false;  // told to go away: nothing more is delivered on it
   };
   struct EnvelopeOrigin {
     std::string type;
@@ -91,6 +94,10 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
   SlackSandboxOptions options;
   std::shared_ptr<spdlog::logger> log;
   std::unique_ptr<core::net::HttpServer> server;
+  std::unique_ptr<TcpRelay> relay;
+  std::shared_ptr<core::net::TimerHandle> ping_timer;
+  std::shared_ptr<core::net::TimerHandle> sweep_timer;
+  std::uint64_t ping_seq = 0;
 
   mutable std::mutex mu;
   std::mt19937_64 rng{std::random_device{}()};
@@ -99,6 +106,10 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
   std::uint64_t next_connection_pick = 0;
   std::deque<std::pair<std::string, std::string>> pending;  // (envelope_id, text)
   std::unordered_map<std::string, AckRecord> acks;
+  // Redelivery bookkeeping: what was sent when (in send order) and the text of every envelope
+  // not yet acked, so a sweep can resend it.
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> sent_log;
+  std::unordered_map<std::string, std::string> unacked_text;
   std::vector<std::string> ack_order;
   std::unordered_map<std::string, EnvelopeOrigin> origins;
   std::vector<SandboxMessage> messages;
@@ -142,21 +153,20 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
     route("/api/apps.connections.open", &Impl::ConnectionsOpen);
     route("/api/auth.test", &Impl::AuthTest);
     route("/api/chat.postMessage", &Impl::PostMessage);
-    server->RoutePrefix("POST", "/api/", [](HttpRequest&&, auto respond) {
-      respond(SlackError("unknown_method"));
-    });
+    server->RoutePrefix("POST", "/api/",
+                        [](HttpRequest&&, auto respond) { respond(SlackError("unknown_method")); });
     server->RoutePrefix("POST", "/response/", [weak](HttpRequest&& request, auto respond) {
       auto self = weak.lock();
       if (!self) return respond(HttpResponse::Text(503, "sandbox stopped"));
       respond(self->ResponseUrl(request));
     });
-    server->RouteWebSocket("/link/", [weak](std::shared_ptr<core::net::WebSocket> socket,
-                                            const HttpRequest& upgrade) {
-      core::net::WebSocketCallbacks callbacks;
-      auto self = weak.lock();
-      if (!self) return callbacks;
-      return self->OnSocket(std::move(socket), upgrade);
-    });
+    server->RouteWebSocket(
+        "/link/", [weak](std::shared_ptr<core::net::WebSocket> socket, const HttpRequest& upgrade) {
+          core::net::WebSocketCallbacks callbacks;
+          auto self = weak.lock();
+          if (!self) return callbacks;
+          return self->OnSocket(std::move(socket), upgrade);
+        });
   }
 
   HttpResponse ConnectionsOpen(const HttpRequest& request) {
@@ -174,8 +184,10 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
     }
     const std::string scheme = options.tls.enabled() ? "wss://" : "ws://";
     // Real Slack hands out wss://wss-primary.slack.com/link/?ticket=...; we keep the path.
-    const std::string host = server->BaseUrl().substr(server->BaseUrl().find("://") + 3);
-    return SlackOk({{"url", scheme + host + "/link/?ticket=" + ticket + "&app_id=" + options.app_id}});
+    const std::string host = relay ? "127.0.0.1:" + std::to_string(relay->port())
+                                   : server->BaseUrl().substr(server->BaseUrl().find("://") + 3);
+    return SlackOk(
+        {{"url", scheme + host + "/link/?ticket=" + ticket + "&app_id=" + options.app_id}});
   }
 
   bool BotAuthorized(const HttpRequest& request, const json& args) const {
@@ -232,8 +244,11 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
       messages.push_back(msg);
     }
     Notify({SandboxEvent::Kind::kMessagePosted, msg, std::nullopt});
-    json message = {{"type", "message"}, {"text", msg.text}, {"user", msg.user},
-                    {"bot_id", options.bot_id}, {"ts", msg.ts}};
+    json message = {{"type", "message"},
+                    {"text", msg.text},
+                    {"user", msg.user},
+                    {"bot_id", options.bot_id},
+                    {"ts", msg.ts}};
     if (!msg.thread_ts.empty()) message["thread_ts"] = msg.thread_ts;
     return SlackOk({{"channel", channel}, {"ts", msg.ts}, {"message", message}});
   }
@@ -301,7 +316,13 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
     int count = 0;
     {
       std::lock_guard lock(mu);
-      connections[id] = Connection{socket, true};
+      if (static_cast<int>(connections.size()) >= options.max_connections) {
+        log->warn("refusing Socket Mode connection {}: {} already open", id, connections.size());
+        socket->Send(DisconnectFrame("too_many_websockets"));
+        socket->Close(1000, "too_many_websockets");
+        return callbacks;
+      }
+      connections[id] = Connection{socket, true, false};
       ++connections_opened;
       count = static_cast<int>(connections.size());
       flush.assign(pending.begin(), pending.end());
@@ -310,21 +331,124 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
     json hello = {{"type", "hello"},
                   {"num_connections", count},
                   {"debug_info",
-                   {{"host", "sandbox-applink"}, {"build_number", 1},
+                   {{"host", "sandbox-applink"},
+                    {"build_number", 1},
                     {"approximate_connection_time", 18060}}},
                   {"connection_info", {{"app_id", options.app_id}}}};
     socket->Send(hello.dump());
-    for (auto& [envelope_id, text] : flush) SendOn(id, socket, envelope_id, text);
-    Notify({SandboxEvent::Kind::kConnectionOpened, std::nullopt, std::nullopt});
+    for (auto& [envelope_id, text] : flush) SendOn(id, socket, envelope_id, std::move(text));
+    Notify({SandboxEvent::Kind::kConnectionOpened, std::nullopt, std::nullopt, count});
     return callbacks;
   }
 
+  std::string DisconnectFrame(const std::string& reason) const {
+    return json{
+        {"type", "disconnect"}, {"reason", reason}, {"debug_info", {{"host", "sandbox-applink"}}}}
+        .dump();
+  }
+
   void OnSocketClosed(std::uint64_t id) {
+    int count = 0;
     {
       std::lock_guard lock(mu);
-      connections.erase(id);
+      if (connections.erase(id) == 0) return;  // a refused connection was never counted
+      count = static_cast<int>(connections.size());
     }
-    Notify({SandboxEvent::Kind::kConnectionClosed, std::nullopt, std::nullopt});
+    Notify({SandboxEvent::Kind::kConnectionClosed, std::nullopt, std::nullopt, count});
+  }
+
+  int SendDisconnect(const std::string& reason, std::uint64_t only) {
+    std::vector<std::shared_ptr<core::net::WebSocket>> targets;
+    {
+      std::lock_guard lock(mu);
+      for (auto& [id, c] : connections) {
+        if (only != 0 && id != only) continue;
+        c.disconnecting = true;
+        targets.push_back(c.socket);
+      }
+    }
+    const std::string frame = DisconnectFrame(reason);
+    for (auto& socket : targets) {
+      socket->Send(frame);
+      std::weak_ptr<core::net::WebSocket> weak = socket;
+      auto timer = io.RunAfter(options.disconnect_grace, [weak, reason] {
+        if (auto s = weak.lock()) s->Close(1000, reason);
+      });
+      std::lock_guard lock(mu);
+      grace_timers.push_back(std::move(timer));
+    }
+    return static_cast<int>(targets.size());
+  }
+
+  void PingAll() {
+    std::vector<std::shared_ptr<core::net::WebSocket>> targets;
+    std::string payload;
+    {
+      std::lock_guard lock(mu);
+      for (auto& [id, c] : connections) targets.push_back(c.socket);
+      payload = "sandbox-" + std::to_string(++ping_seq);
+      std::weak_ptr<Impl> weak = shared_from_this();
+      ping_timer = io.RunAfter(options.ping_interval, [weak] {
+        if (auto self = weak.lock()) self->PingAll();
+      });
+    }
+    for (auto& socket : targets) socket->Ping(payload);
+  }
+
+  // Resends every envelope that stayed unacked for redelivery_delay, as Slack does.
+  void Sweep() {
+    std::vector<std::string> resend;
+    {
+      std::lock_guard lock(mu);
+      const auto cutoff = std::chrono::steady_clock::now() - options.redelivery_delay;
+      while (!sent_log.empty() && sent_log.front().first <= cutoff) {
+        auto envelope_id = std::move(sent_log.front().second);
+        sent_log.pop_front();
+        auto text = unacked_text.find(envelope_id);
+        if (text == unacked_text.end()) continue;  // acked
+        auto record = acks.find(envelope_id);
+        if (record == acks.end() || record->second.acked_at) {
+          unacked_text.erase(text);
+          continue;
+        }
+        // A later delivery of the same envelope has its own entry further back.
+        if (record->second.sent_at > cutoff) continue;
+        if (record->second.deliveries > options.max_retries) {
+          unacked_text.erase(text);
+          continue;
+        }
+        resend.push_back(envelope_id);
+      }
+      std::weak_ptr<Impl> weak = shared_from_this();
+      sweep_timer = io.RunAfter(SweepPeriod(), [weak] {
+        if (auto self = weak.lock()) self->Sweep();
+      });
+    }
+    for (const auto& envelope_id : resend) Redeliver(envelope_id);
+  }
+
+  std::chrono::milliseconds SweepPeriod() const {
+    return std::clamp(options.redelivery_delay / 4, std::chrono::milliseconds(5),
+                      std::chrono::milliseconds(500));
+  }
+
+  void Redeliver(const std::string& envelope_id) {
+    std::string type;
+    json envelope;
+    {
+      std::lock_guard lock(mu);
+      auto text = unacked_text.find(envelope_id);
+      auto record = acks.find(envelope_id);
+      if (text == unacked_text.end() || record == acks.end()) return;
+      envelope = json::parse(text->second, nullptr, false);
+      if (!envelope.is_object()) return;
+      envelope["retry_attempt"] = record->second.deliveries;
+      envelope["retry_reason"] = "timeout";
+      type = record->second.type;
+    }
+    log->info("redelivering unacked envelope {} (retry {})", envelope_id,
+              envelope["retry_attempt"].get<int>());
+    Deliver(envelope_id, type, envelope.dump());
   }
 
   void OnClientFrame(std::uint64_t connection, std::string_view text) {
@@ -346,6 +470,7 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
       }
       auto& ack = it->second;
       ++ack.ack_count;
+      unacked_text.erase(envelope_id);
       if (!ack.acked_at) {
         ack.acked_at = std::chrono::steady_clock::now();
         ack.payload = payload;
@@ -361,7 +486,7 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
   }
 
   void SendOn(std::uint64_t connection, const std::shared_ptr<core::net::WebSocket>& socket,
-              const std::string& envelope_id, const std::string& text) {
+              const std::string& envelope_id, std::string text) {
     {
       std::lock_guard lock(mu);
       auto& record = acks[envelope_id];
@@ -369,8 +494,14 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
       record.envelope_id = envelope_id;
       record.connection = connection;
       record.sent_at = std::chrono::steady_clock::now();
+      ++record.deliveries;
+      if (options.redelivery_delay.count() > 0 && !record.acked_at) {
+        sent_log.emplace_back(record.sent_at, envelope_id);
+        // The first delivery's text is the template for retries.
+        unacked_text.try_emplace(envelope_id, text);
+      }
     }
-    socket->Send(text);
+    socket->Send(std::move(text));
   }
 
   void Deliver(const std::string& envelope_id, const std::string& type, std::string text) {
@@ -381,7 +512,7 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
       acks[envelope_id].type = type;
       std::vector<std::pair<std::uint64_t, std::shared_ptr<core::net::WebSocket>>> open;
       for (auto& [cid, c] : connections) {
-        if (c.greeted && c.socket->is_open()) open.emplace_back(cid, c.socket);
+        if (c.greeted && !c.disconnecting && c.socket->is_open()) open.emplace_back(cid, c.socket);
       }
       if (open.empty()) {
         pending.emplace_back(envelope_id, std::move(text));
@@ -391,8 +522,10 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
       id = pick.first;
       socket = pick.second;
     }
-    SendOn(id, socket, envelope_id, text);
+    SendOn(id, socket, envelope_id, std::move(text));
   }
+
+  std::vector<std::shared_ptr<core::net::TimerHandle>> grace_timers;
 
   std::string NewEnvelopeId() {
     std::lock_guard lock(mu);
@@ -413,9 +546,37 @@ SlackSandbox::SlackSandbox(core::net::IoRuntime& io, SlackSandboxOptions options
 
 SlackSandbox::~SlackSandbox() { Stop(); }
 
-core::Status SlackSandbox::Start() { return impl_->server->Start(); }
+core::Status SlackSandbox::Start() {
+  if (auto started = impl_->server->Start(); !started) return started;
+  if (impl_->options.relay_links) {
+    impl_->relay = std::make_unique<TcpRelay>(impl_->server->port());
+    if (auto relayed = impl_->relay->Start(); !relayed) return relayed;
+  }
+  std::weak_ptr<Impl> weak = impl_;
+  std::lock_guard lock(impl_->mu);
+  if (impl_->options.ping_interval.count() > 0) {
+    impl_->ping_timer = impl_->io.RunAfter(impl_->options.ping_interval, [weak] {
+      if (auto self = weak.lock()) self->PingAll();
+    });
+  }
+  if (impl_->options.redelivery_delay.count() > 0) {
+    impl_->sweep_timer = impl_->io.RunAfter(impl_->SweepPeriod(), [weak] {
+      if (auto self = weak.lock()) self->Sweep();
+    });
+  }
+  return core::Ok();
+}
 
-void SlackSandbox::Stop() { impl_->server->Stop(); }
+void SlackSandbox::Stop() {
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->ping_timer) impl_->ping_timer->Cancel();
+    if (impl_->sweep_timer) impl_->sweep_timer->Cancel();
+    for (auto& t : impl_->grace_timers) t->Cancel();
+  }
+  if (impl_->relay) impl_->relay->Stop();
+  impl_->server->Stop();
+}
 
 const SlackSandboxOptions& SlackSandbox::options() const { return impl_->options; }
 
@@ -424,28 +585,26 @@ std::string SlackSandbox::base_url() const { return impl_->server->BaseUrl(); }
 std::string SlackSandbox::api_url() const { return base_url() + "/api"; }
 
 std::string SlackSandbox::InjectSlashCommand(const std::string& command, const std::string& text,
-                                             const std::string& user,
-                                             const std::string& channel) {
+                                             const std::string& user, const std::string& channel) {
   const std::string envelope_id = impl_->NewEnvelopeId();
   {
     std::lock_guard lock(impl_->mu);
     impl_->origins[envelope_id] = {"slash_commands", user, channel};
   }
   const auto& o = impl_->options;
-  nlohmann::json payload = {
-      {"token", o.verification_token},
-      {"team_id", o.team_id},
-      {"team_domain", "contexten-sandbox"},
-      {"channel_id", channel},
-      {"channel_name", channel == "C0GENERAL" ? "general" : channel},
-      {"user_id", user},
-      {"user_name", user == "U0SANDBOXUSER" ? "you" : user},
-      {"command", command},
-      {"text", text},
-      {"api_app_id", o.app_id},
-      {"is_enterprise_install", "false"},
-      {"response_url", base_url() + "/response/" + envelope_id},
-      {"trigger_id", "sandbox." + envelope_id.substr(0, 8)}};
+  nlohmann::json payload = {{"token", o.verification_token},
+                            {"team_id", o.team_id},
+                            {"team_domain", "contexten-sandbox"},
+                            {"channel_id", channel},
+                            {"channel_name", channel == "C0GENERAL" ? "general" : channel},
+                            {"user_id", user},
+                            {"user_name", user == "U0SANDBOXUSER" ? "you" : user},
+                            {"command", command},
+                            {"text", text},
+                            {"api_app_id", o.app_id},
+                            {"is_enterprise_install", "false"},
+                            {"response_url", base_url() + "/response/" + envelope_id},
+                            {"trigger_id", "sandbox." + envelope_id.substr(0, 8)}};
   nlohmann::json envelope = {{"envelope_id", envelope_id},
                              {"type", "slash_commands"},
                              {"payload", payload},
@@ -455,8 +614,7 @@ std::string SlackSandbox::InjectSlashCommand(const std::string& command, const s
 }
 
 std::string SlackSandbox::InjectMessage(const std::string& text, const std::string& user,
-                                        const std::string& channel,
-                                        const std::string& thread_ts) {
+                                        const std::string& channel, const std::string& thread_ts) {
   const auto& o = impl_->options;
   SandboxMessage msg;
   msg.channel = channel;
@@ -485,17 +643,16 @@ std::string SlackSandbox::InjectMessage(const std::string& text, const std::stri
         {"type", "event_callback"},
         {"event_id", impl_->NewEventId()},
         {"event_time", std::stoll(msg.ts.substr(0, msg.ts.find('.')))},
-        {"authorizations",
-         nlohmann::json::array({{{"enterprise_id", nullptr},
-                                 {"team_id", o.team_id},
-                                 {"user_id", o.bot_user_id},
-                                 {"is_bot", true},
-                                 {"is_enterprise_install", false}}})},
+        {"authorizations", nlohmann::json::array({{{"enterprise_id", nullptr},
+                                                   {"team_id", o.team_id},
+                                                   {"user_id", o.bot_user_id},
+                                                   {"is_bot", true},
+                                                   {"is_enterprise_install", false}}})},
         {"is_ext_shared_channel", false},
         {"event_context", "sandbox-" + channel}};
     nlohmann::json envelope = {{"envelope_id", envelope_id}, {"type", "events_api"},
-                               {"payload", payload},          {"accepts_response_payload", false},
-                               {"retry_attempt", 0},          {"retry_reason", ""}};
+                               {"payload", payload},         {"accepts_response_payload", false},
+                               {"retry_attempt", 0},         {"retry_reason", ""}};
     {
       std::lock_guard lock(impl_->mu);
       impl_->origins[envelope_id] = {"events_api", user, channel};
@@ -510,6 +667,11 @@ std::string SlackSandbox::InjectMessage(const std::string& text, const std::stri
 
 void SlackSandbox::PushEnvelope(const nlohmann::json& envelope) {
   impl_->Deliver(envelope.value("envelope_id", ""), envelope.value("type", ""), envelope.dump());
+}
+
+void SlackSandbox::PushEnvelopeText(const std::string& envelope_id, const std::string& type,
+                                    std::string text) {
+  impl_->Deliver(envelope_id, type, std::move(text));
 }
 
 std::vector<SandboxMessage> SlackSandbox::Messages(const std::string& channel) const {
@@ -554,6 +716,19 @@ void SlackSandbox::DropConnections() {
   }
   for (auto& s : sockets) s->Abort();
 }
+
+std::vector<std::uint64_t> SlackSandbox::ConnectionIds() const {
+  std::lock_guard lock(impl_->mu);
+  std::vector<std::uint64_t> ids;
+  for (const auto& [id, c] : impl_->connections) ids.push_back(id);
+  return ids;
+}
+
+int SlackSandbox::SendDisconnect(const std::string& reason, std::uint64_t connection) {
+  return impl_->SendDisconnect(reason, connection);
+}
+
+int SlackSandbox::FreezeConnections() { return impl_->relay ? impl_->relay->Freeze() : 0; }
 
 void SlackSandbox::Subscribe(std::function<void(const SandboxEvent&)> observer) {
   std::lock_guard lock(impl_->mu);

@@ -7,11 +7,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/net/io_runtime.hpp"
 #include "core/net/tls.hpp"
@@ -28,6 +27,22 @@ struct SlackSandboxOptions {
   std::string bot_user_id = "U0CONTEXTEN";
   std::string bot_id = "B0CONTEXTEN";
   core::net::TlsServerOptions tls;  // serve https/wss when set
+
+  // --- Socket Mode behaviour, as Slack does it (tests shorten the delays) -------------------
+  // The sandbox's own WebSocket pings to every connection; zero = none.
+  std::chrono::milliseconds ping_interval{0};
+  // An envelope not acked this long after it was sent is sent again (to any connection) with
+  // retry_attempt + 1 and retry_reason "timeout", at most max_retries times; zero = never.
+  std::chrono::milliseconds redelivery_delay{4000};
+  int max_retries = 3;
+  // Slack allows 10 Socket Mode connections per app; one more gets disconnect
+  // `too_many_websockets` and is closed.
+  int max_connections = 10;
+  // Time between a `disconnect` message and the sandbox closing that socket.
+  std::chrono::milliseconds disconnect_grace{1000};
+  // Hand out Socket Mode URLs that go through a TcpRelay, so FreezeConnections() can make
+  // connections silent (see tcp_relay.hpp).
+  bool relay_links = false;
 };
 
 struct SandboxMessage {
@@ -36,7 +51,7 @@ struct SandboxMessage {
   std::string thread_ts;  // empty for a top-level message
   std::string user;       // author user id (the bot's user id for bot posts)
   std::string text;
-  nlohmann::json blocks;  // null or array
+  nlohmann::json blocks;   // null or array
   bool ephemeral = false;  // visible only to `visible_to` (slash-command replies)
   std::string visible_to;
   bool from_bot = false;
@@ -51,6 +66,7 @@ struct AckRecord {
   std::optional<std::chrono::steady_clock::time_point> acked_at;
   nlohmann::json payload;  // the ack's payload, if any
   int ack_count = 0;       // more than one is a client bug worth seeing in tests
+  int deliveries = 0;      // 1 + redeliveries
 
   std::optional<std::chrono::microseconds> latency() const;
 };
@@ -60,6 +76,7 @@ struct SandboxEvent {
   enum class Kind { kMessagePosted, kAcked, kConnectionOpened, kConnectionClosed } kind;
   std::optional<SandboxMessage> message;
   std::optional<AckRecord> ack;
+  int open_connections = 0;  // for kConnectionOpened/kConnectionClosed: how many are open now
 };
 
 class SlackSandbox {
@@ -88,14 +105,24 @@ class SlackSandbox {
                             const std::string& thread_ts = "");
   // Sends a complete envelope as given (tests: fixtures, redeliveries with the same id).
   void PushEnvelope(const nlohmann::json& envelope);
+  // The same for an envelope already serialized (benchmarks: no JSON work per envelope).
+  void PushEnvelopeText(const std::string& envelope_id, const std::string& type, std::string text);
 
   std::vector<SandboxMessage> Messages(const std::string& channel = "") const;
   std::vector<AckRecord> Acks() const;
   std::optional<AckRecord> AckFor(const std::string& envelope_id) const;
-  int open_connections() const;      // sockets currently open
+  int open_connections() const;              // sockets currently open
   std::uint64_t connections_opened() const;  // ever
   // Drops every Socket Mode connection without a close handshake (a network failure).
   void DropConnections();
+  // Ids of the Socket Mode connections open now, oldest first.
+  std::vector<std::uint64_t> ConnectionIds() const;
+  // Sends {"type":"disconnect","reason":reason} on one connection (0 = every connection), stops
+  // delivering on it and closes it after disconnect_grace, as Slack does. Returns how many.
+  int SendDisconnect(const std::string& reason, std::uint64_t connection = 0);
+  // With relay_links: every connection open now goes silent (nothing it sends arrives, nothing
+  // is sent to it, pings go unanswered) without being closed. Returns how many were frozen.
+  int FreezeConnections();
   // Observers run on an I/O thread; keep them quick.
   void Subscribe(std::function<void(const SandboxEvent&)> observer);
 
