@@ -15,9 +15,9 @@
 #include "core/clock.hpp"
 #include "core/logging.hpp"
 #include "core/net/http_client.hpp"
-#include "core/redactor.hpp"
 #include "core/net/http_server.hpp"
 #include "core/net/io_runtime.hpp"
+#include "core/redactor.hpp"
 #include "core/worker_pool.hpp"
 #include "integrations/slack/slack_web_client.hpp"
 #include "integrations/slack/socket_mode_client.hpp"
@@ -109,8 +109,8 @@ core::Status App::Start() {
     s.dispatcher->set_bot_user_id(auth->user_id);
     s.log->info("Slack auth ok: team {} bot user {}", auth->team_id, auth->user_id);
   } else if (auth.error().kind == core::ErrorKind::kUnauthorized) {
-    return core::Unexpected(core::MakeError(core::ErrorKind::kUnauthorized,
-                                            "Slack rejected the bot token: " + auth.error().message));
+    return core::Unexpected(core::MakeError(
+        core::ErrorKind::kUnauthorized, "Slack rejected the bot token: " + auth.error().message));
   } else {
     s.log->warn("Slack auth.test failed, continuing: {}", auth.error().Describe());
   }
@@ -140,8 +140,8 @@ core::Status App::Start() {
   auto* socket_mode = s.socket_mode.get();
   s.health.Register([socket_mode] {
     const bool up = socket_mode->connected();
-    return workflows::ComponentHealth{"slack", up,
-                                      up ? "connected" : "not connected: " + socket_mode->last_error()};
+    return workflows::ComponentHealth{
+        "slack", up, up ? "connected" : "not connected: " + socket_mode->last_error()};
   });
 
   webhooks::WebhookIngressOptions webhook_options;
@@ -174,12 +174,32 @@ core::Status App::Start() {
   return core::Ok();
 }
 
+namespace {
+bool PollUntil(const std::function<bool()>& condition, std::chrono::milliseconds deadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+}  // namespace
+
 void App::Stop() {
   auto& s = *impl_;
   if (s.stopped) return;
   s.stopped = true;
   if (s.socket_mode) s.socket_mode->Stop();
   if (s.server) s.server->Stop();
+  // Deliveries already accepted finish their inbox write and answer before the I/O runtime
+  // goes away (their completions post back to it). Bounded: a stuck store must not hang exit;
+  // whatever is left stays pending in the inbox and is replayed at the next start.
+  PollUntil(
+      [&s] {
+        return (!s.dispatcher || s.dispatcher->idle()) &&
+               (!s.webhooks || s.webhooks->in_flight() == 0);
+      },
+      std::chrono::seconds(5));
   if (s.workers) s.workers->Shutdown();  // finish handlers that were started
   if (s.slack_sandbox) s.slack_sandbox->Stop();
   if (s.io) s.io->Stop();
@@ -198,17 +218,6 @@ void App::Stop() {
     }
   }
 }
-
-namespace {
-bool PollUntil(const std::function<bool()>& condition, std::chrono::milliseconds deadline) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
-}
-}  // namespace
 
 bool App::WaitConnected(std::chrono::milliseconds deadline) {
   return PollUntil([this] { return impl_->socket_mode && impl_->socket_mode->connected(); },

@@ -1,6 +1,7 @@
 #include "bot/cli.hpp"
 
 #include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -15,7 +16,6 @@
 #include "core/config.hpp"
 #include "core/logging.hpp"
 #include "core/redactor.hpp"
-#include <spdlog/spdlog.h>
 #include "store/database.hpp"
 
 namespace contexten::bot {
@@ -38,10 +38,7 @@ class SignalWatcher {
     thread_ = std::thread([this] {
       int sig = 0;
       sigwait(&set_, &sig);
-      if (!done_) {
-        stop_ = true;
-        stop_flag_ = true;
-      }
+      if (!done_) stop_ = true;
     });
   }
   ~SignalWatcher() {
@@ -51,14 +48,13 @@ class SignalWatcher {
     thread_.join();
   }
   bool stopped() const { return stop_; }
-  const bool& flag() const { return stop_flag_; }
+  const std::atomic<bool>& flag() const { return stop_; }
 
  private:
   sigset_t set_{};
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> done_{false};
-  bool stop_flag_ = false;  // read by the console loop; a torn read only delays exit a tick
 };
 
 void InitLogsOrThrow(const core::Config& config, bool quiet_console) {
@@ -153,8 +149,8 @@ int RunCli(int argc, char** argv) {
     for (const auto& s : config.Secrets()) core::Redactor::Global().AddSecret(s);
     if (*check) {
       std::cout << "config ok: slack " << (config.has_slack_tokens() ? "tokens set" : "sandbox")
-                << ", api " << config.slack.api_url << ", store " << config.store.path
-                << ", http " << config.http.bind << ":" << config.http.port << "\n";
+                << ", api " << config.slack.api_url << ", store " << config.store.path << ", http "
+                << config.http.bind << ":" << config.http.port << "\n";
       return 0;
     }
     if (*migrate) {

@@ -65,7 +65,7 @@ bool Console::RunLine(const std::string& raw, std::chrono::milliseconds deadline
   auto* slack = app_.slack_sandbox();
   const std::string line = Trim(raw);
   if (line.empty() || line[0] == '#') return true;
-  Print("you> " + line + "\n");
+  if (echo_input_) Print("you> " + line + "\n");
   std::vector<std::string> envelopes;
   if (line[0] == '/') {
     const auto space = line.find(' ');
@@ -94,8 +94,8 @@ bool Console::RunLine(const std::string& raw, std::chrono::milliseconds deadline
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
   }
-  const auto left =
-      std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      until - std::chrono::steady_clock::now());
   if (!app_.WaitIdle(std::max(left, std::chrono::milliseconds(1)))) {
     Print("(the bot did not finish within the deadline)\n");
     return false;
@@ -112,12 +112,19 @@ int Console::RunScript(std::istream& in) {
   return failures == 0 ? 0 : 1;
 }
 
-int Console::RunInteractive(std::istream& in, const bool& stop) {
+int Console::RunInteractive(std::istream& in, const std::atomic<bool>& stop) {
   const bool tty = isatty(STDIN_FILENO) != 0 && &in == &std::cin;
-  Print("Contexten sandbox: type /ctx help, or a message such as '@contexten ping'. "
-        "Ctrl-D or 'quit' ends.\n");
+  echo_input_ = !tty;
+  Print(
+      "Contexten sandbox: type /ctx help, or a message such as '@contexten ping'. "
+      "Ctrl-D or 'quit' ends.\n");
   std::string line;
+  bool prompted = false;
   while (!stop) {
+    if (tty && !prompted) {
+      Print("you> ");
+      prompted = true;
+    }
     if (tty) {
       // Poll so that a signal (stop) ends the loop even while nobody types.
       pollfd pfd{STDIN_FILENO, POLLIN, 0};
@@ -126,6 +133,7 @@ int Console::RunInteractive(std::istream& in, const bool& stop) {
       if (ready < 0) break;
     }
     if (!std::getline(in, line)) break;
+    prompted = false;
     const std::string t = Trim(line);
     if (t == "quit" || t == "exit") break;
     RunLine(t);

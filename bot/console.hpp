@@ -2,6 +2,7 @@
 // The `contexten sandbox` terminal: each line typed is a slash command or a channel message
 // sent through the sandbox Slack; what the bot posts is rendered readably.
 
+#include <atomic>
 #include <chrono>
 #include <iosfwd>
 #include <mutex>
@@ -23,11 +24,12 @@ class Console {
   // Returns the process exit code: 0 when every line was acknowledged and handled.
   int RunScript(std::istream& in);
   // Prompts on the terminal until EOF, `quit` or `exit`, or until `stop` turns true.
-  int RunInteractive(std::istream& in, const bool& stop);
+  int RunInteractive(std::istream& in, const std::atomic<bool>& stop);
 
  private:
   void Print(const std::string& text);
   App& app_;
+  bool echo_input_ = true;  // off at a terminal, which already shows what was typed
   std::ostream& out_;
   std::mutex mu_;
 };

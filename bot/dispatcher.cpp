@@ -222,11 +222,10 @@ void Dispatcher::Finish(std::int64_t inbox_id, const core::Status& status) {
 }
 
 core::Result<std::size_t> Dispatcher::Recover() {
-  auto pending = inbox_.Pending(1000);
+  auto pending = inbox_.Pending(1000, "slack");
   if (!pending) return core::Unexpected(pending.error());
   std::size_t replayed = 0;
   for (auto& item : *pending) {
-    if (item.source != "slack") continue;
     auto parsed = integrations::slack::ParseSocketMessage(item.body);
     if (!parsed || !std::holds_alternative<Envelope>(*parsed)) {
       (void)inbox_.MarkFailed(item.id, "stored envelope is unreadable");

@@ -44,7 +44,10 @@ class Inbox {
   virtual core::Status MarkDone(std::int64_t id, std::string status = "done") = 0;
   virtual core::Status MarkFailed(std::int64_t id, std::string reason) = 0;
   // Oldest first; rows still pending (crash recovery replays these).
-  virtual core::Result<std::vector<InboxItem>> Pending(std::size_t limit) = 0;
+  // With `source` set, only that source's rows (so one platform's backlog cannot crowd out
+  // another's replay).
+  virtual core::Result<std::vector<InboxItem>> Pending(std::size_t limit,
+                                                       const std::string& source = {}) = 0;
   virtual core::Result<std::optional<InboxItem>> Find(const std::string& source,
                                                       const std::string& dedupe_key) = 0;
   virtual core::Result<std::int64_t> Count(const std::string& source) = 0;

@@ -140,15 +140,18 @@ core::Status SqliteInbox::MarkFailed(std::int64_t id, std::string reason) {
   });
 }
 
-core::Result<std::vector<InboxItem>> SqliteInbox::Pending(std::size_t limit) {
+core::Result<std::vector<InboxItem>> SqliteInbox::Pending(std::size_t limit,
+                                                          const std::string& source) {
   std::vector<InboxItem> items;
   if (limit == 0) return items;
   const auto capped = static_cast<std::int64_t>(
       std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max()));
   core::Status status = db_.ReadOnly([&](SQLite::Database& db) -> core::Status {
-    SQLite::Statement& query =
-        Prepared(db, std::string(kColumns) + "WHERE status = 'pending' ORDER BY id LIMIT ?");
-    query.bind(1, capped);
+    SQLite::Statement& query = Prepared(
+        db, std::string(kColumns) +
+                "WHERE status = 'pending' AND (?1 = '' OR source = ?1) ORDER BY id LIMIT ?2");
+    query.bind(1, source);
+    query.bind(2, capped);
     while (query.executeStep()) items.push_back(ReadRow(query));
     return core::Ok();
   });

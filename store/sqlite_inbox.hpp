@@ -20,7 +20,8 @@ class SqliteInbox final : public Inbox {
   core::Status MarkDone(std::int64_t id, std::string status = "done") override;
   // Records a failed attempt; the row stays pending so replay tries it again.
   core::Status MarkFailed(std::int64_t id, std::string reason) override;
-  core::Result<std::vector<InboxItem>> Pending(std::size_t limit) override;
+  core::Result<std::vector<InboxItem>> Pending(std::size_t limit,
+                                               const std::string& source = {}) override;
   core::Result<std::optional<InboxItem>> Find(const std::string& source,
                                               const std::string& dedupe_key) override;
   core::Result<std::int64_t> Count(const std::string& source) override;

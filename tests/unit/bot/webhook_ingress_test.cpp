@@ -48,7 +48,7 @@ class FailingInbox final : public store::Inbox {
   }
   core::Status MarkDone(std::int64_t, std::string) override { return core::Ok(); }
   core::Status MarkFailed(std::int64_t, std::string) override { return core::Ok(); }
-  core::Result<std::vector<store::InboxItem>> Pending(std::size_t) override {
+  core::Result<std::vector<store::InboxItem>> Pending(std::size_t, const std::string&) override {
     return std::vector<store::InboxItem>{};
   }
   core::Result<std::optional<store::InboxItem>> Find(const std::string&,

@@ -147,6 +147,18 @@ TEST_F(SqliteInboxTest, PendingReturnsPendingOnlyOldestFirst) {
   EXPECT_EQ((*limited)[1].id, ids[2]);
 }
 
+TEST_F(SqliteInboxTest, PendingCanBeLimitedToOneSource) {
+  // A backlog from one platform must not crowd another's rows out of a replay window.
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(inbox_->Append(Item("github", "g" + std::to_string(i))));
+  auto slack = inbox_->Append(Item("slack", "s1"));
+  ASSERT_TRUE(slack.has_value());
+  auto only_slack = inbox_->Pending(2, "slack");
+  ASSERT_TRUE(only_slack.has_value());
+  ASSERT_EQ(only_slack->size(), 1u);
+  EXPECT_EQ((*only_slack)[0].id, slack->id);
+  EXPECT_EQ(inbox_->Pending(10)->size(), 6u);
+}
+
 TEST_F(SqliteInboxTest, MarkDoneRemovesFromPendingAndRecordsStatus) {
   auto r = inbox_->Append(Item("linear", "d1"));
   ASSERT_TRUE(r.has_value());
