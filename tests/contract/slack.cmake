@@ -1,0 +1,1 @@
+contexten_contract_test(contract_slack_socket_mode slack_socket_mode.test.mjs TARGET slack_sandbox_tool)
