@@ -83,9 +83,14 @@ class Harness {
   SocketModeClient& client() { return *client_; }
   int max_open() const { return max_open_.load(); }
 
+  // Both ends agree: the sandbox has n connections and the client has read n hellos.
   bool WaitOpen(int n) {
-    return WaitFor([&] { return slack_.open_connections() == n && client_->connected(); },
-                   kDeadline);
+    return WaitFor(
+        [&] {
+          return slack_.open_connections() == n &&
+                 client_->stats().hellos >= static_cast<std::uint64_t>(n);
+        },
+        kDeadline);
   }
 
  private:
