@@ -6,6 +6,8 @@
 //
 // Usage: socket_mode_bench [envelopes per run, default 100000]
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -17,6 +19,8 @@
 #include <unordered_set>
 
 #include "bench/bench_support.hpp"
+#include "bot/app.hpp"
+#include "core/config.hpp"
 #include "core/net/http_client.hpp"
 #include "core/net/io_runtime.hpp"
 #include "integrations/slack/socket_mode_client.hpp"
@@ -54,7 +58,7 @@ RunResult Run(int connections, double offered_rate, std::uint64_t count) {
   sandbox::SlackSandbox slack(sandbox_io, sandbox_options);
   std::atomic<std::uint64_t> acked{0};
   slack.Subscribe([&](const sandbox::SandboxEvent& e) {
-    if (e.kind == sandbox::SandboxEvent::Kind::kAcked) acked.fetch_add(1);
+    if (e.kind == sandbox::SandboxEvent::Kind::kAcked && e.ack->ack_count == 1) acked.fetch_add(1);
   });
   if (!slack.Start()) return {};
 
@@ -111,6 +115,56 @@ RunResult Run(int connections, double offered_rate, std::uint64_t count) {
   return result;
 }
 
+// Pushes `count` envelopes at `offered_rate` (0 = flat out) into `slack` and waits for the acks.
+RunResult Drive(sandbox::SlackSandbox& slack, std::atomic<std::uint64_t>& acked,
+                double offered_rate, std::uint64_t count) {
+  const auto start = Clock::now();
+  for (std::uint64_t i = 0; i < count; ++i) {
+    if (offered_rate > 0) {
+      const auto due = start + std::chrono::nanoseconds(static_cast<std::int64_t>(
+                                   1e9 * static_cast<double>(i) / offered_rate));
+      if (Clock::now() < due) std::this_thread::sleep_until(due);
+    }
+    std::string id = "app-bench-" + std::to_string(i);
+    slack.PushEnvelopeText(id, "events_api", EnvelopeText(id, i));
+  }
+  const auto done_deadline = Clock::now() + std::chrono::seconds(300);
+  while (acked.load() < count && Clock::now() < done_deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  RunResult result;
+  result.complete = acked.load() >= count;
+  result.achieved_per_s = static_cast<double>(acked.load()) /
+                          std::chrono::duration<double>(Clock::now() - start).count();
+  for (const auto& record : slack.Acks()) {
+    if (auto latency = record.latency()) {
+      result.latencies_us.push_back(static_cast<double>(latency->count()));
+    }
+  }
+  return result;
+}
+
+// The same through the whole bot in sandbox mode: SocketModeClient -> Dispatcher -> SQLite inbox
+// (ack after the row is durable) -> handler. One connection (the sandbox mode default); the
+// sandbox shares the bot's I/O thread here.
+RunResult RunApp(double offered_rate, std::uint64_t count, const std::string& store_path) {
+  bot::AppOptions options;
+  options.config = core::LoadConfigFromString("", [](const std::string&) { return std::nullopt; });
+  options.config.store.path = store_path;
+  options.config.http.port = 0;
+  options.config.http.bind = "127.0.0.1";
+  options.sandbox = true;
+  bot::App app(std::move(options));
+  if (!app.Start() || !app.WaitConnected(std::chrono::seconds(10))) return {};
+  std::atomic<std::uint64_t> acked{0};
+  app.slack_sandbox()->Subscribe([&](const sandbox::SandboxEvent& e) {
+    if (e.kind == sandbox::SandboxEvent::Kind::kAcked && e.ack->ack_count == 1) acked.fetch_add(1);
+  });
+  auto result = Drive(*app.slack_sandbox(), acked, offered_rate, count);
+  app.Stop();
+  return result;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -131,8 +185,29 @@ int main(int argc, char** argv) {
                 << (rate > 0 ? std::to_string(int(rate)) : "max") << "/s\n";
     }
   }
+  bench::Table app_table({"connections", "offered/s", "envelopes", "achieved/s", "ack p50",
+                          "ack p99", "ack p99.9", "peak RSS"});
+  int run = 0;
+  for (double rate : {5000.0, 0.0}) {
+    const std::string store_path = "/tmp/contexten-socket-bench-" + std::to_string(::getpid()) +
+                                   "-" + std::to_string(run++) + ".db";
+    auto r = RunApp(rate, count, store_path);
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((store_path + suffix).c_str());
+    app_table.AddRow({"1", rate > 0 ? std::to_string(int(rate)) : "max",
+                      std::to_string(r.latencies_us.size()) + (r.complete ? "" : " (incomplete)"),
+                      std::to_string(static_cast<long long>(r.achieved_per_s)),
+                      bench::FormatMicros(bench::Percentile(r.latencies_us, 50)),
+                      bench::FormatMicros(bench::Percentile(r.latencies_us, 99)),
+                      bench::FormatMicros(bench::Percentile(r.latencies_us, 99.9)),
+                      bench::FormatKib(bench::PeakRssKib())});
+    std::cerr << "done: app at " << (rate > 0 ? std::to_string(int(rate)) : "max") << "/s\n";
+  }
   std::cout << "Socket Mode: sandbox -> SocketModeClient (in-memory handler, immediate ack), "
             << count << " envelopes per row\n";
   table.Print(std::cout);
+  std::cout << "\nThrough the whole bot (App in sandbox mode: dispatcher, SQLite inbox, ack when "
+               "durable), "
+            << count << " envelopes per row\n";
+  app_table.Print(std::cout);
   return 0;
 }
