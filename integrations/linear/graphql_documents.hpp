@@ -1,7 +1,7 @@
 #pragma once
 // The GraphQL documents the Linear client sends. integrations/linear/graphql/*.graphql are the
-// source of truth; graphql_documents.cpp embeds them byte for byte (a unit test compares the
-// two, and a contract test validates every one against Linear's published schema).
+// only copy; the build embeds them byte for byte (a unit test checks that every file is embedded
+// verbatim, and a contract test validates every one against Linear's published schema).
 
 #include <string>
 #include <string_view>

@@ -38,7 +38,7 @@ TEST(LinearGraphqlDocumentsTest, EveryFileIsEmbeddedVerbatim) {
     const fs::path path = kDir / (document.name + ".graphql");
     ASSERT_TRUE(fs::exists(path)) << document.name << " is embedded but has no .graphql file";
     EXPECT_EQ(document.text, ReadFile(path))
-        << document.name << ": graphql_documents.cpp differs from " << path;
+        << document.name << ": the embedded text differs from " << path;
   }
   EXPECT_EQ(embedded, files);
 }
