@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <thread>
 
 #include "bot/commands/command_handler.hpp"
 #include "bot/dispatcher.hpp"
@@ -18,6 +17,7 @@
 #include "core/net/http_server.hpp"
 #include "core/net/io_runtime.hpp"
 #include "core/redactor.hpp"
+#include "core/wait_until.hpp"
 #include "core/worker_pool.hpp"
 #include "integrations/slack/slack_web_client.hpp"
 #include "integrations/slack/socket_mode_client.hpp"
@@ -174,17 +174,6 @@ core::Status App::Start() {
   return core::Ok();
 }
 
-namespace {
-bool PollUntil(const std::function<bool()>& condition, std::chrono::milliseconds deadline) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
-}
-}  // namespace
-
 void App::Stop() {
   auto& s = *impl_;
   if (s.stopped) return;
@@ -194,7 +183,7 @@ void App::Stop() {
   // Deliveries already accepted finish their inbox write and answer before the I/O runtime
   // goes away (their completions post back to it). Bounded: a stuck store must not hang exit;
   // whatever is left stays pending in the inbox and is replayed at the next start.
-  PollUntil(
+  core::WaitUntil(
       [&s] {
         return (!s.dispatcher || s.dispatcher->idle()) &&
                (!s.webhooks || s.webhooks->in_flight() == 0);
@@ -220,12 +209,13 @@ void App::Stop() {
 }
 
 bool App::WaitConnected(std::chrono::milliseconds deadline) {
-  return PollUntil([this] { return impl_->socket_mode && impl_->socket_mode->connected(); },
-                   deadline);
+  return core::WaitUntil([this] { return impl_->socket_mode && impl_->socket_mode->connected(); },
+                         deadline);
 }
 
 bool App::WaitIdle(std::chrono::milliseconds deadline) {
-  return PollUntil([this] { return impl_->dispatcher && impl_->dispatcher->idle(); }, deadline);
+  return core::WaitUntil([this] { return impl_->dispatcher && impl_->dispatcher->idle(); },
+                         deadline);
 }
 
 uint16_t App::http_port() const { return impl_->server ? impl_->server->port() : 0; }

@@ -5,9 +5,9 @@
 
 #include <iostream>
 #include <sstream>
-#include <thread>
 
 #include "bot/app.hpp"
+#include "core/wait_until.hpp"
 #include "integrations/slack/block_kit/terminal_render.hpp"
 #include "sandbox/slack/slack_sandbox.hpp"
 
@@ -82,17 +82,18 @@ bool Console::RunLine(const std::string& raw, std::chrono::milliseconds deadline
     envelopes.push_back(slack->InjectMessage(text));
   }
   const auto until = std::chrono::steady_clock::now() + deadline;
-  for (const auto& id : envelopes) {
-    for (;;) {
-      auto ack = slack->AckFor(id);
-      if (ack && ack->acked_at) break;
-      if (std::chrono::steady_clock::now() >= until) {
-        Print("(no acknowledgement from the bot within " + std::to_string(deadline.count()) +
-              " ms)\n");
-        return false;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
+  const bool acked = core::WaitUntil(
+      [&] {
+        for (const auto& id : envelopes) {
+          auto ack = slack->AckFor(id);
+          if (!ack || !ack->acked_at) return false;
+        }
+        return true;
+      },
+      deadline);
+  if (!acked) {
+    Print("(no acknowledgement from the bot within " + std::to_string(deadline.count()) + " ms)\n");
+    return false;
   }
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       until - std::chrono::steady_clock::now());
