@@ -2,10 +2,9 @@
 // Port: the Slack Web API as the rest of Contexten sees it. SlackWebClient implements it over
 // HTTP; workflows and handlers depend on this interface only.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "core/result.hpp"
 
@@ -31,11 +30,74 @@ struct PostedMessage {
   std::string ts;
 };
 
+// chat.update: replaces text and blocks of a message the bot posted (e.g. a thread's parent).
+struct MessageUpdate {
+  std::string channel;
+  std::string ts;
+  std::string text;
+  nlohmann::json blocks;  // null keeps none; an array replaces them
+};
+
+struct EphemeralMessage {
+  std::string channel;
+  std::string user;  // the only one who sees it
+  std::string text;
+  nlohmann::json blocks;  // null or an array
+  std::string thread_ts;
+};
+
+// What views.open/update/push answer with.
+struct ViewInfo {
+  std::string id;
+  std::string hash;  // pass to UpdateView to refuse a stale update
+  std::string callback_id;
+  std::string root_view_id;
+};
+
+struct UserInfo {
+  std::string id;
+  std::string name;
+  std::string real_name;
+  std::string display_name;
+  std::string tz;  // IANA zone, e.g. "Europe/Berlin"
+  bool is_bot = false;
+  bool deleted = false;
+};
+
+struct ConversationInfo {
+  std::string id;
+  std::string name;
+  bool is_channel = false;
+  bool is_private = false;
+  bool is_im = false;
+  bool is_archived = false;
+  bool is_member = false;
+};
+
 class SlackApi {
  public:
   virtual ~SlackApi() = default;
   virtual core::Result<AuthInfo> AuthTest() = 0;
   virtual core::Result<PostedMessage> PostMessage(const OutgoingMessage& message) = 0;
+  virtual core::Result<PostedMessage> UpdateMessage(const MessageUpdate& update) = 0;
+  // Returns the ephemeral message's ts.
+  virtual core::Result<std::string> PostEphemeral(const EphemeralMessage& message) = 0;
+  virtual core::Status DeleteMessage(const std::string& channel, const std::string& ts) = 0;
+  virtual core::Result<std::string> GetPermalink(const std::string& channel,
+                                                 const std::string& ts) = 0;
+  // `view` is a complete modal view object. trigger_id is good for 3 s and one use.
+  virtual core::Result<ViewInfo> OpenView(const std::string& trigger_id,
+                                          const nlohmann::json& view) = 0;
+  // `hash` empty = unconditional update.
+  virtual core::Result<ViewInfo> UpdateView(const std::string& view_id, const nlohmann::json& view,
+                                            const std::string& hash = "") = 0;
+  virtual core::Result<ViewInfo> PushView(const std::string& trigger_id,
+                                          const nlohmann::json& view) = 0;
+  // `name` without colons ("eyes"). Reacting twice is not an error.
+  virtual core::Status AddReaction(const std::string& channel, const std::string& ts,
+                                   const std::string& name) = 0;
+  virtual core::Result<UserInfo> GetUserInfo(const std::string& user_id) = 0;
+  virtual core::Result<ConversationInfo> GetConversationInfo(const std::string& channel_id) = 0;
   // Replies through an interaction's response_url (no token; the URL is the credential).
   virtual core::Status Respond(const std::string& response_url, const nlohmann::json& body) = 0;
 };

@@ -20,17 +20,18 @@ core::Result<nlohmann::json> Interpret(const std::string& what,
                                        const core::net::HttpResponse& response) {
   if (response.status == 429) {
     const auto after = RetryAfter(response).value_or(std::chrono::seconds(1));
-    return core::Unexpected(core::MakeError(ErrorKind::kRateLimited, what + ": ratelimited", after));
+    return core::Unexpected(
+        core::MakeError(ErrorKind::kRateLimited, what + ": ratelimited", after));
   }
   if (response.status >= 500) {
-    return core::Unexpected(core::MakeError(
-        ErrorKind::kTransient, what + ": HTTP " + std::to_string(response.status)));
+    return core::Unexpected(
+        core::MakeError(ErrorKind::kTransient, what + ": HTTP " + std::to_string(response.status)));
   }
   if (response.status != 200) {
-    return core::Unexpected(core::MakeError(
-        response.status == 401 || response.status == 403 ? ErrorKind::kUnauthorized
-                                                         : ErrorKind::kInvalidInput,
-        what + ": HTTP " + std::to_string(response.status)));
+    return core::Unexpected(core::MakeError(response.status == 401 || response.status == 403
+                                                ? ErrorKind::kUnauthorized
+                                                : ErrorKind::kInvalidInput,
+                                            what + ": HTTP " + std::to_string(response.status)));
   }
   auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
@@ -72,8 +73,8 @@ core::ErrorKind KindForSlackError(std::string_view code) {
       code == "request_timeout" || code == "team_added_to_org") {
     return ErrorKind::kTransient;
   }
-  if (code == "expired_trigger_id" || code == "exchanged_trigger_id" ||
-      code == "already_reacted" || code == "cant_update_message" || code == "edit_window_closed") {
+  if (code == "expired_trigger_id" || code == "exchanged_trigger_id" || code == "already_reacted" ||
+      code == "cant_update_message" || code == "edit_window_closed") {
     return ErrorKind::kConflict;
   }
   return ErrorKind::kInvalidInput;  // invalid_blocks, invalid_arguments, msg_too_long, ...
@@ -123,6 +124,104 @@ core::Result<PostedMessage> SlackWebClient::PostMessage(const OutgoingMessage& m
   auto body = Call("chat.postMessage", args);
   if (!body) return core::Unexpected(body.error());
   return PostedMessage{body->value("channel", message.channel), body->value("ts", "")};
+}
+
+core::Result<PostedMessage> SlackWebClient::UpdateMessage(const MessageUpdate& update) {
+  nlohmann::json args = {{"channel", update.channel}, {"ts", update.ts}, {"text", update.text}};
+  if (update.blocks.is_array()) args["blocks"] = update.blocks;
+  auto body = Call("chat.update", args);
+  if (!body) return core::Unexpected(body.error());
+  return PostedMessage{body->value("channel", update.channel), body->value("ts", update.ts)};
+}
+
+core::Result<std::string> SlackWebClient::PostEphemeral(const EphemeralMessage& message) {
+  nlohmann::json args = {
+      {"channel", message.channel}, {"user", message.user}, {"text", message.text}};
+  if (message.blocks.is_array()) args["blocks"] = message.blocks;
+  if (!message.thread_ts.empty()) args["thread_ts"] = message.thread_ts;
+  auto body = Call("chat.postEphemeral", args);
+  if (!body) return core::Unexpected(body.error());
+  return body->value("message_ts", "");
+}
+
+core::Status SlackWebClient::DeleteMessage(const std::string& channel, const std::string& ts) {
+  auto body = Call("chat.delete", {{"channel", channel}, {"ts", ts}});
+  if (!body) return core::Unexpected(body.error());
+  return core::Ok();
+}
+
+core::Result<std::string> SlackWebClient::GetPermalink(const std::string& channel,
+                                                       const std::string& ts) {
+  auto body = Call("chat.getPermalink", {{"channel", channel}, {"message_ts", ts}});
+  if (!body) return core::Unexpected(body.error());
+  return body->value("permalink", "");
+}
+
+namespace {
+core::Result<ViewInfo> ToViewInfo(const core::Result<nlohmann::json>& body) {
+  if (!body) return core::Unexpected(body.error());
+  const auto view = body->value("view", nlohmann::json::object());
+  return ViewInfo{view.value("id", ""), view.value("hash", ""), view.value("callback_id", ""),
+                  view.value("root_view_id", "")};
+}
+}  // namespace
+
+core::Result<ViewInfo> SlackWebClient::OpenView(const std::string& trigger_id,
+                                                const nlohmann::json& view) {
+  return ToViewInfo(Call("views.open", {{"trigger_id", trigger_id}, {"view", view}}));
+}
+
+core::Result<ViewInfo> SlackWebClient::UpdateView(const std::string& view_id,
+                                                  const nlohmann::json& view,
+                                                  const std::string& hash) {
+  nlohmann::json args = {{"view_id", view_id}, {"view", view}};
+  if (!hash.empty()) args["hash"] = hash;
+  return ToViewInfo(Call("views.update", args));
+}
+
+core::Result<ViewInfo> SlackWebClient::PushView(const std::string& trigger_id,
+                                                const nlohmann::json& view) {
+  return ToViewInfo(Call("views.push", {{"trigger_id", trigger_id}, {"view", view}}));
+}
+
+core::Status SlackWebClient::AddReaction(const std::string& channel, const std::string& ts,
+                                         const std::string& name) {
+  auto body = Call("reactions.add", {{"channel", channel}, {"timestamp", ts}, {"name", name}});
+  if (!body && body.error().message.find("already_reacted") == std::string::npos) {
+    return core::Unexpected(body.error());
+  }
+  return core::Ok();
+}
+
+core::Result<UserInfo> SlackWebClient::GetUserInfo(const std::string& user_id) {
+  auto body = Call("users.info", {{"user", user_id}});
+  if (!body) return core::Unexpected(body.error());
+  const auto user = body->value("user", nlohmann::json::object());
+  const auto profile = user.value("profile", nlohmann::json::object());
+  UserInfo info;
+  info.id = user.value("id", user_id);
+  info.name = user.value("name", "");
+  info.real_name = user.value("real_name", profile.value("real_name", ""));
+  info.display_name = profile.value("display_name", "");
+  info.tz = user.value("tz", "");
+  info.is_bot = user.value("is_bot", false);
+  info.deleted = user.value("deleted", false);
+  return info;
+}
+
+core::Result<ConversationInfo> SlackWebClient::GetConversationInfo(const std::string& channel_id) {
+  auto body = Call("conversations.info", {{"channel", channel_id}});
+  if (!body) return core::Unexpected(body.error());
+  const auto channel = body->value("channel", nlohmann::json::object());
+  ConversationInfo info;
+  info.id = channel.value("id", channel_id);
+  info.name = channel.value("name", "");
+  info.is_channel = channel.value("is_channel", false);
+  info.is_private = channel.value("is_private", false);
+  info.is_im = channel.value("is_im", false);
+  info.is_archived = channel.value("is_archived", false);
+  info.is_member = channel.value("is_member", false);
+  return info;
 }
 
 core::Status SlackWebClient::Respond(const std::string& response_url, const nlohmann::json& body) {

@@ -17,6 +17,21 @@ class SlackWebClient final : public SlackApi {
 
   core::Result<AuthInfo> AuthTest() override;
   core::Result<PostedMessage> PostMessage(const OutgoingMessage& message) override;
+  core::Result<PostedMessage> UpdateMessage(const MessageUpdate& update) override;
+  core::Result<std::string> PostEphemeral(const EphemeralMessage& message) override;
+  core::Status DeleteMessage(const std::string& channel, const std::string& ts) override;
+  core::Result<std::string> GetPermalink(const std::string& channel,
+                                         const std::string& ts) override;
+  core::Result<ViewInfo> OpenView(const std::string& trigger_id,
+                                  const nlohmann::json& view) override;
+  core::Result<ViewInfo> UpdateView(const std::string& view_id, const nlohmann::json& view,
+                                    const std::string& hash = "") override;
+  core::Result<ViewInfo> PushView(const std::string& trigger_id,
+                                  const nlohmann::json& view) override;
+  core::Status AddReaction(const std::string& channel, const std::string& ts,
+                           const std::string& name) override;
+  core::Result<UserInfo> GetUserInfo(const std::string& user_id) override;
+  core::Result<ConversationInfo> GetConversationInfo(const std::string& channel_id) override;
   core::Status Respond(const std::string& response_url, const nlohmann::json& body) override;
 
   // Calls any Web API method with a JSON body. HTTP 200 with ok:false becomes an Error whose
