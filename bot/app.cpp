@@ -17,16 +17,78 @@
 #include "core/net/http_server.hpp"
 #include "core/net/io_runtime.hpp"
 #include "core/redactor.hpp"
+#include "core/resilience/circuit_breaker.hpp"
+#include "core/resilience/events.hpp"
+#include "core/resilience/rate_limiter.hpp"
+#include "core/resilience/retry.hpp"
 #include "core/wait_until.hpp"
 #include "core/worker_pool.hpp"
+#include "integrations/github/github_rest_client.hpp"
+#include "integrations/github/resilient_github_api.hpp"
+#include "integrations/linear/linear_graphql_client.hpp"
+#include "integrations/linear/resilient_linear_api.hpp"
 #include "integrations/slack/slack_web_client.hpp"
 #include "integrations/slack/socket_mode_client.hpp"
+#include "sandbox/github/github_sandbox.hpp"
+#include "sandbox/linear/linear_sandbox.hpp"
 #include "sandbox/slack/slack_sandbox.hpp"
 #include "store/database.hpp"
 #include "store/sqlite_inbox.hpp"
 #include "workflows/health/health_registry.hpp"
 
 namespace contexten::bot {
+namespace {
+
+namespace resilience = core::resilience;
+
+// What an operator sees of GitHub or Linear in /readyz: the breaker's state. Reported, not
+// gating (see ComponentHealth::gates_readiness).
+workflows::HealthRegistry::Probe BreakerProbe(std::string name,
+                                              const resilience::CircuitBreaker& breaker) {
+  return [name = std::move(name), &breaker] {
+    const auto state = breaker.state();
+    const bool up =
+        state != resilience::CircuitState::kOpen && state != resilience::CircuitState::kForcedOpen;
+    return workflows::ComponentHealth{name, up, "circuit " + std::string(ToString(state)),
+                                      /*gates_readiness=*/false};
+  };
+}
+
+// Linear's components, owned here because ResilientLinearApi only references them.
+struct LinearStack {
+  LinearStack(core::net::HttpClient& http, integrations::linear::LinearClientOptions options,
+              core::Clock& clock, std::shared_ptr<resilience::EventBus> events)
+      : client(http, std::move(options), clock),
+        retry("linear", RetryConfig(), clock, resilience::Retry::RandomSeed(), events),
+        breaker("linear", BreakerConfig(), clock, events),
+        // Linear allows 1,500 requests an hour per API key; keep bursts modest.
+        limiter("linear", {50, 1500, std::chrono::hours(1)}, clock, events),
+        api(client, {&retry, &breaker, &limiter, std::chrono::seconds(5), nullptr, std::nullopt},
+            clock) {}
+
+  static resilience::RetryConfig RetryConfig() {
+    resilience::RetryConfig config;
+    config.max_attempts = 4;
+    return config;
+  }
+  static resilience::CircuitBreakerConfig BreakerConfig() {
+    resilience::CircuitBreakerConfig config;
+    config.sliding_window_size = 20;
+    config.minimum_number_of_calls = 10;
+    config.wait_duration_in_open_state = std::chrono::seconds(30);
+    config.permitted_calls_in_half_open = 3;
+    config.slow_call_duration_threshold = std::chrono::seconds(20);
+    return config;
+  }
+
+  integrations::linear::LinearGraphqlClient client;
+  resilience::Retry retry;
+  resilience::CircuitBreaker breaker;
+  resilience::RateLimiter limiter;
+  integrations::linear::ResilientLinearApi api;
+};
+
+}  // namespace
 
 struct App::Impl {
   explicit Impl(AppOptions o) : options(std::move(o)), log(core::Logger("app")) {}
@@ -41,6 +103,13 @@ struct App::Impl {
   std::unique_ptr<core::net::IoRuntime> io;
   std::unique_ptr<core::net::HttpClient> http;
   std::unique_ptr<sandbox::SlackSandbox> slack_sandbox;
+  std::unique_ptr<sandbox::GitHubSandbox> github_sandbox;
+  std::unique_ptr<sandbox::LinearSandbox> linear_sandbox;
+  std::shared_ptr<core::resilience::EventBus> resilience_events =
+      std::make_shared<core::resilience::EventBus>();
+  std::unique_ptr<integrations::github::GitHubRestClient> github_client;
+  std::unique_ptr<integrations::github::ResilientGitHubApi> github;
+  std::unique_ptr<LinearStack> linear;
   std::unique_ptr<integrations::slack::SlackWebClient> slack;
   std::unique_ptr<CommandHandler> commands;
   std::unique_ptr<Dispatcher> dispatcher;
@@ -83,6 +152,14 @@ core::Status App::Start() {
       config.store.path = s.sandbox_store_path;
     }
     s.log->info("sandbox Slack listening at {}", s.slack_sandbox->base_url());
+    // GitHub and Linear stand-ins start once our HTTP port is known (they send webhooks to
+    // it); their credentials are the defaults they accept.
+    config.github.token = sandbox::GitHubSandboxOptions{}.token;
+    config.github.app_id.clear();
+    config.github.webhook_secret = sandbox::GitHubSandboxOptions{}.webhook_secret;
+    config.linear.api_key = sandbox::LinearSandboxOptions{}.api_key;
+    config.linear.webhook_secret = sandbox::LinearSandboxOptions{}.webhook_secret;
+    for (const auto& secret : config.Secrets()) core::Redactor::Global().AddSecret(secret);
   }
 
   store::StoreOptions store_options;
@@ -170,7 +247,78 @@ core::Status App::Start() {
   }
   s.log->info("HTTP on {}:{} (/healthz, /readyz)", config.http.bind, s.server->port());
 
+  if (s.options.sandbox) {
+    if (auto started = StartPeerSandboxes(); !started) return started;
+  }
+  if (auto peers = ConnectGitHubAndLinear(); !peers) return peers;
+
   s.socket_mode->Start();
+  return core::Ok();
+}
+
+core::Status App::StartPeerSandboxes() {
+  auto& s = *impl_;
+  auto& config = s.options.config;
+  const std::string webhooks =
+      "http://127.0.0.1:" + std::to_string(s.server->port()) + "/webhooks/";
+  sandbox::GitHubSandboxOptions github_options;
+  github_options.webhook_url = webhooks + "github";
+  s.github_sandbox = std::make_unique<sandbox::GitHubSandbox>(*s.io, github_options);
+  if (auto started = s.github_sandbox->Start(); !started) return started;
+  // Something to act on from the console: a repository with a CI workflow.
+  s.github_sandbox->AddRepository("contexten", "sandbox");
+  s.github_sandbox->AddWorkflow("contexten/sandbox", "ci.yml", "CI");
+  config.github.api_url = s.github_sandbox->base_url();
+
+  sandbox::LinearSandboxOptions linear_options;
+  linear_options.webhook_url = webhooks + "linear";
+  s.linear_sandbox = std::make_unique<sandbox::LinearSandbox>(*s.io, linear_options, s.clock);
+  if (auto started = s.linear_sandbox->Start(); !started) return started;
+  config.linear.api_url = s.linear_sandbox->base_url();
+  s.log->info("sandbox GitHub at {}, sandbox Linear at {}", s.github_sandbox->base_url(),
+              s.linear_sandbox->base_url());
+  return core::Ok();
+}
+
+core::Status App::ConnectGitHubAndLinear() {
+  auto& s = *impl_;
+  const auto& config = s.options.config;
+  s.resilience_events->Subscribe([log = s.log](const core::resilience::ResilienceEvent& event) {
+    if (event.kind != core::resilience::ResilienceEventKind::kStateTransition) return;
+    const bool opened = event.to_state == core::resilience::CircuitState::kOpen ||
+                        event.to_state == core::resilience::CircuitState::kForcedOpen;
+    log->log(opened ? spdlog::level::warn : spdlog::level::info, "{} circuit {} -> {}: {}",
+             event.component, ToString(*event.from_state), ToString(*event.to_state),
+             event.message);
+  });
+
+  if (config.github.has_credentials()) {
+    integrations::github::GitHubClientConfig github;
+    github.base_url = config.github.api_url;
+    github.user_agent = "contexten/" + std::string(Version());
+    github.token = config.github.token;
+    if (config.github.has_app()) {
+      github.app = integrations::github::GitHubAppCredentials{
+          config.github.app_id, config.github.app_private_key, config.github.app_installation_id};
+    }
+    s.github_client =
+        std::make_unique<integrations::github::GitHubRestClient>(*s.http, github, s.clock);
+    s.github = std::make_unique<integrations::github::ResilientGitHubApi>(*s.github_client, s.clock,
+                                                                          s.resilience_events);
+    s.health.Register(BreakerProbe("github", s.github->breaker()));
+  } else {
+    s.log->info("GitHub not configured (github.token or github.app_id): GitHub actions are off");
+  }
+
+  if (config.linear.has_credentials()) {
+    integrations::linear::LinearClientOptions linear;
+    linear.api_url = config.linear.api_url;
+    linear.credential = config.linear.api_key;
+    s.linear = std::make_unique<LinearStack>(*s.http, linear, s.clock, s.resilience_events);
+    s.health.Register(BreakerProbe("linear", s.linear->breaker));
+  } else {
+    s.log->info("Linear not configured (linear.api_key): Linear actions are off");
+  }
   return core::Ok();
 }
 
@@ -191,11 +339,18 @@ void App::Stop() {
       std::chrono::seconds(5));
   if (s.workers) s.workers->Shutdown();  // finish handlers that were started
   if (s.slack_sandbox) s.slack_sandbox->Stop();
+  if (s.github_sandbox) s.github_sandbox->Stop();
+  if (s.linear_sandbox) s.linear_sandbox->Stop();
   if (s.io) s.io->Stop();
   s.socket_mode.reset();
   s.server.reset();
   s.dispatcher.reset();
   s.slack_sandbox.reset();
+  s.github.reset();
+  s.github_client.reset();
+  s.linear.reset();
+  s.github_sandbox.reset();
+  s.linear_sandbox.reset();
   s.http.reset();
   s.io.reset();
   s.inbox.reset();
@@ -221,6 +376,13 @@ bool App::WaitIdle(std::chrono::milliseconds deadline) {
 uint16_t App::http_port() const { return impl_->server ? impl_->server->port() : 0; }
 
 sandbox::SlackSandbox* App::slack_sandbox() { return impl_->slack_sandbox.get(); }
+sandbox::GitHubSandbox* App::github_sandbox() { return impl_->github_sandbox.get(); }
+sandbox::LinearSandbox* App::linear_sandbox() { return impl_->linear_sandbox.get(); }
+
+integrations::github::GitHubApi* App::github() { return impl_->github.get(); }
+integrations::linear::LinearApi* App::linear() {
+  return impl_->linear ? &impl_->linear->api : nullptr;
+}
 
 Dispatcher& App::dispatcher() { return *impl_->dispatcher; }
 

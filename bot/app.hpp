@@ -10,6 +10,15 @@
 
 namespace contexten::sandbox {
 class SlackSandbox;
+class GitHubSandbox;
+class LinearSandbox;
+}  // namespace contexten::sandbox
+
+namespace contexten::integrations::github {
+class GitHubApi;
+}
+namespace contexten::integrations::linear {
+class LinearApi;
 }
 
 namespace contexten::bot {
@@ -43,10 +52,18 @@ class App {
 
   uint16_t http_port() const;
   sandbox::SlackSandbox* slack_sandbox();  // null unless sandbox mode
+  sandbox::GitHubSandbox* github_sandbox();
+  sandbox::LinearSandbox* linear_sandbox();
+  // The resilient clients (retry, breaker, rate limit); null when not configured.
+  integrations::github::GitHubApi* github();
+  integrations::linear::LinearApi* linear();
   Dispatcher& dispatcher();
   bool ready() const;
 
  private:
+  core::Status StartPeerSandboxes();
+  core::Status ConnectGitHubAndLinear();
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -11,18 +11,18 @@ void InstallHealthRoutes(core::net::HttpServer& server, const workflows::HealthR
     respond(core::net::HttpResponse::Json(
         200, nlohmann::json{{"status", "alive"}, {"version", Version()}}.dump()));
   });
-  server.Route("GET", "/readyz",
-               [&health](core::net::HttpRequest&&, core::net::HttpResponder respond) {
-                 nlohmann::json checks = nlohmann::json::object();
-                 bool ready = true;
-                 for (const auto& c : health.Check()) {
-                   checks[c.name] = {{"ready", c.ready}, {"detail", c.detail}};
-                   ready = ready && c.ready;
-                 }
-                 nlohmann::json body = {{"status", ready ? "ready" : "not_ready"},
-                                        {"checks", checks}};
-                 respond(core::net::HttpResponse::Json(ready ? 200 : 503, body.dump()));
-               });
+  server.Route(
+      "GET", "/readyz", [&health](core::net::HttpRequest&&, core::net::HttpResponder respond) {
+        nlohmann::json checks = nlohmann::json::object();
+        bool ready = true;
+        for (const auto& c : health.Check()) {
+          checks[c.name] = {{"ready", c.ready}, {"detail", c.detail}};
+          if (!c.gates_readiness) checks[c.name]["gates_readiness"] = false;
+          ready = ready && (c.ready || !c.gates_readiness);
+        }
+        nlohmann::json body = {{"status", ready ? "ready" : "not_ready"}, {"checks", checks}};
+        respond(core::net::HttpResponse::Json(ready ? 200 : 503, body.dump()));
+      });
 }
 
 }  // namespace contexten::bot

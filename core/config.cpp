@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -34,17 +35,17 @@ struct KeySpec {
 const std::map<std::string, KeySpec>& Keys() {
   static const std::map<std::string, KeySpec> keys = {
       {"log.level", {[](Config& c, const std::string& v, const std::string&) { c.log.level = v; }}},
-      {"log.format", {[](Config& c, const std::string& v, const std::string&) { c.log.format = v; }}},
+      {"log.format",
+       {[](Config& c, const std::string& v, const std::string&) { c.log.format = v; }}},
       {"http.bind", {[](Config& c, const std::string& v, const std::string&) { c.http.bind = v; }}},
-      {"http.port",
-       {[](Config& c, const std::string& v, const std::string& k) {
+      {"http.port", {[](Config& c, const std::string& v, const std::string& k) {
          c.http.port = ParseInt(v, k, 0, 65535);
        }}},
-      {"http.body_limit",
-       {[](Config& c, const std::string& v, const std::string& k) {
+      {"http.body_limit", {[](Config& c, const std::string& v, const std::string& k) {
          c.http.body_limit = static_cast<std::size_t>(ParseInt(v, k, 1024, 64 * 1024 * 1024));
        }}},
-      {"store.path", {[](Config& c, const std::string& v, const std::string&) { c.store.path = v; }}},
+      {"store.path",
+       {[](Config& c, const std::string& v, const std::string&) { c.store.path = v; }}},
       {"tls.ca_file", {[](Config& c, const std::string& v, const std::string&) { c.ca_file = v; }}},
       {"slack.api_url",
        {[](Config& c, const std::string& v, const std::string&) { c.slack.api_url = v; }}},
@@ -57,8 +58,7 @@ const std::map<std::string, KeySpec>& Keys() {
         true}},
       {"slack.command",
        {[](Config& c, const std::string& v, const std::string&) { c.slack.command = v; }}},
-      {"slack.connections",
-       {[](Config& c, const std::string& v, const std::string& k) {
+      {"slack.connections", {[](Config& c, const std::string& v, const std::string& k) {
          c.slack.connections = ParseInt(v, k, 1, 10);
        }}},
       {"slack.ops_channel",
@@ -67,6 +67,14 @@ const std::map<std::string, KeySpec>& Keys() {
        {[](Config& c, const std::string& v, const std::string&) { c.github.api_url = v; }}},
       {"github.token",
        {[](Config& c, const std::string& v, const std::string&) { c.github.token = v; }, true}},
+      {"github.app_id",
+       {[](Config& c, const std::string& v, const std::string&) { c.github.app_id = v; }}},
+      {"github.app_private_key",
+       {[](Config& c, const std::string& v, const std::string&) { c.github.app_private_key = v; },
+        true}},
+      {"github.app_installation_id", {[](Config& c, const std::string& v, const std::string& k) {
+         c.github.app_installation_id = ParseInt(v, k, 1, std::numeric_limits<int>::max());
+       }}},
       {"github.webhook_secret",
        {[](Config& c, const std::string& v, const std::string&) { c.github.webhook_secret = v; },
         true}},
@@ -152,10 +160,19 @@ void Validate(const Config& c) {
   RequireUrl("slack.api_url", c.slack.api_url);
   RequireUrl("github.api_url", c.github.api_url);
   RequireUrl("linear.api_url", c.linear.api_url);
+  if (c.github.has_app() &&
+      (c.github.app_private_key.empty() || c.github.app_installation_id == 0)) {
+    throw ConfigError(
+        "config: github.app_id is set, so github.app_private_key (or _file) and "
+        "github.app_installation_id are needed too");
+  }
+  if (c.github.has_app() && !c.github.token.empty()) {
+    throw ConfigError("config: set github.token or github.app_id, not both");
+  }
   if (c.log.format != "text" && c.log.format != "json") {
     throw ConfigError("config: log.format: must be 'text' or 'json', got '" + c.log.format + "'");
   }
-  static const std::set<std::string> levels = {"trace", "debug", "info", "warn",
+  static const std::set<std::string> levels = {"trace", "debug",    "info", "warn",
                                                "error", "critical", "off"};
   if (!levels.count(c.log.level)) {
     throw ConfigError("config: log.level: '" + c.log.level +
@@ -190,6 +207,9 @@ const std::vector<EnvOverride>& EnvOverrides() {
       {"SLACK_OPS_CHANNEL", "slack.ops_channel", false},
       {"GITHUB_API_URL", "github.api_url", false},
       {"GITHUB_TOKEN", "github.token", true},
+      {"GITHUB_APP_ID", "github.app_id", false},
+      {"GITHUB_APP_PRIVATE_KEY", "github.app_private_key", true},
+      {"GITHUB_APP_INSTALLATION_ID", "github.app_installation_id", false},
       {"GITHUB_WEBHOOK_SECRET", "github.webhook_secret", true},
       {"LINEAR_API_URL", "linear.api_url", false},
       {"LINEAR_API_KEY", "linear.api_key", true},
@@ -214,8 +234,9 @@ EnvLookup ProcessEnv() {
 
 std::vector<std::string> Config::Secrets() const {
   std::vector<std::string> out;
-  for (const auto* s : {&slack.app_token, &slack.bot_token, &slack.signing_secret, &github.token,
-                        &github.webhook_secret, &linear.api_key, &linear.webhook_secret}) {
+  for (const auto* s :
+       {&slack.app_token, &slack.bot_token, &slack.signing_secret, &github.token,
+        &github.app_private_key, &github.webhook_secret, &linear.api_key, &linear.webhook_secret}) {
     if (!s->empty()) out.push_back(*s);
   }
   return out;

@@ -43,14 +43,22 @@ struct SlackConfig {
 
 struct GitHubConfig {
   std::string api_url = "https://api.github.com";
-  std::string token;
+  std::string token;  // personal token; or the three GitHub App settings below
+  std::string app_id;
+  std::string app_private_key;  // PEM
+  std::int64_t app_installation_id = 0;
   std::string webhook_secret;
+
+  bool has_app() const { return !app_id.empty(); }
+  bool has_credentials() const { return !token.empty() || has_app(); }
 };
 
 struct LinearConfig {
   std::string api_url = "https://api.linear.app";
   std::string api_key;
   std::string webhook_secret;
+
+  bool has_credentials() const { return !api_key.empty(); }
 };
 
 struct Config {

@@ -23,7 +23,8 @@ std::vector<ComponentHealth> HealthRegistry::Check() const {
 
 bool HealthRegistry::AllReady() const {
   const auto all = Check();
-  return std::all_of(all.begin(), all.end(), [](const ComponentHealth& h) { return h.ready; });
+  return std::all_of(all.begin(), all.end(),
+                     [](const ComponentHealth& h) { return h.ready || !h.gates_readiness; });
 }
 
 }  // namespace contexten::workflows

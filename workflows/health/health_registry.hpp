@@ -12,6 +12,10 @@ struct ComponentHealth {
   std::string name;
   bool ready = false;
   std::string detail;  // "connected", "store open", or why not
+  // An optional peer (GitHub, Linear) is reported but does not make the bot unready: webhooks
+  // still land durably in the inbox and work resumes when the peer recovers, so an
+  // orchestrator must not restart or drain us for someone else's outage.
+  bool gates_readiness = true;
 };
 
 class HealthRegistry {

@@ -83,10 +83,36 @@ TEST(ConfigTest, BadNumberIsNamed) {
 }
 
 TEST(ConfigTest, ErrorsNeverEchoSecretValues) {
-  const std::string e = ErrorOf("", {{"SLACK_APP_TOKEN", "not-an-app-token-SECRETVALUE"},
-                                     {"SLACK_BOT_TOKEN", "xoxb-x"}});
+  const std::string e = ErrorOf(
+      "", {{"SLACK_APP_TOKEN", "not-an-app-token-SECRETVALUE"}, {"SLACK_BOT_TOKEN", "xoxb-x"}});
   EXPECT_FALSE(e.empty());
   EXPECT_EQ(e.find("SECRETVALUE"), std::string::npos) << e;
+}
+
+TEST(ConfigTest, GitHubAppKeyComesFromAFileAndIsASecret) {
+  testing::TempDir dir;
+  const std::string pem =
+      "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
+  std::ofstream(dir.File("key.pem")) << pem << "\n";
+  const Config c = LoadConfigFromString(
+      "github:\n  app_id: '1234'\n  app_installation_id: 99\n"
+      "  app_private_key_file: " +
+          dir.File("key.pem") + "\n",
+      Env({}));
+  EXPECT_TRUE(c.github.has_app());
+  EXPECT_TRUE(c.github.has_credentials());
+  EXPECT_EQ(c.github.app_installation_id, 99);
+  EXPECT_EQ(c.github.app_private_key, pem);
+  EXPECT_EQ(c.Secrets(), std::vector<std::string>{pem});
+}
+
+TEST(ConfigTest, GitHubAppNeedsKeyAndInstallationAndExcludesAToken) {
+  EXPECT_NE(ErrorOf("github:\n  app_id: '1'\n").find("github.app_installation_id"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("github:\n  app_id: '1'\n  app_installation_id: 2\n  app_private_key: k\n",
+                    {{"GITHUB_TOKEN", "ghp_x"}})
+                .find("not both"),
+            std::string::npos);
 }
 
 }  // namespace
