@@ -84,7 +84,11 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
   };
 
   Impl(core::net::IoRuntime& io, SlackSandboxOptions options)
-      : io(io), options(std::move(options)), log(core::Logger("sandbox.slack")) {
+      : io(io),
+        options(std::move(options)),
+        clock(this->options.clock ? *this->options.clock : core::DefaultClock()),
+        rate_limits(this->options.rate_limits, clock),
+        log(core::Logger("sandbox.slack")) {
     core::net::HttpServerOptions server_options;
     server_options.tls = this->options.tls;
     server = std::make_unique<core::net::HttpServer>(io, server_options);
@@ -92,6 +96,8 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
 
   core::net::IoRuntime& io;
   SlackSandboxOptions options;
+  core::Clock& clock;
+  WebApiRateLimits rate_limits;
   std::shared_ptr<spdlog::logger> log;
   std::unique_ptr<core::net::HttpServer> server;
   std::unique_ptr<TcpRelay> relay;
@@ -144,9 +150,10 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
   void InstallRoutes() {
     std::weak_ptr<Impl> weak = shared_from_this();
     auto route = [&](const std::string& path, HttpResponse (Impl::*method)(const HttpRequest&)) {
-      server->Route("POST", path, [weak, method](HttpRequest&& request, auto respond) {
+      server->Route("POST", path, [weak, method, path](HttpRequest&& request, auto respond) {
         auto self = weak.lock();
         if (!self) return respond(HttpResponse::Text(503, "sandbox stopped"));
+        if (auto limited = self->RateLimited(path.substr(5), request)) return respond(*limited);
         respond(((*self).*method)(request));
       });
     };
@@ -167,6 +174,26 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
           if (!self) return callbacks;
           return self->OnSocket(std::move(socket), upgrade);
         });
+  }
+
+  // A 429 for a call with a valid token whose method is over its limit; such a call has no
+  // effect. Calls with a bad token fall through to the method's own auth error.
+  std::optional<HttpResponse> RateLimited(const std::string& method, const HttpRequest& request) {
+    const json args = Arguments(request);
+    std::string token = BearerToken(request);
+    if (token.empty() && args.contains("token") && args["token"].is_string()) {
+      token = args["token"].get<std::string>();
+    }
+    if (token != options.bot_token && token != options.app_token) return std::nullopt;
+    std::string channel;
+    if (auto it = args.find("channel"); it != args.end() && it->is_string()) {
+      channel = it->get<std::string>();
+    }
+    auto retry_after = rate_limits.Admit(method, channel);
+    if (!retry_after) return std::nullopt;
+    auto response = HttpResponse::Json(429, json{{"ok", false}, {"error", "ratelimited"}}.dump());
+    response.headers.Set("Retry-After", std::to_string(*retry_after));
+    return response;
   }
 
   HttpResponse ConnectionsOpen(const HttpRequest& request) {
@@ -729,6 +756,12 @@ int SlackSandbox::SendDisconnect(const std::string& reason, std::uint64_t connec
 }
 
 int SlackSandbox::FreezeConnections() { return impl_->relay ? impl_->relay->Freeze() : 0; }
+
+void SlackSandbox::InjectRateLimit(const std::string& method, int count, int retry_after_seconds) {
+  impl_->rate_limits.Inject(method, count, retry_after_seconds);
+}
+
+std::uint64_t SlackSandbox::RateLimitedResponses() const { return impl_->rate_limits.refused(); }
 
 void SlackSandbox::Subscribe(std::function<void(const SandboxEvent&)> observer) {
   std::lock_guard lock(impl_->mu);

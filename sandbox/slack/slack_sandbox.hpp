@@ -12,9 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "core/net/io_runtime.hpp"
 #include "core/net/tls.hpp"
 #include "core/result.hpp"
+#include "sandbox/slack/web_api_rate_limits.hpp"
 
 namespace contexten::sandbox {
 
@@ -43,6 +45,12 @@ struct SlackSandboxOptions {
   // Hand out Socket Mode URLs that go through a TcpRelay, so FreezeConnections() can make
   // connections silent (see tcp_relay.hpp).
   bool relay_links = false;
+
+  // --- Web API behaviour -----------------------------------------------------------------
+  // 429 + Retry-After by method tier, chat.postMessage paced per channel.
+  SlackRateLimitOptions rate_limits;
+  // Time for rate limits and trigger_id expiry; nullptr = the system clock.
+  core::Clock* clock = nullptr;
 };
 
 struct SandboxMessage {
@@ -123,6 +131,11 @@ class SlackSandbox {
   // With relay_links: every connection open now goes silent (nothing it sends arrives, nothing
   // is sent to it, pings go unanswered) without being closed. Returns how many were frozen.
   int FreezeConnections();
+  // The next `count` calls of Web API `method` are answered 429 with this Retry-After (seconds)
+  // and have no effect, whatever the rate-limit buckets say.
+  void InjectRateLimit(const std::string& method, int count, int retry_after_seconds);
+  // How many Web API calls were answered 429 so far.
+  std::uint64_t RateLimitedResponses() const;
   // Observers run on an I/O thread; keep them quick.
   void Subscribe(std::function<void(const SandboxEvent&)> observer);
 
