@@ -27,6 +27,7 @@
 #include "integrations/github/resilient_github_api.hpp"
 #include "integrations/linear/linear_graphql_client.hpp"
 #include "integrations/linear/resilient_linear_api.hpp"
+#include "integrations/slack/paced_slack_api.hpp"
 #include "integrations/slack/slack_web_client.hpp"
 #include "integrations/slack/socket_mode_client.hpp"
 #include "sandbox/github/github_sandbox.hpp"
@@ -110,7 +111,9 @@ struct App::Impl {
   std::unique_ptr<integrations::github::GitHubRestClient> github_client;
   std::unique_ptr<integrations::github::ResilientGitHubApi> github;
   std::unique_ptr<LinearStack> linear;
-  std::unique_ptr<integrations::slack::SlackWebClient> slack;
+  std::unique_ptr<integrations::slack::SlackWebClient> slack_client;
+  // What everything else calls: slack_client inside Slack's tiers, per-channel pacing and 429s.
+  std::unique_ptr<integrations::slack::PacedSlackApi> slack;
   std::unique_ptr<CommandHandler> commands;
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<integrations::slack::SocketModeClient> socket_mode;
@@ -173,8 +176,11 @@ core::Status App::Start() {
   s.inbox = std::make_unique<store::SqliteInbox>(*s.database, s.clock);
   s.workers = std::make_unique<core::WorkerPool>(2);
 
-  s.slack = std::make_unique<integrations::slack::SlackWebClient>(*s.http, config.slack.api_url,
-                                                                  config.slack.bot_token);
+  s.slack_client = std::make_unique<integrations::slack::SlackWebClient>(
+      *s.http, config.slack.api_url, config.slack.bot_token);
+  integrations::slack::PacingOptions pacing;
+  pacing.events = s.resilience_events;
+  s.slack = std::make_unique<integrations::slack::PacedSlackApi>(*s.slack_client, s.clock, pacing);
   s.commands = std::make_unique<CommandHandler>(*s.slack, s.clock);
   DispatcherOptions dispatcher_options;
   dispatcher_options.command = config.slack.command;
@@ -345,6 +351,8 @@ void App::Stop() {
   s.socket_mode.reset();
   s.server.reset();
   s.dispatcher.reset();
+  s.slack.reset();
+  s.slack_client.reset();
   s.slack_sandbox.reset();
   s.github.reset();
   s.github_client.reset();
