@@ -12,6 +12,8 @@
 
 #include "core/logging.hpp"
 #include "core/net/http_server.hpp"
+#include "sandbox/slack/interaction_payloads.hpp"
+#include "sandbox/slack/slack_workspace.hpp"
 #include "sandbox/slack/tcp_relay.hpp"
 
 namespace contexten::sandbox {
@@ -53,8 +55,8 @@ json Arguments(const HttpRequest& request) {
   }
   json args = json::object();
   for (auto& [k, v] : core::net::ParseForm(request.body)) {
-    // Form posts carry structured fields (blocks) as JSON strings.
-    if (k == "blocks") {
+    // Form posts carry structured fields (blocks, view) as JSON strings.
+    if (k == "blocks" || k == "view") {
       auto parsed = json::parse(v, nullptr, false);
       args[k] = parsed.is_discarded() ? json(v) : parsed;
     } else {
@@ -77,17 +79,14 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
     bool greeted = false;
     bool disconnecting = false;  // told to go away: nothing more is delivered on it
   };
-  struct EnvelopeOrigin {
-    std::string type;
-    std::string user;
-    std::string channel;
-  };
 
   Impl(core::net::IoRuntime& io, SlackSandboxOptions options)
       : io(io),
         options(std::move(options)),
         clock(this->options.clock ? *this->options.clock : core::DefaultClock()),
         rate_limits(this->options.rate_limits, clock),
+        workspace(clock, WorkspaceOptions{this->options.team_id, this->options.app_id,
+                                          this->options.bot_user_id, this->options.bot_id}),
         log(core::Logger("sandbox.slack")) {
     core::net::HttpServerOptions server_options;
     server_options.tls = this->options.tls;
@@ -98,6 +97,7 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
   SlackSandboxOptions options;
   core::Clock& clock;
   WebApiRateLimits rate_limits;
+  SlackWorkspace workspace;
   std::shared_ptr<spdlog::logger> log;
   std::unique_ptr<core::net::HttpServer> server;
   std::unique_ptr<TcpRelay> relay;
@@ -117,11 +117,8 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
   std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> sent_log;
   std::unordered_map<std::string, std::string> unacked_text;
   std::vector<std::string> ack_order;
-  std::unordered_map<std::string, EnvelopeOrigin> origins;
-  std::vector<SandboxMessage> messages;
+  std::unordered_map<std::string, InteractionOrigin> origins;
   std::vector<std::string> tickets;
-  std::int64_t ts_seconds = 0;
-  std::int64_t ts_counter = 0;
   std::vector<std::function<void(const SandboxEvent&)>> observers;
 
   void Notify(const SandboxEvent& event) {
@@ -131,20 +128,6 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
       copy = observers;
     }
     for (auto& o : copy) o(event);
-  }
-
-  std::string NextTs() {  // caller holds mu
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-    if (now > ts_seconds) {
-      ts_seconds = now;
-      ts_counter = 0;
-    }
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "%lld.%06lld", static_cast<long long>(ts_seconds),
-                  static_cast<long long>(++ts_counter));
-    return buf;
   }
 
   void InstallRoutes() {
@@ -159,9 +142,11 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
     };
     route("/api/apps.connections.open", &Impl::ConnectionsOpen);
     route("/api/auth.test", &Impl::AuthTest);
-    route("/api/chat.postMessage", &Impl::PostMessage);
-    server->RoutePrefix("POST", "/api/",
-                        [](HttpRequest&&, auto respond) { respond(SlackError("unknown_method")); });
+    server->RoutePrefix("POST", "/api/", [weak](HttpRequest&& request, auto respond) {
+      auto self = weak.lock();
+      if (!self) return respond(HttpResponse::Text(503, "sandbox stopped"));
+      respond(self->WebApi(request));
+    });
     server->RoutePrefix("POST", "/response/", [weak](HttpRequest&& request, auto respond) {
       auto self = weak.lock();
       if (!self) return respond(HttpResponse::Text(503, "sandbox stopped"));
@@ -239,45 +224,23 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
                     {"is_enterprise_install", false}});
   }
 
-  HttpResponse PostMessage(const HttpRequest& request) {
+  void NotifyAll(const std::vector<SandboxEvent>& events) {
+    for (const auto& e : events) Notify(e);
+  }
+
+  // Every bot-token method the workspace implements: auth, rate limit, then the method.
+  HttpResponse WebApi(const HttpRequest& request) {
+    const std::string method(request.Path().substr(std::string_view("/api/").size()));
     const json args = Arguments(request);
     if (!BotAuthorized(request, args)) {
-      return BearerToken(request).empty() ? SlackError("not_authed") : SlackError("invalid_auth");
+      return BearerToken(request).empty() && !args.contains("token") ? SlackError("not_authed")
+                                                                     : SlackError("invalid_auth");
     }
-    const std::string channel = args.value("channel", "");
-    if (channel.empty()) return SlackError("channel_not_found");
-    SandboxMessage msg;
-    msg.channel = channel;
-    msg.text = args.value("text", "");
-    if (args.contains("blocks")) msg.blocks = args["blocks"];
-    if (msg.text.empty() && (!msg.blocks.is_array() || msg.blocks.empty())) {
-      return SlackError("no_text");
-    }
-    if (!msg.blocks.is_null() && !msg.blocks.is_array()) return SlackError("invalid_blocks_format");
-    msg.thread_ts = args.value("thread_ts", "");
-    msg.reply_broadcast = args.value("reply_broadcast", false);
-    msg.user = options.bot_user_id;
-    msg.from_bot = true;
-    {
-      std::lock_guard lock(mu);
-      if (!msg.thread_ts.empty()) {
-        const bool parent_exists =
-            std::any_of(messages.begin(), messages.end(), [&](const SandboxMessage& m) {
-              return m.channel == channel && m.ts == msg.thread_ts && !m.ephemeral;
-            });
-        if (!parent_exists) return SlackError("thread_not_found");
-      }
-      msg.ts = NextTs();
-      messages.push_back(msg);
-    }
-    Notify({SandboxEvent::Kind::kMessagePosted, msg, std::nullopt});
-    json message = {{"type", "message"},
-                    {"text", msg.text},
-                    {"user", msg.user},
-                    {"bot_id", options.bot_id},
-                    {"ts", msg.ts}};
-    if (!msg.thread_ts.empty()) message["thread_ts"] = msg.thread_ts;
-    return SlackOk({{"channel", channel}, {"ts", msg.ts}, {"message", message}});
+    if (auto limited = RateLimited(method, request)) return *limited;
+    auto answer = workspace.Call(method, args);
+    if (!answer) return SlackError("unknown_method");
+    NotifyAll(answer->events);
+    return HttpResponse::Json(200, answer->body.dump());
   }
 
   HttpResponse ResponseUrl(const HttpRequest& request) {
@@ -286,36 +249,175 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
     if (body.is_discarded() || !body.is_object()) {
       return HttpResponse::Json(400, json{{"ok", false}, {"error", "invalid_payload"}}.dump());
     }
-    EnvelopeOrigin origin;
-    {
-      std::lock_guard lock(mu);
-      auto it = origins.find(id);
-      if (it == origins.end()) {
-        return HttpResponse::Json(404, json{{"ok", false}, {"error", "expired_url"}}.dump());
-      }
-      origin = it->second;
-    }
-    RecordReply(origin, body);
-    return HttpResponse::Json(200, json{{"ok", true}}.dump());
+    auto answer = workspace.Respond(id, body);
+    NotifyAll(answer.events);
+    return HttpResponse::Json(answer.status, answer.body.dump());
   }
 
-  // A slash-command reply (ack payload or response_url): ephemeral unless in_channel.
-  void RecordReply(const EnvelopeOrigin& origin, const json& body) {
-    SandboxMessage msg;
-    msg.channel = origin.channel;
-    msg.text = body.value("text", "");
-    if (body.contains("blocks")) msg.blocks = body["blocks"];
-    msg.user = options.bot_user_id;
-    msg.from_bot = true;
-    msg.ephemeral = body.value("response_type", "ephemeral") != "in_channel";
-    msg.visible_to = msg.ephemeral ? origin.user : "";
+  void NotifyView(SandboxEvent::Kind kind, const SandboxView& view) {
+    SandboxEvent event{kind, std::nullopt, std::nullopt};
+    event.view = view;
+    Notify(event);
+  }
+
+  // What a view_submission ack asks for, applied to the submitted view.
+  void ApplySubmissionAck(const InteractionOrigin& origin, const json& payload) {
+    auto& views = workspace.views();
+    const std::string action =
+        payload.is_object() ? payload.value("response_action", "") : std::string();
+    if (action == "errors") {
+      if (auto view = views.SetErrors(origin.view_id, payload.value("errors", json::object()))) {
+        NotifyView(SandboxEvent::Kind::kViewErrors, *view);
+      }
+    } else if (action == "update" && payload.contains("view")) {
+      if (auto view = views.Replace(origin.view_id, payload["view"])) {
+        NotifyView(SandboxEvent::Kind::kViewUpdated, *view);
+      }
+    } else if (action == "push" && payload.contains("view")) {
+      auto pushed = views.Push(views.IssueTrigger(origin.user), payload["view"]);
+      if (pushed) {
+        NotifyView(SandboxEvent::Kind::kViewOpened, *pushed);
+      } else {
+        log->warn("response_action push refused: {}", pushed.error().message);
+      }
+    } else if (action == "clear") {
+      for (const auto& view : views.CloseAll(origin.user)) {
+        NotifyView(SandboxEvent::Kind::kViewClosed, view);
+      }
+    } else {
+      for (const auto& view : views.CloseTop(origin.view_id)) {
+        NotifyView(SandboxEvent::Kind::kViewClosed, view);
+      }
+    }
+  }
+
+  // Sends an interactive envelope for `payload` and remembers where it came from.
+  std::string SendInteractive(json payload, const InteractionOrigin& origin) {
+    const std::string envelope_id = NewEnvelopeId();
     {
       std::lock_guard lock(mu);
-      msg.ts = NextTs();
-      messages.push_back(msg);
+      origins[envelope_id] = origin;
     }
-    Notify({SandboxEvent::Kind::kMessagePosted, msg, std::nullopt});
+    json envelope = {{"envelope_id", envelope_id},
+                     {"type", "interactive"},
+                     {"payload", std::move(payload)},
+                     {"accepts_response_payload", origin.type == "view_submission"}};
+    Deliver(envelope_id, "interactive", envelope.dump());
+    return envelope_id;
   }
+
+  json BasePayload(const std::string& type, const std::string& user) const {
+    return {{"type", type},
+            {"user", PayloadUser(user, options.team_id)},
+            {"api_app_id", options.app_id},
+            {"token", options.verification_token},
+            {"team", PayloadTeam(options.team_id)},
+            {"is_enterprise_install", false},
+            {"enterprise", nullptr}};
+  }
+
+  std::string ActionTs() const {
+    const auto us =
+        std::chrono::duration_cast<std::chrono::microseconds>(clock.WallNow().time_since_epoch())
+            .count();
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%lld.%06lld", static_cast<long long>(us / 1000000),
+                  static_cast<long long>(us % 1000000));
+    return buf;
+  }
+
+  static json MessageForPayload(const SandboxMessage& m, const SlackSandboxOptions& o) {
+    json message = {
+        {"type", "message"}, {"text", m.text}, {"user", m.user}, {"ts", m.ts}, {"team", o.team_id}};
+    if (m.from_bot) {
+      message["bot_id"] = o.bot_id;
+      message["app_id"] = o.app_id;
+    }
+    if (m.blocks.is_array()) message["blocks"] = m.blocks;
+    if (!m.thread_ts.empty()) message["thread_ts"] = m.thread_ts;
+    return message;
+  }
+
+  core::Result<std::string> Click(const std::string& wanted, const std::string& user) {
+    const std::string action_ts = ActionTs();
+    if (auto top = workspace.views().TopView(user)) {
+      if (auto target =
+              FindClickTarget(top->view.value("blocks", json::array()), wanted, action_ts)) {
+        json payload = BasePayload("block_actions", user);
+        payload["container"] = {{"type", "view"}, {"view_id", top->id}};
+        payload["trigger_id"] = workspace.views().IssueTrigger(user);
+        payload["view"] = top->view;
+        payload["actions"] = json::array({target->action});
+        return SendInteractive(std::move(payload),
+                               InteractionOrigin{"block_actions", user, "", "", top->id});
+      }
+    }
+    const auto visible = workspace.VisibleTo(user);
+    for (const auto& m : visible) {
+      auto target = FindClickTarget(m.blocks, wanted, action_ts);
+      if (!target) continue;
+      const InteractionOrigin origin{"block_actions", user, m.channel, m.ts, ""};
+      json payload = BasePayload("block_actions", user);
+      payload["container"] = {{"type", "message"},
+                              {"message_ts", m.ts},
+                              {"channel_id", m.channel},
+                              {"is_ephemeral", m.ephemeral}};
+      payload["trigger_id"] = workspace.views().IssueTrigger(user);
+      payload["channel"] = {{"id", m.channel},
+                            {"name", m.channel == "C0GENERAL" ? "general" : m.channel}};
+      if (!m.ephemeral) payload["message"] = MessageForPayload(m, options);
+      payload["state"] = {{"values", json::object()}};
+      payload["response_url"] = base_url() + "/response/" + workspace.NewResponseUrl(origin);
+      payload["actions"] = json::array({target->action});
+      return SendInteractive(std::move(payload), origin);
+    }
+    return core::Unexpected(core::MakeError(
+        core::ErrorKind::kNotFound, "no button, overflow or select option '" + wanted + "' in " +
+                                        user + "'s open view or in the " +
+                                        std::to_string(visible.size()) + " messages they can see"));
+  }
+
+  core::Result<std::string> SubmitView(const std::string& view_id,
+                                       const std::map<std::string, std::string>& values,
+                                       const std::string& user) {
+    auto view = workspace.views().Find(view_id);
+    if (!view || view->user != user) {
+      return core::Unexpected(
+          core::MakeError(core::ErrorKind::kNotFound, "no open view " + view_id + " for " + user));
+    }
+    auto state = BuildStateValues(view->view, values);
+    if (!state) return core::Unexpected(state.error());
+    json submitted = view->view;
+    submitted["state"] = {{"values", *state}};
+    json payload = BasePayload("view_submission", user);
+    payload["trigger_id"] = workspace.views().IssueTrigger(user);
+    payload["view"] = std::move(submitted);
+    payload["response_urls"] = json::array();
+    return SendInteractive(std::move(payload),
+                           InteractionOrigin{"view_submission", user, "", "", view_id});
+  }
+
+  core::Result<std::string> CloseView(const std::string& view_id, const std::string& user) {
+    auto view = workspace.views().Find(view_id);
+    if (!view || view->user != user) {
+      return core::Unexpected(
+          core::MakeError(core::ErrorKind::kNotFound, "no open view " + view_id + " for " + user));
+    }
+    std::string envelope_id;
+    if (view->view.value("notify_on_close", false)) {
+      json payload = BasePayload("view_closed", user);
+      payload["view"] = view->view;
+      payload["is_cleared"] = false;
+      envelope_id = SendInteractive(std::move(payload),
+                                    InteractionOrigin{"view_closed", user, "", "", view_id});
+    }
+    for (const auto& closed : workspace.views().CloseTop(view_id)) {
+      NotifyView(SandboxEvent::Kind::kViewClosed, closed);
+    }
+    return envelope_id;
+  }
+
+  std::string base_url() const { return server->BaseUrl(); }
 
   core::net::WebSocketCallbacks OnSocket(std::shared_ptr<core::net::WebSocket> socket,
                                          const HttpRequest& upgrade) {
@@ -486,7 +588,7 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
     }
     const std::string envelope_id = frame.value("envelope_id", "");
     std::optional<AckRecord> record;
-    std::optional<EnvelopeOrigin> origin;
+    std::optional<InteractionOrigin> origin;
     json payload = frame.contains("payload") ? frame["payload"] : json();
     {
       std::lock_guard lock(mu);
@@ -505,9 +607,13 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
       record = ack;
       if (auto o = origins.find(envelope_id); o != origins.end()) origin = o->second;
     }
-    if (origin && origin->type == "slash_commands" && payload.is_object() &&
+    const bool first_ack = record && record->ack_count == 1;
+    if (first_ack && origin && origin->type == "slash_commands" && payload.is_object() &&
         (payload.contains("text") || payload.contains("blocks"))) {
-      RecordReply(*origin, payload);
+      NotifyAll(workspace.Reply(*origin, payload));
+    }
+    if (first_ack && origin && origin->type == "view_submission") {
+      ApplySubmissionAck(*origin, payload);
     }
     Notify({SandboxEvent::Kind::kAcked, std::nullopt, record});
   }
@@ -614,24 +720,26 @@ std::string SlackSandbox::api_url() const { return base_url() + "/api"; }
 std::string SlackSandbox::InjectSlashCommand(const std::string& command, const std::string& text,
                                              const std::string& user, const std::string& channel) {
   const std::string envelope_id = impl_->NewEnvelopeId();
+  const InteractionOrigin origin{"slash_commands", user, channel, "", ""};
   {
     std::lock_guard lock(impl_->mu);
-    impl_->origins[envelope_id] = {"slash_commands", user, channel};
+    impl_->origins[envelope_id] = origin;
   }
   const auto& o = impl_->options;
-  nlohmann::json payload = {{"token", o.verification_token},
-                            {"team_id", o.team_id},
-                            {"team_domain", "contexten-sandbox"},
-                            {"channel_id", channel},
-                            {"channel_name", channel == "C0GENERAL" ? "general" : channel},
-                            {"user_id", user},
-                            {"user_name", user == "U0SANDBOXUSER" ? "you" : user},
-                            {"command", command},
-                            {"text", text},
-                            {"api_app_id", o.app_id},
-                            {"is_enterprise_install", "false"},
-                            {"response_url", base_url() + "/response/" + envelope_id},
-                            {"trigger_id", "sandbox." + envelope_id.substr(0, 8)}};
+  nlohmann::json payload = {
+      {"token", o.verification_token},
+      {"team_id", o.team_id},
+      {"team_domain", "contexten-sandbox"},
+      {"channel_id", channel},
+      {"channel_name", channel == "C0GENERAL" ? "general" : channel},
+      {"user_id", user},
+      {"user_name", user == "U0SANDBOXUSER" ? "you" : user},
+      {"command", command},
+      {"text", text},
+      {"api_app_id", o.app_id},
+      {"is_enterprise_install", "false"},
+      {"response_url", base_url() + "/response/" + impl_->workspace.NewResponseUrl(origin)},
+      {"trigger_id", impl_->workspace.views().IssueTrigger(user)}};
   nlohmann::json envelope = {{"envelope_id", envelope_id},
                              {"type", "slash_commands"},
                              {"payload", payload},
@@ -648,11 +756,7 @@ std::string SlackSandbox::InjectMessage(const std::string& text, const std::stri
   msg.user = user;
   msg.text = text;
   msg.thread_ts = thread_ts;
-  {
-    std::lock_guard lock(impl_->mu);
-    msg.ts = impl_->NextTs();
-    impl_->messages.push_back(msg);
-  }
+  msg = impl_->workspace.AddMessage(std::move(msg));
   impl_->Notify({SandboxEvent::Kind::kMessagePosted, msg, std::nullopt});
 
   auto make = [&](const std::string& event_type) {
@@ -682,7 +786,7 @@ std::string SlackSandbox::InjectMessage(const std::string& text, const std::stri
                                {"retry_attempt", 0},         {"retry_reason", ""}};
     {
       std::lock_guard lock(impl_->mu);
-      impl_->origins[envelope_id] = {"events_api", user, channel};
+      impl_->origins[envelope_id] = {"events_api", user, channel, "", ""};
     }
     impl_->Deliver(envelope_id, "events_api", envelope.dump());
     return envelope_id;
@@ -702,13 +806,7 @@ void SlackSandbox::PushEnvelopeText(const std::string& envelope_id, const std::s
 }
 
 std::vector<SandboxMessage> SlackSandbox::Messages(const std::string& channel) const {
-  std::lock_guard lock(impl_->mu);
-  if (channel.empty()) return impl_->messages;
-  std::vector<SandboxMessage> out;
-  for (const auto& m : impl_->messages) {
-    if (m.channel == channel) out.push_back(m);
-  }
-  return out;
+  return impl_->workspace.Messages(channel);
 }
 
 std::vector<AckRecord> SlackSandbox::Acks() const {
@@ -766,6 +864,41 @@ std::uint64_t SlackSandbox::RateLimitedResponses() const { return impl_->rate_li
 void SlackSandbox::Subscribe(std::function<void(const SandboxEvent&)> observer) {
   std::lock_guard lock(impl_->mu);
   impl_->observers.push_back(std::move(observer));
+}
+
+}  // namespace contexten::sandbox
+
+namespace contexten::sandbox {
+
+core::Result<std::string> SlackSandbox::Click(const std::string& label_or_action_id,
+                                              const std::string& user) {
+  return impl_->Click(label_or_action_id, user);
+}
+
+core::Result<std::string> SlackSandbox::SubmitView(const std::string& view_id,
+                                                   const std::map<std::string, std::string>& values,
+                                                   const std::string& user) {
+  return impl_->SubmitView(view_id, values, user);
+}
+
+core::Result<std::string> SlackSandbox::CloseView(const std::string& view_id,
+                                                  const std::string& user) {
+  return impl_->CloseView(view_id, user);
+}
+
+std::vector<SandboxView> SlackSandbox::OpenViews(const std::string& user) const {
+  return impl_->workspace.views().OpenViews(user);
+}
+
+std::string SlackSandbox::IssueTriggerId(const std::string& user) {
+  return impl_->workspace.views().IssueTrigger(user);
+}
+
+std::string SlackSandbox::IssueResponseUrl(const std::string& user, const std::string& channel,
+                                           const std::string& message_ts) {
+  return base_url() + "/response/" +
+         impl_->workspace.NewResponseUrl(
+             InteractionOrigin{"block_actions", user, channel, message_ts, ""});
 }
 
 }  // namespace contexten::sandbox

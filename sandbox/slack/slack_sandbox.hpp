@@ -1,11 +1,14 @@
 #pragma once
-// A Slack stand-in on loopback: Web API over HTTP (apps.connections.open, auth.test,
-// chat.postMessage), Socket Mode over WebSocket (hello, envelopes, acks), and a control
-// interface for tests and the terminal console. The bot talks to it only through its base URL.
+// A Slack stand-in on loopback: Web API over HTTP (apps.connections.open, auth.test, chat.*,
+// views.*, reactions.add, users.info, conversations.info, with Slack's rate limits and errors),
+// response_urls, Socket Mode over WebSocket (hello, envelopes, acks), and a control interface
+// for tests and the terminal console (a simulated user clicks buttons and submits modals). The
+// bot talks to it only through its base URL.
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -16,6 +19,7 @@
 #include "core/net/io_runtime.hpp"
 #include "core/net/tls.hpp"
 #include "core/result.hpp"
+#include "sandbox/slack/sandbox_types.hpp"
 #include "sandbox/slack/web_api_rate_limits.hpp"
 
 namespace contexten::sandbox {
@@ -51,40 +55,6 @@ struct SlackSandboxOptions {
   SlackRateLimitOptions rate_limits;
   // Time for rate limits and trigger_id expiry; nullptr = the system clock.
   core::Clock* clock = nullptr;
-};
-
-struct SandboxMessage {
-  std::string channel;
-  std::string ts;
-  std::string thread_ts;  // empty for a top-level message
-  std::string user;       // author user id (the bot's user id for bot posts)
-  std::string text;
-  nlohmann::json blocks;   // null or array
-  bool ephemeral = false;  // visible only to `visible_to` (slash-command replies)
-  std::string visible_to;
-  bool from_bot = false;
-  bool reply_broadcast = false;
-};
-
-struct AckRecord {
-  std::string envelope_id;
-  std::string type;
-  std::uint64_t connection = 0;
-  std::chrono::steady_clock::time_point sent_at;
-  std::optional<std::chrono::steady_clock::time_point> acked_at;
-  nlohmann::json payload;  // the ack's payload, if any
-  int ack_count = 0;       // more than one is a client bug worth seeing in tests
-  int deliveries = 0;      // 1 + redeliveries
-
-  std::optional<std::chrono::microseconds> latency() const;
-};
-
-// What observers (the console) hear about.
-struct SandboxEvent {
-  enum class Kind { kMessagePosted, kAcked, kConnectionOpened, kConnectionClosed } kind;
-  std::optional<SandboxMessage> message;
-  std::optional<AckRecord> ack;
-  int open_connections = 0;  // for kConnectionOpened/kConnectionClosed: how many are open now
 };
 
 class SlackSandbox {
@@ -136,6 +106,32 @@ class SlackSandbox {
   void InjectRateLimit(const std::string& method, int count, int retry_after_seconds);
   // How many Web API calls were answered 429 so far.
   std::uint64_t RateLimitedResponses() const;
+
+  // --- a simulated user ---------------------------------------------------------------------
+  // Clicks a button (by its text or action_id) or picks an overflow/select option (by its
+  // text) in `user`'s top open view, else in the newest message `user` can see that has one.
+  // Sends a block_actions envelope with a fresh trigger_id (and a response_url for messages);
+  // returns its envelope id. kNotFound says what was searched.
+  core::Result<std::string> Click(const std::string& label_or_action_id,
+                                  const std::string& user = "U0SANDBOXUSER");
+  // Submits an open view with `values` keyed by action_id (or block_id). The ack decides what
+  // happens to the view (response_action errors/update/push/clear; none closes it).
+  core::Result<std::string> SubmitView(const std::string& view_id,
+                                       const std::map<std::string, std::string>& values,
+                                       const std::string& user = "U0SANDBOXUSER");
+  // Closes a view (and any pushed above it); sends view_closed when the view asked for it
+  // (notify_on_close). Returns the envelope id, or "" when none was sent.
+  core::Result<std::string> CloseView(const std::string& view_id,
+                                      const std::string& user = "U0SANDBOXUSER");
+  // Open views of `user` (everyone when empty), each stack root first.
+  std::vector<SandboxView> OpenViews(const std::string& user = "") const;
+  // A trigger_id for `user` as an interaction would carry (valid 3 s, single use).
+  std::string IssueTriggerId(const std::string& user = "U0SANDBOXUSER");
+  // A response_url for an interaction by `user` in `channel` (about message `message_ts`).
+  std::string IssueResponseUrl(const std::string& user = "U0SANDBOXUSER",
+                               const std::string& channel = "C0GENERAL",
+                               const std::string& message_ts = "");
+
   // Observers run on an I/O thread; keep them quick.
   void Subscribe(std::function<void(const SandboxEvent&)> observer);
 

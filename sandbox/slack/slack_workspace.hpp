@@ -1,0 +1,113 @@
+#pragma once
+// The sandbox Slack's workspace state and the Web API methods that act on it: messages (with
+// Slack's thread rules and Block Kit checks), reactions, seeded users and channels, modals
+// (view_registry.hpp) and response_url replies. HTTP, auth and rate limits live in
+// slack_sandbox.cpp; this class only sees method arguments and answers Slack's JSON.
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "sandbox/slack/sandbox_types.hpp"
+#include "sandbox/slack/view_registry.hpp"
+
+namespace contexten::sandbox {
+
+struct WorkspaceOptions {
+  std::string team_id = "T0SANDBOX";
+  std::string app_id = "A0SANDBOX";
+  std::string bot_user_id = "U0CONTEXTEN";
+  std::string bot_id = "B0CONTEXTEN";
+  int response_url_uses = 5;
+  std::chrono::minutes response_url_life{30};
+};
+
+// A Web API answer: the JSON body (ok true or false) and what observers should hear.
+struct WebApiAnswer {
+  nlohmann::json body;
+  std::vector<SandboxEvent> events;
+};
+
+// A response_url answer: HTTP status and body.
+struct ResponseUrlAnswer {
+  int status = 200;
+  nlohmann::json body;
+  std::vector<SandboxEvent> events;
+};
+
+// Where an interaction came from, so that its response_url and acks act on the right place.
+struct InteractionOrigin {
+  std::string type;  // slash_commands, block_actions, view_submission, ...
+  std::string user;
+  std::string channel;
+  std::string message_ts;  // the message a button was clicked in
+  std::string view_id;     // the view a submission/close/click came from
+};
+
+class SlackWorkspace {
+ public:
+  SlackWorkspace(const core::Clock& clock, WorkspaceOptions options = {});
+
+  // Bot-token Web API methods (chat.*, views.*, reactions.add, users.info,
+  // conversations.info). nullopt for a method this class does not implement.
+  std::optional<WebApiAnswer> Call(std::string_view method, const nlohmann::json& args);
+
+  // Records a message as posted now (users' messages, slash-command replies); returns it.
+  SandboxMessage AddMessage(SandboxMessage message);
+  std::vector<SandboxMessage> Messages(const std::string& channel = "") const;
+  std::optional<SandboxMessage> FindMessage(const std::string& channel,
+                                            const std::string& ts) const;
+  // Messages `user` can see, newest first.
+  std::vector<SandboxMessage> VisibleTo(const std::string& user) const;
+
+  // A response_url id for an interaction (the URL is base + "/response/" + id).
+  std::string NewResponseUrl(const InteractionOrigin& origin);
+  std::optional<InteractionOrigin> ResponseUrlOrigin(const std::string& id) const;
+  // A post to a response_url: 5 uses within 30 minutes, then 404 used_url / expired_url.
+  ResponseUrlAnswer Respond(const std::string& id, const nlohmann::json& body);
+  // A reply that came as an ack payload (slash commands): like a response_url post, no count.
+  std::vector<SandboxEvent> Reply(const InteractionOrigin& origin, const nlohmann::json& body);
+
+  ViewRegistry& views() { return views_; }
+  const ViewRegistry& views() const { return views_; }
+
+ private:
+  WebApiAnswer PostMessage(const nlohmann::json& args);
+  WebApiAnswer UpdateMessage(const nlohmann::json& args);
+  WebApiAnswer PostEphemeral(const nlohmann::json& args);
+  WebApiAnswer DeleteMessage(const nlohmann::json& args);
+  WebApiAnswer GetPermalink(const nlohmann::json& args);
+  WebApiAnswer OpenOrPushView(const nlohmann::json& args, bool push);
+  WebApiAnswer UpdateView(const nlohmann::json& args);
+  WebApiAnswer AddReaction(const nlohmann::json& args);
+  WebApiAnswer UserInfo(const nlohmann::json& args);
+  WebApiAnswer ConversationInfo(const nlohmann::json& args);
+
+  std::string NextTs();  // caller holds mu_
+  SandboxMessage* FindLocked(const std::string& channel, const std::string& ts);
+  nlohmann::json MessageJson(const SandboxMessage& m) const;
+
+  struct ResponseUrl {
+    InteractionOrigin origin;
+    core::SteadyTime created;
+    int uses = 0;
+  };
+
+  const core::Clock& clock_;
+  const WorkspaceOptions options_;
+  ViewRegistry views_;
+  mutable std::mutex mu_;
+  std::vector<SandboxMessage> messages_;
+  std::map<std::string, ResponseUrl> response_urls_;
+  std::uint64_t next_response_url_ = 0;
+  std::int64_t ts_seconds_ = 0;
+  std::int64_t ts_counter_ = 0;
+};
+
+}  // namespace contexten::sandbox
