@@ -2,7 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "bot/listeners/builtin_listeners.hpp"
 #include "core/logging.hpp"
+#include "integrations/slack/interaction.hpp"
 
 namespace contexten::bot {
 namespace {
@@ -23,14 +27,12 @@ std::string EventType(const Envelope& envelope) {
   return event->value("type", "");
 }
 
-// The text of an app_mention without the leading "<@U123>" mention.
-std::string StripMention(const std::string& text, const std::string& bot_user_id) {
-  std::string out = text;
-  const std::string mention = "<@" + bot_user_id + ">";
-  if (auto pos = out.find(mention); pos != std::string::npos) out.erase(pos, mention.size());
-  const auto first = out.find_first_not_of(" \t");
-  return first == std::string::npos ? "" : out.substr(first);
+// Deliveries whose ack someone is waiting on (a trigger_id, a modal, a slash command reply).
+bool NeedsFastLane(const Envelope& envelope) {
+  return envelope.type == "slash_commands" || envelope.type == "interactive";
 }
+
+constexpr auto kAckBudget = std::chrono::seconds(2);
 
 }  // namespace
 
@@ -54,7 +56,12 @@ Dispatcher::Dispatcher(store::Inbox& inbox, integrations::slack::SlackApi& slack
       commands_(commands),
       workers_(workers),
       clock_(clock),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      fast_lane_(std::make_unique<core::WorkerPool>(std::max(1, options_.fast_lane_threads))) {
+  RegisterBuiltinListeners(listeners_, commands_, options_.command);
+}
+
+Dispatcher::~Dispatcher() { fast_lane_->Shutdown(); }
 
 void Dispatcher::set_bot_user_id(std::string id) {
   std::lock_guard lock(mu_);
@@ -118,8 +125,7 @@ void Dispatcher::OnDurable(Envelope envelope, AckFn ack, core::Result<store::App
       ack(nullptr);
       return;
     }
-    Log()->info("redelivery {} resumes unfinished inbox row {}", envelope.envelope_id,
-                result->id);
+    Log()->info("redelivery {} resumes unfinished inbox row {}", envelope.envelope_id, result->id);
   } else {
     std::lock_guard lock(mu_);
     ++stats_.inserted;
@@ -127,8 +133,11 @@ void Dispatcher::OnDurable(Envelope envelope, AckFn ack, core::Result<store::App
     ++stats_.in_flight;
   }
   const auto id = result->id;
-  if (!workers_.Post([this, id, envelope = std::move(envelope), ack = std::move(ack),
-                      latency]() mutable { Handle(id, std::move(envelope), std::move(ack), latency); })) {
+  auto& pool = NeedsFastLane(envelope) ? *fast_lane_ : workers_;
+  if (!pool.Post([this, id, envelope = std::move(envelope), ack = std::move(ack), latency,
+                  received]() mutable {
+        Handle(id, std::move(envelope), std::move(ack), latency, received);
+      })) {
     // Shutting down: the row stays pending and is replayed at the next start.
     std::lock_guard lock(mu_);
     processing_.erase(id);
@@ -136,81 +145,81 @@ void Dispatcher::OnDurable(Envelope envelope, AckFn ack, core::Result<store::App
 }
 
 void Dispatcher::Handle(std::int64_t inbox_id, Envelope envelope, AckFn ack,
-                        std::chrono::microseconds inbox_latency) {
-  core::Status status;
-  if (envelope.type == "slash_commands") {
-    status = HandleSlashCommand(envelope, ack, inbox_latency);
-  } else {
-    // Events and interactions are acked at once; the work happens after.
-    if (ack) ack(nullptr);
-    if (envelope.type == "events_api") {
-      status = HandleEvent(envelope, inbox_latency);
-    } else {
-      Log()->info("envelope type '{}' has no handler yet; acked", envelope.type);
+                        std::chrono::microseconds inbox_latency, core::SteadyTime received) {
+  if (ack) ack = TimedAck(std::move(ack), received, envelope.envelope_id);
+  Finish(inbox_id, Route(envelope, std::move(ack), inbox_latency));
+}
+
+AckFn Dispatcher::TimedAck(AckFn ack, core::SteadyTime received, std::string envelope_id) {
+  return [this, ack = std::move(ack), received,
+          envelope_id = std::move(envelope_id)](const json* payload) {
+    const auto age = clock_.Now() - received;
+    if (age > kAckBudget) {
+      {
+        std::lock_guard lock(mu_);
+        ++stats_.slow_acks;
+      }
+      Log()->warn("envelope {} acked {} ms after receipt; Slack allows 3000", envelope_id,
+                  std::chrono::duration_cast<std::chrono::milliseconds>(age).count());
     }
-  }
-  Finish(inbox_id, status);
+    return ack(payload);
+  };
 }
 
-core::Status Dispatcher::HandleSlashCommand(const Envelope& envelope, AckFn& ack,
-                                            std::chrono::microseconds inbox_latency) {
-  const auto& p = envelope.payload;
-  CommandContext context;
-  context.command = p.value("command", options_.command);
-  context.text = p.value("text", "");
-  context.user_id = p.value("user_id", "");
-  context.channel_id = p.value("channel_id", "");
-  context.inbox_latency = inbox_latency;
-  json reply = commands_.Handle(context);
-  if (ack && ack(&reply)) return core::Ok();
-  // No socket to ack on (replay after a restart, or the connection dropped): the
-  // response_url still reaches the user for 30 minutes.
-  const std::string response_url = p.value("response_url", "");
-  if (response_url.empty()) {
-    return core::Unexpected(core::MakeError(core::ErrorKind::kUnavailable,
-                                            "no connection to ack on and no response_url"));
+core::Status Dispatcher::Route(const Envelope& envelope, AckFn ack,
+                               std::chrono::microseconds inbox_latency) {
+  auto interaction = integrations::slack::ParseInteraction(envelope);
+  if (!interaction) {
+    // Acked all the same: a redelivery would not parse any better.
+    if (ack) ack(nullptr);
+    Log()->warn("envelope {} ({}) not routable: {}", envelope.envelope_id, envelope.type,
+                interaction.error().message);
+    return core::Unexpected(interaction.error());
   }
-  return slack_.Respond(response_url, reply);
-}
-
-core::Status Dispatcher::HandleEvent(const Envelope& envelope,
-                                     std::chrono::microseconds inbox_latency) {
-  const auto& event = envelope.payload.value("event", json::object());
-  const std::string type = event.value("type", "");
   std::string bot_user_id;
   {
     std::lock_guard lock(mu_);
     bot_user_id = options_.bot_user_id;
   }
-  // Our own messages come back to us as events; answering them would loop.
-  if (event.contains("bot_id") || (!bot_user_id.empty() && event.value("user", "") == bot_user_id)) {
-    return core::Ok();
+  ListenerContext context(*interaction, slack_, std::move(ack), std::move(bot_user_id),
+                          inbox_latency);
+  using integrations::slack::InteractionKind;
+  // Events want nothing back; acking first means a slow listener never causes a redelivery.
+  if (interaction->kind == InteractionKind::kEvent) (void)context.Ack();
+  auto result = listeners_.Dispatch(context);
+  if (result.outcome == DispatchOutcome::kUnmatched) {
+    {
+      std::lock_guard lock(mu_);
+      ++stats_.unmatched;
+    }
+    const auto what = interaction->kind == InteractionKind::kSlashCommand ? interaction->command
+                      : interaction->action() ? interaction->action()->action_id
+                      : interaction->event    ? interaction->event->type
+                                              : interaction->callback_id;
+    const auto level =
+        interaction->kind == InteractionKind::kEvent ? spdlog::level::debug : spdlog::level::info;
+    Log()->log(level, "no listener for {} '{}' (envelope {}); acked",
+               integrations::slack::ToString(interaction->kind), what, envelope.envelope_id);
+    if (interaction->kind == InteractionKind::kSlashCommand && !context.acked()) {
+      // The user typed something and waits for an answer; say why nothing happens.
+      return context.Ack(json{{"response_type", "ephemeral"},
+                              {"text", "Contexten does not handle `" + interaction->command +
+                                           "` (it listens to `" + options_.command + "`)."}});
+    }
+  } else if (result.outcome == DispatchOutcome::kIgnored) {
+    std::lock_guard lock(mu_);
+    ++stats_.ignored;
   }
-  if (type != "app_mention") return core::Ok();  // plain messages: nothing to do yet
-  CommandContext context;
-  context.command = "@contexten";
-  context.text = StripMention(event.value("text", ""), bot_user_id);
-  context.user_id = event.value("user", "");
-  context.channel_id = event.value("channel", "");
-  context.inbox_latency = inbox_latency;
-  json reply = commands_.Handle(context);
-  integrations::slack::OutgoingMessage message;
-  message.channel = context.channel_id;
-  message.text = reply.value("text", "");
-  if (reply.contains("blocks")) message.blocks = reply["blocks"];
-  // Answer in the thread of the mention so channels stay readable.
-  message.thread_ts = event.value("thread_ts", event.value("ts", ""));
-  auto posted = slack_.PostMessage(message);
-  if (!posted) return core::Unexpected(posted.error());
-  return core::Ok();
+  if (!context.acked()) (void)context.Ack();
+  return result.status;
 }
 
 void Dispatcher::Finish(std::int64_t inbox_id, const core::Status& status) {
-  core::Status marked = status ? inbox_.MarkDone(inbox_id)
-                               : inbox_.MarkFailed(inbox_id, status.error().Describe());
+  core::Status marked =
+      status ? inbox_.MarkDone(inbox_id) : inbox_.MarkFailed(inbox_id, status.error().Describe());
   if (!status) Log()->warn("inbox row {} failed: {}", inbox_id, status.error().Describe());
-  if (!marked) Log()->error("cannot record outcome of inbox row {}: {}", inbox_id,
-                            marked.error().Describe());
+  if (!marked)
+    Log()->error("cannot record outcome of inbox row {}: {}", inbox_id, marked.error().Describe());
   std::lock_guard lock(mu_);
   processing_.erase(inbox_id);
   if (stats_.in_flight > 0) --stats_.in_flight;
@@ -238,8 +247,9 @@ core::Result<std::size_t> Dispatcher::Recover() {
       ++stats_.in_flight;
     }
     auto envelope = std::get<Envelope>(std::move(*parsed));
-    workers_.Post([this, id = item.id, envelope = std::move(envelope)]() mutable {
-      Handle(id, std::move(envelope), nullptr, std::chrono::microseconds(0));
+    const auto now = clock_.Now();
+    workers_.Post([this, id = item.id, envelope = std::move(envelope), now]() mutable {
+      Handle(id, std::move(envelope), nullptr, std::chrono::microseconds(0), now);
     });
     ++replayed;
   }
@@ -254,7 +264,8 @@ DispatcherStats Dispatcher::stats() const {
 
 bool Dispatcher::idle() const {
   std::lock_guard lock(mu_);
-  return appending_.load() == 0 && processing_.empty() && workers_.queued() == 0;
+  return appending_.load() == 0 && processing_.empty() && workers_.queued() == 0 &&
+         fast_lane_->queued() == 0;
 }
 
 }  // namespace contexten::bot

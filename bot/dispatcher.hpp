@@ -1,16 +1,31 @@
 #pragma once
-// Envelope -> inbox -> ack -> handler. The invariant this class exists for: an envelope is
+// Envelope -> inbox -> ack -> listener. The invariant this class exists for: an envelope is
 // acknowledged only after its inbox row is durable, and a redelivery of something already
 // processed is acknowledged and dropped.
+//
+// Routing: each envelope is parsed into an integrations::slack::Interaction and handed to the
+// ListenerRegistry (listeners()). Events are acked before their listeners run (Slack wants
+// nothing back); commands and interactions give the ack to the listener, which may send a
+// payload (a reply, view_submission errors); whatever a listener leaves unacked is acked when
+// it returns. Unparseable or unmatched deliveries are logged and acked, never dropped unacked.
+//
+// Fast path: slash commands and interactive payloads (clicks, submissions, shortcuts) carry a
+// trigger_id that dies 3 s after the user acted and need their ack within 3 s. They run on a
+// pool of their own (the fast lane) that events and replays never enter, so a `views.open`
+// never waits behind a queue of event work or a rate-limited chat.postMessage. A listener that
+// opens a modal calls views.open first and acks right after (see OpenNewIssueModal). Fast-lane
+// listeners should ack before slow follow-up work; acks later than 2 s after receipt are logged.
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 
 #include "bot/commands/command_handler.hpp"
+#include "bot/listeners/listener_registry.hpp"
 #include "core/worker_pool.hpp"
 #include "integrations/slack/envelope.hpp"
 #include "integrations/slack/slack_api.hpp"
@@ -27,23 +42,31 @@ struct DispatcherStats {
   std::uint64_t handled = 0;
   std::uint64_t failed = 0;
   std::uint64_t in_flight = 0;
+  std::uint64_t unmatched = 0;  // acked, no listener wanted it
+  std::uint64_t ignored = 0;    // our own or another bot's message, an edit, ...
+  std::uint64_t slow_acks = 0;  // acked more than 2 s after receipt
 };
 
 struct DispatcherOptions {
   std::string command = "/ctx";
-  std::string bot_user_id;  // messages from the bot itself are ignored
+  std::string bot_user_id;    // messages from the bot itself are ignored
+  int fast_lane_threads = 2;  // workers for slash commands and interactivity only
 };
 
 class Dispatcher {
  public:
+  // Registers the built-in listeners (RegisterBuiltinListeners) with `commands`.
   Dispatcher(store::Inbox& inbox, integrations::slack::SlackApi& slack, CommandHandler& commands,
              core::WorkerPool& workers, core::Clock& clock, DispatcherOptions options);
+  ~Dispatcher();
 
   // The Socket Mode handler.
   void OnEnvelope(integrations::slack::Envelope envelope, integrations::slack::AckFn ack);
   // Re-runs inbox rows left pending by a crash. Returns how many were replayed.
   core::Result<std::size_t> Recover();
   void set_bot_user_id(std::string id);
+  // Add listeners before the first envelope arrives (the registry is not locked).
+  ListenerRegistry& listeners() { return listeners_; }
 
   DispatcherStats stats() const;
   // True when nothing is being appended or handled.
@@ -53,12 +76,12 @@ class Dispatcher {
   void OnDurable(integrations::slack::Envelope envelope, integrations::slack::AckFn ack,
                  core::Result<store::AppendResult> result, core::SteadyTime received);
   void Handle(std::int64_t inbox_id, integrations::slack::Envelope envelope,
-              integrations::slack::AckFn ack, std::chrono::microseconds inbox_latency);
-  core::Status HandleSlashCommand(const integrations::slack::Envelope& envelope,
-                                  integrations::slack::AckFn& ack,
-                                  std::chrono::microseconds inbox_latency);
-  core::Status HandleEvent(const integrations::slack::Envelope& envelope,
-                           std::chrono::microseconds inbox_latency);
+              integrations::slack::AckFn ack, std::chrono::microseconds inbox_latency,
+              core::SteadyTime received);
+  core::Status Route(const integrations::slack::Envelope& envelope, integrations::slack::AckFn ack,
+                     std::chrono::microseconds inbox_latency);
+  integrations::slack::AckFn TimedAck(integrations::slack::AckFn ack, core::SteadyTime received,
+                                      std::string envelope_id);
   void Finish(std::int64_t inbox_id, const core::Status& status);
 
   store::Inbox& inbox_;
@@ -72,6 +95,9 @@ class Dispatcher {
   std::set<std::int64_t> processing_;  // inbox ids being handled now
   DispatcherStats stats_;
   std::atomic<std::uint64_t> appending_{0};
+  ListenerRegistry listeners_;
+  // Last: destroyed (joined) first, while everything its tasks use still exists.
+  std::unique_ptr<core::WorkerPool> fast_lane_;
 };
 
 // The envelope as stored: Slack's deprecated verification token is removed from the payload

@@ -33,6 +33,7 @@ const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> commands = {
       {"help", "help", "List the commands and what they do"},
       {"ping", "ping", "Check that Contexten is alive: version and round-trip times"},
+      {"new", "new", "Open a form to file a new issue"},
   };
   return commands;
 }

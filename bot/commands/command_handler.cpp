@@ -32,6 +32,11 @@ json CommandHandler::Handle(const CommandContext& context) {
   if (!intent) return Ephemeral(intent.error().message);
   if (intent->name == "help") return Help(context);
   if (intent->name == "ping") return Ping(context);
+  // Opening the form needs a trigger_id, which only a slash command or a click carries; the
+  // `/ctx` listener handles `new` itself, so this answers mentions.
+  if (intent->name == "new") {
+    return Ephemeral("Type `/ctx new` to open the new-issue form.");
+  }
   return Ephemeral("`" + intent->name + "` is not available yet.");
 }
 
@@ -47,10 +52,9 @@ json CommandHandler::Help(const CommandContext& context) const {
       {{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", "Contexten commands"}}}},
       {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", lines}}}},
       {{"type", "context"},
-       {"elements",
-        json::array({{{"type", "mrkdwn"},
-                      {"text", "Contexten " + std::string(Version()) +
-                                   " · Slack, GitHub and Linear in one place"}}})}},
+       {"elements", json::array({{{"type", "mrkdwn"},
+                                  {"text", "Contexten " + std::string(Version()) +
+                                               " · Slack, GitHub and Linear in one place"}}})}},
   });
   return Ephemeral(plain, blocks);
 }
@@ -60,8 +64,7 @@ json CommandHandler::Ping(const CommandContext& context) {
   // than only that the socket is up.
   const auto start = clock_.Now();
   auto auth = slack_.AuthTest();
-  const auto api_rtt =
-      std::chrono::duration_cast<std::chrono::microseconds>(clock_.Now() - start);
+  const auto api_rtt = std::chrono::duration_cast<std::chrono::microseconds>(clock_.Now() - start);
   std::string text = "pong · Contexten " + std::string(Version()) + " · inbox write " +
                      Millis(context.inbox_latency);
   if (auth) {
