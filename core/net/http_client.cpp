@@ -1,5 +1,8 @@
 #include "core/net/http_client.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <future>
 #include <mutex>
 #include <unordered_map>
@@ -48,13 +51,31 @@ struct Connection {
 struct ClientCore {
   ClientCore(IoRuntime& runtime, HttpClientOptions opts) : io(runtime), options(std::move(opts)) {}
 
+  // An idle connection the server has not closed meanwhile (closed ones are dropped).
   std::shared_ptr<Connection> TakeIdle(const std::string& key) {
-    std::lock_guard lock(mutex);
-    auto it = idle.find(key);
-    if (it == idle.end() || it->second.empty()) return nullptr;
-    auto connection = std::move(it->second.back());
-    it->second.pop_back();
-    return connection;
+    while (true) {
+      std::shared_ptr<Connection> connection;
+      {
+        std::lock_guard lock(mutex);
+        auto it = idle.find(key);
+        if (it == idle.end() || it->second.empty()) return nullptr;
+        connection = std::move(it->second.back());
+        it->second.pop_back();
+      }
+      if (StillOpen(*connection)) return connection;
+      asio::post(connection->executor, [connection] { connection->Close(); });
+    }
+  }
+
+  // A peek at an idle socket: nothing to read means the peer has not closed it. End of stream,
+  // a reset or unexpected bytes (a TLS close_notify) mean it is gone. Checked before reuse so
+  // that a request is only resent on a fresh connection when that is safe (see RetryOrFail).
+  // No operation is pending on an idle connection, so reading its socket here is safe.
+  static bool StillOpen(Connection& connection) {
+    char byte;
+    const ssize_t n =
+        ::recv(connection.lowest().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
   }
 
   // On the connection's strand, with no operation pending on it.
@@ -172,7 +193,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       http::async_write(
           stream, request_,
           [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-            if (ec) return self->RetryOrFail(ec);
+            if (ec) return self->RetryOrFail(ec, /*writing=*/true);
             self->Read();
           });
     });
@@ -185,16 +206,20 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       http::async_read(
           stream, connection_->buffer, *parser_,
           [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-            if (ec) return self->RetryOrFail(ec);
+            if (ec) return self->RetryOrFail(ec, /*writing=*/false);
             self->Complete();
           });
     });
   }
 
   // A reused connection the server closed while idle is not a real failure: try once more on
-  // a fresh connection.
-  void RetryOrFail(const boost::system::error_code& ec) {
-    if (reused_ && !retried_ && detail::IsStaleConnection(ec) && Clock::now() < deadline_) {
+  // a fresh connection. Only where sending twice is harmless: an idempotent method, or a write
+  // that failed (the server had closed before the request reached it). A POST whose connection
+  // is reset after it was sent may have been acted on, so that is the caller's error to handle
+  // (kTransient), as it would be on a fresh connection.
+  void RetryOrFail(const boost::system::error_code& ec, bool writing) {
+    if (reused_ && !retried_ && detail::IsStaleConnection(ec) && Clock::now() < deadline_ &&
+        (writing || Idempotent())) {
       retried_ = true;
       connection_->Close();
       // Open() makes a new strand; hop there so the new connection is only touched on it.
@@ -208,6 +233,21 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
                                 " timed out after " + std::to_string(timeout_.count()) + " ms"));
     }
     Fail(detail::TransportError(ec, "HTTP exchange with " + url_.HostPort()));
+  }
+
+  // RFC 9110 9.2.2.
+  bool Idempotent() const {
+    switch (request_.method()) {
+      case http::verb::get:
+      case http::verb::head:
+      case http::verb::options:
+      case http::verb::trace:
+      case http::verb::put:
+      case http::verb::delete_:
+        return true;
+      default:
+        return false;
+    }
   }
 
   void Complete() {

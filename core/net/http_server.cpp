@@ -111,8 +111,36 @@ struct ServerCore : std::enable_shared_from_this<ServerCore> {
 };
 
 // One HTTP connection: read a request, hand it to the handler, write the answer, repeat.
+// What a responder talks to: the session that read the request.
+class ResponseSink {
+ public:
+  virtual ~ResponseSink() = default;
+  virtual void Respond(HttpResponse response) = 0;
+  virtual void Abort() = 0;
+};
+
+// Shared by the copies of one responder; the first call wins. Dropped unused: 500.
+struct ResponderState {
+  explicit ResponderState(std::shared_ptr<ResponseSink> s) : sink(std::move(s)) {}
+  ~ResponderState() { Answer(HttpResponse::Text(500, "the handler did not answer")); }
+  void Answer(HttpResponse response) {
+    if (!called.exchange(true)) sink->Respond(std::move(response));
+  }
+  void Abort() {
+    if (!called.exchange(true)) sink->Abort();
+  }
+  std::shared_ptr<ResponseSink> sink;
+  std::atomic<bool> called{false};
+};
+
+// A named type (not a lambda) so that AbortConnection can find it inside an HttpResponder.
+struct SessionResponder {
+  void operator()(HttpResponse response) const { state->Answer(std::move(response)); }
+  std::shared_ptr<ResponderState> state;
+};
+
 template <class Stream>
-class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
+class HttpSession : public ResponseSink, public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
   HttpSession(std::shared_ptr<ServerCore> server, Stream&& stream, std::string remote,
               std::uint64_t id)
@@ -151,7 +179,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   }
 
   // Any thread: the handler's answer.
-  void Respond(HttpResponse response) {
+  void Respond(HttpResponse response) override {
     asio::post(stream_.get_executor(),
                [self = this->shared_from_this(), response = std::move(response)]() mutable {
                  self->Write(std::move(response), false);
@@ -205,28 +233,23 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   // Calls the handler with a responder that answers 500 if it is dropped unused, so a lost
   // request never leaves the client hanging.
   void Dispatch(const HttpHandler& handler, HttpRequest&& request) {
-    struct ResponderState {
-      explicit ResponderState(std::shared_ptr<HttpSession> s) : session(std::move(s)) {}
-      ~ResponderState() {
-        if (!called.exchange(true)) {
-          session->Respond(HttpResponse::Text(500, "the handler did not answer"));
-        }
-      }
-      std::shared_ptr<HttpSession> session;
-      std::atomic<bool> called{false};
-    };
     auto state = std::make_shared<ResponderState>(this->shared_from_this());
-    HttpResponder responder = [state](HttpResponse response) {
-      if (state->called.exchange(true)) return;
-      state->session->Respond(std::move(response));
-    };
     try {
-      handler(std::move(request), std::move(responder));
+      handler(std::move(request), HttpResponder(SessionResponder{state}));
     } catch (const std::exception&) {
-      if (!state->called.exchange(true)) {
-        state->session->Respond(HttpResponse::Text(500, "internal error"));
-      }
+      state->Answer(HttpResponse::Text(500, "internal error"));
     }
+  }
+
+  // Any thread: instead of an answer, reset the connection (SO_LINGER 0, then close).
+  void Abort() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->in_flight_ = false;
+      beast::error_code ignored;
+      auto& socket = beast::get_lowest_layer(self->stream_).socket();
+      socket.set_option(asio::socket_base::linger(true, 0), ignored);
+      socket.close(ignored);
+    });
   }
 
   void Write(HttpResponse answer, bool force_close) {
@@ -328,6 +351,14 @@ void ServerCore::AcceptNext() {
 }
 
 }  // namespace
+
+void AbortConnection(HttpResponder respond) {
+  if (const auto* responder = respond.target<SessionResponder>()) {
+    responder->state->Abort();
+  } else if (respond) {
+    respond(HttpResponse::Text(500, "cannot abort: not a server connection"));
+  }
+}
 
 struct HttpServer::Impl : ServerCore {
   using ServerCore::ServerCore;

@@ -25,6 +25,11 @@ struct HttpServerOptions {
 
 // Call exactly once, from any thread; the response is written on the connection's strand.
 using HttpResponder = std::function<void(HttpResponse)>;
+
+// Instead of answering: drops the connection without a response, with a TCP reset, as a peer
+// that crashed mid-request would (sandboxes inject this fault). Takes the place of the one call
+// to `respond`. A responder that does not come from HttpServer is answered 500 instead.
+void AbortConnection(HttpResponder respond);
 using HttpHandler = std::function<void(HttpRequest&& request, HttpResponder respond)>;
 // Called when a WebSocket upgrade on a registered path completes; returns the callbacks for
 // the new connection (installed before the first read).
