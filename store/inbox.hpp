@@ -43,6 +43,17 @@ class Inbox {
   virtual core::Result<AppendResult> Append(InboxItem item) = 0;
   virtual core::Status MarkDone(std::int64_t id, std::string status = "done") = 0;
   virtual core::Status MarkFailed(std::int64_t id, std::string reason) = 0;
+  // Records a terminal `status` ("done", "skipped", or "failed" with `reason` as last_error and
+  // one more attempt) without waiting for the commit; `done`, if set, runs once it is durable or
+  // has failed. For callers that must not block per row (webhook processing at thousands of rows
+  // per second). This default is the blocking pair above, for inboxes without a writer queue.
+  virtual void MarkDoneAsync(std::int64_t id, std::string status, std::string reason,
+                             std::function<void(core::Status)> done) {
+    core::Status marked = core::Ok();
+    if (status == "failed" && !reason.empty()) marked = MarkFailed(id, std::move(reason));
+    if (marked) marked = MarkDone(id, std::move(status));
+    if (done) done(std::move(marked));
+  }
   // Oldest first; rows still pending (crash recovery replays these).
   // With `source` set, only that source's rows (so one platform's backlog cannot crowd out
   // another's replay).

@@ -128,6 +128,43 @@ core::Status SqliteInbox::MarkDone(std::int64_t id, std::string status) {
   });
 }
 
+void SqliteInbox::MarkDoneAsync(std::int64_t id, std::string status, std::string reason,
+                                std::function<void(core::Status)> done) {
+  if (status != "done" && status != "failed" && status != "skipped") {
+    if (done) {
+      done(core::MakeError(
+          core::ErrorKind::kInvalidInput,
+          "inbox terminal status must be done, failed or skipped, not '" + status + "'"));
+    }
+    return;
+  }
+  if (reason.size() > kMaxErrorChars) reason.resize(kMaxErrorChars);
+  const std::int64_t now_ms = ToMs(clock_.WallNow());
+  db_.Submit(
+      [id, status = std::move(status), reason = std::move(reason),
+       now_ms](SQLite::Database& db) -> core::Status {
+        if (status == "failed") {
+          SQLite::Statement& update = Prepared(
+              db,
+              "UPDATE inbox SET status = 'failed', attempts = attempts + 1, last_error = ?, "
+              "processed_at_ms = ? WHERE id = ?");
+          update.bind(1, reason);
+          update.bind(2, now_ms);
+          update.bind(3, id);
+          if (update.exec() == 0) return NotFound(id);
+        } else {
+          SQLite::Statement& update =
+              Prepared(db, "UPDATE inbox SET status = ?, processed_at_ms = ? WHERE id = ?");
+          update.bind(1, status);
+          update.bind(2, now_ms);
+          update.bind(3, id);
+          if (update.exec() == 0) return NotFound(id);
+        }
+        return core::Ok();
+      },
+      std::move(done));
+}
+
 core::Status SqliteInbox::MarkFailed(std::int64_t id, std::string reason) {
   if (reason.size() > kMaxErrorChars) reason.resize(kMaxErrorChars);
   return db_.Write([&](SQLite::Database& db) -> core::Status {

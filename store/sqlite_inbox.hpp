@@ -20,6 +20,9 @@ class SqliteInbox final : public Inbox {
   core::Status MarkDone(std::int64_t id, std::string status = "done") override;
   // Records a failed attempt; the row stays pending so replay tries it again.
   core::Status MarkFailed(std::int64_t id, std::string reason) override;
+  // Submitted to the writer, so marks share group commits with appends.
+  void MarkDoneAsync(std::int64_t id, std::string status, std::string reason,
+                     std::function<void(core::Status)> done) override;
   core::Result<std::vector<InboxItem>> Pending(std::size_t limit,
                                                const std::string& source = {}) override;
   core::Result<std::optional<InboxItem>> Find(const std::string& source,

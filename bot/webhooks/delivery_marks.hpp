@@ -2,12 +2,14 @@
 // Where the outcome of processing a stored webhook delivery is recorded on its inbox row.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "core/clock.hpp"
 #include "store/database.hpp"
 #include "store/inbox.hpp"
+#include "store/sqlite_inbox.hpp"
 
 namespace contexten::bot::webhooks {
 
@@ -16,31 +18,37 @@ class DeliveryMarks {
   virtual ~DeliveryMarks() = default;
   // `status` is terminal: "done", "skipped" or "failed" (with `reason`). Errors are logged by
   // the implementation; a row that could not be marked stays pending and is looked at again.
-  virtual void Mark(std::int64_t inbox_id, const std::string& status,
-                    const std::string& reason) = 0;
+  // `finished`, if set, runs once the mark is durable or has failed.
+  virtual void Mark(std::int64_t inbox_id, const std::string& status, const std::string& reason,
+                    std::function<void()> finished = {}) = 0;
 };
 
-// Through the Inbox port. Each call blocks for its own commit, which is fine at test rates.
+// Through Inbox::MarkDoneAsync: returns at once, and with the SQLite inbox the marks ride in
+// the same group commits as the appends instead of each worker waiting for a commit of its own
+// (at thousands of deliveries per second the blocking form would fall minutes behind).
 class InboxPortMarks final : public DeliveryMarks {
  public:
   explicit InboxPortMarks(store::Inbox& inbox) : inbox_(inbox) {}
-  void Mark(std::int64_t inbox_id, const std::string& status, const std::string& reason) override;
+  void Mark(std::int64_t inbox_id, const std::string& status, const std::string& reason,
+            std::function<void()> finished = {}) override;
 
  private:
   store::Inbox& inbox_;
 };
 
-// Submits the update to the store's writer and returns at once, so marks ride in the same
-// group commits as the appends instead of each worker waiting for a commit of its own (at
-// thousands of deliveries per second the blocking form would fall minutes behind).
+// The same over a Database given directly (kept for callers that predate
+// Inbox::MarkDoneAsync; the ingress's default, InboxPortMarks, now does the same).
 class AsyncStoreMarks final : public DeliveryMarks {
  public:
-  AsyncStoreMarks(store::Database& db, core::Clock& clock) : db_(db), clock_(clock) {}
-  void Mark(std::int64_t inbox_id, const std::string& status, const std::string& reason) override;
+  AsyncStoreMarks(store::Database& db, core::Clock& clock) : inbox_(db, clock), marks_(inbox_) {}
+  void Mark(std::int64_t inbox_id, const std::string& status, const std::string& reason,
+            std::function<void()> finished = {}) override {
+    marks_.Mark(inbox_id, status, reason, std::move(finished));
+  }
 
  private:
-  store::Database& db_;
-  core::Clock& clock_;
+  store::SqliteInbox inbox_;
+  InboxPortMarks marks_;
 };
 
 }  // namespace contexten::bot::webhooks

@@ -220,12 +220,11 @@ struct WebhookIngress::State {
       respond(StatusJson(202, "accepted"));
     }
     const std::int64_t id = appended->id;
-    const bool posted =
-        workers.Post([self, source = std::move(source), event = std::move(event),
-                      kind = std::move(kind), body = std::move(body), id, parse]() mutable {
-          self->Process(std::move(source), std::move(event), std::move(kind), body, id, parse);
-          --self->in_flight;
-        });
+    const bool posted = workers.Post([self, source = std::move(source), event = std::move(event),
+                                      kind = std::move(kind), body = std::move(body), id,
+                                      parse]() mutable {
+      self->Process(self, std::move(source), std::move(event), std::move(kind), body, id, parse);
+    });
     if (!posted) {
       // Shutting down: the row stays pending and is looked at after the restart.
       Log()->info("{} inbox row {} left pending: workers are shutting down", source, id);
@@ -233,9 +232,15 @@ struct WebhookIngress::State {
     }
   }
 
-  // On a worker: typed parse, then record the outcome on the row.
-  void Process(std::string source, std::string event, std::string kind, const std::string& body,
-               std::int64_t id, bool parse) {
+  // On a worker: typed parse, then record the outcome on the row. The delivery stops counting
+  // as in flight once its mark is durable (or it is handed to the accepted hook).
+  void Process(const std::shared_ptr<State>& self, std::string source, std::string event,
+               std::string kind, const std::string& body, std::int64_t id, bool parse) {
+    // Two parties finish a delivery: this call (hooks included) and the mark's commit.
+    auto parties = std::make_shared<std::atomic<int>>(2);
+    auto finished = [self, parties] {
+      if (--*parties == 0) --self->in_flight;
+    };
     ProcessedDelivery processed;
     processed.inbox_id = id;
     bool typed_needs_handler = false;
@@ -279,19 +284,21 @@ struct WebhookIngress::State {
           break;
       }
     }
+    bool marking = true;
     switch (processed.outcome) {
       case ProcessOutcome::kParseFailed:
         Log()->warn("{} inbox row {} ({}) did not parse: {}", source, id, kind, processed.error);
-        marks->Mark(id, "failed", "parse: " + processed.error);
+        marks->Mark(id, "failed", "parse: " + processed.error, finished);
         break;
       case ProcessOutcome::kSkipped:
-        marks->Mark(id, "skipped", "");
+        marks->Mark(id, "skipped", "", finished);
         break;
       case ProcessOutcome::kTyped:
         if (typed_needs_handler && on_accepted) {
           on_accepted(source, id, kind);  // the hook's owner finishes the row
+          marking = false;
         } else {
-          marks->Mark(id, "done", "");
+          marks->Mark(id, "done", "", finished);
         }
         break;
     }
@@ -301,6 +308,8 @@ struct WebhookIngress::State {
       processed.kind = std::move(kind);
       on_processed(processed);
     }
+    if (!marking) finished();
+    finished();
   }
 
   void HandleGitHub(const std::shared_ptr<State>& self, HttpRequest&& request,
