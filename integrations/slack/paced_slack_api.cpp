@@ -177,6 +177,28 @@ Millis PacedSlackApi::TransientBackoff(int transient_failures) {
   return core::resilience::ComputeBackoff(transient_failures - 1, rng_, options_.transient_backoff);
 }
 
+core::Status PacedSlackApi::Admit(RateLimiter& limiter, SteadyTime deadline) {
+  for (;;) {
+    // Wait out a pause before taking a token: the bucket refills up to its capacity during the
+    // pause, so a token reserved at its start would be handed back, and the pause would end in
+    // a burst one larger than the bucket allows (which Slack answers with another 429).
+    while (limiter.paused()) {
+      const Millis wait = limiter.TimeUntilAvailable(1);
+      if (clock_.Now() + wait > deadline) {
+        return core::Unexpected(core::MakeError(
+            core::ErrorKind::kRateLimited,
+            "paused by a rate limit for " + std::to_string(wait.count()) + " ms", wait));
+      }
+      clock_.SleepFor(wait);
+    }
+    auto acquired = limiter.Acquire(1, Remaining(deadline, clock_.Now()));
+    if (!acquired) return acquired;
+    // Another caller's 429 may have paused the limiter while we slept for our token: the pause
+    // holds for us too (the token is spent; being stricter than the budget is harmless).
+    if (!limiter.paused()) return core::Ok();
+  }
+}
+
 template <class F>
 auto PacedSlackApi::Paced(const std::string& what, RateLimiter* limiter, Millis max_wait, F&& fn)
     -> decltype(fn()) {
@@ -184,7 +206,7 @@ auto PacedSlackApi::Paced(const std::string& what, RateLimiter* limiter, Millis 
   int transient_failures = 0;
   for (int attempt = 1;; ++attempt) {
     if (limiter != nullptr) {
-      auto admitted = limiter->Acquire(1, Remaining(deadline, clock_.Now()));
+      auto admitted = Admit(*limiter, deadline);
       if (!admitted) {
         core::Error error = admitted.error();
         Log()->warn("slack {}: not sent, rate limit wait of {} ms exceeds the allowed wait", what,

@@ -109,6 +109,8 @@ class PacedSlackApi final : public SlackApi {
   template <class F>
   auto Paced(const std::string& what, core::resilience::RateLimiter* limiter, core::Millis max_wait,
              F&& fn) -> decltype(fn());
+  // Waits for any pause and one token of `limiter`; kRateLimited if that ends after `deadline`.
+  core::Status Admit(core::resilience::RateLimiter& limiter, core::SteadyTime deadline);
   core::resilience::RateLimiter* MethodLimiter(std::string_view method);
   core::Millis TransientBackoff(int transient_failures);
 

@@ -52,6 +52,15 @@ class FakeSlack final : public SlackApi {
     auto it = max_in_flight_.find(channel);
     return it == max_in_flight_.end() ? 0 : it->second;
   }
+  // From now on, the time of every chat.postMessage call (429s included) is recorded.
+  void RecordTimes(const core::Clock* clock) {
+    std::lock_guard lock(mu_);
+    clock_ = clock;
+  }
+  std::vector<core::SteadyTime> PostTimes() const {
+    std::lock_guard lock(mu_);
+    return post_times_;
+  }
   void HoldPost(const std::string& text) {
     std::lock_guard lock(mu_);
     held_text_ = text;
@@ -72,6 +81,7 @@ class FakeSlack final : public SlackApi {
   }
   core::Result<PostedMessage> PostMessage(const OutgoingMessage& m) override {
     std::unique_lock lock(mu_);
+    if (clock_ != nullptr) post_times_.push_back(clock_->Now());
     const int now_in_flight = ++in_flight_[m.channel];
     max_in_flight_[m.channel] = std::max(max_in_flight_[m.channel], now_in_flight);
     if (!held_text_.empty() && m.text == held_text_) {
@@ -154,6 +164,8 @@ class FakeSlack final : public SlackApi {
   std::condition_variable gate_;
   std::string held_text_;
   bool holding_ = false;
+  const core::Clock* clock_ = nullptr;
+  std::vector<core::SteadyTime> post_times_;
   std::map<std::string, std::deque<core::Error>> scripts_;
   std::map<std::string, core::Error> always_;
   std::map<std::string, int> calls_;
@@ -389,6 +401,25 @@ TEST(PacedSlackApiTest, PostMessageIsPacedPerChannel) {
   EXPECT_EQ(clock.slept(), seconds(1));
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(api.PostMessage(Post("CB", "b")));
   EXPECT_EQ(clock.slept(), seconds(1));
+}
+
+TEST(PacedSlackApiTest, APauseDoesNotEndInABurstLargerThanTheBucket) {
+  FakeSlack inner;
+  core::FakeClock clock;
+  inner.RecordTimes(&clock);
+  auto options = Options();
+  options.post_message_burst = 2;  // and 1 per second
+  PacedSlackApi api(inner, clock, options);
+  inner.Fail("a-0", RateLimited(seconds(5)));
+
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(api.PostMessage(Post("CA", "a-" + std::to_string(i))));
+  const auto times = inner.PostTimes();
+  ASSERT_EQ(times.size(), 5u);  // a-0 twice
+  EXPECT_EQ(times[1] - times[0], seconds(5));
+  // When the pause ends the bucket is full (2): a-0 and a-1 go at once, then one per second.
+  EXPECT_EQ(times[2], times[1]);
+  EXPECT_EQ(times[3] - times[2], seconds(1));
+  EXPECT_EQ(times[4] - times[3], seconds(1));
 }
 
 TEST(PacedSlackApiTest, UserInfoIsCachedUntilTheTtlEnds) {
