@@ -389,10 +389,11 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
       }
       ++used;
       fault = TakeFault(request);
-      if (fault && fault->kind != GitHubFault::Kind::kLatency &&
-          fault->kind != GitHubFault::Kind::kTimeout) {
+      const bool unanswered = fault && (fault->kind == GitHubFault::Kind::kTimeout ||
+                                        fault->kind == GitHubFault::Kind::kReset);
+      if (fault && fault->kind != GitHubFault::Kind::kLatency && !unanswered) {
         answer = FaultAnswer(*fault, now);
-      } else if (fault && fault->kind == GitHubFault::Kind::kTimeout && !fault->apply_on_timeout) {
+      } else if (unanswered && !fault->apply_on_timeout) {
         answer = Error(504, "never sent: the request was lost before processing");
       } else if (used > options.rate_limit) {
         answer = Error(403, "API rate limit exceeded for user ID 1.");
@@ -405,9 +406,7 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
         answer.headers.Set("x-ratelimit-reset", std::to_string(now + fault->retry_after.count()));
       }
       requests[index].faulted = fault.has_value();
-      if (!fault || fault->kind != GitHubFault::Kind::kTimeout) {
-        requests[index].status = answer.status;
-      }
+      if (!unanswered) requests[index].status = answer.status;
     }
     Flush();
 
@@ -419,6 +418,10 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
       response.body = answer.body.dump();
     }
     response.headers.Set("X-GitHub-Request-Id", RandomHex(8));
+    if (fault && fault->kind == GitHubFault::Kind::kReset) {
+      core::net::AbortConnection(std::move(respond));
+      return;
+    }
     if (fault && fault->kind == GitHubFault::Kind::kTimeout) {
       std::lock_guard lock(mu);
       held.push_back(std::move(respond));

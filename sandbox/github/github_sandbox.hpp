@@ -4,8 +4,8 @@
 // runs, commit statuses, dispatches), with GitHub-shaped JSON and errors. Every change, made
 // through the API or the control interface, is sent as a signed webhook to the configured URL
 // (or only recorded when none is set). Fault injection answers chosen requests with 5xx, 429,
-// a primary rate limit, latency or silence. Every request is logged (method, path, body) so
-// tests can prove that nothing was lost or sent twice.
+// a primary rate limit, latency, silence or a connection reset. Every request is logged (method,
+// path, body) so tests can prove that nothing was lost or sent twice.
 
 #include <chrono>
 #include <cstdint>
@@ -41,7 +41,7 @@ struct GitHubRequestRecord {
   std::string path;  // without the query
   std::string query;
   nlohmann::json body;  // parsed JSON, or null
-  int status = 0;       // what was answered; 0 if nothing was (a timeout fault)
+  int status = 0;       // what was answered; 0 if nothing was (a timeout or reset fault)
   bool faulted = false;
 };
 
@@ -62,6 +62,8 @@ struct GitHubFault {
     kPrimaryLimit,  // 403 with x-ratelimit-remaining: 0 and reset = now + retry_after
     kLatency,       // apply and answer normally after `latency` (RunAfter, no thread sleeps)
     kTimeout,       // never answer (until Stop); applied first when `apply_on_timeout`
+    kReset,         // close the connection without an answer (TCP reset); applied first when
+                    // `apply_on_timeout`, as a server that crashed after committing would
   };
   Kind kind = Kind::kServerError;
   int count = 1;            // the next `count` matching requests
@@ -70,7 +72,7 @@ struct GitHubFault {
   int status = 0;           // 0: the kind's default
   std::chrono::seconds retry_after{1};
   std::chrono::milliseconds latency{0};
-  bool apply_on_timeout = true;  // kTimeout: the change lands but the answer is lost
+  bool apply_on_timeout = true;  // kTimeout, kReset: the change lands but the answer is lost
 };
 
 struct SandboxPullRequestSeed {

@@ -111,7 +111,15 @@ bool MatchString(const Json& cmp, const std::string& value) {
 }
 
 struct Fault {
-  enum class Kind { kServerError, kRateLimited, kFailAfterApply, kDelay, kDrop } kind;
+  enum class Kind {
+    kServerError,
+    kRateLimited,
+    kFailAfterApply,
+    kDelay,
+    kDrop,
+    kResetBeforeApply,
+    kResetAfterApply
+  } kind;
   int remaining = 0;
   int status = 500;
   std::chrono::milliseconds duration{0};
@@ -129,6 +137,10 @@ const char* FaultName(Fault::Kind kind) {
       return "delay";
     case Fault::Kind::kDrop:
       return "drop";
+    case Fault::Kind::kResetBeforeApply:
+      return "reset";
+    case Fault::Kind::kResetAfterApply:
+      return "reset_after_apply";
   }
   return "";
 }
@@ -782,6 +794,12 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
       dropped.push_back(std::move(respond));
       return;
     }
+    if (fault && fault->kind == Fault::Kind::kResetBeforeApply) {
+      requests[index].status = 0;
+      lock.unlock();
+      core::net::AbortConnection(std::move(respond));
+      return;
+    }
 
     std::vector<PendingWebhook> hooks;
     bool applied = false;
@@ -800,6 +818,12 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
     AddRateLimitHeaders(response, 4999, std::chrono::minutes(60));
     if (fault && fault->kind == Fault::Kind::kFailAfterApply) {
       response = HttpResponse::Json(fault->status, R"({"error":"injected after apply"})");
+    }
+    if (fault && fault->kind == Fault::Kind::kResetAfterApply) {
+      lock.unlock();
+      Emit(std::move(hooks));
+      core::net::AbortConnection(std::move(respond));
+      return;
     }
     response = finish(std::move(response));
     Emit(std::move(hooks));
@@ -1009,6 +1033,11 @@ void LinearSandbox::DelayNext(int n, std::chrono::milliseconds delay) {
 }
 
 void LinearSandbox::DropNext(int n) { impl_->AddFault({Fault::Kind::kDrop, n, 0, {}}); }
+
+void LinearSandbox::ResetNext(int n, bool apply) {
+  impl_->AddFault(
+      {apply ? Fault::Kind::kResetAfterApply : Fault::Kind::kResetBeforeApply, n, 0, {}});
+}
 
 void LinearSandbox::ClearFaults() {
   std::lock_guard lock(impl_->mu);

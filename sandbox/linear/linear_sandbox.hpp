@@ -111,6 +111,9 @@ class LinearSandbox {
   void DelayNext(int n, std::chrono::milliseconds delay);
   // Never answers (the client's timeout must fire).
   void DropNext(int n);
+  // Closes the connection without an answer (TCP reset). With `apply`, after applying the
+  // operation (the server crashed after committing), else before (the request was lost).
+  void ResetNext(int n, bool apply = false);
   void ClearFaults();
 
  private:

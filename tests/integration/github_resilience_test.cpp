@@ -202,6 +202,53 @@ TEST_F(GitHubResilienceTest, TimedOutCreateThatWasLostIsSentAgainOnce) {
   ASSERT_EQ(sandbox_->Comments(kFullName, 1).size(), 1u) << "not lost, not doubled";
 }
 
+TEST_F(GitHubResilienceTest, ConnectionResetIsTransientForTheClient) {
+  GitHubFault reset;
+  reset.kind = GitHubFault::Kind::kReset;
+  reset.apply_on_timeout = false;
+  sandbox_->InjectFault(reset);
+  auto issues = rest_->ListIssues(kRepo, IssueQuery{});
+  ASSERT_FALSE(issues.has_value());
+  EXPECT_EQ(issues.error().kind, core::ErrorKind::kTransient) << issues.error().Describe();
+  EXPECT_TRUE(issues.error().retryable());
+  EXPECT_EQ(sandbox_->faults_fired(), 1);
+}
+
+TEST_F(GitHubResilienceTest, ResetAfterTheCreateLandedIsFoundNotRecreated) {
+  // Leaves a keep-alive connection, so the POST below goes out on a reused one (which the
+  // HttpClient must not silently resend on).
+  ASSERT_TRUE(api_->ListIssues(kRepo, IssueQuery{}).has_value());
+  GitHubFault reset;
+  reset.kind = GitHubFault::Kind::kReset;
+  reset.method = "POST";
+  reset.path_prefix = "/repos/octo/hello/issues";
+  reset.apply_on_timeout = true;  // the issue is created, then the connection is reset
+  sandbox_->InjectFault(reset);
+
+  auto issue = api_->CreateIssue(kRepo, {"Reset", "body", {}, {}, "wf-5.step-1"});
+  ASSERT_TRUE(issue.has_value()) << issue.error().Describe();
+  EXPECT_EQ(issue->number, 1);
+  EXPECT_EQ(CountRequests("POST", "/repos/octo/hello/issues"), 1) << "not sent twice";
+  EXPECT_EQ(CountRequests("GET", "/repos/octo/hello/issues"), 2) << "looked before re-creating";
+  ASSERT_EQ(sandbox_->Issues(kFullName).size(), 1u);
+}
+
+TEST_F(GitHubResilienceTest, ResetBeforeTheCreateLandedIsSentAgainOnce) {
+  ASSERT_TRUE(api_->CreateIssue(kRepo, {"Parent", "", {}, {}, ""}).has_value());
+  GitHubFault reset;
+  reset.kind = GitHubFault::Kind::kReset;
+  reset.method = "POST";
+  reset.path_prefix = "/repos/octo/hello/issues/1/comments";
+  reset.apply_on_timeout = false;  // lost before processing
+  sandbox_->InjectFault(reset);
+
+  auto comment = api_->CreateComment(kRepo, 1, {"hello", "wf-6.step-1"});
+  ASSERT_TRUE(comment.has_value()) << comment.error().Describe();
+  EXPECT_EQ(CountRequests("POST", "/repos/octo/hello/issues/1/comments"), 2);
+  EXPECT_EQ(CountRequests("GET", "/repos/octo/hello/issues/1/comments"), 1);
+  ASSERT_EQ(sandbox_->Comments(kFullName, 1).size(), 1u) << "not lost, not doubled";
+}
+
 TEST_F(GitHubResilienceTest, TimedOutReadIsRetriedAndSlowAnswersStillArrive) {
   sandbox::SandboxPullRequestSeed seed;
   seed.title = "slow";

@@ -398,6 +398,31 @@ TEST_F(LinearSandboxResilienceTest, UnansweredRequestTimesOut) {
   EXPECT_TRUE(client.Teams().has_value());  // the fault was one request only
 }
 
+TEST_F(LinearSandboxResilienceTest, ConnectionResetIsTransientAndTheCreateLandsOnce) {
+  lin::LinearGraphqlClient client(http_, ClientOptions());
+  sandbox_.ResetNext(1);
+  auto teams = client.Teams();
+  ASSERT_FALSE(teams.has_value());
+  EXPECT_EQ(teams.error().kind, ErrorKind::kTransient) << teams.error().Describe();
+
+  // Reset after the create was applied: the retry meets "already exists", nothing is doubled.
+  lin::ResilientLinearApi api(client, {.retry = &retry_});
+  sandbox_.ResetNext(1, /*apply=*/true);
+  auto issue = api.CreateIssue({.team_id = TeamId(), .title = "Reset after apply"});
+  ASSERT_TRUE(issue.has_value()) << issue.error().Describe();
+  EXPECT_EQ(sandbox_.Issues().size(), 1u);
+  EXPECT_EQ(AppliedCreates(), 1);
+  EXPECT_EQ(sandbox_.RequestCount("IssueCreate"), 2);
+
+  // Reset before it was applied: sent again, lands once.
+  sandbox_.ResetNext(1);
+  auto second = api.CreateIssue({.team_id = TeamId(), .title = "Reset before apply"});
+  ASSERT_TRUE(second.has_value()) << second.error().Describe();
+  EXPECT_EQ(sandbox_.Issues().size(), 2u);
+  EXPECT_EQ(AppliedCreates(), 2);
+  EXPECT_EQ(sandbox_.RequestCount("IssueCreate"), 4);
+}
+
 TEST_F(LinearSandboxResilienceTest, BreakerOpensOn5xxBurstAndClosesAfterHalfOpen) {
   core::FakeClock clock;
   core::resilience::CircuitBreakerConfig config;
