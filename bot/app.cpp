@@ -181,7 +181,10 @@ core::Status App::Start() {
   integrations::slack::PacingOptions pacing;
   pacing.events = s.resilience_events;
   s.slack = std::make_unique<integrations::slack::PacedSlackApi>(*s.slack_client, s.clock, pacing);
-  s.commands = std::make_unique<CommandHandler>(*s.slack, s.clock);
+  // `ping` answers in the slash command's ack (3 s budget) and reports the Web API round trip:
+  // it measures the unpaced client, since waiting for an auth.test token would delay the ack
+  // (a burst of pings otherwise acks late and Slack redelivers) and measure our own pacing.
+  s.commands = std::make_unique<CommandHandler>(*s.slack_client, s.clock);
   DispatcherOptions dispatcher_options;
   dispatcher_options.command = config.slack.command;
   s.dispatcher = std::make_unique<Dispatcher>(*s.inbox, *s.slack, *s.commands, *s.workers, s.clock,
@@ -343,7 +346,8 @@ void App::Stop() {
                (!s.webhooks || s.webhooks->in_flight() == 0);
       },
       std::chrono::seconds(5));
-  if (s.workers) s.workers->Shutdown();  // finish handlers that were started
+  if (s.workers) s.workers->Shutdown();        // finish handlers that were started
+  if (s.dispatcher) s.dispatcher->Shutdown();  // and those on its fast lane
   if (s.slack_sandbox) s.slack_sandbox->Stop();
   if (s.github_sandbox) s.github_sandbox->Stop();
   if (s.linear_sandbox) s.linear_sandbox->Stop();

@@ -61,7 +61,9 @@ Dispatcher::Dispatcher(store::Inbox& inbox, integrations::slack::SlackApi& slack
   RegisterBuiltinListeners(listeners_, commands_, options_.command);
 }
 
-Dispatcher::~Dispatcher() { fast_lane_->Shutdown(); }
+Dispatcher::~Dispatcher() { Shutdown(); }
+
+void Dispatcher::Shutdown() { fast_lane_->Shutdown(); }
 
 void Dispatcher::set_bot_user_id(std::string id) {
   std::lock_guard lock(mu_);

@@ -68,6 +68,11 @@ class Dispatcher {
   // Add listeners before the first envelope arrives (the registry is not locked).
   ListenerRegistry& listeners() { return listeners_; }
 
+  // Runs the fast-lane handlers already queued and joins its threads; call it where the shared
+  // worker pool is shut down, before the Slack client and the I/O runtime go away. Deliveries
+  // arriving later stay pending in the inbox and are replayed at the next start.
+  void Shutdown();
+
   DispatcherStats stats() const;
   // True when nothing is being appended or handled.
   bool idle() const;
