@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "bot/app.hpp"
@@ -29,7 +30,80 @@ std::string Trim(const std::string& s) {
   return s.substr(first, last - first + 1);
 }
 
+std::string PlainText(const nlohmann::json& text_object) {
+  if (!text_object.is_object()) return "";
+  return text_object.value("text", "");
+}
+
+// "submit" followed by the fields of every input: `title=...` (required), select options.
+std::string SubmitHint(const nlohmann::json& view) {
+  std::string fields;
+  for (const auto& block : view.value("blocks", nlohmann::json::array())) {
+    if (block.value("type", "") != "input" || !block.contains("element")) continue;
+    const auto& element = block["element"];
+    const std::string id = element.value("action_id", block.value("block_id", ""));
+    std::string field = id + "=";
+    if (element.contains("options")) {
+      std::string choices;
+      for (const auto& o : element["options"]) {
+        if (!choices.empty()) choices += "|";
+        choices += o.value("value", "") + " (" + PlainText(o["text"]) + ")";
+      }
+      field += "<" + choices + ">";
+    } else {
+      field += "...";
+    }
+    if (block.value("optional", false)) field = "[" + field + "]";
+    fields += " " + field;
+  }
+  if (fields.empty()) return "    (type: close)\n";
+  return "    (type: submit" + fields + "   or: close)\n";
+}
+
+bool StartsWithWord(const std::string& line, const std::string& word) {
+  return line == word || line.rfind(word + " ", 0) == 0;
+}
+
 }  // namespace
+
+std::map<std::string, std::string> ParseSubmitArgs(const std::string& text) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(text);
+  std::string word;
+  std::string* current = nullptr;
+  while (in >> word) {
+    const auto eq = word.find('=');
+    const bool starts_field =
+        eq != std::string::npos && eq > 0 &&
+        word.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == eq;
+    if (starts_field) {
+      current = &out[word.substr(0, eq)];
+      *current = word.substr(eq + 1);
+    } else if (current != nullptr) {
+      *current += (current->empty() ? "" : " ") + word;
+    }
+  }
+  return out;
+}
+
+std::string RenderView(const sandbox::SandboxView& view, const std::string& heading) {
+  std::string out = heading + ":\n";
+  out += Indent(integrations::slack::blocks::RenderForTerminal(view.view), "    ");
+  if (view.errors.is_object()) {
+    for (const auto& [block_id, message] : view.errors.items()) {
+      std::string label = block_id;
+      for (const auto& block : view.view.value("blocks", nlohmann::json::array())) {
+        if (block.value("block_id", "") == block_id && block.contains("label")) {
+          label = PlainText(block["label"]);
+        }
+      }
+      out +=
+          "    ! " + label + ": " + (message.is_string() ? message.get<std::string>() : "") + "\n";
+    }
+  }
+  return out + SubmitHint(view.view);
+}
 
 std::string RenderBotMessage(const std::string& text, const std::string& blocks_json,
                              bool ephemeral, bool in_thread) {
@@ -48,11 +122,42 @@ std::string RenderBotMessage(const std::string& text, const std::string& blocks_
 
 Console::Console(App& app, std::ostream& out) : app_(app), out_(out) {
   app_.slack_sandbox()->Subscribe([this](const sandbox::SandboxEvent& event) {
-    if (event.kind != sandbox::SandboxEvent::Kind::kMessagePosted || !event.message) return;
-    const auto& m = *event.message;
-    if (!m.from_bot) return;
-    Print(RenderBotMessage(m.text, m.blocks.is_null() ? "" : m.blocks.dump(), m.ephemeral,
-                           !m.thread_ts.empty()));
+    using Kind = sandbox::SandboxEvent::Kind;
+    switch (event.kind) {
+      case Kind::kMessagePosted:
+      case Kind::kMessageUpdated: {
+        if (!event.message || !event.message->from_bot) return;
+        const auto& m = *event.message;
+        if (m.ephemeral && m.visible_to != kConsoleUser) return;
+        std::string rendered = RenderBotMessage(m.text, m.blocks.is_null() ? "" : m.blocks.dump(),
+                                                m.ephemeral, !m.thread_ts.empty());
+        if (event.kind == Kind::kMessageUpdated) {
+          // "contexten:" -> "contexten (updated its message):"
+          const auto colon = rendered.find(":\n");
+          if (colon != std::string::npos) rendered.insert(colon, " (updated its message)");
+        }
+        Print(rendered);
+        return;
+      }
+      case Kind::kViewOpened:
+      case Kind::kViewUpdated:
+      case Kind::kViewErrors:
+        if (event.view && event.view->user == kConsoleUser) {
+          Print(RenderView(*event.view,
+                           event.kind == Kind::kViewErrors    ? "contexten refused the form"
+                           : event.kind == Kind::kViewUpdated ? "contexten updated the form"
+                                                              : "contexten opened a form"));
+        }
+        return;
+      case Kind::kViewClosed:
+        if (event.view && event.view->user == kConsoleUser) {
+          Print("(form \"" + PlainText(event.view->view.value("title", nlohmann::json())) +
+                "\" closed)\n");
+        }
+        return;
+      default:
+        return;
+    }
   });
 }
 
@@ -66,21 +171,12 @@ bool Console::RunLine(const std::string& raw, std::chrono::milliseconds deadline
   const std::string line = Trim(raw);
   if (line.empty() || line[0] == '#') return true;
   if (echo_input_) Print("you> " + line + "\n");
-  std::vector<std::string> envelopes;
-  if (line[0] == '/') {
-    const auto space = line.find(' ');
-    const std::string command = line.substr(0, space);
-    const std::string text = space == std::string::npos ? "" : Trim(line.substr(space + 1));
-    envelopes.push_back(slack->InjectSlashCommand(command, text));
-  } else {
-    // "@contexten" is how a person types the mention; Slack sends it as <@U...>.
-    std::string text = line;
-    const std::string at = "@contexten";
-    for (auto pos = text.find(at); pos != std::string::npos; pos = text.find(at)) {
-      text.replace(pos, at.size(), "<@" + slack->options().bot_user_id + ">");
-    }
-    envelopes.push_back(slack->InjectMessage(text));
+  auto sent = Send(line);
+  if (!sent) {
+    Print("(" + sent.error().message + ")\n");
+    return false;
   }
+  const std::vector<std::string>& envelopes = *sent;
   const auto until = std::chrono::steady_clock::now() + deadline;
   const bool acked = core::WaitUntil(
       [&] {
@@ -104,6 +200,55 @@ bool Console::RunLine(const std::string& raw, std::chrono::milliseconds deadline
   return true;
 }
 
+core::Result<std::vector<std::string>> Console::Send(const std::string& line) {
+  auto* slack = app_.slack_sandbox();
+  std::vector<std::string> envelopes;
+  auto top_view = [&]() -> std::optional<sandbox::SandboxView> {
+    auto views = slack->OpenViews(kConsoleUser);
+    if (views.empty()) return std::nullopt;
+    return views.back();
+  };
+  auto no_form = [] {
+    return core::Unexpected(core::MakeError(core::ErrorKind::kNotFound, "no form is open"));
+  };
+  if (line[0] == '/') {
+    const auto space = line.find(' ');
+    const std::string command = line.substr(0, space);
+    const std::string text = space == std::string::npos ? "" : Trim(line.substr(space + 1));
+    envelopes.push_back(slack->InjectSlashCommand(command, text, kConsoleUser));
+  } else if (StartsWithWord(line, "click")) {
+    const std::string label = Trim(line.substr(5));
+    if (label.empty()) {
+      return core::Unexpected(
+          core::MakeError(core::ErrorKind::kInvalidInput, "usage: click <button text>"));
+    }
+    auto id = slack->Click(label, kConsoleUser);
+    if (!id) return core::Unexpected(id.error());
+    envelopes.push_back(*id);
+  } else if (StartsWithWord(line, "submit")) {
+    auto view = top_view();
+    if (!view) return no_form();
+    auto id = slack->SubmitView(view->id, ParseSubmitArgs(line.substr(6)), kConsoleUser);
+    if (!id) return core::Unexpected(id.error());
+    envelopes.push_back(*id);
+  } else if (line == "close") {
+    auto view = top_view();
+    if (!view) return no_form();
+    auto id = slack->CloseView(view->id, kConsoleUser);
+    if (!id) return core::Unexpected(id.error());
+    if (!id->empty()) envelopes.push_back(*id);  // only when the form asked to hear of it
+  } else {
+    // "@contexten" is how a person types the mention; Slack sends it as <@U...>.
+    std::string text = line;
+    const std::string at = "@contexten";
+    for (auto pos = text.find(at); pos != std::string::npos; pos = text.find(at)) {
+      text.replace(pos, at.size(), "<@" + slack->options().bot_user_id + ">");
+    }
+    envelopes.push_back(slack->InjectMessage(text, kConsoleUser));
+  }
+  return envelopes;
+}
+
 int Console::RunScript(std::istream& in) {
   std::string line;
   int failures = 0;
@@ -117,7 +262,8 @@ int Console::RunInteractive(std::istream& in, const std::atomic<bool>& stop) {
   const bool tty = isatty(STDIN_FILENO) != 0 && &in == &std::cin;
   echo_input_ = !tty;
   Print(
-      "Contexten sandbox: type /ctx help, or a message such as '@contexten ping'. "
+      "Contexten sandbox: type /ctx help, /ctx new, or a message such as '@contexten ping'; "
+      "'click <button>', 'submit <field>=<value> ...' and 'close' act on what the bot shows. "
       "Ctrl-D or 'quit' ends.\n");
   std::string line;
   bool prompted = false;

@@ -1,16 +1,31 @@
 #pragma once
 // The `contexten sandbox` terminal: each line typed is a slash command or a channel message
-// sent through the sandbox Slack; what the bot posts is rendered readably.
+// sent through the sandbox Slack, or an action of the simulated user on what the bot showed:
+//   click <button text or action_id>       a button in the open modal, else in a message
+//   submit <action_id>=<value> ...         submits the open modal (values may contain spaces)
+//   close                                  closes the open modal
+// What the bot posts, updates and opens (modals, with their field errors) is rendered readably.
 
 #include <atomic>
 #include <chrono>
 #include <iosfwd>
+#include <map>
 #include <mutex>
 #include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace contexten::sandbox {
+struct SandboxView;
+}
 
 namespace contexten::bot {
 
 class App;
+
+// The user the console types as (the sandbox's default user).
+inline constexpr char kConsoleUser[] = "U0SANDBOXUSER";
 
 class Console {
  public:
@@ -28,6 +43,8 @@ class Console {
 
  private:
   void Print(const std::string& text);
+  // Sends what the line asks for; the envelope ids to wait for, or an error to show.
+  core::Result<std::vector<std::string>> Send(const std::string& line);
   App& app_;
   bool echo_input_ = true;  // off at a terminal, which already shows what was typed
   std::ostream& out_;
@@ -38,5 +55,12 @@ class Console {
 // replies indented.
 std::string RenderBotMessage(const std::string& text, const std::string& blocks_json,
                              bool ephemeral, bool in_thread);
+// Renders a modal: its title, blocks and buttons, the field errors under it, and how to fill it
+// in from the console.
+std::string RenderView(const sandbox::SandboxView& view,
+                       const std::string& heading = "contexten opened a form");
+// `title=Login crash priority=2` -> {title: "Login crash", priority: "2"}: a word starting with
+// `<id>=` begins a field, other words continue the previous value. Empty on no `=` at all.
+std::map<std::string, std::string> ParseSubmitArgs(const std::string& text);
 
 }  // namespace contexten::bot

@@ -26,7 +26,8 @@ CliRun Execute(const std::string& args, const std::string& env = "") {
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return run;
   std::array<char, 4096> buf{};
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) run.output.append(buf.data(), n);
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe))
+    run.output.append(buf.data(), n);
   const int status = pclose(pipe);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
@@ -46,6 +47,38 @@ TEST(CliTest, SandboxScriptPrintsHelpAndPong) {
   EXPECT_NE(run.output.find("Contexten commands"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("/ctx ping"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("pong · Contexten"), std::string::npos) << run.output;
+}
+
+TEST(CliTest, SandboxScriptFilesAnIssueThroughTheModalAndTakesIt) {
+  testing::TempDir dir;
+  std::ofstream(dir.File("script")) << "/ctx new\n"
+                                       "submit title=" +
+                                           std::string(260, 'x') +
+                                           " priority=2\n"
+                                           "submit title=Login page crashes on Safari priority=2\n"
+                                           "click Assign to me\n";
+  const CliRun run = Execute("sandbox --script " + dir.File("script"));
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  const auto at = [&](const std::string& needle, std::size_t from = 0) {
+    const auto pos = run.output.find(needle, from);
+    EXPECT_NE(pos, std::string::npos) << "missing '" << needle << "' in:\n" << run.output;
+    return pos == std::string::npos ? from : pos;
+  };
+  // The modal, with its fields and how to fill them in.
+  auto pos = at("contexten opened a form:");
+  pos = at("New issue", pos);
+  pos = at("Title", pos);
+  pos = at("submit title=", pos);
+  // A title over 255 characters: the error shows under the form.
+  pos = at("! Title: Keep the title to 255 characters", pos);
+  // A good one: the form closes and the confirmation arrives with its button.
+  pos = at("closed)", pos);
+  pos = at("Login page crashes on Safari", pos);
+  pos = at("[Assign to me]", pos);
+  // The click: the message is updated in place and a thread reply names who took it.
+  pos = at("(updated its message)", pos);
+  at("assigned to", pos);
+  at("is taking this one", pos);
 }
 
 TEST(CliTest, VersionAndHelp) {

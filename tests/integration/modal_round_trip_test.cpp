@@ -1,0 +1,140 @@
+// Acceptance 5 against the real bot and the sandbox Slack: `/ctx new` opens the "New issue"
+// modal within the trigger window, a bad title comes back as a field error, a good submission
+// closes the modal and posts a confirmation, and "Assign to me" updates that message in place
+// and replies in its thread.
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+#include "bot/commands/new_issue.hpp"
+#include "bot/dispatcher.hpp"
+#include "tests/integration/sandbox_app_support.hpp"
+#include "tests/support/wait_for.hpp"
+
+namespace contexten {
+namespace {
+
+using testing::SandboxApp;
+using testing::WaitFor;
+
+constexpr char kUser[] = "U0SANDBOXUSER";
+
+std::optional<sandbox::SandboxView> TopView(sandbox::SlackSandbox& slack) {
+  auto views = slack.OpenViews(kUser);
+  if (views.empty()) return std::nullopt;
+  return views.back();
+}
+
+std::optional<sandbox::SandboxMessage> Confirmation(sandbox::SlackSandbox& slack) {
+  for (const auto& m : slack.Messages("C0GENERAL")) {
+    if (m.from_bot && m.thread_ts.empty() && m.text.rfind("New issue:", 0) == 0) return m;
+  }
+  return std::nullopt;
+}
+
+bool Acked(sandbox::SlackSandbox& slack, const std::string& envelope_id) {
+  auto ack = slack.AckFor(envelope_id);
+  return ack && ack->acked_at.has_value();
+}
+
+TEST(ModalRoundTripTest, NewIssueFromSlashCommandToAssignedMessage) {
+  SandboxApp env;
+  auto& slack = env.slack();
+  ASSERT_TRUE(env.app().WaitConnected(std::chrono::seconds(10)));
+  std::mutex mu;
+  std::vector<sandbox::SandboxEvent::Kind> view_events;
+  slack.Subscribe([&](const sandbox::SandboxEvent& e) {
+    using K = sandbox::SandboxEvent::Kind;
+    if (e.kind == K::kViewOpened || e.kind == K::kViewErrors || e.kind == K::kViewClosed ||
+        e.kind == K::kViewUpdated) {
+      std::lock_guard lock(mu);
+      view_events.push_back(e.kind);
+    }
+  });
+
+  // 1. The slash command opens the modal. The sandbox refuses a trigger_id older than 3 s or
+  // used twice, so an open view means it was opened within the window.
+  const auto slash = slack.InjectSlashCommand("/ctx", "new");
+  ASSERT_TRUE(WaitFor([&] { return TopView(slack).has_value() && Acked(slack, slash); }));
+  auto view = *TopView(slack);
+  EXPECT_EQ(view.callback_id, bot::kNewIssueCallbackId);
+  EXPECT_EQ(view.view["title"]["text"], "New issue");
+  EXPECT_TRUE(slack.AckFor(slash)->payload.is_null()) << slack.AckFor(slash)->payload.dump();
+
+  // 2. A title over 255 characters: the modal stays, with an error on the title field.
+  const auto bad = slack.SubmitView(
+      view.id, {{bot::kNewIssueTitleAction, std::string(300, 'x')}, {"priority", "2"}}, kUser);
+  ASSERT_TRUE(bad) << bad.error().Describe();
+  ASSERT_TRUE(WaitFor([&] {
+    auto top = TopView(slack);
+    return Acked(slack, *bad) && top && top->errors.is_object() &&
+           top->errors.contains(bot::kNewIssueTitleBlock);
+  }));
+  EXPECT_EQ(slack.AckFor(*bad)->payload["response_action"], "errors");
+  EXPECT_FALSE(Confirmation(slack).has_value());
+
+  // 3. A good submission closes the modal and posts the confirmation into the channel.
+  const auto good = slack.SubmitView(view.id,
+                                     {{bot::kNewIssueTitleAction, "Login page crashes on Safari"},
+                                      {bot::kNewIssueDescriptionAction, "Since 2.3, every time."},
+                                      {bot::kNewIssuePriorityAction, "2"}},
+                                     kUser);
+  ASSERT_TRUE(good) << good.error().Describe();
+  ASSERT_TRUE(WaitFor([&] { return !TopView(slack) && Confirmation(slack).has_value(); }));
+  auto confirmation = *Confirmation(slack);
+  EXPECT_NE(confirmation.text.find("Login page crashes on Safari"), std::string::npos);
+  EXPECT_NE(confirmation.blocks.dump().find("Assign to me"), std::string::npos);
+  EXPECT_NE(confirmation.blocks.dump().find("High"), std::string::npos);
+
+  // 4. "Assign to me" updates the message in place and replies in its thread.
+  const auto click = slack.Click("Assign to me", "U0TAKER");
+  ASSERT_TRUE(click) << click.error().Describe();
+  ASSERT_TRUE(WaitFor([&] {
+    auto now = Confirmation(slack);
+    if (!now || now->blocks.dump().find("assigned to <@U0TAKER>") == std::string::npos) {
+      return false;
+    }
+    for (const auto& m : slack.Messages("C0GENERAL")) {
+      if (m.from_bot && m.thread_ts == confirmation.ts) return true;
+    }
+    return false;
+  })) << Confirmation(slack)->blocks.dump();
+  auto updated = *Confirmation(slack);
+  EXPECT_EQ(updated.ts, confirmation.ts);  // the same message, not a new one
+  EXPECT_EQ(updated.blocks.dump().find("Assign to me"), std::string::npos);
+  ASSERT_TRUE(env.app().WaitIdle(std::chrono::seconds(10)));
+  EXPECT_EQ(env.app().dispatcher().stats().failed, 0u);
+
+  std::lock_guard lock(mu);
+  EXPECT_EQ(view_events,
+            (std::vector<sandbox::SandboxEvent::Kind>{sandbox::SandboxEvent::Kind::kViewOpened,
+                                                      sandbox::SandboxEvent::Kind::kViewErrors,
+                                                      sandbox::SandboxEvent::Kind::kViewClosed}));
+}
+
+TEST(ModalRoundTripTest, AStaleTriggerIsToldToTheUserInsteadOfFailingSilently) {
+  SandboxApp env;
+  auto& slack = env.slack();
+  ASSERT_TRUE(env.app().WaitConnected(std::chrono::seconds(10)));
+  // A slash command whose trigger_id Slack never issued (or that expired long ago).
+  nlohmann::json envelope = {{"envelope_id", "stale-trigger-1"},
+                             {"type", "slash_commands"},
+                             {"accepts_response_payload", true},
+                             {"payload",
+                              {{"command", "/ctx"},
+                               {"text", "new"},
+                               {"user_id", kUser},
+                               {"channel_id", "C0GENERAL"},
+                               {"team_id", "T0SANDBOX"},
+                               {"trigger_id", "13345224609.738474920.8088930838d88f008e0"}}}};
+  slack.PushEnvelope(envelope);
+  ASSERT_TRUE(WaitFor([&] { return Acked(slack, "stale-trigger-1"); }));
+  const auto payload = slack.AckFor("stale-trigger-1")->payload;
+  EXPECT_NE(payload.value("text", "").find("Could not open the form"), std::string::npos)
+      << payload.dump();
+  EXPECT_TRUE(slack.OpenViews(kUser).empty());
+}
+
+}  // namespace
+}  // namespace contexten
