@@ -14,6 +14,10 @@ double Percentile(std::vector<double>& samples, double p);
 // Peak resident set size of this process in KiB (VmHWM from /proc/self/status); 0 if unknown.
 std::uint64_t PeakRssKib();
 
+// User + system CPU time this process has used so far, in seconds (getrusage). Divided by the
+// work done it gives a cost that does not depend on how busy the rest of the machine is.
+double ProcessCpuSeconds();
+
 // "12.3 ms", "850 us": microseconds in a readable unit.
 std::string FormatMicros(double micros);
 // "123.4 MiB"

@@ -2,7 +2,11 @@
 // each answered only once its inbox row is durable. Prints deliveries/s, latency percentiles and
 // peak RSS, then checks every delivery is in the inbox exactly once.
 //
-//   webhook_ingest_bench [deliveries=50000] [concurrency=64,256] [examples.json]
+//   webhook_ingest_bench [deliveries=50000] [concurrency=64,256] [server_io_threads=1]
+//                        [examples.json]
+//
+// "CPU/delivery" is the process's user+system CPU time over the run divided by the deliveries:
+// on a shared machine it moves much less with the neighbours' load than deliveries/s does.
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -100,10 +104,11 @@ struct RunResult {
   std::int64_t distinct = 0;
   std::uint64_t transactions = 0;
   std::size_t bytes = 0;
+  double cpu_seconds = 0;
 };
 
 RunResult Run(const std::vector<Payload>& payloads, std::size_t deliveries, std::size_t concurrency,
-              const std::filesystem::path& dir) {
+              int server_threads, const std::filesystem::path& dir) {
   RunResult result;
   result.deliveries = deliveries;
   result.concurrency = concurrency;
@@ -117,7 +122,7 @@ RunResult Run(const std::vector<Payload>& payloads, std::size_t deliveries, std:
   }
   store::SqliteInbox inbox(**db, clock);
   core::WorkerPool workers(1);
-  core::net::IoRuntime server_io(1);
+  core::net::IoRuntime server_io(server_threads);
   bot::webhooks::WebhookIngressOptions options;
   options.github_secret = kSecret;
   options.linear_secret = kSecret;
@@ -179,12 +184,14 @@ RunResult Run(const std::vector<Payload>& payloads, std::size_t deliveries, std:
   };
 
   const auto start = Clock::now();
+  const double cpu_start = bench::ProcessCpuSeconds();
   for (std::size_t k = 0; k < concurrency && k < deliveries; ++k) send_next();
   {
     std::unique_lock lock(mu);
     all_done.wait(lock, [&] { return finished.load() == deliveries; });
   }
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.cpu_seconds = bench::ProcessCpuSeconds() - cpu_start;
   result.latencies_us = std::move(latencies);
   result.non_2xx = non_2xx.load();
   result.transport_errors = transport_errors.load();
@@ -225,7 +232,8 @@ int main(int argc, char** argv) {
   core::InitLogging({.level = "warn", .format = "text"});
   const std::size_t deliveries = argc > 1 ? std::stoul(argv[1]) : 50000;
   const std::vector<std::size_t> levels = ParseList(argc > 2 ? argv[2] : "64,256");
-  const std::filesystem::path examples = argc > 3 ? argv[3] : DefaultExamples();
+  const int server_threads = argc > 3 ? std::stoi(argv[3]) : 1;
+  const std::filesystem::path examples = argc > 4 ? argv[4] : DefaultExamples();
 
   std::string origin;
   const auto payloads = LoadPayloads(examples, origin);
@@ -234,12 +242,14 @@ int main(int argc, char** argv) {
   const std::filesystem::path dir = dir_template;
 
   std::cout << "webhook ingest: " << deliveries << " signed POSTs per run of " << origin
-            << ", 2xx only after the inbox commit (SQLite WAL, synchronous=FULL, group commit)\n\n";
+            << ", 2xx only after the inbox commit (SQLite WAL, synchronous=FULL, group commit); "
+            << server_threads << " server I/O thread(s), 1 client I/O thread, 1 worker\n\n";
   bench::Table table({"deliveries", "concurrency", "deliveries/s", "MB/s", "p50", "p99", "p99.9",
-                      "max", "commits", "peak RSS", "inbox rows", "distinct", "errors"});
+                      "max", "CPU/delivery", "commits", "peak RSS", "inbox rows", "distinct",
+                      "errors"});
   bool ok = true;
   for (std::size_t concurrency : levels) {
-    RunResult r = Run(payloads, deliveries, concurrency, dir);
+    RunResult r = Run(payloads, deliveries, concurrency, server_threads, dir);
     auto& lat = r.latencies_us;
     const double p50 = bench::Percentile(lat, 50);
     const double p99 = bench::Percentile(lat, 99);
@@ -252,9 +262,10 @@ int main(int argc, char** argv) {
     const std::size_t errors = r.non_2xx + r.transport_errors;
     table.AddRow({std::to_string(r.deliveries), std::to_string(r.concurrency), rate, mbs,
                   bench::FormatMicros(p50), bench::FormatMicros(p99), bench::FormatMicros(p999),
-                  bench::FormatMicros(max), std::to_string(r.transactions),
-                  bench::FormatKib(bench::PeakRssKib()), std::to_string(r.stored),
-                  std::to_string(r.distinct), std::to_string(errors)});
+                  bench::FormatMicros(max),
+                  bench::FormatMicros(r.cpu_seconds * 1e6 / static_cast<double>(r.deliveries)),
+                  std::to_string(r.transactions), bench::FormatKib(bench::PeakRssKib()),
+                  std::to_string(r.stored), std::to_string(r.distinct), std::to_string(errors)});
     const bool exactly_once = r.stored == static_cast<std::int64_t>(r.deliveries) &&
                               r.distinct == static_cast<std::int64_t>(r.deliveries);
     if (!exactly_once || errors != 0) {

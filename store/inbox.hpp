@@ -20,7 +20,9 @@ struct InboxItem {
   std::string kind;        // envelope type or event name, for routing and metrics
   std::string body;        // raw payload (secrets already stripped by the caller)
   core::WallTime received_at{};
-  std::string status = "pending";  // pending | done | failed | skipped
+  // pending | done | failed | skipped. Appending with "done" or "skipped" stores a row that is
+  // finished on arrival (recorded, nothing to process), in the same single write.
+  std::string status = "pending";
   int attempts = 0;
   std::string last_error;
 };

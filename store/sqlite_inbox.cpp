@@ -17,6 +17,10 @@ constexpr std::size_t kMaxErrorChars = 2000;  // last_error is for operators, no
 constexpr const char* kInsert =
     "INSERT INTO inbox(source, dedupe_key, kind, body, received_at_ms) VALUES(?, ?, ?, ?, ?) "
     "ON CONFLICT(source, dedupe_key) DO NOTHING";
+// A row that is finished on arrival (a delivery nobody processes): one write, not two.
+constexpr const char* kInsertFinished =
+    "INSERT INTO inbox(source, dedupe_key, kind, body, received_at_ms, status, processed_at_ms) "
+    "VALUES(?, ?, ?, ?, ?, ?, ?5) ON CONFLICT(source, dedupe_key) DO NOTHING";
 constexpr const char* kFindId = "SELECT id FROM inbox WHERE source = ? AND dedupe_key = ?";
 constexpr const char* kColumns =
     "SELECT id, source, dedupe_key, kind, body, received_at_ms, status, attempts, "
@@ -65,16 +69,23 @@ void SqliteInbox::AppendAsync(InboxItem item,
       return core::MakeError(core::ErrorKind::kInvalidInput,
                              "inbox item needs a source and a dedupe key");
     }
+    if (item.status != "pending" && item.status != "done" && item.status != "skipped") {
+      return core::MakeError(
+          core::ErrorKind::kInvalidInput,
+          "a new inbox item is pending, done or skipped, not '" + item.status + "'");
+    }
     if (item.body.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
       return core::MakeError(core::ErrorKind::kTooLarge, "inbox body too large");
     }
-    SQLite::Statement& insert = Prepared(db, kInsert);
+    const bool finished = item.status != "pending";
+    SQLite::Statement& insert = Prepared(db, finished ? kInsertFinished : kInsert);
     insert.bind(1, item.source);
     insert.bind(2, item.dedupe_key);
     insert.bind(3, item.kind);
     insert.bindNoCopy(4, static_cast<const void*>(item.body.data()),
                       static_cast<int>(item.body.size()));
     insert.bind(5, static_cast<std::int64_t>(ToMs(item.received_at)));
+    if (finished) insert.bind(6, item.status);
     if (insert.exec() == 1) {
       *result = AppendResult{AppendOutcome::kInserted, db.getLastInsertRowid()};
       return core::Ok();

@@ -199,12 +199,14 @@ TEST_F(WebhookIngressTest, JsonVectorIsDurableWhenThe202Arrives) {
   EXPECT_EQ(json::parse(response.body)["status"], "accepted");
   // A separate connection, opened only now: the row must already be committed.
   SQLite::Database fresh(db_->path(), SQLite::OPEN_READONLY);
-  SQLite::Statement query(fresh, "SELECT source, kind, body FROM inbox WHERE dedupe_key = 'd-foo'");
+  SQLite::Statement query(
+      fresh, "SELECT source, kind, body, status FROM inbox WHERE dedupe_key = 'd-foo'");
   ASSERT_TRUE(query.executeStep());
   EXPECT_EQ(query.getColumn(0).getString(), "github");
   EXPECT_EQ(query.getColumn(1).getString(), "star");
   EXPECT_EQ(query.getColumn(2).getString(), body);
-  // "star" is not an event we act on: stored and skipped.
+  // "star" is not an event we act on: stored already skipped, in the same commit.
+  EXPECT_EQ(query.getColumn(3).getString(), "skipped");
   ASSERT_TRUE(WaitFor([&] { return Idle(); }));
   EXPECT_EQ(Row("github", "d-foo")->status, "skipped");
   EXPECT_EQ(ingress_->stats().skipped, 1u);
