@@ -233,6 +233,7 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
     const std::string method(request.Path().substr(std::string_view("/api/").size()));
     const json args = Arguments(request);
     if (!BotAuthorized(request, args)) {
+      if (BearerToken(request).starts_with("xapp-")) return SlackError("not_allowed_token_type");
       return BearerToken(request).empty() && !args.contains("token") ? SlackError("not_authed")
                                                                      : SlackError("invalid_auth");
     }

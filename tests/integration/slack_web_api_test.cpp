@@ -71,6 +71,11 @@ TEST_F(SlackWebApiTest, WrongTokenIsInvalidAuth) {
   EXPECT_NE(posted.error().message.find("invalid_auth"), std::string::npos);
   EXPECT_TRUE(slack_->Messages().empty());
   EXPECT_TRUE(client_->AuthTest());
+
+  SlackWebClient app_token(http_, slack_->api_url(), slack_->options().app_token);
+  auto wrong_type = app_token.PostMessage(OutgoingMessage{"C0GENERAL", "hi", json(), "", false});
+  ASSERT_FALSE(wrong_type);
+  EXPECT_NE(wrong_type.error().message.find("not_allowed_token_type"), std::string::npos);
 }
 
 TEST_F(SlackWebApiTest, ThreadRepliesAndBroadcasts) {
@@ -279,6 +284,20 @@ TEST_F(SlackWebApiTest, AcceptsFormEncodedArgumentsWithJsonBlocks) {
   EXPECT_TRUE(body["ok"]) << response->body;
   ASSERT_EQ(slack_->Messages().size(), 1u);
   EXPECT_EQ(slack_->Messages()[0].blocks, blocks);
+
+  // views.open the same way: the view travels as a JSON string.
+  core::net::OutgoingRequest open;
+  open.method = "POST";
+  open.url = slack_->api_url() + "/views.open";
+  open.headers.Set("Content-Type", "application/x-www-form-urlencoded");
+  open.headers.Set("Authorization", "Bearer " + slack_->options().bot_token);
+  open.body = "trigger_id=" + core::net::UrlEncode(slack_->IssueTriggerId()) +
+              "&view=" + core::net::UrlEncode(Modal("formed").dump());
+  auto opened = http_.Send(std::move(open));
+  ASSERT_TRUE(opened) << opened.error().Describe();
+  EXPECT_TRUE(json::parse(opened->body)["ok"]) << opened->body;
+  ASSERT_EQ(slack_->OpenViews().size(), 1u);
+  EXPECT_EQ(slack_->OpenViews()[0].callback_id, "formed");
 }
 
 class SlackWebApiRateLimitTest : public SlackWebApiTest {
