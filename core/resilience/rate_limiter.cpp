@@ -112,6 +112,13 @@ void RateLimiter::PauseUntil(SteadyTime until) {
   {
     std::lock_guard lock(mu_);
     if (until <= paused_until_) return;
+    // The server says we are over its limit, so whatever the bucket believed it held is spent:
+    // one token is left for the retry at the end of the pause and refill starts from there.
+    // Otherwise the bucket refills during the pause and its end is a full burst, which the
+    // server refuses again.
+    RefillLocked(clock_.Now());
+    balance_ = std::min(balance_, unit_per_token_);
+    last_refill_ = std::max(last_refill_, until);
     paused_until_ = until;
     pause = CeilMillis(until - clock_.Now());
   }

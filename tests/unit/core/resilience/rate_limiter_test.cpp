@@ -125,7 +125,9 @@ TEST(RateLimiterTest, PauseBlocksEveryoneUntilItEnds) {
   EXPECT_TRUE(limiter.Acquire(1, minutes(1)).has_value());
   EXPECT_EQ(clock.slept(), seconds(30));
   EXPECT_FALSE(limiter.paused());
-  EXPECT_TRUE(limiter.TryAcquire());  // tokens were not drained by the pause
+  // The server said we were over its limit: the bucket was drained to the one token the retry
+  // just used, so nothing is left until it refills.
+  EXPECT_FALSE(limiter.TryAcquire());
 }
 
 TEST(RateLimiterTest, RejectsNonsenseConfig) {
@@ -151,6 +153,18 @@ TEST(KeyedRateLimiterTest, EachKeyHasItsOwnBucket) {
   EXPECT_EQ(limiter.size(), 2u);
   EXPECT_EQ(limiter.For("C1"), limiter.For("C1"));
   EXPECT_EQ(limiter.For("C1")->name(), "slack.chat.postMessage[C1]");
+}
+
+TEST(RateLimiterTest, PauseEndsWithOneTokenNotAFullBurst) {
+  FakeClock clock;
+  RateLimiterConfig config{5, 1, seconds(1)};  // burst 5, 1 per second
+  RateLimiter limiter("peer", config, clock);
+  limiter.PauseFor(seconds(10));
+  clock.Advance(seconds(10));
+  EXPECT_TRUE(limiter.TryAcquire());   // the retry the server allowed
+  EXPECT_FALSE(limiter.TryAcquire());  // not the 5 a full bucket would have given
+  clock.Advance(seconds(1));
+  EXPECT_TRUE(limiter.TryAcquire());
 }
 
 TEST(KeyedRateLimiterTest, PauseAppliesToOneKey) {
