@@ -12,7 +12,7 @@
 
 #include "core/logging.hpp"
 #include "core/net/http_server.hpp"
-#include "sandbox/slack/interaction_payloads.hpp"
+#include "sandbox/slack/simulated_user.hpp"
 #include "sandbox/slack/slack_workspace.hpp"
 #include "sandbox/slack/tcp_relay.hpp"
 
@@ -98,6 +98,8 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
   core::Clock& clock;
   WebApiRateLimits rate_limits;
   SlackWorkspace workspace;
+  std::unique_ptr<SimulatedUser>
+      simulated_user;  // set up by InstallRoutes (needs shared_from_this)
   std::shared_ptr<spdlog::logger> log;
   std::unique_ptr<core::net::HttpServer> server;
   std::unique_ptr<TcpRelay> relay;
@@ -132,6 +134,21 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
 
   void InstallRoutes() {
     std::weak_ptr<Impl> weak = shared_from_this();
+    simulated_user = std::make_unique<SimulatedUser>(
+        workspace, clock,
+        SimulatedUserOptions{options.team_id, options.app_id, options.bot_id,
+                             options.verification_token,
+                             [weak] {
+                               auto self = weak.lock();
+                               return self ? self->server->BaseUrl() : std::string();
+                             }},
+        [weak](json payload, const InteractionOrigin& origin) {
+          auto self = weak.lock();
+          return self ? self->SendInteractive(std::move(payload), origin) : std::string();
+        },
+        [weak](const SandboxEvent& event) {
+          if (auto self = weak.lock()) self->Notify(event);
+        });
     auto route = [&](const std::string& path, HttpResponse (Impl::*method)(const HttpRequest&)) {
       server->Route("POST", path, [weak, method, path](HttpRequest&& request, auto respond) {
         auto self = weak.lock();
@@ -255,43 +272,6 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
     return HttpResponse::Json(answer.status, answer.body.dump());
   }
 
-  void NotifyView(SandboxEvent::Kind kind, const SandboxView& view) {
-    SandboxEvent event{kind, std::nullopt, std::nullopt};
-    event.view = view;
-    Notify(event);
-  }
-
-  // What a view_submission ack asks for, applied to the submitted view.
-  void ApplySubmissionAck(const InteractionOrigin& origin, const json& payload) {
-    auto& views = workspace.views();
-    const std::string action =
-        payload.is_object() ? payload.value("response_action", "") : std::string();
-    if (action == "errors") {
-      if (auto view = views.SetErrors(origin.view_id, payload.value("errors", json::object()))) {
-        NotifyView(SandboxEvent::Kind::kViewErrors, *view);
-      }
-    } else if (action == "update" && payload.contains("view")) {
-      if (auto view = views.Replace(origin.view_id, payload["view"])) {
-        NotifyView(SandboxEvent::Kind::kViewUpdated, *view);
-      }
-    } else if (action == "push" && payload.contains("view")) {
-      auto pushed = views.Push(views.IssueTrigger(origin.user), payload["view"]);
-      if (pushed) {
-        NotifyView(SandboxEvent::Kind::kViewOpened, *pushed);
-      } else {
-        log->warn("response_action push refused: {}", pushed.error().message);
-      }
-    } else if (action == "clear") {
-      for (const auto& view : views.CloseAll(origin.user)) {
-        NotifyView(SandboxEvent::Kind::kViewClosed, view);
-      }
-    } else {
-      for (const auto& view : views.CloseTop(origin.view_id)) {
-        NotifyView(SandboxEvent::Kind::kViewClosed, view);
-      }
-    }
-  }
-
   // Sends an interactive envelope for `payload` and remembers where it came from.
   std::string SendInteractive(json payload, const InteractionOrigin& origin) {
     const std::string envelope_id = NewEnvelopeId();
@@ -306,119 +286,6 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
     Deliver(envelope_id, "interactive", envelope.dump());
     return envelope_id;
   }
-
-  json BasePayload(const std::string& type, const std::string& user) const {
-    return {{"type", type},
-            {"user", PayloadUser(user, options.team_id)},
-            {"api_app_id", options.app_id},
-            {"token", options.verification_token},
-            {"team", PayloadTeam(options.team_id)},
-            {"is_enterprise_install", false},
-            {"enterprise", nullptr}};
-  }
-
-  std::string ActionTs() const {
-    const auto us =
-        std::chrono::duration_cast<std::chrono::microseconds>(clock.WallNow().time_since_epoch())
-            .count();
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "%lld.%06lld", static_cast<long long>(us / 1000000),
-                  static_cast<long long>(us % 1000000));
-    return buf;
-  }
-
-  static json MessageForPayload(const SandboxMessage& m, const SlackSandboxOptions& o) {
-    json message = {
-        {"type", "message"}, {"text", m.text}, {"user", m.user}, {"ts", m.ts}, {"team", o.team_id}};
-    if (m.from_bot) {
-      message["bot_id"] = o.bot_id;
-      message["app_id"] = o.app_id;
-    }
-    if (m.blocks.is_array()) message["blocks"] = m.blocks;
-    if (!m.thread_ts.empty()) message["thread_ts"] = m.thread_ts;
-    return message;
-  }
-
-  core::Result<std::string> Click(const std::string& wanted, const std::string& user) {
-    const std::string action_ts = ActionTs();
-    if (auto top = workspace.views().TopView(user)) {
-      if (auto target =
-              FindClickTarget(top->view.value("blocks", json::array()), wanted, action_ts)) {
-        json payload = BasePayload("block_actions", user);
-        payload["container"] = {{"type", "view"}, {"view_id", top->id}};
-        payload["trigger_id"] = workspace.views().IssueTrigger(user);
-        payload["view"] = top->view;
-        payload["actions"] = json::array({target->action});
-        return SendInteractive(std::move(payload),
-                               InteractionOrigin{"block_actions", user, "", "", top->id});
-      }
-    }
-    const auto visible = workspace.VisibleTo(user);
-    for (const auto& m : visible) {
-      auto target = FindClickTarget(m.blocks, wanted, action_ts);
-      if (!target) continue;
-      const InteractionOrigin origin{"block_actions", user, m.channel, m.ts, ""};
-      json payload = BasePayload("block_actions", user);
-      payload["container"] = {{"type", "message"},
-                              {"message_ts", m.ts},
-                              {"channel_id", m.channel},
-                              {"is_ephemeral", m.ephemeral}};
-      payload["trigger_id"] = workspace.views().IssueTrigger(user);
-      payload["channel"] = {{"id", m.channel},
-                            {"name", m.channel == "C0GENERAL" ? "general" : m.channel}};
-      if (!m.ephemeral) payload["message"] = MessageForPayload(m, options);
-      payload["state"] = {{"values", json::object()}};
-      payload["response_url"] = base_url() + "/response/" + workspace.NewResponseUrl(origin);
-      payload["actions"] = json::array({target->action});
-      return SendInteractive(std::move(payload), origin);
-    }
-    return core::Unexpected(core::MakeError(
-        core::ErrorKind::kNotFound, "no button, overflow or select option '" + wanted + "' in " +
-                                        user + "'s open view or in the " +
-                                        std::to_string(visible.size()) + " messages they can see"));
-  }
-
-  core::Result<std::string> SubmitView(const std::string& view_id,
-                                       const std::map<std::string, std::string>& values,
-                                       const std::string& user) {
-    auto view = workspace.views().Find(view_id);
-    if (!view || view->user != user) {
-      return core::Unexpected(
-          core::MakeError(core::ErrorKind::kNotFound, "no open view " + view_id + " for " + user));
-    }
-    auto state = BuildStateValues(view->view, values);
-    if (!state) return core::Unexpected(state.error());
-    json submitted = view->view;
-    submitted["state"] = {{"values", *state}};
-    json payload = BasePayload("view_submission", user);
-    payload["trigger_id"] = workspace.views().IssueTrigger(user);
-    payload["view"] = std::move(submitted);
-    payload["response_urls"] = json::array();
-    return SendInteractive(std::move(payload),
-                           InteractionOrigin{"view_submission", user, "", "", view_id});
-  }
-
-  core::Result<std::string> CloseView(const std::string& view_id, const std::string& user) {
-    auto view = workspace.views().Find(view_id);
-    if (!view || view->user != user) {
-      return core::Unexpected(
-          core::MakeError(core::ErrorKind::kNotFound, "no open view " + view_id + " for " + user));
-    }
-    std::string envelope_id;
-    if (view->view.value("notify_on_close", false)) {
-      json payload = BasePayload("view_closed", user);
-      payload["view"] = view->view;
-      payload["is_cleared"] = false;
-      envelope_id = SendInteractive(std::move(payload),
-                                    InteractionOrigin{"view_closed", user, "", "", view_id});
-    }
-    for (const auto& closed : workspace.views().CloseTop(view_id)) {
-      NotifyView(SandboxEvent::Kind::kViewClosed, closed);
-    }
-    return envelope_id;
-  }
-
-  std::string base_url() const { return server->BaseUrl(); }
 
   core::net::WebSocketCallbacks OnSocket(std::shared_ptr<core::net::WebSocket> socket,
                                          const HttpRequest& upgrade) {
@@ -614,7 +481,7 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
       NotifyAll(workspace.Reply(*origin, payload));
     }
     if (first_ack && origin && origin->type == "view_submission") {
-      ApplySubmissionAck(*origin, payload);
+      simulated_user->ApplySubmissionAck(*origin, payload);
     }
     Notify({SandboxEvent::Kind::kAcked, std::nullopt, record});
   }
@@ -873,18 +740,18 @@ namespace contexten::sandbox {
 
 core::Result<std::string> SlackSandbox::Click(const std::string& label_or_action_id,
                                               const std::string& user) {
-  return impl_->Click(label_or_action_id, user);
+  return impl_->simulated_user->Click(label_or_action_id, user);
 }
 
 core::Result<std::string> SlackSandbox::SubmitView(const std::string& view_id,
                                                    const std::map<std::string, std::string>& values,
                                                    const std::string& user) {
-  return impl_->SubmitView(view_id, values, user);
+  return impl_->simulated_user->SubmitView(view_id, values, user);
 }
 
 core::Result<std::string> SlackSandbox::CloseView(const std::string& view_id,
                                                   const std::string& user) {
-  return impl_->CloseView(view_id, user);
+  return impl_->simulated_user->CloseView(view_id, user);
 }
 
 std::vector<SandboxView> SlackSandbox::OpenViews(const std::string& user) const {
