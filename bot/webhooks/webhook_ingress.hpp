@@ -4,7 +4,8 @@
 // constant-time signature check (401), Linear webhookTimestamp window (401), JSON object (400);
 // then the raw body is appended to the inbox and the 2xx is sent only once the row is durable
 // (202 accepted, 200 duplicate; 503 + Retry-After when the store fails, so the sender retries).
-// Typed parsing and marking the row happen afterwards on the worker pool.
+// Typed parsing and marking the row happen afterwards on the worker pool; an event type without
+// a typed parser is stored already "skipped" and needs neither.
 
 #include <chrono>
 #include <cstdint>
@@ -64,7 +65,7 @@ class WebhookIngress {
  public:
   // `inbox`, `workers` and `clock` (and whatever `marks` writes to) must outlive every request
   // the server may still deliver; the ingress itself may go first (callbacks hold its state,
-  // not `this`). `marks` null: marks go through the Inbox port (blocking, one commit each).
+  // not `this`). `marks` null: marks go through Inbox::MarkDoneAsync (no blocking).
   WebhookIngress(store::Inbox& inbox, core::WorkerPool& workers, core::Clock& clock,
                  WebhookIngressOptions options, std::unique_ptr<DeliveryMarks> marks = nullptr);
   ~WebhookIngress();
@@ -80,7 +81,7 @@ class WebhookIngress {
   std::size_t max_body_limit() const;
 
   WebhookStats stats() const;
-  // Deliveries waiting for the store or for processing.
+  // Deliveries waiting for the store, for processing or for their mark to commit.
   std::size_t in_flight() const;
 
  private:
