@@ -126,9 +126,7 @@ RunResult Run(const std::vector<Payload>& payloads, std::size_t deliveries, std:
   bot::webhooks::WebhookIngressOptions options;
   options.github_secret = kSecret;
   options.linear_secret = kSecret;
-  bot::webhooks::WebhookIngress ingress(
-      inbox, workers, clock, options,
-      std::make_unique<bot::webhooks::AsyncStoreMarks>(**db, clock));
+  bot::webhooks::WebhookIngress ingress(inbox, workers, clock, options);
   core::net::HttpServerOptions server_options;
   server_options.body_limit = ingress.max_body_limit();
   core::net::HttpServer server(server_io, server_options);

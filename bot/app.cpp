@@ -233,9 +233,8 @@ core::Status App::Start() {
   webhooks::WebhookIngressOptions webhook_options;
   webhook_options.github_secret = config.github.webhook_secret;
   webhook_options.linear_secret = config.linear.webhook_secret;
-  s.webhooks = std::make_unique<webhooks::WebhookIngress>(
-      *s.inbox, *s.workers, s.clock, webhook_options,
-      std::make_unique<webhooks::AsyncStoreMarks>(*s.database, s.clock));
+  s.webhooks =
+      std::make_unique<webhooks::WebhookIngress>(*s.inbox, *s.workers, s.clock, webhook_options);
 
   core::net::HttpServerOptions server_options;
   server_options.bind_address = config.http.bind;

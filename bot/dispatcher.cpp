@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "bot/listeners/builtin_listeners.hpp"
 #include "core/logging.hpp"
@@ -157,12 +158,29 @@ AckFn Dispatcher::TimedAck(AckFn ack, core::SteadyTime received, std::string env
           envelope_id = std::move(envelope_id)](const json* payload) {
     const auto age = clock_.Now() - received;
     if (age > kAckBudget) {
+      // Slow acks come in floods when the bot is overloaded; one line a second says so without
+      // the logging adding to the overload.
+      std::uint64_t suppressed = 0;
+      bool log = false;
       {
         std::lock_guard lock(mu_);
         ++stats_.slow_acks;
+        const auto now = clock_.Now();
+        if (now - last_slow_ack_log_ >= std::chrono::seconds(1)) {
+          log = true;
+          last_slow_ack_log_ = now;
+          suppressed = std::exchange(slow_acks_not_logged_, 0);
+        } else {
+          ++slow_acks_not_logged_;
+        }
       }
-      Log()->warn("envelope {} acked {} ms after receipt; Slack allows 3000", envelope_id,
-                  std::chrono::duration_cast<std::chrono::milliseconds>(age).count());
+      if (log) {
+        Log()->warn(
+            "envelope {} acked {} ms after receipt; Slack allows 3000 ({} more slow acks "
+            "since the last warning)",
+            envelope_id, std::chrono::duration_cast<std::chrono::milliseconds>(age).count(),
+            suppressed);
+      }
     }
     return ack(payload);
   };

@@ -98,6 +98,8 @@ class Dispatcher {
 
   mutable std::mutex mu_;
   std::set<std::int64_t> processing_;  // inbox ids being handled now
+  core::SteadyTime last_slow_ack_log_{};
+  std::uint64_t slow_acks_not_logged_ = 0;
   DispatcherStats stats_;
   std::atomic<std::uint64_t> appending_{0};
   ListenerRegistry listeners_;

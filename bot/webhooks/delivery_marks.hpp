@@ -6,10 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "core/clock.hpp"
-#include "store/database.hpp"
 #include "store/inbox.hpp"
-#include "store/sqlite_inbox.hpp"
 
 namespace contexten::bot::webhooks {
 
@@ -34,21 +31,6 @@ class InboxPortMarks final : public DeliveryMarks {
 
  private:
   store::Inbox& inbox_;
-};
-
-// The same over a Database given directly (kept for callers that predate
-// Inbox::MarkDoneAsync; the ingress's default, InboxPortMarks, now does the same).
-class AsyncStoreMarks final : public DeliveryMarks {
- public:
-  AsyncStoreMarks(store::Database& db, core::Clock& clock) : inbox_(db, clock), marks_(inbox_) {}
-  void Mark(std::int64_t inbox_id, const std::string& status, const std::string& reason,
-            std::function<void()> finished = {}) override {
-    marks_.Mark(inbox_id, status, reason, std::move(finished));
-  }
-
- private:
-  store::SqliteInbox inbox_;
-  InboxPortMarks marks_;
 };
 
 }  // namespace contexten::bot::webhooks

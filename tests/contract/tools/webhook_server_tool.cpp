@@ -75,9 +75,7 @@ int Serve(const std::string& secret) {
     bot::webhooks::WebhookIngressOptions options;
     options.github_secret = secret;
     options.linear_secret = secret;
-    bot::webhooks::WebhookIngress ingress(
-        inbox, workers, clock, options,
-        std::make_unique<bot::webhooks::AsyncStoreMarks>(**db, clock));
+    bot::webhooks::WebhookIngress ingress(inbox, workers, clock, options);
     std::mutex mu;
     std::map<std::string, EventCounts> per_event;
     json failures = json::array();
