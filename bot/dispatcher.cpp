@@ -136,7 +136,14 @@ void Dispatcher::OnDurable(Envelope envelope, AckFn ack, core::Result<store::App
     ++stats_.in_flight;
   }
   const auto id = result->id;
-  auto& pool = NeedsFastLane(envelope) ? *fast_lane_ : workers_;
+  const bool fast = NeedsFastLane(envelope);
+  if (!fast && ack) {
+    // An event wants nothing back, so it is acked the moment it is durable rather than after
+    // a place in the worker queue: a busy queue must not turn into Slack redeliveries.
+    ack(nullptr);
+    ack = nullptr;
+  }
+  auto& pool = fast ? *fast_lane_ : workers_;
   if (!pool.Post([this, id, envelope = std::move(envelope), ack = std::move(ack), latency,
                   received]() mutable {
         Handle(id, std::move(envelope), std::move(ack), latency, received);
@@ -235,19 +242,30 @@ core::Status Dispatcher::Route(const Envelope& envelope, AckFn ack,
 }
 
 void Dispatcher::Finish(std::int64_t inbox_id, const core::Status& status) {
-  core::Status marked =
-      status ? inbox_.MarkDone(inbox_id) : inbox_.MarkFailed(inbox_id, status.error().Describe());
-  if (!status) Log()->warn("inbox row {} failed: {}", inbox_id, status.error().Describe());
-  if (!marked)
-    Log()->error("cannot record outcome of inbox row {}: {}", inbox_id, marked.error().Describe());
-  std::lock_guard lock(mu_);
-  processing_.erase(inbox_id);
-  if (stats_.in_flight > 0) --stats_.in_flight;
+  const auto settle = [this, inbox_id, handled = status.has_value()](const core::Status& marked) {
+    if (!marked) {
+      Log()->error("cannot record outcome of inbox row {}: {}", inbox_id,
+                   marked.error().Describe());
+    }
+    std::lock_guard lock(mu_);
+    processing_.erase(inbox_id);
+    if (stats_.in_flight > 0) --stats_.in_flight;
+    if (handled) {
+      ++stats_.handled;
+    } else {
+      ++stats_.failed;
+    }
+  };
   if (status) {
-    ++stats_.handled;
-  } else {
-    ++stats_.failed;
+    // Not waiting for the commit keeps a worker from idling a commit's length per delivery.
+    // The row stays in processing_ until "done" is durable, so a redelivery arriving meanwhile
+    // is dropped rather than taken over.
+    inbox_.MarkDoneAsync(inbox_id, "done", "", settle);
+    return;
   }
+  Log()->warn("inbox row {} failed: {}", inbox_id, status.error().Describe());
+  // A failure stays pending (attempts counted) for the replay at the next start.
+  settle(inbox_.MarkFailed(inbox_id, status.error().Describe()));
 }
 
 core::Result<std::size_t> Dispatcher::Recover() {
