@@ -2,40 +2,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_fields.hpp"
+
 namespace contexten::integrations::github {
 namespace {
 
+using core::json_fields::At;
+using core::json_fields::Bool;
+using core::json_fields::Int;
+using core::json_fields::OptInt;
+using core::json_fields::Str;
+
 using Json = nlohmann::json;
-
-const Json& NullJson() {
-  static const Json kNull;
-  return kNull;
-}
-
-// Member lookup that never throws: anything missing, or a non-object parent, is null.
-const Json& At(const Json& j, std::string_view key) {
-  if (!j.is_object()) return NullJson();
-  const auto it = j.find(key);
-  return it == j.end() ? NullJson() : *it;
-}
-
-std::string Str(const Json& j, std::string_view key) {
-  const Json& v = At(j, key);
-  return v.is_string() ? v.get<std::string>() : std::string();
-}
-
-std::optional<int64_t> OptInt(const Json& j, std::string_view key) {
-  const Json& v = At(j, key);
-  if (v.is_number_integer() || v.is_number_unsigned()) return v.get<int64_t>();
-  return std::nullopt;
-}
-
-int64_t Int(const Json& j, std::string_view key) { return OptInt(j, key).value_or(0); }
-
-bool Bool(const Json& j, std::string_view key) {
-  const Json& v = At(j, key);
-  return v.is_boolean() && v.get<bool>();
-}
 
 std::vector<int64_t> PullRequestNumbers(const Json& owner) {
   std::vector<int64_t> numbers;

@@ -2,27 +2,19 @@
 
 #include <stdexcept>
 
+#include "core/json_fields.hpp"
 #include "integrations/github/github_errors.hpp"
 
 namespace contexten::integrations::github {
 namespace {
 
+using core::json_fields::Int;
+using core::json_fields::Str;
+
 using core::ErrorKind;
 using core::MakeError;
 using core::Unexpected;
 using nlohmann::json;
-
-std::string Str(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
-
-std::int64_t Int(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_number()) return 0;
-  return it->get<std::int64_t>();
-}
 
 std::string Login(const json& j, const char* key) {
   auto it = j.find(key);

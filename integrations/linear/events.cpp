@@ -2,26 +2,15 @@
 
 #include <cmath>
 
+#include "core/json_fields.hpp"
+
 namespace contexten::integrations::linear {
 namespace {
 
+using core::json_fields::At;
+using core::json_fields::Str;
+
 using Json = nlohmann::json;
-
-const Json& NullJson() {
-  static const Json kNull;
-  return kNull;
-}
-
-const Json& At(const Json& j, std::string_view key) {
-  if (!j.is_object()) return NullJson();
-  const auto it = j.find(key);
-  return it == j.end() ? NullJson() : *it;
-}
-
-std::string Str(const Json& j, std::string_view key) {
-  const Json& v = At(j, key);
-  return v.is_string() ? v.get<std::string>() : std::string();
-}
 
 // Linear's schema types counts and timestamps as Float; accept integers and integral floats.
 std::optional<int64_t> OptInt(const Json& j, std::string_view key) {

@@ -1,21 +1,14 @@
 #include "integrations/linear/linear_json.hpp"
 
+#include "core/json_fields.hpp"
+
 namespace contexten::integrations::linear {
 namespace {
 
+using core::json_fields::At;
+using core::json_fields::Str;
+
 using Json = nlohmann::json;
-
-const Json& At(const Json& j, const char* key) {
-  static const Json kNull;
-  if (!j.is_object()) return kNull;
-  auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
-
-std::string Str(const Json& j, const char* key) {
-  const Json& v = At(j, key);
-  return v.is_string() ? v.get<std::string>() : "";
-}
 
 double Num(const Json& j, const char* key) {
   const Json& v = At(j, key);

@@ -1,42 +1,19 @@
 #include "integrations/slack/interaction.hpp"
 
+#include "core/json_fields.hpp"
+
 namespace contexten::integrations::slack {
 namespace {
+
+using core::json_fields::Arr;
+using core::json_fields::Bool;
+using core::json_fields::Obj;
+using core::json_fields::Str;
 
 using nlohmann::json;
 
 core::Unexpected Invalid(std::string reason) {
   return core::Unexpected(core::MakeError(core::ErrorKind::kInvalidInput, std::move(reason)));
-}
-
-// Field access that tolerates anything: a missing key or a value of another type is "".
-std::string Str(const json& j, std::string_view key) {
-  if (!j.is_object()) return "";
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return "";
-  return it->get<std::string>();
-}
-
-const json& Obj(const json& j, std::string_view key) {
-  static const json kEmpty = json::object();
-  if (!j.is_object()) return kEmpty;
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_object()) return kEmpty;
-  return *it;
-}
-
-const json& Arr(const json& j, std::string_view key) {
-  static const json kEmpty = json::array();
-  if (!j.is_object()) return kEmpty;
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_array()) return kEmpty;
-  return *it;
-}
-
-bool Bool(const json& j, std::string_view key) {
-  if (!j.is_object()) return false;
-  auto it = j.find(key);
-  return it != j.end() && it->is_boolean() && it->get<bool>();
 }
 
 // The user's id: `user` is an object in interactivity payloads and a string in events.

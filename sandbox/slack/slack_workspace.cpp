@@ -4,10 +4,13 @@
 #include <array>
 #include <cstdio>
 
+#include "core/json_fields.hpp"
 #include "integrations/slack/block_kit/validate.hpp"
 
 namespace contexten::sandbox {
 namespace {
+
+using core::json_fields::Str;
 
 using nlohmann::json;
 namespace blocks = integrations::slack::blocks;
@@ -18,11 +21,6 @@ WebApiAnswer Ok(json body, std::vector<SandboxEvent> events = {}) {
 }
 
 WebApiAnswer Fail(const std::string& code) { return {json{{"ok", false}, {"error", code}}, {}}; }
-
-std::string Str(const json& args, const char* key) {
-  auto it = args.find(key);
-  return it != args.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 // Slack's invalid_blocks answer: one "[ERROR] <reason> [json-pointer:<pointer>]" per problem.
 std::optional<WebApiAnswer> BlockViolations(const json& payload, blocks::Surface surface,
