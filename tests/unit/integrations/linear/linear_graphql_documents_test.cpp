@@ -2,6 +2,7 @@
 // byte, and every file must be embedded (and nothing else).
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -24,7 +25,25 @@ std::string ReadFile(const fs::path& path) {
   return out.str();
 }
 
-TEST(LinearGraphqlDocumentsTest, EveryFileIsEmbeddedVerbatim) {
+// The file's text, then "\n" + each fragments/<Name>.graphql the text spreads as ...Name.
+std::string ExpectedEmbedding(const fs::path& path) {
+  std::string text = ReadFile(path);
+  const std::string own = text;
+  for (const auto& entry : fs::directory_iterator(kDir / "fragments")) {
+    const std::string spread = "..." + entry.path().stem().string();
+    const auto at = own.find(spread);
+    if (at == std::string::npos) continue;
+    const auto after = at + spread.size();
+    if (after < own.size() &&
+        (std::isalnum(static_cast<unsigned char>(own[after])) || own[after] == '_')) {
+      continue;
+    }
+    text += "\n" + ReadFile(entry.path());
+  }
+  return text;
+}
+
+TEST(LinearGraphqlDocumentsTest, EveryFileIsEmbeddedVerbatimWithTheFragmentsItSpreads) {
   std::set<std::string> files;
   for (const auto& entry : fs::directory_iterator(kDir)) {
     if (entry.path().extension() != ".graphql") continue;
@@ -37,10 +56,20 @@ TEST(LinearGraphqlDocumentsTest, EveryFileIsEmbeddedVerbatim) {
     embedded.insert(document.name);
     const fs::path path = kDir / (document.name + ".graphql");
     ASSERT_TRUE(fs::exists(path)) << document.name << " is embedded but has no .graphql file";
-    EXPECT_EQ(document.text, ReadFile(path))
+    EXPECT_EQ(document.text, ExpectedEmbedding(path))
         << document.name << ": the embedded text differs from " << path;
   }
   EXPECT_EQ(embedded, files);
+}
+
+TEST(LinearGraphqlDocumentsTest, IssueDocumentsCarryTheIssueFieldsFragmentOnce) {
+  for (const auto& document : AllDocuments()) {
+    if (document.text.find("...IssueFields") == std::string::npos) continue;
+    const auto first = document.text.find("fragment IssueFields on Issue");
+    ASSERT_NE(first, std::string::npos) << document.name;
+    EXPECT_EQ(document.text.find("fragment IssueFields on Issue", first + 1), std::string::npos)
+        << document.name;
+  }
 }
 
 TEST(LinearGraphqlDocumentsTest, EachDocumentDefinesTheOperationItIsNamedFor) {
