@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   g++ cmake ninja-build pkg-config git ca-certificates openssl
   libboost-dev libssl-dev libsqlite3-dev libsqlitecpp-dev sqlite3
-  nlohmann-json3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev
+  nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev
   libhowardhinnant-date-dev libgtest-dev libgmock-dev googletest libbenchmark-dev
   nodejs npm
 )

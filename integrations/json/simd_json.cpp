@@ -1,0 +1,29 @@
+#include "integrations/json/simd_json.hpp"
+
+namespace contexten::integrations::json {
+namespace {
+
+// A parser keeps buffers sized for the largest document it has seen. Typical webhooks are
+// 1-30 KB; GitHub allows 25 MB. Bodies above this get a parser of their own, freed with the
+// result, so one huge delivery does not pin its buffers to the thread for good.
+constexpr std::size_t kReusedParserMaxBytes = 1024 * 1024;
+
+simdjson::dom::parser& ThreadParser() {
+  thread_local simdjson::dom::parser parser(kReusedParserMaxBytes);
+  return parser;
+}
+
+}  // namespace
+
+ParsedJson ParseJson(std::string_view body) {
+  ParsedJson parsed;
+  simdjson::dom::parser* parser = &ThreadParser();
+  if (body.size() > kReusedParserMaxBytes) {
+    parsed.owned = std::make_unique<simdjson::dom::parser>(body.size());
+    parser = parsed.owned.get();
+  }
+  parsed.error = parser->parse(body.data(), body.size()).get(parsed.root);
+  return parsed;
+}
+
+}  // namespace contexten::integrations::json
