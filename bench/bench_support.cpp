@@ -32,14 +32,22 @@ std::uint64_t PeakRssKib() {
   return 0;
 }
 
-double ProcessCpuSeconds() {
+namespace {
+
+double CpuSeconds(int who) {
   rusage usage{};
-  if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  if (::getrusage(who, &usage) != 0) return 0;
   auto seconds = [](const timeval& t) {
     return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
   };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
+
+}  // namespace
+
+double ProcessCpuSeconds() { return CpuSeconds(RUSAGE_SELF); }
+
+double ThreadCpuSeconds() { return CpuSeconds(RUSAGE_THREAD); }
 
 std::string FormatMicros(double micros) {
   char text[32];

@@ -17,6 +17,9 @@ std::uint64_t PeakRssKib();
 // User + system CPU time this process has used so far, in seconds (getrusage). Divided by the
 // work done it gives a cost that does not depend on how busy the rest of the machine is.
 double ProcessCpuSeconds();
+// The same for the calling thread only (getrusage RUSAGE_THREAD), to tell a load generator's
+// share of the process CPU from the server's.
+double ThreadCpuSeconds();
 
 // "12.3 ms", "850 us": microseconds in a readable unit.
 std::string FormatMicros(double micros);
