@@ -1,7 +1,13 @@
 #include "core/net/http_server.hpp"
 
+#include <algorithm>
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -110,7 +116,6 @@ struct ServerCore : std::enable_shared_from_this<ServerCore> {
   std::unordered_map<std::uint64_t, std::function<void()>> live;  // id -> shutdown
 };
 
-// One HTTP connection: read a request, hand it to the handler, write the answer, repeat.
 // What a responder talks to: the session that read the request.
 class ResponseSink {
  public:
@@ -139,15 +144,86 @@ struct SessionResponder {
   std::shared_ptr<ResponderState> state;
 };
 
+// A concrete executor type: Beast's tcp_stream type-erases its executor (any_io_executor), which
+// costs executor copies and refcounts on every operation of the hot read/write path.
+using Strand = asio::strand<asio::io_context::executor_type>;
+using PlainSocket = asio::basic_stream_socket<tcp, Strand>;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+PlainSocket& LowestSocket(PlainSocket& stream) { return stream; }
+tcp::socket& LowestSocket(TlsStream& stream) { return beast::get_lowest_layer(stream).socket(); }
+
+// A 10-30 KB webhook arrives in one or two reads; a body of known length is read in pieces of
+// up to kMaxRead so a large upload needs few recv calls without pinning much memory.
+constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::size_t kMaxRead = 64 * 1024;
+// A connection that once read a large body gives the memory back before waiting idle.
+constexpr std::size_t kKeepBufferCapacity = 2 * kMaxRead;
+
+// The header block of a response. Framing (Content-Length, Connection) is the server's: the
+// same fields from the handler are ignored, as Beast's prepare_payload/keep_alive replaced them.
+void SerializeHead(const HttpResponse& answer, bool keep_alive, bool with_body,
+                   std::size_t body_size, std::string& out) {
+  out.clear();
+  const auto status = static_cast<unsigned>(answer.status);
+  const auto reason = http::obsolete_reason(http::int_to_status(status));
+  out.append("HTTP/1.1 ");
+  out.append(std::to_string(status));
+  out.push_back(' ');
+  out.append(reason.data(), reason.size());
+  out.append("\r\n");
+  bool has_server = false;
+  for (const auto& [name, value] : answer.headers.items()) {
+    if (beast::iequals(name, "content-length") || beast::iequals(name, "connection") ||
+        beast::iequals(name, "transfer-encoding")) {
+      continue;
+    }
+    has_server = has_server || beast::iequals(name, "server");
+    out.append(name);
+    out.append(": ");
+    out.append(value);
+    out.append("\r\n");
+  }
+  if (!has_server) {
+    out.append("Server: ");
+    out.append(kServerName);
+    out.append("\r\n");
+  }
+  if (with_body) {
+    out.append("Content-Length: ");
+    out.append(std::to_string(body_size));
+    out.append("\r\n");
+  }
+  if (!keep_alive) out.append("Connection: close\r\n");
+  out.append("\r\n");
+}
+
+// 1xx, 204 and 304 responses carry neither a body nor a Content-Length.
+bool StatusHasBody(int status) { return status >= 200 && status != 204 && status != 304; }
+
+// One HTTP connection: read a request, hand it to the handler, write the answer, repeat.
+//
+// Timeouts: instead of a timer armed and cancelled per socket operation, one timer per
+// connection checks a deadline that the read and write paths merely move (a clock read). The
+// deadline covers reading a whole request (slow clients), an idle keep-alive wait and writing
+// the answer; it is suspended while the handler works.
 template <class Stream>
 class HttpSession : public ResponseSink, public std::enable_shared_from_this<HttpSession<Stream>> {
+  static constexpr bool kPlain = std::is_same_v<Stream, PlainSocket>;
+  using Executor = typename Stream::executor_type;
+  using Timer = asio::basic_waitable_timer<std::chrono::steady_clock,
+                                           asio::wait_traits<std::chrono::steady_clock>, Executor>;
+  using TimePoint = std::chrono::steady_clock::time_point;
+
  public:
   HttpSession(std::shared_ptr<ServerCore> server, Stream&& stream, std::string remote,
               std::uint64_t id)
       : server_(std::move(server)),
         stream_(std::move(stream)),
+        timer_(stream_.get_executor()),
         remote_(std::move(remote)),
-        id_(id) {}
+        id_(id),
+        timeout_(server_->options.read_timeout) {}
 
   ~HttpSession() { server_->Untrack(id_); }
 
@@ -157,10 +233,11 @@ class HttpSession : public ResponseSink, public std::enable_shared_from_this<Htt
       if (auto self = weak.lock()) self->RequestShutdown();
     });
     asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
-      if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      self->deadline_ = std::chrono::steady_clock::now() + self->timeout_;
+      self->ArmTimer(self->timeout_);
+      if constexpr (kPlain) {
         self->ReadNext();
       } else {
-        beast::get_lowest_layer(self->stream_).expires_after(self->server_->options.read_timeout);
         self->stream_.async_handshake(ssl::stream_base::server,
                                       [self](const boost::system::error_code& ec) {
                                         if (ec) return self->CloseTransport();
@@ -178,8 +255,14 @@ class HttpSession : public ResponseSink, public std::enable_shared_from_this<Htt
     });
   }
 
-  // Any thread: the handler's answer.
+  // Any thread: the handler's answer. A handler that answers at once is already on this
+  // connection's strand and writes without a hop through the queue.
   void Respond(HttpResponse response) override {
+    if constexpr (kPlain) {
+      if (stream_.get_executor().running_in_this_thread()) {
+        return Write(std::move(response), false);
+      }
+    }
     asio::post(stream_.get_executor(),
                [self = this->shared_from_this(), response = std::move(response)]() mutable {
                  self->Write(std::move(response), false);
@@ -187,23 +270,68 @@ class HttpSession : public ResponseSink, public std::enable_shared_from_this<Htt
   }
 
  private:
-  void ReadNext() {
-    if (shutdown_ || server_->stopping.load()) return CloseTransport();
-    parser_.emplace();
-    parser_->body_limit(server_->options.body_limit);
-    beast::get_lowest_layer(stream_).expires_after(server_->options.read_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](const boost::system::error_code& ec,
-                                                       std::size_t) { self->OnRead(ec); });
+  void ArmTimer(std::chrono::steady_clock::duration delay) {
+    timer_.expires_after(delay);
+    timer_.async_wait([self = this->shared_from_this()](const boost::system::error_code& ec) {
+      self->OnTimer(ec);
+    });
   }
 
-  void OnRead(const boost::system::error_code& ec) {
+  void OnTimer(const boost::system::error_code& ec) {
+    if (ec || done_) return;
+    if (deadline_ == TimePoint::max()) return ArmTimer(timeout_);  // the handler is working
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline_) return CloseTransport();
+    ArmTimer(deadline_ - now);
+  }
+
+  void ReadNext() {
+    if (shutdown_ || server_->stopping.load()) return CloseTransport();
+    if (buffer_.size() == 0 && buffer_.capacity() > kKeepBufferCapacity) buffer_.shrink_to_fit();
+    parser_.emplace();
+    parser_->body_limit(server_->options.body_limit);
+    parser_->eager(true);
+    deadline_ = std::chrono::steady_clock::now() + timeout_;
+    ParseBuffered();
+  }
+
+  // Feeds what is buffered (pipelined bytes included) to the parser; reads more if needed.
+  void ParseBuffered() {
+    while (buffer_.size() > 0) {
+      boost::system::error_code ec;
+      const std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more) break;
+      if (ec) return OnParseError(ec);
+      if (parser_->is_done()) return OnRequest();
+      if (used == 0) break;
+    }
+    std::size_t want = kReadChunk;
+    if (parser_->is_header_done()) {
+      if (const auto remaining = parser_->content_length_remaining()) {
+        want =
+            static_cast<std::size_t>(std::clamp<std::uint64_t>(*remaining, kReadChunk, kMaxRead));
+      }
+    }
+    stream_.async_read_some(
+        buffer_.prepare(want),
+        [self = this->shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+          if (ec) return self->CloseTransport();
+          self->buffer_.commit(n);
+          self->ParseBuffered();
+        });
+  }
+
+  void OnParseError(const boost::system::error_code& ec) {
     if (ec == http::error::body_limit) {
       // The body was not read, so the connection cannot be reused after this answer.
       keep_alive_ = false;
       return Write(HttpResponse::Text(413, "request body too large"), true);
     }
-    if (ec) return CloseTransport();
+    CloseTransport();
+  }
+
+  void OnRequest() {
     auto request = parser_->release();
     parser_.reset();
     keep_alive_ = request.keep_alive();
@@ -226,7 +354,7 @@ class HttpSession : public ResponseSink, public std::enable_shared_from_this<Htt
       return Write(std::move(answer), false);
     }
     in_flight_ = true;
-    beast::get_lowest_layer(stream_).expires_never();
+    deadline_ = TimePoint::max();
     Dispatch(*match.handler, ToHttpRequest(std::move(request), remote_));
   }
 
@@ -245,8 +373,11 @@ class HttpSession : public ResponseSink, public std::enable_shared_from_this<Htt
   void Abort() override {
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
       self->in_flight_ = false;
+      if (self->done_) return;
+      self->done_ = true;
+      self->timer_.cancel();
       beast::error_code ignored;
-      auto& socket = beast::get_lowest_layer(self->stream_).socket();
+      auto& socket = LowestSocket(self->stream_);
       socket.set_option(asio::socket_base::linger(true, 0), ignored);
       socket.close(ignored);
     });
@@ -254,18 +385,20 @@ class HttpSession : public ResponseSink, public std::enable_shared_from_this<Htt
 
   void Write(HttpResponse answer, bool force_close) {
     in_flight_ = false;
-    response_ = {};
-    response_.version(11);
-    response_.result(static_cast<unsigned>(answer.status));
-    for (auto& [name, value] : answer.headers.items()) response_.insert(name, value);
-    if (!answer.headers.Has("Server")) response_.set(http::field::server, kServerName);
-    response_.body() = std::move(answer.body);
+    if (done_) return;
     const bool keep = keep_alive_ && !force_close && !shutdown_ && !server_->stopping.load();
-    response_.keep_alive(keep);
-    response_.prepare_payload();
-    beast::get_lowest_layer(stream_).expires_after(server_->options.read_timeout);
-    http::async_write(
-        stream_, response_,
+    const bool with_body = StatusHasBody(answer.status);
+    if (with_body) {
+      response_body_ = std::move(answer.body);
+    } else {
+      response_body_.clear();
+    }
+    SerializeHead(answer, keep, with_body, response_body_.size(), response_head_);
+    deadline_ = std::chrono::steady_clock::now() + timeout_;
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(response_head_),
+                                                    asio::buffer(response_body_)};
+    asio::async_write(
+        stream_, buffers,
         [self = this->shared_from_this(), keep](const boost::system::error_code& ec, std::size_t) {
           if (ec || !keep) return self->CloseTransport();
           self->ReadNext();
@@ -273,9 +406,11 @@ class HttpSession : public ResponseSink, public std::enable_shared_from_this<Htt
   }
 
   void Upgrade(http::request<http::string_body>&& request, const WebSocketAcceptor& acceptor) {
-    beast::get_lowest_layer(stream_).expires_never();
-    auto socket =
-        std::make_shared<detail::WebSocketSession<Stream>>(std::move(stream_), server_->tls);
+    done_ = true;  // the stream moves to the WebSocket session
+    timer_.cancel();
+    using WsStream = std::conditional_t<kPlain, beast::tcp_stream, TlsStream>;
+    auto socket = std::make_shared<detail::WebSocketSession<WsStream>>(WsStream(std::move(stream_)),
+                                                                       server_->tls);
     auto upgrade = std::make_shared<http::request<http::string_body>>(std::move(request));
     websocket::stream_base::timeout timeouts{};
     timeouts.handshake_timeout = server_->options.read_timeout;
@@ -300,22 +435,30 @@ class HttpSession : public ResponseSink, public std::enable_shared_from_this<Htt
   }
 
   void CloseTransport() {
+    if (done_) return;
+    done_ = true;
+    timer_.cancel();
     beast::error_code ignored;
-    auto& tcp_layer = beast::get_lowest_layer(stream_);
-    tcp_layer.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    tcp_layer.close();
+    auto& socket = LowestSocket(stream_);
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
   }
 
   std::shared_ptr<ServerCore> server_;
   Stream stream_;
+  Timer timer_;
   std::string remote_;
   std::uint64_t id_;
+  const std::chrono::milliseconds timeout_;
+  TimePoint deadline_ = TimePoint::max();
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> response_;
+  std::string response_head_;
+  std::string response_body_;
   bool keep_alive_ = true;
   bool in_flight_ = false;
   bool shutdown_ = false;
+  bool done_ = false;  // the transport is closed or handed to a WebSocket session
 };
 
 void ServerCore::AcceptNext() {
@@ -323,7 +466,7 @@ void ServerCore::AcceptNext() {
   if (stopping.load() || !acceptor.is_open()) return;
   acceptor.async_accept(
       asio::make_strand(io.impl().context),
-      [self = shared_from_this()](const boost::system::error_code& ec, tcp::socket socket) {
+      [self = shared_from_this()](const boost::system::error_code& ec, PlainSocket socket) {
         if (ec == asio::error::operation_aborted || self->stopping.load()) return;
         if (!ec) {
           self->accepted.fetch_add(1);
@@ -333,15 +476,14 @@ void ServerCore::AcceptNext() {
               endpoint_ec ? std::string()
                           : remote.address().to_string() + ":" + std::to_string(remote.port());
           const std::uint64_t id = self->next_session_id.fetch_add(1);
-          beast::tcp_stream stream(std::move(socket));
           if (self->tls) {
-            beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(stream), *self->tls);
-            std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(
-                self, std::move(tls_stream), std::move(remote_text), id)
+            TlsStream tls_stream(beast::tcp_stream(std::move(socket)), *self->tls);
+            std::make_shared<HttpSession<TlsStream>>(self, std::move(tls_stream),
+                                                     std::move(remote_text), id)
                 ->Start();
           } else {
-            std::make_shared<HttpSession<beast::tcp_stream>>(self, std::move(stream),
-                                                             std::move(remote_text), id)
+            std::make_shared<HttpSession<PlainSocket>>(self, std::move(socket),
+                                                       std::move(remote_text), id)
                 ->Start();
           }
         }
