@@ -21,7 +21,8 @@ struct InboxItem {
   std::string body;        // raw payload (secrets already stripped by the caller)
   core::WallTime received_at{};
   // pending | done | failed | skipped. Appending with "done" or "skipped" stores a row that is
-  // finished on arrival (recorded, nothing to process), in the same single write.
+  // finished on arrival (recorded, nothing to process), in the same single write; "failed"
+  // stores one that could not be processed (one attempt, `last_error` the reason).
   std::string status = "pending";
   int attempts = 0;
   std::string last_error;

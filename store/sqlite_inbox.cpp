@@ -21,6 +21,11 @@ constexpr const char* kInsert =
 constexpr const char* kInsertFinished =
     "INSERT INTO inbox(source, dedupe_key, kind, body, received_at_ms, status, processed_at_ms) "
     "VALUES(?, ?, ?, ?, ?, ?, ?5) ON CONFLICT(source, dedupe_key) DO NOTHING";
+// Failed on arrival (a body its parser refused): one attempt, with the reason.
+constexpr const char* kInsertFailed =
+    "INSERT INTO inbox(source, dedupe_key, kind, body, received_at_ms, status, processed_at_ms, "
+    "attempts, last_error) VALUES(?, ?, ?, ?, ?, 'failed', ?5, 1, ?6) "
+    "ON CONFLICT(source, dedupe_key) DO NOTHING";
 constexpr const char* kFindId = "SELECT id FROM inbox WHERE source = ? AND dedupe_key = ?";
 constexpr const char* kColumns =
     "SELECT id, source, dedupe_key, kind, body, received_at_ms, status, attempts, "
@@ -62,6 +67,7 @@ SqliteInbox::SqliteInbox(Database& db, core::Clock& clock) : db_(db), clock_(clo
 void SqliteInbox::AppendAsync(InboxItem item,
                               std::function<void(core::Result<AppendResult>)> done) {
   if (item.received_at == core::WallTime{}) item.received_at = clock_.WallNow();
+  if (item.last_error.size() > kMaxErrorChars) item.last_error.resize(kMaxErrorChars);
   // Filled on the writer thread by the work, read by `done` on the same thread after commit.
   auto result = std::make_shared<AppendResult>();
   auto work = [item = std::move(item), result](SQLite::Database& db) -> core::Status {
@@ -69,23 +75,30 @@ void SqliteInbox::AppendAsync(InboxItem item,
       return core::MakeError(core::ErrorKind::kInvalidInput,
                              "inbox item needs a source and a dedupe key");
     }
-    if (item.status != "pending" && item.status != "done" && item.status != "skipped") {
+    if (item.status != "pending" && item.status != "done" && item.status != "skipped" &&
+        item.status != "failed") {
       return core::MakeError(
           core::ErrorKind::kInvalidInput,
-          "a new inbox item is pending, done or skipped, not '" + item.status + "'");
+          "a new inbox item is pending, done, skipped or failed, not '" + item.status + "'");
     }
     if (item.body.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
       return core::MakeError(core::ErrorKind::kTooLarge, "inbox body too large");
     }
+    const bool failed = item.status == "failed";
     const bool finished = item.status != "pending";
-    SQLite::Statement& insert = Prepared(db, finished ? kInsertFinished : kInsert);
+    SQLite::Statement& insert =
+        Prepared(db, failed ? kInsertFailed : (finished ? kInsertFinished : kInsert));
     insert.bind(1, item.source);
     insert.bind(2, item.dedupe_key);
     insert.bind(3, item.kind);
     insert.bindNoCopy(4, static_cast<const void*>(item.body.data()),
                       static_cast<int>(item.body.size()));
     insert.bind(5, static_cast<std::int64_t>(ToMs(item.received_at)));
-    if (finished) insert.bind(6, item.status);
+    if (failed) {
+      insert.bind(6, item.last_error);
+    } else if (finished) {
+      insert.bind(6, item.status);
+    }
     if (insert.exec() == 1) {
       *result = AppendResult{AppendOutcome::kInserted, db.getLastInsertRowid()};
       return core::Ok();

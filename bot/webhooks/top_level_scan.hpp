@@ -1,6 +1,6 @@
 #pragma once
-// One validating pass over a webhook body that keeps only the few top-level fields ingress needs
-// (action, zen, webhookTimestamp), without building a JSON tree on the I/O thread.
+// Validates a whole webhook body (simdjson: strict JSON, UTF-8) and keeps the few top-level
+// fields ingress needs before it stores the body (action, zen, webhookTimestamp).
 
 #include <cstdint>
 #include <optional>

@@ -2,10 +2,11 @@
 // GitHub and Linear webhook ingress: POST /webhooks/github and POST /webhooks/linear.
 // Per request: per-route size limit (413), required headers (400, or 401 for the signature),
 // constant-time signature check (401), Linear webhookTimestamp window (401), JSON object (400);
-// then the raw body is appended to the inbox and the 2xx is sent only once the row is durable
-// (202 accepted, 200 duplicate; 503 + Retry-After when the store fails, so the sender retries).
-// Typed parsing and marking the row happen afterwards on the worker pool; an event type without
-// a typed parser is stored already "skipped" and needs neither.
+// then the typed parse (which decides the row's status), and the raw body is appended to the
+// inbox with that status in one write; the 2xx is sent only once the row is durable (202
+// accepted, 200 duplicate; 503 + Retry-After when the store fails, so the sender retries).
+// Rows are stored finished ("done", "skipped", or "failed" with the parse error) unless a typed
+// event has a consumer (set_on_accepted): then it stays "pending" for that consumer.
 
 #include <chrono>
 #include <cstdint>
@@ -14,7 +15,6 @@
 #include <memory>
 #include <string>
 
-#include "bot/webhooks/delivery_marks.hpp"
 #include "core/clock.hpp"
 #include "core/net/http_server.hpp"
 #include "core/worker_pool.hpp"
@@ -54,20 +54,19 @@ struct ProcessedDelivery {
 };
 
 // Called on a worker thread for each new delivery that parsed into a handled event. While set,
-// those rows stay "pending" for the hook's owner to finish (and crash recovery to replay);
-// without it there is no consumer yet and they are marked "done".
+// those rows are stored "pending" for the hook's owner to finish (and crash recovery to
+// replay); without it there is no consumer yet and they are stored "done".
 using WebhookAcceptedHook =
     std::function<void(const std::string& source, std::int64_t inbox_id, const std::string& kind)>;
-// Called on a worker thread after each new delivery was parsed and marked (metrics, tools).
+// Called on a worker thread after each new delivery was parsed and stored (metrics, tools).
 using WebhookProcessedHook = std::function<void(const ProcessedDelivery&)>;
 
 class WebhookIngress {
  public:
-  // `inbox`, `workers` and `clock` (and whatever `marks` writes to) must outlive every request
-  // the server may still deliver; the ingress itself may go first (callbacks hold its state,
-  // not `this`). `marks` null: marks go through Inbox::MarkDoneAsync (no blocking).
+  // `inbox`, `workers` and `clock` must outlive every request the server may still deliver;
+  // the ingress itself may go first (callbacks hold its state, not `this`).
   WebhookIngress(store::Inbox& inbox, core::WorkerPool& workers, core::Clock& clock,
-                 WebhookIngressOptions options, std::unique_ptr<DeliveryMarks> marks = nullptr);
+                 WebhookIngressOptions options);
   ~WebhookIngress();
   WebhookIngress(const WebhookIngress&) = delete;
   WebhookIngress& operator=(const WebhookIngress&) = delete;
@@ -81,7 +80,7 @@ class WebhookIngress {
   std::size_t max_body_limit() const;
 
   WebhookStats stats() const;
-  // Deliveries waiting for the store, for processing or for their mark to commit.
+  // Deliveries waiting for the store or for their hooks to run.
   std::size_t in_flight() const;
 
  private:

@@ -1,27 +1,33 @@
 #include "integrations/github/events.hpp"
 
-#include <nlohmann/json.hpp>
-
-#include "core/json_fields.hpp"
+#include "integrations/json/simd_json.hpp"
 
 namespace contexten::integrations::github {
 namespace {
 
-using core::json_fields::At;
-using core::json_fields::Bool;
-using core::json_fields::Int;
-using core::json_fields::OptInt;
-using core::json_fields::Str;
+using json::At;
+using json::Bool;
+using json::Int;
+using json::IsObject;
+using json::OptInt;
+using json::Str;
 
-using Json = nlohmann::json;
+// A member that may be absent; the getters treat absent like null.
+using Json = std::optional<simdjson::dom::element>;
+
+// Calls `each` for every element of an array member (none when absent or not an array).
+template <typename Each>
+void ForEach(const Json& owner, std::string_view key, Each each) {
+  simdjson::dom::array array;
+  if (auto v = At(owner, key); !v || v->get_array().get(array) != simdjson::SUCCESS) return;
+  for (simdjson::dom::element item : array) each(item);
+}
 
 std::vector<int64_t> PullRequestNumbers(const Json& owner) {
   std::vector<int64_t> numbers;
-  const Json& prs = At(owner, "pull_requests");
-  if (!prs.is_array()) return numbers;
-  for (const Json& pr : prs) {
+  ForEach(owner, "pull_requests", [&](simdjson::dom::element pr) {
     if (auto n = OptInt(pr, "number")) numbers.push_back(*n);
-  }
+  });
   return numbers;
 }
 
@@ -38,11 +44,10 @@ core::Error Invalid(std::string_view event_name, std::string_view what) {
 }
 
 // The object a typed event is about ("pull_request", "workflow_run", ...); required.
-core::Result<const Json*> Subject(const Json& body, std::string_view event_name,
-                                  std::string_view key) {
-  const Json& v = At(body, key);
-  if (!v.is_object()) return Invalid(event_name, "missing object \"" + std::string(key) + "\"");
-  return &v;
+core::Result<Json> Subject(const Json& body, std::string_view event_name, std::string_view key) {
+  Json v = At(body, key);
+  if (!IsObject(v)) return Invalid(event_name, "missing object \"" + std::string(key) + "\"");
+  return v;
 }
 
 template <typename Event>
@@ -55,7 +60,7 @@ Event WithCommon(const Json& body) {
 core::Result<GitHubEvent> ParsePullRequest(const Json& body, std::string_view name) {
   auto pr = Subject(body, name, "pull_request");
   if (!pr) return pr.error();
-  const Json& p = **pr;
+  const Json& p = *pr;
   auto event = WithCommon<PullRequestEvent>(body);
   event.number = OptInt(body, "number").value_or(Int(p, "number"));
   event.title = Str(p, "title");
@@ -74,8 +79,8 @@ core::Result<GitHubEvent> ParsePullRequest(const Json& body, std::string_view na
 core::Result<GitHubEvent> ParseReview(const Json& body, std::string_view name) {
   auto review = Subject(body, name, "review");
   if (!review) return review.error();
-  const Json& r = **review;
-  const Json& pr = At(body, "pull_request");
+  const Json& r = *review;
+  const Json pr = At(body, "pull_request");
   auto event = WithCommon<PullRequestReviewEvent>(body);
   event.state = Str(r, "state");
   event.reviewer = Str(At(r, "user"), "login");
@@ -90,7 +95,7 @@ core::Result<GitHubEvent> ParseReview(const Json& body, std::string_view name) {
 core::Result<GitHubEvent> ParseIssues(const Json& body, std::string_view name) {
   auto issue = Subject(body, name, "issue");
   if (!issue) return issue.error();
-  const Json& i = **issue;
+  const Json& i = *issue;
   auto event = WithCommon<IssuesEvent>(body);
   event.number = Int(i, "number");
   event.title = Str(i, "title");
@@ -98,15 +103,15 @@ core::Result<GitHubEvent> ParseIssues(const Json& body, std::string_view name) {
   event.state = Str(i, "state");
   event.html_url = Str(i, "html_url");
   event.author = Str(At(i, "user"), "login");
-  event.is_pull_request = At(i, "pull_request").is_object();
+  event.is_pull_request = IsObject(At(i, "pull_request"));
   return GitHubEvent(std::move(event));
 }
 
 core::Result<GitHubEvent> ParseIssueComment(const Json& body, std::string_view name) {
   auto comment = Subject(body, name, "comment");
   if (!comment) return comment.error();
-  const Json& c = **comment;
-  const Json& issue = At(body, "issue");
+  const Json& c = *comment;
+  const Json issue = At(body, "issue");
   auto event = WithCommon<IssueCommentEvent>(body);
   event.comment_id = Int(c, "id");
   event.body = Str(c, "body");
@@ -114,12 +119,12 @@ core::Result<GitHubEvent> ParseIssueComment(const Json& body, std::string_view n
   event.html_url = Str(c, "html_url");
   event.issue_number = Int(issue, "number");
   event.issue_title = Str(issue, "title");
-  event.is_pull_request = At(issue, "pull_request").is_object();
+  event.is_pull_request = IsObject(At(issue, "pull_request"));
   return GitHubEvent(std::move(event));
 }
 
 std::optional<PushCommit> ParseCommit(const Json& c) {
-  if (!c.is_object()) return std::nullopt;
+  if (!IsObject(c)) return std::nullopt;
   return PushCommit{Str(c, "id"), Str(c, "message")};
 }
 
@@ -131,13 +136,9 @@ core::Result<GitHubEvent> ParsePush(const Json& body, std::string_view /*name*/)
   event.created = Bool(body, "created");
   event.deleted = Bool(body, "deleted");
   event.forced = Bool(body, "forced");
-  const Json& commits = At(body, "commits");
-  if (commits.is_array()) {
-    event.commits.reserve(commits.size());
-    for (const Json& c : commits) {
-      if (auto commit = ParseCommit(c)) event.commits.push_back(std::move(*commit));
-    }
-  }
+  ForEach(body, "commits", [&](simdjson::dom::element c) {
+    if (auto commit = ParseCommit(c)) event.commits.push_back(std::move(*commit));
+  });
   event.head_commit = ParseCommit(At(body, "head_commit"));
   return GitHubEvent(std::move(event));
 }
@@ -145,7 +146,7 @@ core::Result<GitHubEvent> ParsePush(const Json& body, std::string_view /*name*/)
 core::Result<GitHubEvent> ParseWorkflowRun(const Json& body, std::string_view name) {
   auto run = Subject(body, name, "workflow_run");
   if (!run) return run.error();
-  const Json& r = **run;
+  const Json& r = *run;
   auto event = WithCommon<WorkflowRunEvent>(body);
   event.id = Int(r, "id");
   event.name = Str(r, "name");
@@ -163,7 +164,7 @@ core::Result<GitHubEvent> ParseWorkflowRun(const Json& body, std::string_view na
 core::Result<GitHubEvent> ParseWorkflowJob(const Json& body, std::string_view name) {
   auto job = Subject(body, name, "workflow_job");
   if (!job) return job.error();
-  const Json& j = **job;
+  const Json& j = *job;
   auto event = WithCommon<WorkflowJobEvent>(body);
   event.id = Int(j, "id");
   event.run_id = Int(j, "run_id");
@@ -172,21 +173,18 @@ core::Result<GitHubEvent> ParseWorkflowJob(const Json& body, std::string_view na
   event.conclusion = Str(j, "conclusion");
   event.head_sha = Str(j, "head_sha");
   event.html_url = Str(j, "html_url");
-  const Json& steps = At(j, "steps");
-  if (steps.is_array()) {
-    for (const Json& s : steps) {
-      if (s.is_object()) {
-        event.steps.push_back({Str(s, "name"), Str(s, "status"), Str(s, "conclusion")});
-      }
+  ForEach(j, "steps", [&](simdjson::dom::element step) {
+    if (step.is_object()) {
+      event.steps.push_back({Str(step, "name"), Str(step, "status"), Str(step, "conclusion")});
     }
-  }
+  });
   return GitHubEvent(std::move(event));
 }
 
 core::Result<GitHubEvent> ParseCheckRun(const Json& body, std::string_view name) {
   auto run = Subject(body, name, "check_run");
   if (!run) return run.error();
-  const Json& r = **run;
+  const Json& r = *run;
   auto event = WithCommon<CheckRunEvent>(body);
   event.id = Int(r, "id");
   event.name = Str(r, "name");
@@ -201,7 +199,7 @@ core::Result<GitHubEvent> ParseCheckRun(const Json& body, std::string_view name)
 core::Result<GitHubEvent> ParseCheckSuite(const Json& body, std::string_view name) {
   auto suite = Subject(body, name, "check_suite");
   if (!suite) return suite.error();
-  const Json& s = **suite;
+  const Json& s = *suite;
   auto event = WithCommon<CheckSuiteEvent>(body);
   event.id = Int(s, "id");
   event.status = Str(s, "status");
@@ -225,8 +223,8 @@ core::Result<GitHubEvent> ParseStatus(const Json& body, std::string_view /*name*
 core::Result<GitHubEvent> ParseDeploymentStatus(const Json& body, std::string_view name) {
   auto status = Subject(body, name, "deployment_status");
   if (!status) return status.error();
-  const Json& s = **status;
-  const Json& deployment = At(body, "deployment");
+  const Json& s = *status;
+  const Json deployment = At(body, "deployment");
   auto event = WithCommon<DeploymentStatusEvent>(body);
   event.state = Str(s, "state");
   event.environment = Str(s, "environment");
@@ -243,7 +241,7 @@ core::Result<GitHubEvent> ParseDeploymentStatus(const Json& body, std::string_vi
 core::Result<GitHubEvent> ParseRelease(const Json& body, std::string_view name) {
   auto release = Subject(body, name, "release");
   if (!release) return release.error();
-  const Json& r = **release;
+  const Json& r = *release;
   auto event = WithCommon<ReleaseEvent>(body);
   event.tag_name = Str(r, "tag_name");
   event.name = Str(r, "name");
@@ -287,9 +285,13 @@ constexpr Route kRoutes[] = {
 }  // namespace
 
 core::Result<GitHubEvent> ParseGitHubEvent(std::string_view event_name, std::string_view body) {
-  const Json json = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) return Invalid(event_name, "body is not valid JSON");
-  if (!json.is_object()) return Invalid(event_name, "body is not a JSON object");
+  const json::ParsedJson parsed = json::ParseJson(body);
+  if (!parsed.ok()) {
+    return Invalid(event_name,
+                   "body is not valid JSON (" + std::string(parsed.error_message()) + ")");
+  }
+  if (!parsed.is_object()) return Invalid(event_name, "body is not a JSON object");
+  const Json json = parsed.root;
   // Accessors above never throw, but a bug must still not escape as an exception.
   try {
     for (const Route& route : kRoutes) {

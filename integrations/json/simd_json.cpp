@@ -16,6 +16,10 @@ simdjson::dom::parser& ThreadParser() {
 }  // namespace
 
 ParsedJson ParseJson(std::string_view body) {
+  // RFC 8259 lets a parser ignore a UTF-8 byte order mark; simdjson refuses one, nlohmann
+  // skips it, and a sender's BOM is no reason to answer 400.
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (body.substr(0, kBom.size()) == kBom) body.remove_prefix(kBom.size());
   ParsedJson parsed;
   simdjson::dom::parser* parser = &ThreadParser();
   if (body.size() > kReusedParserMaxBytes) {

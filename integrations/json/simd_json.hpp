@@ -28,8 +28,8 @@ struct ParsedJson {
   std::string_view error_message() const { return simdjson::error_message(error); }
 };
 
-// Validates the whole of `body` (strict JSON, UTF-8) and builds the DOM. Depth over
-// simdjson's default (1024) is an error.
+// Validates the whole of `body` (strict JSON, UTF-8; a leading BOM is skipped) and builds the
+// DOM. Depth over simdjson's default (1024) and integers beyond 64 bits are errors.
 ParsedJson ParseJson(std::string_view body);
 
 // The member, or a null-like absent element (check with Has/IsObject...).

@@ -197,6 +197,40 @@ TEST_F(SqliteInboxTest, MarkFailedCountsAttemptsAndKeepsItPending) {
   EXPECT_EQ((*pending)[0].status, "pending");
 }
 
+TEST_F(SqliteInboxTest, AppendFinishedOnArrivalStoresStatusAndReasonInOneRow) {
+  InboxItem failed = Item("github", "bad-1", R"({"action":"opened"})");
+  failed.status = "failed";
+  failed.last_error = "parse: missing object \"pull_request\"";
+  InboxItem skipped = Item("github", "star-1");
+  skipped.status = "skipped";
+  ASSERT_TRUE(inbox_->Append(failed).has_value());
+  ASSERT_TRUE(inbox_->Append(skipped).has_value());
+  // A redelivery of the failed one is still a duplicate, not a second row.
+  auto again = inbox_->Append(failed);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->outcome, AppendOutcome::kDuplicate);
+
+  auto found = inbox_->Find("github", "bad-1");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->status, "failed");
+  EXPECT_EQ((*found)->attempts, 1);
+  EXPECT_EQ((*found)->last_error, failed.last_error);
+  EXPECT_EQ((*found)->body, failed.body);
+  auto star = inbox_->Find("github", "star-1");
+  ASSERT_TRUE(star.has_value() && star->has_value());
+  EXPECT_EQ((*star)->status, "skipped");
+  EXPECT_EQ((*star)->attempts, 0);
+  auto pending = inbox_->Pending(10);
+  ASSERT_TRUE(pending.has_value());
+  EXPECT_TRUE(pending->empty());
+
+  InboxItem odd = Item("github", "odd-1");
+  odd.status = "processing";
+  auto refused = inbox_->Append(odd);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().kind, ErrorKind::kInvalidInput);
+}
+
 TEST_F(SqliteInboxTest, RestartKeepsPendingRows) {
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 3; ++i) {
