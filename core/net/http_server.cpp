@@ -159,6 +159,7 @@ constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr std::size_t kMaxRead = 64 * 1024;
 // A connection that once read a large body gives the memory back before waiting idle.
 constexpr std::size_t kKeepBufferCapacity = 2 * kMaxRead;
+constexpr std::chrono::milliseconds kMinRecheck{100};
 
 // The header block of a response. Framing (Content-Length, Connection) is the server's: the
 // same fields from the handler are ignored, as Beast's prepare_payload/keep_alive replaced them.
@@ -279,7 +280,10 @@ class HttpSession : public ResponseSink, public std::enable_shared_from_this<Htt
 
   void OnTimer(const boost::system::error_code& ec) {
     if (ec || done_) return;
-    if (deadline_ == TimePoint::max()) return ArmTimer(timeout_);  // the handler is working
+    if (deadline_ == TimePoint::max()) {
+      // The handler is working; look again later (never in a tight loop, whatever the timeout).
+      return ArmTimer(std::max<std::chrono::steady_clock::duration>(timeout_, kMinRecheck));
+    }
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline_) return CloseTransport();
     ArmTimer(deadline_ - now);

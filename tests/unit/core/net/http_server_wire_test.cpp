@@ -12,6 +12,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <mutex>
 #include <string>
 
 #include "core/net/http_server.hpp"
@@ -119,7 +121,8 @@ std::string BodyOf(const std::string& response) {
 
 class HttpServerWireTest : public ::testing::Test {
  protected:
-  void Start(std::chrono::milliseconds read_timeout = std::chrono::seconds(10)) {
+  void Start(std::chrono::milliseconds read_timeout = std::chrono::seconds(10),
+             const std::function<void(HttpServer&)>& more_routes = {}) {
     HttpServerOptions options;
     options.read_timeout = read_timeout;
     options.body_limit = 1024 * 1024;
@@ -139,6 +142,7 @@ class HttpServerWireTest : public ::testing::Test {
       response.headers.Set("Server", "custom");
       respond(std::move(response));
     });
+    if (more_routes) more_routes(*server_);
     ASSERT_TRUE(server_->Start().has_value());
   }
 
@@ -218,6 +222,33 @@ TEST_F(HttpServerWireTest, IdleKeepAliveConnectionIsClosedAfterTheReadTimeout) {
   EXPECT_EQ(BodyOf(client.ReadResponse()), "one");
   EXPECT_TRUE(client.ReadsEndOfStream());
   EXPECT_TRUE(WaitFor([&] { return server_->open_connections() == 0; }));
+}
+
+TEST_F(HttpServerWireTest, SlowHandlerIsNotCutOffByTheReadTimeout) {
+  std::mutex mutex;
+  HttpResponder parked;
+  Start(std::chrono::milliseconds(100), [&](HttpServer& server) {
+    server.Route("POST", "/slow", [&](HttpRequest&&, HttpResponder respond) {
+      std::lock_guard lock(mutex);
+      parked = std::move(respond);
+    });
+  });
+  RawClient client(server_->port());
+  ASSERT_TRUE(client.Send(Post("/slow", "work")));
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard lock(mutex);
+    return static_cast<bool>(parked);
+  }));
+  // Several read timeouts pass while the handler works; the connection must stay open.
+  EXPECT_FALSE(WaitFor([&] { return client.ClosedByServer(); }, std::chrono::milliseconds(400)));
+  {
+    std::lock_guard lock(mutex);
+    parked(HttpResponse::Text(200, "done"));
+    parked = nullptr;
+  }
+  EXPECT_EQ(BodyOf(client.ReadResponse()), "done");
+  // Idle again afterwards: the read timeout applies again.
+  EXPECT_TRUE(client.ReadsEndOfStream());
 }
 
 TEST_F(HttpServerWireTest, ServerOwnsFramingHeaders) {
