@@ -19,6 +19,7 @@
 #include "store/migrations.hpp"
 #include "store/sqlite_error.hpp"
 #include "store/statement_cache.hpp"
+#include "store/wal_checkpointer.hpp"
 
 namespace contexten::store {
 namespace {
@@ -42,6 +43,9 @@ core::Status Guarded(Fn&& fn, std::string_view context = {}) {
   }
 }
 
+// SQLite's own default for its automatic checkpoint (about 4 MB of WAL with 4 KB pages).
+constexpr int kCheckpointPages = 1000;
+
 // Returns SQLite's answer to a PRAGMA that reports its new value.
 std::string PragmaValue(SQLite::Database& db, const char* pragma) {
   return db.execAndGet(pragma).getString();
@@ -58,6 +62,7 @@ struct Database::Impl {
   std::unique_ptr<StatementCache> writer_cache;
   std::unique_ptr<SQLite::Database> reader;
   std::unique_ptr<StatementCache> reader_cache;
+  std::unique_ptr<WalCheckpointer> checkpointer;
   std::mutex reader_mu;
 
   std::mutex mu;
@@ -72,6 +77,7 @@ struct Database::Impl {
   std::unique_ptr<SQLite::Statement> begin, commit, savepoint, release;
 
   ~Impl() {
+    checkpointer.reset();  // the writer thread has stopped: no commit can wake it any more
     begin.reset();
     commit.reset();
     savepoint.reset();
@@ -250,6 +256,8 @@ core::Result<std::unique_ptr<Database>> Database::Open(StoreOptions options) {
     impl->reader = std::make_unique<SQLite::Database>(
         path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX, busy_ms);
     impl->reader_cache = std::make_unique<StatementCache>(*impl->reader);
+    impl->checkpointer = std::make_unique<WalCheckpointer>(path, busy_ms, kCheckpointPages);
+    impl->checkpointer->Attach(db.getHandle());
   } catch (const SQLite::Exception& e) {
     return core::Unexpected(FromSqlite(e, "open " + path));
   } catch (const std::exception& e) {

@@ -1,0 +1,53 @@
+#pragma once
+// Moves WAL checkpoints off the writer thread. SQLite's automatic checkpoint runs inside the
+// COMMIT that crosses the threshold: that commit (and every event acknowledged after it) waits
+// while ~4 MB of pages are copied into the database file and fsynced. Here the writer's WAL
+// hook only wakes a thread of our own, which runs a PASSIVE checkpoint on its own connection;
+// PASSIVE never blocks the writer, and SQLite restarts the WAL from its start once a
+// checkpoint has caught up.
+// Private to the store; used by database.cpp.
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+struct sqlite3;
+
+namespace SQLite {
+class Database;
+}
+
+namespace contexten::store {
+
+class WalCheckpointer {
+ public:
+  // Opens its own connection to `path` (already in WAL mode) and starts the thread.
+  // Throws SQLite::Exception when the connection cannot be opened (startup only).
+  WalCheckpointer(const std::string& path, int busy_timeout_ms, int threshold_pages);
+  ~WalCheckpointer();  // stops the thread; call after the writer has stopped committing
+  WalCheckpointer(const WalCheckpointer&) = delete;
+  WalCheckpointer& operator=(const WalCheckpointer&) = delete;
+
+  // Replaces the writer connection's automatic checkpoint with a wake-up of this thread.
+  void Attach(sqlite3* writer);
+
+  std::uint64_t checkpoints() const;
+
+ private:
+  static int OnCommit(void* self, sqlite3* db, const char* schema, int wal_pages);
+  void Run();
+
+  const int threshold_pages_;
+  std::unique_ptr<SQLite::Database> connection_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool wanted_ = false;
+  bool stopping_ = false;
+  std::uint64_t checkpoints_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace contexten::store
