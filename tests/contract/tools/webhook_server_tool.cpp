@@ -19,7 +19,6 @@
 #include <thread>
 #include <vector>
 
-#include "bot/webhooks/delivery_marks.hpp"
 #include "bot/webhooks/webhook_ingress.hpp"
 #include "core/clock.hpp"
 #include "core/logging.hpp"
