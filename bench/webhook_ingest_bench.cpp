@@ -2,7 +2,7 @@
 // each answered only once its inbox row is durable. Prints deliveries/s, latency percentiles and
 // peak RSS, then checks every delivery is in the inbox exactly once.
 //
-//   webhook_ingest_bench [deliveries=50000] [concurrency=64,256] [server_io_threads=1]
+//   webhook_ingest_bench [deliveries=50000] [concurrency=32,64,256] [server_io_threads=1]
 //                        [examples.json]
 //
 // The client is a raw-socket load generator (one thread, epoll, keep-alive connections, requests
@@ -517,7 +517,7 @@ std::vector<std::size_t> ParseList(const std::string& text) {
 int main(int argc, char** argv) {
   core::InitLogging({.level = "warn", .format = "text"});
   const std::size_t deliveries = argc > 1 ? std::stoul(argv[1]) : 50000;
-  const std::vector<std::size_t> levels = ParseList(argc > 2 ? argv[2] : "64,256");
+  const std::vector<std::size_t> levels = ParseList(argc > 2 ? argv[2] : "32,64,256");
   const int server_threads = argc > 3 ? std::stoi(argv[3]) : 1;
   const std::filesystem::path examples = argc > 4 ? argv[4] : DefaultExamples();
 
