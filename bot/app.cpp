@@ -19,6 +19,7 @@
 #include "core/redactor.hpp"
 #include "core/resilience/circuit_breaker.hpp"
 #include "core/resilience/events.hpp"
+#include "core/resilience/peer_api_breaker.hpp"
 #include "core/resilience/rate_limiter.hpp"
 #include "core/resilience/retry.hpp"
 #include "core/wait_until.hpp"
@@ -61,7 +62,7 @@ struct LinearStack {
               core::Clock& clock, std::shared_ptr<resilience::EventBus> events)
       : client(http, std::move(options), clock),
         retry("linear", RetryConfig(), clock, resilience::Retry::RandomSeed(), events),
-        breaker("linear", BreakerConfig(), clock, events),
+        breaker("linear", resilience::PeerApiBreakerConfig(), clock, events),
         // Linear allows 1,500 requests an hour per API key; keep bursts modest.
         limiter("linear", {50, 1500, std::chrono::hours(1)}, clock, events),
         api(client, {&retry, &breaker, &limiter, std::chrono::seconds(5), nullptr, std::nullopt},
@@ -70,15 +71,6 @@ struct LinearStack {
   static resilience::RetryConfig RetryConfig() {
     resilience::RetryConfig config;
     config.max_attempts = 4;
-    return config;
-  }
-  static resilience::CircuitBreakerConfig BreakerConfig() {
-    resilience::CircuitBreakerConfig config;
-    config.sliding_window_size = 20;
-    config.minimum_number_of_calls = 10;
-    config.wait_duration_in_open_state = std::chrono::seconds(30);
-    config.permitted_calls_in_half_open = 3;
-    config.slow_call_duration_threshold = std::chrono::seconds(20);
     return config;
   }
 

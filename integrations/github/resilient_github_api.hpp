@@ -19,6 +19,7 @@
 #include "core/clock.hpp"
 #include "core/resilience/circuit_breaker.hpp"
 #include "core/resilience/events.hpp"
+#include "core/resilience/peer_api_breaker.hpp"
 #include "core/resilience/rate_limiter.hpp"
 #include "core/resilience/retry.hpp"
 #include "integrations/github/github_api.hpp"
@@ -34,13 +35,7 @@ struct ResilientGitHubOptions {
   core::Millis limiter_max_wait = std::chrono::seconds(5);
 
   static core::resilience::CircuitBreakerConfig DefaultBreaker() {
-    core::resilience::CircuitBreakerConfig config;
-    config.sliding_window_size = 20;
-    config.minimum_number_of_calls = 10;
-    config.wait_duration_in_open_state = std::chrono::seconds(30);
-    config.permitted_calls_in_half_open = 3;
-    config.slow_call_duration_threshold = std::chrono::seconds(20);
-    return config;
+    return core::resilience::PeerApiBreakerConfig();
   }
 };
 
