@@ -374,6 +374,23 @@ TEST_F(WebhookIngressTest, HandledEventThatDoesNotParseIsStoredAndMarkedFailed) 
   EXPECT_EQ(ingress_->stats().parse_failures, 1u);
 }
 
+TEST_F(WebhookIngressTest, RowCarriesItsFinalStatusWhenThe202Arrives) {
+  Start();  // no consumer hook: nothing will touch these rows after the append
+  const std::string issue =
+      json{{"action", "opened"}, {"issue", {{"number", 4}, {"title", "Login broken"}}}}.dump();
+  ASSERT_EQ(PostGitHub("issues", "d-typed", issue).status, 202);
+  // Read at once, before waiting for anything: one write already holds the outcome.
+  EXPECT_EQ(Row("github", "d-typed")->status, "done");
+  ASSERT_EQ(PostGitHub("pull_request", "d-bad", R"({"action":"opened"})").status, 202);
+  auto bad = Row("github", "d-bad");
+  ASSERT_TRUE(bad.has_value());
+  EXPECT_EQ(bad->status, "failed");
+  EXPECT_EQ(bad->attempts, 1);
+  ASSERT_TRUE(WaitFor([&] { return Idle(); }));
+  EXPECT_EQ(ingress_->stats().typed, 1u);
+  EXPECT_EQ(ingress_->stats().parse_failures, 1u);
+}
+
 TEST_F(WebhookIngressTest, NotJsonObjectIs400) {
   Start();
   EXPECT_EQ(PostGitHub("issues", "d-array", "[1,2,3]").status, 400);
