@@ -161,8 +161,15 @@ constexpr std::size_t kMaxRead = 64 * 1024;
 constexpr std::size_t kKeepBufferCapacity = 2 * kMaxRead;
 constexpr std::chrono::milliseconds kMinRecheck{100};
 
+// A field that could end the header line early: with a CR or LF in it, a value built from a
+// peer's input (an echoed id, a reason) would let that peer write headers or a body of its own.
+bool UnsafeField(std::string_view text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
+
 // The header block of a response. Framing (Content-Length, Connection) is the server's: the
 // same fields from the handler are ignored, as Beast's prepare_payload/keep_alive replaced them.
+// Fields that could split the response are dropped.
 void SerializeHead(const HttpResponse& answer, bool keep_alive, bool with_body,
                    std::size_t body_size, std::string& out) {
   out.clear();
@@ -176,7 +183,8 @@ void SerializeHead(const HttpResponse& answer, bool keep_alive, bool with_body,
   bool has_server = false;
   for (const auto& [name, value] : answer.headers.items()) {
     if (beast::iequals(name, "content-length") || beast::iequals(name, "connection") ||
-        beast::iequals(name, "transfer-encoding")) {
+        beast::iequals(name, "transfer-encoding") || name.empty() || UnsafeField(name) ||
+        name.find(':') != std::string::npos || UnsafeField(value)) {
       continue;
     }
     has_server = has_server || beast::iequals(name, "server");

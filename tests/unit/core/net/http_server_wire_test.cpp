@@ -140,6 +140,10 @@ class HttpServerWireTest : public ::testing::Test {
       response.headers.Set("Content-Length", "999");
       response.headers.Set("Connection", "close");
       response.headers.Set("Server", "custom");
+      // From a peer's input, say: must not become headers of their own.
+      response.headers.Set("X-Echo", "id\r\nSet-Cookie: stolen=1\r\n\r\nbody");
+      response.headers.Set("X-Bad\nName", "v");
+      response.headers.Set("X-Fine", "ok");
       respond(std::move(response));
     });
     if (more_routes) more_routes(*server_);
@@ -262,6 +266,9 @@ TEST_F(HttpServerWireTest, ServerOwnsFramingHeaders) {
   EXPECT_NE(response.find("\r\nserver: custom\r\n"), std::string::npos) << response;
   EXPECT_EQ(response.find("contexten"), std::string::npos) << "one Server header: " << response;
   EXPECT_TRUE(response.ends_with("\r\n\r\nfour"));
+  EXPECT_EQ(response.find("set-cookie"), std::string::npos) << response;
+  EXPECT_EQ(response.find("x-bad"), std::string::npos) << response;
+  EXPECT_NE(response.find("\r\nx-fine: ok\r\n"), std::string::npos) << response;
 }
 
 TEST_F(HttpServerWireTest, NoContentHasNeitherBodyNorLength) {
