@@ -60,6 +60,28 @@ core::Status NotFound(std::int64_t id) {
   return core::MakeError(core::ErrorKind::kNotFound, "no inbox row " + std::to_string(id));
 }
 
+bool IsTerminal(const std::string& status) {
+  return status == "done" || status == "failed" || status == "skipped";
+}
+
+core::Error NotTerminal(const std::string& status) {
+  return core::MakeError(
+      core::ErrorKind::kInvalidInput,
+      "inbox terminal status must be done, failed or skipped, not '" + status + "'");
+}
+
+// Sets a terminal status without touching attempts or last_error.
+core::Status UpdateStatus(SQLite::Database& db, std::int64_t id, const std::string& status,
+                          std::int64_t now_ms) {
+  SQLite::Statement& update =
+      Prepared(db, "UPDATE inbox SET status = ?, processed_at_ms = ? WHERE id = ?");
+  update.bind(1, status);
+  update.bind(2, now_ms);
+  update.bind(3, id);
+  if (update.exec() == 0) return NotFound(id);
+  return core::Ok();
+}
+
 }  // namespace
 
 SqliteInbox::SqliteInbox(Database& db, core::Clock& clock) : db_(db), clock_(clock) {}
@@ -75,8 +97,7 @@ void SqliteInbox::AppendAsync(InboxItem item,
       return core::MakeError(core::ErrorKind::kInvalidInput,
                              "inbox item needs a source and a dedupe key");
     }
-    if (item.status != "pending" && item.status != "done" && item.status != "skipped" &&
-        item.status != "failed") {
+    if (item.status != "pending" && !IsTerminal(item.status)) {
       return core::MakeError(
           core::ErrorKind::kInvalidInput,
           "a new inbox item is pending, done, skipped or failed, not '" + item.status + "'");
@@ -135,31 +156,16 @@ core::Result<AppendResult> SqliteInbox::Append(InboxItem item) {
 }
 
 core::Status SqliteInbox::MarkDone(std::int64_t id, std::string status) {
-  if (status != "done" && status != "failed" && status != "skipped") {
-    return core::MakeError(
-        core::ErrorKind::kInvalidInput,
-        "inbox terminal status must be done, failed or skipped, not '" + status + "'");
-  }
+  if (!IsTerminal(status)) return NotTerminal(status);
   const std::int64_t now_ms = ToMs(clock_.WallNow());
-  return db_.Write([&](SQLite::Database& db) -> core::Status {
-    SQLite::Statement& update =
-        Prepared(db, "UPDATE inbox SET status = ?, processed_at_ms = ? WHERE id = ?");
-    update.bind(1, status);
-    update.bind(2, now_ms);
-    update.bind(3, id);
-    if (update.exec() == 0) return NotFound(id);
-    return core::Ok();
-  });
+  return db_.Write(
+      [&](SQLite::Database& db) -> core::Status { return UpdateStatus(db, id, status, now_ms); });
 }
 
 void SqliteInbox::MarkDoneAsync(std::int64_t id, std::string status, std::string reason,
                                 std::function<void(core::Status)> done) {
-  if (status != "done" && status != "failed" && status != "skipped") {
-    if (done) {
-      done(core::MakeError(
-          core::ErrorKind::kInvalidInput,
-          "inbox terminal status must be done, failed or skipped, not '" + status + "'"));
-    }
+  if (!IsTerminal(status)) {
+    if (done) done(NotTerminal(status));
     return;
   }
   if (reason.size() > kMaxErrorChars) reason.resize(kMaxErrorChars);
@@ -167,23 +173,15 @@ void SqliteInbox::MarkDoneAsync(std::int64_t id, std::string status, std::string
   db_.Submit(
       [id, status = std::move(status), reason = std::move(reason),
        now_ms](SQLite::Database& db) -> core::Status {
-        if (status == "failed") {
-          SQLite::Statement& update = Prepared(
-              db,
-              "UPDATE inbox SET status = 'failed', attempts = attempts + 1, last_error = ?, "
-              "processed_at_ms = ? WHERE id = ?");
-          update.bind(1, reason);
-          update.bind(2, now_ms);
-          update.bind(3, id);
-          if (update.exec() == 0) return NotFound(id);
-        } else {
-          SQLite::Statement& update =
-              Prepared(db, "UPDATE inbox SET status = ?, processed_at_ms = ? WHERE id = ?");
-          update.bind(1, status);
-          update.bind(2, now_ms);
-          update.bind(3, id);
-          if (update.exec() == 0) return NotFound(id);
-        }
+        if (status != "failed") return UpdateStatus(db, id, status, now_ms);
+        SQLite::Statement& update =
+            Prepared(db,
+                     "UPDATE inbox SET status = 'failed', attempts = attempts + 1, last_error = ?, "
+                     "processed_at_ms = ? WHERE id = ?");
+        update.bind(1, reason);
+        update.bind(2, now_ms);
+        update.bind(3, id);
+        if (update.exec() == 0) return NotFound(id);
         return core::Ok();
       },
       std::move(done));
