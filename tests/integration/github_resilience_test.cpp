@@ -61,6 +61,17 @@ class GitHubResilienceTest : public ::testing::Test {
     return options;
   }
 
+  // A timeout or reset on a POST to `path_prefix`; `applied`: the sandbox performs the request
+  // before failing it (the answer is lost), else it is lost before processing.
+  void InjectPostFault(GitHubFault::Kind kind, std::string path_prefix, bool applied) {
+    GitHubFault fault;
+    fault.kind = kind;
+    fault.method = "POST";
+    fault.path_prefix = std::move(path_prefix);
+    fault.apply_on_timeout = applied;
+    sandbox_->InjectFault(fault);
+  }
+
   int CountRequests(const std::string& method, const std::string& path, int status = -1) const {
     int n = 0;
     for (const auto& r : sandbox_->Requests()) {
@@ -171,12 +182,8 @@ TEST_F(GitHubResilienceTest, FiveHundredBurstOpensBreakerThenClosesThroughHalfOp
 }
 
 TEST_F(GitHubResilienceTest, TimedOutCreateThatLandedIsFoundNotRecreated) {
-  GitHubFault timeout;
-  timeout.kind = GitHubFault::Kind::kTimeout;
-  timeout.method = "POST";
-  timeout.path_prefix = "/repos/octo/hello/issues";
-  timeout.apply_on_timeout = true;  // the issue is created, the answer is lost
-  sandbox_->InjectFault(timeout);
+  // The issue is created, the answer is lost.
+  InjectPostFault(GitHubFault::Kind::kTimeout, "/repos/octo/hello/issues", /*applied=*/true);
 
   auto issue = api_->CreateIssue(kRepo, {"Timeout", "body", {}, {}, "wf-3.step-1"});
   ASSERT_TRUE(issue.has_value()) << issue.error().Describe();
@@ -188,12 +195,8 @@ TEST_F(GitHubResilienceTest, TimedOutCreateThatLandedIsFoundNotRecreated) {
 
 TEST_F(GitHubResilienceTest, TimedOutCreateThatWasLostIsSentAgainOnce) {
   ASSERT_TRUE(api_->CreateIssue(kRepo, {"Parent", "", {}, {}, ""}).has_value());
-  GitHubFault timeout;
-  timeout.kind = GitHubFault::Kind::kTimeout;
-  timeout.method = "POST";
-  timeout.path_prefix = "/repos/octo/hello/issues/1/comments";
-  timeout.apply_on_timeout = false;  // lost before processing
-  sandbox_->InjectFault(timeout);
+  InjectPostFault(GitHubFault::Kind::kTimeout, "/repos/octo/hello/issues/1/comments",
+                  /*applied=*/false);
 
   auto comment = api_->CreateComment(kRepo, 1, {"hello", "wf-4.step-1"});
   ASSERT_TRUE(comment.has_value()) << comment.error().Describe();
@@ -218,12 +221,8 @@ TEST_F(GitHubResilienceTest, ResetAfterTheCreateLandedIsFoundNotRecreated) {
   // Leaves a keep-alive connection, so the POST below goes out on a reused one (which the
   // HttpClient must not silently resend on).
   ASSERT_TRUE(api_->ListIssues(kRepo, IssueQuery{}).has_value());
-  GitHubFault reset;
-  reset.kind = GitHubFault::Kind::kReset;
-  reset.method = "POST";
-  reset.path_prefix = "/repos/octo/hello/issues";
-  reset.apply_on_timeout = true;  // the issue is created, then the connection is reset
-  sandbox_->InjectFault(reset);
+  // The issue is created, then the connection is reset.
+  InjectPostFault(GitHubFault::Kind::kReset, "/repos/octo/hello/issues", /*applied=*/true);
 
   auto issue = api_->CreateIssue(kRepo, {"Reset", "body", {}, {}, "wf-5.step-1"});
   ASSERT_TRUE(issue.has_value()) << issue.error().Describe();
@@ -235,12 +234,8 @@ TEST_F(GitHubResilienceTest, ResetAfterTheCreateLandedIsFoundNotRecreated) {
 
 TEST_F(GitHubResilienceTest, ResetBeforeTheCreateLandedIsSentAgainOnce) {
   ASSERT_TRUE(api_->CreateIssue(kRepo, {"Parent", "", {}, {}, ""}).has_value());
-  GitHubFault reset;
-  reset.kind = GitHubFault::Kind::kReset;
-  reset.method = "POST";
-  reset.path_prefix = "/repos/octo/hello/issues/1/comments";
-  reset.apply_on_timeout = false;  // lost before processing
-  sandbox_->InjectFault(reset);
+  InjectPostFault(GitHubFault::Kind::kReset, "/repos/octo/hello/issues/1/comments",
+                  /*applied=*/false);
 
   auto comment = api_->CreateComment(kRepo, 1, {"hello", "wf-6.step-1"});
   ASSERT_TRUE(comment.has_value()) << comment.error().Describe();
