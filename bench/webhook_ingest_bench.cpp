@@ -569,7 +569,7 @@ int main(int argc, char** argv) {
   }
   table.Print(std::cout);
   std::cout << "\npeak RSS is the process high-water mark (server, client and store together); "
-               "commits = SQLite transactions (appends and marks share them); server "
+               "commits = SQLite transactions (group commits of appends); server "
                "CPU/delivery = (process CPU - client thread CPU) / deliveries\n";
   std::cout << (ok ? "every delivery is in the inbox exactly once\n" : "CHECK FAILED: see above\n");
   std::error_code ec;
