@@ -9,7 +9,7 @@ APT_PACKAGES=(
   libboost-dev libssl-dev libsqlite3-dev libsqlitecpp-dev sqlite3
   nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev
   libhowardhinnant-date-dev libgtest-dev libgmock-dev googletest libbenchmark-dev
-  nodejs npm
+  nodejs npm ccache
 )
 
 SUDO=""
