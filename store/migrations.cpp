@@ -14,7 +14,7 @@ namespace contexten::store {
 namespace {
 
 // Append only: a migration, once released, is never edited. Index i is version i + 1.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: the inbox. UNIQUE(source, dedupe_key) is what makes redeliveries no-ops; the
     // (status, id) index serves "pending, oldest first" for crash-recovery replay.
     R"sql(
@@ -42,6 +42,77 @@ constexpr std::array<const char*, 2> kMigrations = {
         action TEXT NOT NULL,
         detail TEXT
       );
+    )sql",
+    // 3: the orchestration core (DESIGN.md §3). A run's state, its outbox, timers, waits, the
+    // events it consumed (per-run dedupe), its history, and the correlation links.
+    R"sql(
+      CREATE TABLE workflow_runs (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        state TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        updated_at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX workflow_runs_status ON workflow_runs(status, type);
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        step_id TEXT NOT NULL,
+        lane TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        order_key TEXT NOT NULL,
+        args TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        due_at_ms INTEGER NOT NULL,
+        last_error TEXT,
+        outcome_unknown INTEGER NOT NULL DEFAULT 0,
+        result TEXT,
+        created_at_ms INTEGER NOT NULL,
+        updated_at_ms INTEGER NOT NULL,
+        UNIQUE(run_id, step_id)
+      );
+      CREATE INDEX outbox_due ON outbox(lane, status, due_at_ms);
+      CREATE INDEX outbox_order ON outbox(order_key, status, id);
+      CREATE TABLE workflow_timers (
+        run_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        due_at_ms INTEGER NOT NULL,
+        PRIMARY KEY(run_id, name)
+      );
+      CREATE INDEX workflow_timers_due ON workflow_timers(due_at_ms);
+      CREATE TABLE workflow_waits (
+        wait_key TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        PRIMARY KEY(wait_key, run_id)
+      );
+      CREATE INDEX workflow_waits_run ON workflow_waits(run_id);
+      CREATE TABLE workflow_events (
+        run_id TEXT NOT NULL,
+        event_key TEXT NOT NULL,
+        PRIMARY KEY(run_id, event_key)
+      ) WITHOUT ROWID;
+      CREATE TABLE workflow_history (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL
+      );
+      CREATE INDEX workflow_history_run ON workflow_history(run_id, id);
+      CREATE TABLE correlation_links (
+        id INTEGER PRIMARY KEY,
+        from_key TEXT NOT NULL,
+        to_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        run_id TEXT,
+        created_at_ms INTEGER NOT NULL,
+        UNIQUE(from_key, to_key, kind)
+      );
+      CREATE INDEX correlation_links_to ON correlation_links(to_key);
     )sql",
 };
 

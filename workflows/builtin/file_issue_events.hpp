@@ -1,0 +1,19 @@
+#pragma once
+// The names and keys of the events FileIssueWorkflow takes (shared with the code that routes
+// Slack clicks and Linear webhooks to it).
+
+#include <string>
+
+namespace contexten::workflows::builtin {
+
+inline constexpr char kFileIssueType[] = "file_issue";
+inline constexpr char kLinearIssueEvent[] = "linear.issue";
+inline constexpr char kLinearCommentEvent[] = "linear.comment";
+inline constexpr char kSlackAssignEvent[] = "slack.assign";
+
+// The wait key of a Linear issue (by UUID or identifier).
+inline std::string LinearIssueKey(const std::string& id_or_identifier) {
+  return "linear_issue:" + id_or_identifier;
+}
+
+}  // namespace contexten::workflows::builtin

@@ -1,0 +1,169 @@
+#include "workflows/outbox/linear_executor.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "workflows/outbox/effect_kinds.hpp"
+#include "workflows/outbox/executor_args.hpp"
+
+namespace contexten::workflows::outbox {
+namespace {
+
+using nlohmann::json;
+namespace linear = integrations::linear;
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+core::Result<std::string> TeamId(linear::LinearApi& api, const std::string& key) {
+  auto teams = api.Teams();
+  if (!teams) return core::Unexpected(teams.error());
+  for (const auto& team : *teams) {
+    if (team.key == key) return team.id;
+  }
+  return core::Unexpected(
+      core::MakeError(core::ErrorKind::kNotFound, "Linear has no team with key " + key));
+}
+
+core::Result<std::string> StateId(linear::LinearApi& api, const std::string& team_key,
+                                  const std::string& name) {
+  auto states = api.WorkflowStates(team_key);
+  if (!states) return core::Unexpected(states.error());
+  for (const auto& state : *states) {
+    if (Lower(state.name) == Lower(name)) return state.id;
+  }
+  return core::Unexpected(core::MakeError(
+      core::ErrorKind::kNotFound, "team " + team_key + " has no workflow state '" + name + "'"));
+}
+
+core::Result<json> CreateIssue(linear::LinearApi& api, const store::EffectRecord& effect,
+                               const json& args) {
+  auto id = RequiredString(args, "id", effect);
+  if (!id) return core::Unexpected(id.error());
+  auto team_key = RequiredString(args, "team_key", effect);
+  if (!team_key) return core::Unexpected(team_key.error());
+  auto title = RequiredString(args, "title", effect);
+  if (!title) return core::Unexpected(title.error());
+  auto team_id = TeamId(api, *team_key);
+  if (!team_id) return core::Unexpected(team_id.error());
+  linear::IssueCreateRequest request;
+  request.id = *id;
+  request.team_id = *team_id;
+  request.title = *title;
+  if (auto d = OptionalString(args, "description"); !d.empty()) request.description = d;
+  if (auto a = OptionalString(args, "assignee_id"); !a.empty()) request.assignee_id = a;
+  if (args.contains("priority") && args["priority"].is_number_integer()) {
+    request.priority = args["priority"].get<int>();
+  }
+  auto created = api.CreateIssue(request);
+  if (!created) {
+    if (created.error().kind == core::ErrorKind::kConflict) {
+      // Linear refuses a second entity with an id: an earlier attempt created it.
+      auto existing = api.IssueByIdentifier(*id);
+      if (existing) return IssueJson(*existing);
+    }
+    return core::Unexpected(created.error());
+  }
+  return IssueJson(*created);
+}
+
+core::Result<json> UpdateIssue(linear::LinearApi& api, const store::EffectRecord& effect,
+                               const json& args) {
+  auto issue_id = RequiredString(args, "issue_id", effect);
+  if (!issue_id) return core::Unexpected(issue_id.error());
+  linear::IssueUpdateRequest request;
+  if (auto a = OptionalString(args, "assignee_id"); !a.empty()) request.assignee_id = a;
+  if (auto t = OptionalString(args, "title"); !t.empty()) request.title = t;
+  if (args.contains("priority") && args["priority"].is_number_integer()) {
+    request.priority = args["priority"].get<int>();
+  }
+  if (auto state = OptionalString(args, "state_name"); !state.empty()) {
+    auto team_key = RequiredString(args, "team_key", effect);
+    if (!team_key) return core::Unexpected(team_key.error());
+    auto state_id = StateId(api, *team_key, state);
+    if (!state_id) return core::Unexpected(state_id.error());
+    request.state_id = *state_id;
+  }
+  auto updated = api.UpdateIssue(*issue_id, request);
+  if (!updated) return core::Unexpected(updated.error());
+  return IssueJson(*updated);
+}
+
+core::Result<json> UserByEmail(linear::LinearApi& api, const store::EffectRecord& effect,
+                               const json& args) {
+  auto email = RequiredString(args, "email", effect);
+  if (!email) return core::Unexpected(email.error());
+  auto users = api.Users();
+  if (!users) return core::Unexpected(users.error());
+  for (const auto& user : *users) {
+    if (user.active && Lower(user.email) == Lower(*email)) {
+      return json{{"found", true},
+                  {"user",
+                   {{"id", user.id},
+                    {"name", user.name},
+                    {"display_name", user.display_name},
+                    {"email", user.email}}}};
+    }
+  }
+  return json{{"found", false}};
+}
+
+core::Result<json> CreateComment(linear::LinearApi& api, const store::EffectRecord& effect,
+                                 const json& args) {
+  auto id = RequiredString(args, "id", effect);
+  if (!id) return core::Unexpected(id.error());
+  auto issue_id = RequiredString(args, "issue_id", effect);
+  if (!issue_id) return core::Unexpected(issue_id.error());
+  auto body = RequiredString(args, "body", effect);
+  if (!body) return core::Unexpected(body.error());
+  auto comment = api.CreateComment({*id, *issue_id, *body});
+  if (!comment) return core::Unexpected(comment.error());
+  return json{{"id", comment->id}, {"url", comment->url}};
+}
+
+}  // namespace
+
+json IssueJson(const linear::Issue& issue) {
+  json j = {{"id", issue.id},
+            {"identifier", issue.identifier},
+            {"title", issue.title},
+            {"url", issue.url},
+            {"priority", issue.priority},
+            {"team_key", issue.team_key},
+            {"state", {{"id", issue.state.id}, {"name", issue.state.name}, {"type", issue.state.type}}}};
+  if (issue.assignee) {
+    j["assignee"] = {{"id", issue.assignee->id},
+                     {"name", issue.assignee->name},
+                     {"display_name", issue.assignee->display_name}};
+  } else {
+    j["assignee"] = nullptr;
+  }
+  return j;
+}
+
+core::Result<json> LinearExecutor::Execute(const store::EffectRecord& effect) {
+  auto parsed = ParseArgs(effect);
+  if (!parsed) return core::Unexpected(parsed.error());
+  if (effect.kind == kLinearCreateIssue) return CreateIssue(linear_, effect, *parsed);
+  if (effect.kind == kLinearUpdateIssue) return UpdateIssue(linear_, effect, *parsed);
+  if (effect.kind == kLinearUserByEmail) return UserByEmail(linear_, effect, *parsed);
+  if (effect.kind == kLinearCreateComment) return CreateComment(linear_, effect, *parsed);
+  return core::Unexpected(UnknownKind(effect));
+}
+
+core::Result<std::optional<json>> LinearExecutor::Lookup(const store::EffectRecord& effect) {
+  if (effect.kind != kLinearCreateIssue) return std::optional<json>();  // the rest repeat safely
+  auto parsed = ParseArgs(effect);
+  if (!parsed) return core::Unexpected(parsed.error());
+  auto id = RequiredString(*parsed, "id", effect);
+  if (!id) return core::Unexpected(id.error());
+  auto existing = linear_.IssueByIdentifier(*id);
+  if (existing) return std::optional<json>(IssueJson(*existing));
+  if (existing.error().kind == core::ErrorKind::kNotFound) return std::optional<json>();
+  return core::Unexpected(existing.error());
+}
+
+}  // namespace contexten::workflows::outbox

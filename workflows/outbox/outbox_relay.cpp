@@ -1,0 +1,234 @@
+#include "workflows/outbox/outbox_relay.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "core/logging.hpp"
+
+namespace contexten::workflows::outbox {
+namespace {
+
+using nlohmann::json;
+
+std::shared_ptr<spdlog::logger> Log() {
+  static auto log = core::Logger("outbox");
+  return log;
+}
+
+std::string ResultText(const json& result) {
+  return result.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
+bool MayHaveApplied(const core::Error& error) {
+  return error.kind == core::ErrorKind::kTimeout || error.kind == core::ErrorKind::kTransient;
+}
+
+OutboxRelay::OutboxRelay(store::WorkflowStore& store, engine::Engine& engine, core::Clock& clock,
+                         RelayOptions options)
+    : store_(store),
+      engine_(engine),
+      clock_(clock),
+      options_(options),
+      rng_(options.seed != 0 ? options.seed : std::random_device{}()) {}
+
+OutboxRelay::~OutboxRelay() { Stop(); }
+
+void OutboxRelay::AddLane(const std::string& lane, EffectExecutor& executor, int concurrency) {
+  auto entry = std::make_unique<Lane>();
+  entry->name = lane;
+  entry->executor = &executor;
+  entry->concurrency = std::max(1, concurrency);
+  lanes_[lane] = std::move(entry);
+}
+
+std::int64_t OutboxRelay::NowMs() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             clock_.WallNow().time_since_epoch())
+      .count();
+}
+
+core::Millis OutboxRelay::Backoff(int attempt) {
+  std::lock_guard lock(mu_);
+  // At least a second: a retry sooner than that only adds load to a platform that just failed.
+  return std::max(core::Millis(1000),
+                  core::resilience::ComputeBackoff(attempt, rng_, options_.backoff));
+}
+
+std::size_t OutboxRelay::Tick() {
+  std::size_t attempted = 0;
+  for (bool any = true; any;) {
+    any = false;
+    for (auto& [name, lane] : lanes_) {
+      while (RunOne(*lane, NowMs())) {
+        ++attempted;
+        any = true;
+      }
+    }
+  }
+  return attempted;
+}
+
+bool OutboxRelay::RunOne(Lane& lane, std::int64_t now_ms) {
+  auto claimed = store_.ClaimDue(lane.name, now_ms, 1);
+  if (!claimed) {
+    std::lock_guard lock(mu_);
+    ++stats_.store_errors;
+    Log()->warn("outbox claim on lane {} failed: {}", lane.name, claimed.error().Describe());
+    return false;
+  }
+  if (claimed->empty()) return false;
+  Perform(lane, claimed->front());
+  return true;
+}
+
+void OutboxRelay::Perform(Lane& lane, const store::EffectRecord& effect) {
+  if (effect.outcome_unknown) {
+    {
+      std::lock_guard lock(mu_);
+      ++stats_.looked_up;
+    }
+    auto found = lane.executor->Lookup(effect);
+    if (!found) return Fail(effect, found.error());
+    if (*found) {
+      {
+        std::lock_guard lock(mu_);
+        ++stats_.found_by_lookup;
+      }
+      Log()->info("effect {} ({}) had landed before; not performed again",
+                  effect.idempotency_key(), effect.kind);
+      return Finish(effect, {effect.id, store::EffectStatus::kDone, ResultText(**found), ""});
+    }
+  }
+  auto result = lane.executor->Execute(effect);
+  if (!result) return Fail(effect, result.error());
+  Finish(effect, {effect.id, store::EffectStatus::kDone, ResultText(*result), ""});
+}
+
+void OutboxRelay::Finish(const store::EffectRecord& effect, store::EffectOutcome outcome) {
+  const bool done = outcome.status == store::EffectStatus::kDone;
+  engine::Event event;
+  event.type = done ? engine::kEffectDone : engine::kEffectDead;
+  event.key = "effect:" + std::to_string(effect.id);
+  event.data = {{"step", effect.step_id}, {"kind", effect.kind}};
+  if (done) {
+    json result = json::parse(outcome.result_json, nullptr, false);
+    event.data["result"] = result.is_discarded() ? json() : result;
+  } else {
+    event.data["error"] = outcome.error;
+  }
+  auto delivered = engine_.Deliver(effect.run_id, std::move(event), std::nullopt, outcome);
+  if (!delivered) {
+    // The platform has it but the run could not be told: keep the effect, marked so the next
+    // attempt looks first instead of doing it twice.
+    std::lock_guard lock(mu_);
+    ++stats_.store_errors;
+    Log()->warn("effect {} finished but its run was not told: {}", effect.idempotency_key(),
+                delivered.error().Describe());
+    (void)store_.Reschedule(effect.id, NowMs() + 1000, delivered.error().Describe(), done);
+    return;
+  }
+  std::lock_guard lock(mu_);
+  if (done) {
+    ++stats_.performed;
+  } else {
+    ++stats_.dead_lettered;
+  }
+  // Effects of the same order key may be claimable now.
+  ++wake_seq_;
+  wake_cv_.notify_all();
+}
+
+void OutboxRelay::Fail(const store::EffectRecord& effect, const core::Error& error) {
+  const bool retry = error.retryable() && effect.attempts < options_.max_attempts;
+  if (!retry) {
+    Log()->warn("effect {} ({}) dead-lettered after {} attempt(s): {}", effect.idempotency_key(),
+                effect.kind, effect.attempts, error.Describe());
+    Finish(effect, {effect.id, store::EffectStatus::kDead, "", error.Describe()});
+    return;
+  }
+  const core::Millis wait = error.retry_after.value_or(Backoff(effect.attempts - 1));
+  const bool unknown = effect.outcome_unknown || MayHaveApplied(error);
+  auto rescheduled = store_.Reschedule(effect.id, NowMs() + wait.count(), error.Describe(), unknown);
+  std::lock_guard lock(mu_);
+  if (!rescheduled) {
+    ++stats_.store_errors;
+    Log()->warn("effect {} could not be rescheduled: {}", effect.idempotency_key(),
+                rescheduled.error().Describe());
+    return;
+  }
+  ++stats_.rescheduled;
+  Log()->info("effect {} ({}) attempt {} failed, again in {} ms: {}", effect.idempotency_key(),
+              effect.kind, effect.attempts, wait.count(), error.Describe());
+}
+
+core::Status OutboxRelay::Start() {
+  auto released = store_.ReleaseInFlight();
+  if (!released) return core::Unexpected(released.error());
+  if (*released > 0) {
+    Log()->info("{} effect(s) were in flight at the last stop; they are checked before redoing",
+                *released);
+  }
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = false;
+  }
+  for (auto& [name, lane] : lanes_) {
+    for (int i = 0; i < lane->concurrency; ++i) {
+      lane->threads.emplace_back([this, l = lane.get()] { LaneLoop(*l); });
+    }
+  }
+  return core::Ok();
+}
+
+void OutboxRelay::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    wake_cv_.notify_all();
+  }
+  for (auto& [name, lane] : lanes_) {
+    for (auto& t : lane->threads) {
+      if (t.joinable()) t.join();
+    }
+    lane->threads.clear();
+  }
+}
+
+void OutboxRelay::Wake() {
+  std::lock_guard lock(mu_);
+  ++wake_seq_;
+  wake_cv_.notify_all();
+}
+
+void OutboxRelay::LaneLoop(Lane& lane) {
+  while (true) {
+    std::uint64_t seen;
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      seen = wake_seq_;
+    }
+    const std::int64_t claimed_at = NowMs();
+    if (RunOne(lane, claimed_at)) continue;
+    // Nothing claimable: wait for new effects, a finished effect, or the next due time (a
+    // durable reschedule's), whichever comes first. This is a wait for work, not a retry sleep.
+    // A pending effect due before the claim was blocked by its order key: the effect ahead of
+    // it wakes this lane when it finishes.
+    core::Millis wait = options_.idle_recheck;
+    if (auto next = store_.NextEffectDue(lane.name); next && *next && **next > claimed_at) {
+      wait = std::clamp(core::Millis(**next - NowMs()), core::Millis(0), options_.idle_recheck);
+    }
+    std::unique_lock lock(mu_);
+    wake_cv_.wait_for(lock, wait, [&] { return stopping_ || wake_seq_ != seen; });
+  }
+}
+
+RelayStats OutboxRelay::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+}  // namespace contexten::workflows::outbox

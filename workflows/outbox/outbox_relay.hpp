@@ -1,0 +1,103 @@
+#pragma once
+// The outbox relay (DESIGN.md §3): claims due effects and performs them through the platform
+// executors, one lane per platform (a Linear outage never holds up Slack posts), in order per
+// key (one thread, one issue). It never sleeps a thread for a retry: a retryable failure, a 429
+// or a limiter refusal becomes a durable reschedule at the backoff or Retry-After time. An
+// attempt whose outcome is unknown is followed by a look before re-creating. After
+// `max_attempts`, or at once for an error no retry can fix, the effect is dead-lettered
+// (visible, retryable) and its run is told. The result of each effect is fed back to its run in
+// the same transaction that finishes the effect.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/resilience/backoff.hpp"
+#include "store/workflow_store.hpp"
+#include "workflows/engine/engine.hpp"
+#include "workflows/outbox/effect_executor.hpp"
+
+namespace contexten::workflows::outbox {
+
+struct RelayOptions {
+  int max_attempts = 8;
+  core::resilience::BackoffPolicy backoff{std::chrono::seconds(1), 2.0, std::chrono::minutes(5)};
+  // A lane with nothing claimable checks again at least this often (effects whose order key is
+  // blocked by one in flight become claimable when that one finishes, which also wakes it).
+  core::Millis idle_recheck = std::chrono::seconds(1);
+  std::uint64_t seed = 0;  // backoff jitter; 0 = random
+};
+
+struct RelayStats {
+  std::uint64_t performed = 0;     // effects done
+  std::uint64_t rescheduled = 0;   // retryable failures turned into a later due time
+  std::uint64_t looked_up = 0;     // lookups before re-creating
+  std::uint64_t found_by_lookup = 0;
+  std::uint64_t dead_lettered = 0;
+  std::uint64_t store_errors = 0;
+};
+
+class OutboxRelay {
+ public:
+  OutboxRelay(store::WorkflowStore& store, engine::Engine& engine, core::Clock& clock,
+              RelayOptions options = {});
+  ~OutboxRelay();
+  OutboxRelay(const OutboxRelay&) = delete;
+  OutboxRelay& operator=(const OutboxRelay&) = delete;
+
+  // Before Start. `concurrency`: effects of different order keys performed at once.
+  void AddLane(const std::string& lane, EffectExecutor& executor, int concurrency = 4);
+
+  // Claims what is due now in every lane and performs it on the calling thread, until nothing
+  // more is due. Returns how many effects were attempted. For tests with a fake clock and for
+  // tools; a started relay does the same on its own threads.
+  std::size_t Tick();
+
+  // Effects left in flight by a crash go back to pending (outcome unknown), then `concurrency`
+  // threads per lane start claiming.
+  core::Status Start();
+  void Stop();
+  // New effects were committed (Engine::set_on_effects).
+  void Wake();
+
+  RelayStats stats() const;
+
+ private:
+  struct Lane {
+    std::string name;
+    EffectExecutor* executor = nullptr;
+    int concurrency = 1;
+    std::vector<std::thread> threads;
+  };
+  // Claims and performs one effect of `lane`; false when none was claimable.
+  bool RunOne(Lane& lane, std::int64_t now_ms);
+  void Perform(Lane& lane, const store::EffectRecord& effect);
+  void Finish(const store::EffectRecord& effect, store::EffectOutcome outcome);
+  void Fail(const store::EffectRecord& effect, const core::Error& error);
+  void LaneLoop(Lane& lane);
+  std::int64_t NowMs() const;
+  core::Millis Backoff(int attempt);
+
+  store::WorkflowStore& store_;
+  engine::Engine& engine_;
+  core::Clock& clock_;
+  RelayOptions options_;
+  std::map<std::string, std::unique_ptr<Lane>> lanes_;
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_cv_;
+  std::uint64_t wake_seq_ = 0;
+  bool stopping_ = false;
+  RelayStats stats_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace contexten::workflows::outbox
