@@ -1,7 +1,10 @@
 #include "intents/slash_command.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <optional>
+#include <utility>
 
 namespace contexten::intents {
 namespace {
@@ -27,6 +30,32 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+bool IsSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+struct QuotePair {
+  std::string_view open, close;
+  bool required;  // unmatched is an error (double quotes) rather than text (apostrophes)
+};
+
+// Slack clients on macOS and iOS turn typed quotes into typographic ones.
+constexpr std::array<QuotePair, 4> kQuotes = {{
+    {"\"", "\"", true},
+    {"\u201c", "\u201d", true},
+    {"'", "'", false},
+    {"\u2018", "\u2019", false},
+}};
+
+// Position of the `close` quote that ends a word (followed by whitespace or the end), if any.
+std::optional<std::size_t> ClosingQuote(std::string_view text, std::size_t from,
+                                        std::string_view close) {
+  for (auto at = text.find(close, from); at != std::string_view::npos;
+       at = text.find(close, at + 1)) {
+    const std::size_t after = at + close.size();
+    if (after == text.size() || IsSpace(text[after])) return at;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 const std::vector<CommandSpec>& Commands() {
@@ -34,41 +63,49 @@ const std::vector<CommandSpec>& Commands() {
       {"help", "help", "List the commands and what they do"},
       {"ping", "ping", "Check that Contexten is alive: version and round-trip times"},
       {"new", "new", "Open a form to file a new issue"},
+      {"issue", "issue create <TEAM> <title> [priority:urgent|high|medium|low]",
+       "File a Linear issue in one line, e.g. `issue create ENG Login fails on Safari`"},
   };
   return commands;
 }
 
-core::Result<std::vector<std::string>> Tokenize(std::string_view text) {
-  std::vector<std::string> out;
-  std::string current;
-  bool in_token = false;
-  char quote = 0;
-  for (char c : text) {
-    if (quote != 0) {
-      if (c == quote) {
-        quote = 0;
-      } else {
-        current.push_back(c);
-      }
+core::Result<std::vector<Word>> SplitWords(std::string_view text) {
+  std::vector<Word> words;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (IsSpace(text[i])) {
+      ++i;
       continue;
     }
-    if (c == '"' || c == '\'') {
-      quote = c;
-      in_token = true;
-    } else if (std::isspace(static_cast<unsigned char>(c))) {
-      if (in_token) out.push_back(std::move(current));
-      current.clear();
-      in_token = false;
-    } else {
-      current.push_back(c);
-      in_token = true;
+    bool grouped = false;
+    for (const auto& quote : kQuotes) {
+      if (!text.substr(i).starts_with(quote.open)) continue;
+      const std::size_t inner = i + quote.open.size();
+      if (auto close = ClosingQuote(text, inner, quote.close)) {
+        words.push_back({std::string(text.substr(inner, *close - inner)), true});
+        i = *close + quote.close.size();
+        grouped = true;
+      } else if (quote.required) {
+        return core::Unexpected(core::MakeError(
+            core::ErrorKind::kInvalidInput,
+            "unmatched " + std::string(quote.open) + " quote: close it, or leave quotes out"));
+      }
+      break;
     }
+    if (grouped) continue;
+    const std::size_t start = i;
+    while (i < text.size() && !IsSpace(text[i])) ++i;
+    words.push_back({std::string(text.substr(start, i - start)), false});
   }
-  if (quote != 0) {
-    return core::Unexpected(core::MakeError(core::ErrorKind::kInvalidInput,
-                                            std::string("unmatched ") + quote + " quote"));
-  }
-  if (in_token) out.push_back(std::move(current));
+  return words;
+}
+
+core::Result<std::vector<std::string>> Tokenize(std::string_view text) {
+  auto words = SplitWords(text);
+  if (!words) return core::Unexpected(words.error());
+  std::vector<std::string> out;
+  out.reserve(words->size());
+  for (auto& word : *words) out.push_back(std::move(word.text));
   return out;
 }
 
@@ -84,23 +121,6 @@ std::vector<std::string> SuggestCommands(std::string_view word) {
   std::vector<std::string> out;
   for (auto& [d, name] : scored) out.push_back(name);
   return out;
-}
-
-core::Result<Intent> ParseSlashCommand(std::string_view text) {
-  auto tokens = Tokenize(text);
-  if (!tokens) return core::Unexpected(tokens.error());
-  if (tokens->empty()) return Intent{"help", {}};
-  const std::string name = Lower(tokens->front());
-  for (const auto& c : Commands()) {
-    if (c.name == name) {
-      return Intent{c.name, std::vector<std::string>(tokens->begin() + 1, tokens->end())};
-    }
-  }
-  std::string message = "Unknown command `" + tokens->front() + "`.";
-  const auto suggestions = SuggestCommands(name);
-  if (!suggestions.empty()) message += " Did you mean `" + suggestions.front() + "`?";
-  message += " Try `help` for the list.";
-  return core::Unexpected(core::MakeError(core::ErrorKind::kInvalidInput, message));
 }
 
 }  // namespace contexten::intents

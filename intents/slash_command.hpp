@@ -1,11 +1,13 @@
 #pragma once
-// The `/ctx ...` grammar: pure text -> Intent. No I/O, no Slack types.
+// The `/ctx ...` grammar: words, commands and suggestions. Pure text, no I/O, no Slack types.
+// ParseSlashCommand (text -> typed Intent) is declared in intent.hpp.
 
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
+#include "intents/intent.hpp"
 
 namespace contexten::intents {
 
@@ -18,17 +20,19 @@ struct CommandSpec {
 // Every command the bot understands, in the order `help` lists them.
 const std::vector<CommandSpec>& Commands();
 
-struct Intent {
-  std::string name;               // a CommandSpec name
-  std::vector<std::string> args;  // words after the command; "quoted words" stay together
+struct Word {
+  std::string text;
+  bool quoted = false;  // written in quotes: never read as an option such as priority:high
 };
 
-// Splits on whitespace; double or single quotes group words; unmatched quote -> error.
-core::Result<std::vector<std::string>> Tokenize(std::string_view text);
+// Splits on whitespace. A quote that starts a word ("..." '...' “...” ‘...’) groups words up to
+// the matching quote that ends a word. Elsewhere quotes are text, so apostrophes in prose
+// ("can't", "users'") stay as written, and so does a lone opening apostrophe ("'tis").
+// An unmatched opening double quote is kInvalidInput.
+core::Result<std::vector<Word>> SplitWords(std::string_view text);
 
-// Parses the text after the slash command ("help", "ping"). Empty text means help. An unknown
-// command is kInvalidInput whose message says so and suggests the closest commands.
-core::Result<Intent> ParseSlashCommand(std::string_view text);
+// SplitWords without the quoted flags.
+core::Result<std::vector<std::string>> Tokenize(std::string_view text);
 
 // Commands whose names are within a small edit distance of `word`, closest first.
 std::vector<std::string> SuggestCommands(std::string_view word);

@@ -1,6 +1,7 @@
 #include "bot/commands/command_handler.hpp"
 
 #include <cstdio>
+#include <variant>
 
 #include "bot/version.hpp"
 #include "intents/slash_command.hpp"
@@ -30,14 +31,17 @@ CommandHandler::CommandHandler(integrations::slack::SlackApi& slack, core::Clock
 json CommandHandler::Handle(const CommandContext& context) {
   auto intent = intents::ParseSlashCommand(context.text);
   if (!intent) return Ephemeral(intent.error().message);
-  if (intent->name == "help") return Help(context);
-  if (intent->name == "ping") return Ping(context);
+  if (std::holds_alternative<intents::HelpIntent>(*intent)) return Help(context);
+  if (std::holds_alternative<intents::PingIntent>(*intent)) return Ping(context);
   // Opening the form needs a trigger_id, which only a slash command or a click carries; the
   // `/ctx` listener handles `new` itself, so this answers mentions.
-  if (intent->name == "new") {
+  if (std::holds_alternative<intents::NewIssueFormIntent>(*intent)) {
     return Ephemeral("Type `/ctx new` to open the new-issue form.");
   }
-  return Ephemeral("`" + intent->name + "` is not available yet.");
+  if (const auto* unknown = std::get_if<intents::UnknownIntent>(&*intent)) {
+    return Ephemeral(intents::UnknownCommandMessage(*unknown));
+  }
+  return Ephemeral("`" + std::string(intents::IntentName(*intent)) + "` is not available yet.");
 }
 
 json CommandHandler::Help(const CommandContext& context) const {

@@ -1,5 +1,7 @@
 #include "bot/listeners/builtin_listeners.hpp"
 
+#include <variant>
+
 #include "bot/commands/new_issue.hpp"
 #include "intents/slash_command.hpp"
 
@@ -19,7 +21,7 @@ void RegisterBuiltinListeners(ListenerRegistry& registry, CommandHandler& comman
     const auto& interaction = context.interaction();
     // `new` needs the trigger_id; everything else is a reply in the ack.
     if (auto intent = intents::ParseSlashCommand(interaction.text);
-        intent && intent->name == "new") {
+        intent && std::holds_alternative<intents::NewIssueFormIntent>(*intent)) {
       return OpenNewIssueModal(context);
     }
     CommandContext c;

@@ -53,15 +53,15 @@ bool AtTokenStart(std::string_view text, size_t pos) { return pos == 0 || !IsAln
 
 enum class Link { kNone, kCloses, kRefs };
 
-constexpr std::array<std::string_view, 16> kClosingWords = {
-    "close",    "closes",    "closed",    "closing",   "fix",      "fixes",
-    "fixed",    "fixing",    "resolve",   "resolves",  "resolved", "resolving",
-    "complete", "completes", "completed", "completing"};
+constexpr std::array<std::string_view, 20> kClosingWords = {
+    "close",     "closes",     "closed",    "closing",    "fix",         "fixes",       "fixed",
+    "fixing",    "resolve",    "resolves",  "resolved",   "resolving",   "complete",    "completes",
+    "completed", "completing", "implement", "implements", "implemented", "implementing"};
 constexpr std::array<std::string_view, 5> kRefWords = {"ref", "refs", "references", "toward",
                                                        "towards"};
 // Two-word phrases: first word -> required second word.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kRefPhrases = {
-    {{"part", "of"}, {"related", "to"}, {"contributes", "to"}}};
+constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kRefPhrases = {
+    {{"part", "of"}, {"related", "to"}, {"relates", "to"}, {"contributes", "to"}}};
 
 std::string LowerWord(std::string_view text, size_t pos, size_t& end) {
   std::string word;
@@ -105,6 +105,42 @@ Link KeywordAt(std::string_view text, size_t pos, size_t& end) {
   return link;
 }
 
+bool EndsUrl(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) || c == ',' || c == '<' || c == '>' ||
+         c == '|' || c == ')' || c == ']' || c == '"';
+}
+
+// A URL at `pos` whose path holds "/issue/<identifier>" (Linear's issue URLs:
+// https://linear.app/<workspace>/issue/ENG-123/<title-slug>). With `linear_host_only` the host
+// must be linear.app, which is what makes a bare URL in prose count. Sets `end` past the URL.
+std::optional<std::string> IssueUrlAt(std::string_view text, size_t pos, bool linear_host_only,
+                                      size_t& end) {
+  constexpr std::string_view kIssuePath = "/issue/";
+  size_t token_end = pos;
+  while (token_end < text.size() && !EndsUrl(text[token_end])) ++token_end;
+  const std::string_view token = text.substr(pos, token_end - pos);
+  size_t scheme = 0;
+  if (token.starts_with("https://")) {
+    scheme = 8;
+  } else if (token.starts_with("http://")) {
+    scheme = 7;
+  } else {
+    return std::nullopt;
+  }
+  if (linear_host_only) {
+    const std::string_view host = token.substr(scheme, token.find('/', scheme) - scheme);
+    if (host != "linear.app" && host != "www.linear.app") return std::nullopt;
+  }
+  const size_t at = token.find(kIssuePath);
+  if (at == std::string_view::npos) return std::nullopt;
+  size_t id_end = 0;
+  const size_t id_pos = pos + at + kIssuePath.size();
+  auto id = IdentifierAt(text.substr(0, token_end), id_pos, /*case_insensitive=*/true, id_end);
+  if (!id) return std::nullopt;
+  end = token_end;
+  return id;
+}
+
 // One list item at `pos`: an identifier, or a URL whose path holds one
 // (https://linear.app/acme/issue/ENG-123/title). Sets `end` on success.
 std::optional<std::string> ItemAt(std::string_view text, size_t pos, size_t& end) {
@@ -121,27 +157,12 @@ std::optional<std::string> ItemAt(std::string_view text, size_t pos, size_t& end
     }
     return id;
   }
-  constexpr std::string_view kIssuePath = "/issue/";
-  size_t token_end = pos;
-  while (token_end < text.size() && !std::isspace(static_cast<unsigned char>(text[token_end])) &&
-         text[token_end] != ',') {
-    ++token_end;
-  }
-  const std::string_view token = text.substr(pos, token_end - pos);
-  if (!token.starts_with("http://") && !token.starts_with("https://")) return std::nullopt;
-  const size_t at = token.find(kIssuePath);
-  if (at == std::string_view::npos) return std::nullopt;
-  size_t id_end = 0;
-  const size_t id_pos = pos + at + kIssuePath.size();
-  auto id = IdentifierAt(text.substr(0, token_end), id_pos, /*case_insensitive=*/true, id_end);
-  if (!id) return std::nullopt;
-  end = token_end;
-  return id;
+  return IssueUrlAt(text, pos, /*linear_host_only=*/false, end);
 }
 
-// Parses "ID[, ID][ and ID]..." after a keyword; `end` is set past the last item.
-std::vector<std::string> ItemsAfter(std::string_view text, size_t pos, size_t& end) {
-  std::vector<std::string> items;
+// Parses "ID[, ID][ and ID]..." after a keyword: each item with the position after it.
+std::vector<std::pair<std::string, size_t>> ItemsAfter(std::string_view text, size_t pos) {
+  std::vector<std::pair<std::string, size_t>> items;
   size_t i = pos;
   while (true) {
     size_t j = i;
@@ -163,53 +184,75 @@ std::vector<std::string> ItemsAfter(std::string_view text, size_t pos, size_t& e
     size_t item_end = 0;
     auto id = ItemAt(text, j, item_end);
     if (!id) break;
-    items.push_back(std::move(*id));
+    items.emplace_back(std::move(*id), item_end);
     i = item_end;
   }
-  end = i;
   return items;
 }
 
 }  // namespace
 
-std::vector<std::string> ExtractLinearIdentifiers(std::string_view text,
-                                                  IdentifierOptions options) {
-  std::vector<std::string> ids;
+std::vector<IdentifierMatch> FindLinearIdentifiers(std::string_view text,
+                                                   IdentifierOptions options) {
+  std::vector<IdentifierMatch> matches;
   size_t i = 0;
   while (i < text.size()) {
     size_t end = 0;
     if (AtTokenStart(text, i)) {
+      // A Linear URL is one match: its slug ("fix-utf-8-login") is not read for identifiers.
+      if (auto id = IssueUrlAt(text, i, /*linear_host_only=*/true, end)) {
+        matches.push_back({std::move(*id), i, end});
+        i = end;
+        continue;
+      }
       if (auto id = IdentifierAt(text, i, options.case_insensitive, end)) {
-        AddDistinct(ids, std::move(*id));
+        matches.push_back({std::move(*id), i, end});
         i = end;
         continue;
       }
     }
     ++i;
   }
+  return matches;
+}
+
+std::vector<std::string> ExtractLinearIdentifiers(std::string_view text,
+                                                  IdentifierOptions options) {
+  std::vector<std::string> ids;
+  for (auto& match : FindLinearIdentifiers(text, options)) {
+    AddDistinct(ids, std::move(match.identifier));
+  }
   return ids;
 }
 
-LinkingKeywords ParseLinkingKeywords(std::string_view pr_body) {
-  LinkingKeywords result;
+std::vector<KeywordMatch> FindLinkingKeywords(std::string_view text) {
+  std::vector<KeywordMatch> matches;
   size_t i = 0;
-  while (i < pr_body.size()) {
-    if (!IsAlpha(pr_body[i]) || !AtTokenStart(pr_body, i)) {
+  while (i < text.size()) {
+    if (!IsAlpha(text[i]) || !AtTokenStart(text, i)) {
       ++i;
       continue;
     }
     size_t keyword_end = 0;
-    const Link link = KeywordAt(pr_body, i, keyword_end);
+    const Link link = KeywordAt(text, i, keyword_end);
     if (link == Link::kNone) {
-      while (i < pr_body.size() && IsAlnum(pr_body[i])) ++i;  // skip the whole word
+      while (i < text.size() && IsAlnum(text[i])) ++i;  // skip the whole word
       continue;
     }
-    size_t items_end = keyword_end;
-    auto items = ItemsAfter(pr_body, keyword_end, items_end);
-    for (auto& id : items) {
-      AddDistinct(link == Link::kCloses ? result.closes : result.refs, std::move(id));
+    size_t next = keyword_end;
+    for (auto& [id, item_end] : ItemsAfter(text, keyword_end)) {
+      matches.push_back({std::move(id), link == Link::kCloses, i, item_end});
+      next = item_end;
     }
-    i = std::max(items_end, keyword_end);
+    i = next;
+  }
+  return matches;
+}
+
+LinkingKeywords ParseLinkingKeywords(std::string_view pr_body) {
+  LinkingKeywords result;
+  for (auto& match : FindLinkingKeywords(pr_body)) {
+    AddDistinct(match.closes ? result.closes : result.refs, std::move(match.identifier));
   }
   std::erase_if(result.refs, [&](const std::string& id) {
     return std::find(result.closes.begin(), result.closes.end(), id) != result.closes.end();

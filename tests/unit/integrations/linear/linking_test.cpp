@@ -102,5 +102,44 @@ TEST(ParseLinkingKeywordsTest, EmptyAndKeywordAtEnd) {
   EXPECT_THAT(ParseLinkingKeywords("Fixes ENG-1 and").closes, ElementsAre("ENG-1"));
 }
 
+TEST(ParseLinkingKeywordsTest, ImplementAndRelatesToForms) {
+  const auto links = ParseLinkingKeywords("Implements ENG-1, implemented ENG-2\nRelates to ENG-3");
+  EXPECT_THAT(links.closes, ElementsAre("ENG-1", "ENG-2"));
+  EXPECT_THAT(links.refs, ElementsAre("ENG-3"));
+}
+
+TEST(FindLinearIdentifiersTest, ReportsEveryOccurrenceWithItsSpan) {
+  const std::string text = "ENG-1 then ENG-1 and ops-2";
+  const auto matches = FindLinearIdentifiers(text, {.case_insensitive = true});
+  ASSERT_EQ(matches.size(), 3u);
+  EXPECT_EQ(matches[1].identifier, "ENG-1");
+  EXPECT_EQ(text.substr(matches[1].begin, matches[1].end - matches[1].begin), "ENG-1");
+  EXPECT_EQ(matches[2].identifier, "OPS-2");
+  EXPECT_EQ(text.substr(matches[2].begin, matches[2].end - matches[2].begin), "ops-2");
+}
+
+TEST(FindLinearIdentifiersTest, LinearUrlIsOneMatchInAnyCase) {
+  const std::string url = "https://linear.app/acme/issue/eng-5/fix-utf-8-in-SHA-256";
+  const std::string text = "see " + url + ", or https://example.com/issue/eng-6";
+  const auto matches = FindLinearIdentifiers(text);
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_EQ(matches[0].identifier, "ENG-5");
+  EXPECT_EQ(text.substr(matches[0].begin, matches[0].end - matches[0].begin), url);
+  EXPECT_THAT(ExtractLinearIdentifiers(text), ElementsAre("ENG-5"));
+}
+
+TEST(FindLinkingKeywordsTest, SpanRunsFromKeywordToItem) {
+  const std::string text = "Intro. Fixes ENG-1, ENG-2\nPart of OPS-3";
+  const auto matches = FindLinkingKeywords(text);
+  ASSERT_EQ(matches.size(), 3u);
+  auto span = [&](const KeywordMatch& m) { return text.substr(m.begin, m.end - m.begin); };
+  EXPECT_TRUE(matches[0].closes);
+  EXPECT_EQ(span(matches[0]), "Fixes ENG-1");
+  EXPECT_EQ(span(matches[1]), "Fixes ENG-1, ENG-2");
+  EXPECT_FALSE(matches[2].closes);
+  EXPECT_EQ(matches[2].identifier, "OPS-3");
+  EXPECT_EQ(span(matches[2]), "Part of OPS-3");
+}
+
 }  // namespace
 }  // namespace contexten::integrations::linear
