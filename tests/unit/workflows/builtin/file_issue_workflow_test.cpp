@@ -1,0 +1,205 @@
+// FileIssueWorkflow's decisions, step by step (pure: events in, effects out).
+
+#include "workflows/builtin/file_issue.hpp"
+
+#include <gtest/gtest.h>
+
+#include "workflows/outbox/effect_kinds.hpp"
+
+namespace contexten::workflows::builtin {
+namespace {
+
+using engine::Decision;
+using engine::Event;
+using nlohmann::json;
+
+class FileIssueWorkflowTest : public ::testing::Test {
+ protected:
+  Decision Step(const Event& event) {
+    Decision d = workflow_.Decide({"file_issue:env-1", now_ms_}, state_, event);
+    state_ = d.state;
+    return d;
+  }
+  Decision Start() {
+    return Step({"start",
+                 {{"team_key", "ENG"},
+                  {"title", "Login crash on Safari"},
+                  {"priority", 2},
+                  {"channel", "C1"},
+                  {"reporter", "U1"}},
+                 "start"});
+  }
+  Decision Done(const std::string& step, json result) {
+    return Step({engine::kEffectDone, {{"step", step}, {"result", std::move(result)}}, "e:" + step});
+  }
+  static json Issue(const std::string& state_name = "Todo") {
+    return {{"id", "uuid-1"},     {"identifier", "ENG-1"}, {"title", "Login crash on Safari"},
+            {"url", "https://linear.app/x/issue/ENG-1"}, {"priority", 2},
+            {"state", {{"name", state_name}, {"type", "unstarted"}}}, {"assignee", nullptr}};
+  }
+  static const engine::EffectSpec* Find(const Decision& d, const std::string& kind) {
+    for (const auto& e : d.effects) {
+      if (e.kind == kind) return &e;
+    }
+    return nullptr;
+  }
+  static std::string Text(const engine::EffectSpec& e) { return e.args.value("text", ""); }
+
+  FileIssueWorkflow workflow_;
+  json state_;
+  std::int64_t now_ms_ = 1'700'000'000'000;
+};
+
+TEST_F(FileIssueWorkflowTest, StartPostsACardAndCreatesTheIssueWithAStableId) {
+  auto d = Start();
+  ASSERT_EQ(d.effects.size(), 2u);
+  const auto* card = Find(d, outbox::kSlackPostMessage);
+  const auto* create = Find(d, outbox::kLinearCreateIssue);
+  ASSERT_TRUE(card && create);
+  EXPECT_EQ(card->lane, outbox::kSlackLane);
+  EXPECT_EQ(card->args["channel"], "C1");
+  EXPECT_EQ(create->lane, outbox::kLinearLane);
+  EXPECT_EQ(create->args["team_key"], "ENG");
+  EXPECT_EQ(create->args["priority"], 2);
+  EXPECT_EQ(create->args["id"], IssueUuidFor("file_issue:env-1"));
+  EXPECT_EQ(IssueUuidFor("file_issue:env-1"), IssueUuidFor("file_issue:env-1"));
+  EXPECT_NE(IssueUuidFor("file_issue:env-1"), IssueUuidFor("file_issue:env-2"));
+  EXPECT_EQ(IssueUuidFor("x").size(), 36u);
+  EXPECT_EQ(d.outcome, Decision::Outcome::kContinue);
+}
+
+TEST_F(FileIssueWorkflowTest, TheCardShowsTheIdentifierOnceFiledAndTheRunWaitsForTheIssue) {
+  Start();
+  Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
+  auto d = Done("create", Issue());
+  const auto* update = Find(d, outbox::kSlackUpdateMessage);
+  ASSERT_TRUE(update);
+  EXPECT_EQ(update->args["ts"], "100.1");
+  EXPECT_NE(update->args.dump().find("ENG-1"), std::string::npos);
+  EXPECT_EQ(d.wait_for,
+            (std::vector<std::string>{"linear_issue:uuid-1", "linear_issue:ENG-1"}));
+  bool linked = false;
+  for (const auto& l : d.links) {
+    linked |= l.from_key == "linear_issue:ENG-1" && l.to_key == "slack_thread:C1/100.1" &&
+              l.kind == "created_from";
+  }
+  EXPECT_TRUE(linked);
+}
+
+TEST_F(FileIssueWorkflowTest, AnIssueFiledBeforeTheCardIsPostedUpdatesTheCardWhenItArrives) {
+  Start();
+  auto filed = Done("create", Issue());
+  EXPECT_EQ(Find(filed, outbox::kSlackUpdateMessage), nullptr);  // no card yet
+  auto card = Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
+  const auto* update = Find(card, outbox::kSlackUpdateMessage);
+  ASSERT_TRUE(update);
+  EXPECT_NE(update->args.dump().find("ENG-1"), std::string::npos);
+}
+
+TEST_F(FileIssueWorkflowTest, AStateChangeUpdatesTheCardAndRepliesInItsThread) {
+  Start();
+  Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
+  Done("create", Issue());
+  json data = {{"issue", Issue("In Progress")}, {"actor", "Alice"}};
+  auto d = Step({kLinearIssueEvent, data, "inbox:9"});
+  const auto* update = Find(d, outbox::kSlackUpdateMessage);
+  const auto* reply = Find(d, outbox::kSlackPostMessage);
+  ASSERT_TRUE(update && reply);
+  EXPECT_NE(update->args.dump().find("In Progress"), std::string::npos);
+  EXPECT_EQ(reply->args["thread_ts"], "100.1");
+  EXPECT_NE(reply->args.dump().find("In Progress"), std::string::npos);
+  EXPECT_NE(reply->args.dump().find("Alice"), std::string::npos);
+  EXPECT_EQ(update->order_key, reply->order_key);  // the card and its thread change in order
+
+  // The same state again (our own echo, a redelivery) says nothing.
+  auto again = Step({kLinearIssueEvent, data, "inbox:10"});
+  EXPECT_TRUE(again.effects.empty());
+}
+
+TEST_F(FileIssueWorkflowTest, ACommentIsQuotedInTheThread) {
+  Start();
+  Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
+  Done("create", Issue());
+  auto d = Step({kLinearCommentEvent, {{"comment", {{"body", "Repro on 17.2"}, {"user", "Bob"}}}},
+                 "inbox:11"});
+  const auto* reply = Find(d, outbox::kSlackPostMessage);
+  ASSERT_TRUE(reply);
+  EXPECT_NE(reply->args.dump().find("Bob"), std::string::npos);
+  EXPECT_NE(reply->args.dump().find("Repro on 17.2"), std::string::npos);
+}
+
+TEST_F(FileIssueWorkflowTest, AssignToMeGoesFromSlackEmailToLinearUserToTheIssue) {
+  Start();
+  Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
+  Done("create", Issue());
+  auto clicked = Step({kSlackAssignEvent, {{"user", "U2"}}, "click-1"});
+  const auto* info = Find(clicked, outbox::kSlackUserInfo);
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->args["user"], "U2");
+  // A second click while it is under way starts nothing more.
+  EXPECT_TRUE(Step({kSlackAssignEvent, {{"user", "U2"}}, "click-2"}).effects.empty());
+
+  auto email = Done(info->step, {{"id", "U2"}, {"email", "ana@example.com"}});
+  const auto* lookup = Find(email, outbox::kLinearUserByEmail);
+  ASSERT_TRUE(lookup);
+  EXPECT_EQ(lookup->args["email"], "ana@example.com");
+
+  auto user = Done(lookup->step, {{"found", true}, {"user", {{"id", "lin-user-7"}, {"name", "Ana"}}}});
+  const auto* assign = Find(user, outbox::kLinearUpdateIssue);
+  ASSERT_TRUE(assign);
+  EXPECT_EQ(assign->args["issue_id"], "uuid-1");
+  EXPECT_EQ(assign->args["assignee_id"], "lin-user-7");
+
+  json assigned = Issue();
+  assigned["assignee"] = {{"id", "lin-user-7"}, {"name", "Ana"}};
+  auto done = Done(assign->step, assigned);
+  const auto* card = Find(done, outbox::kSlackUpdateMessage);
+  const auto* reply = Find(done, outbox::kSlackPostMessage);
+  ASSERT_TRUE(card && reply);
+  EXPECT_NE(card->args.dump().find("<@U2>"), std::string::npos);  // the Slack id, once known
+  EXPECT_NE(reply->args.dump().find("<@U2>"), std::string::npos);
+  // Linear's webhook for our own change is not news.
+  EXPECT_TRUE(Step({kLinearIssueEvent, {{"issue", assigned}}, "inbox:12"}).effects.empty());
+}
+
+TEST_F(FileIssueWorkflowTest, NoLinearUserWithTheEmailAsksTheClickerOnly) {
+  Start();
+  Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
+  Done("create", Issue());
+  auto clicked = Step({kSlackAssignEvent, {{"user", "U2"}}, "click-1"});
+  auto email = Done(clicked.effects[0].step, {{"email", "ana@example.com"}});
+  auto none = Done(email.effects[0].step, {{"found", false}});
+  ASSERT_EQ(none.effects.size(), 1u);
+  EXPECT_EQ(none.effects[0].kind, outbox::kSlackPostEphemeral);
+  EXPECT_EQ(none.effects[0].args["user"], "U2");
+  EXPECT_NE(Text(none.effects[0]).find("ana@example.com"), std::string::npos);
+}
+
+TEST_F(FileIssueWorkflowTest, ACreateThatDeadLettersFailsTheRunAndSaysSoOnTheCard) {
+  Start();
+  Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
+  auto d = Step({engine::kEffectDead, {{"step", "create"}, {"error", "not_found: no team ENG"}}, "x"});
+  const auto* card = Find(d, outbox::kSlackUpdateMessage);
+  ASSERT_TRUE(card);
+  EXPECT_NE(card->args.dump().find("no team ENG"), std::string::npos);
+  EXPECT_EQ(d.outcome, Decision::Outcome::kFailed);
+}
+
+TEST_F(FileIssueWorkflowTest, AFlushTimerWithNothingPendingPostsNothing) {
+  Start();
+  Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
+  Done("create", Issue());
+  auto flushed = Step({engine::kTimerFired, {{"name", "flush"}}, "t1"});
+  EXPECT_TRUE(flushed.effects.empty());
+}
+
+TEST_F(FileIssueWorkflowTest, UnexpectedEventsChangeNothing) {
+  Start();
+  const json before = state_;
+  auto d = Step({"something.else", json::object(), "z"});
+  EXPECT_TRUE(d.effects.empty());
+  EXPECT_EQ(state_, before);
+}
+
+}  // namespace
+}  // namespace contexten::workflows::builtin

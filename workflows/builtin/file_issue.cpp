@@ -1,0 +1,375 @@
+#include "workflows/builtin/file_issue.hpp"
+
+#include "core/crypto.hpp"
+#include "workflows/outbox/effect_kinds.hpp"
+#include "workflows/present/coalescer.hpp"
+#include "workflows/present/issue_card.hpp"
+
+namespace contexten::workflows::builtin {
+namespace {
+
+using engine::Decision;
+using engine::DecideContext;
+using engine::Event;
+using nlohmann::json;
+namespace present = workflows::present;
+
+constexpr char kFlushTimer[] = "flush";
+constexpr std::int64_t kCoalesceWindowMs = 10000;
+
+std::string Str(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Mutable view of the run's state with the helpers every step needs.
+class Step {
+ public:
+  Step(const DecideContext& context, const json& state) : context_(context) {
+    decision.state = state.is_object() ? state : json::object();
+  }
+
+  json& state() { return decision.state; }
+  bool Filed() { return state().value("phase", "") == "filed"; }
+  bool HasCard() { return state().contains("card") && state()["card"].is_object(); }
+  std::string Channel() { return Str(state()["request"], "channel"); }
+
+  std::string NextStep(const std::string& prefix) {
+    const int seq = state().value("seq", 0) + 1;
+    state()["seq"] = seq;
+    return prefix + "-" + std::to_string(seq);
+  }
+  // Every Slack effect of a run shares one key: the card and its thread change in order.
+  std::string SlackKey() { return "slack:" + Channel() + "/" + context_.run_id; }
+  std::string LinearKey() { return "linear:" + context_.run_id; }
+
+  void Effect(std::string step, const char* lane, const char* kind, std::string order_key,
+              json args) {
+    decision.effects.push_back({std::move(step), lane, kind, std::move(order_key), std::move(args)});
+  }
+
+  present::IssueCardModel Card() {
+    present::IssueCardModel model;
+    const json& request = state()["request"];
+    const std::string phase = state().value("phase", "filing");
+    model.phase = phase == "filed"    ? present::IssueCardModel::Phase::kFiled
+                  : phase == "failed" ? present::IssueCardModel::Phase::kFailed
+                  : state().value("queued", false) ? present::IssueCardModel::Phase::kQueued
+                                                   : present::IssueCardModel::Phase::kFiling;
+    model.title = Str(request, "title");
+    model.description = Str(request, "description");
+    model.team_key = Str(request, "team_key");
+    model.priority = request.value("priority", 0);
+    model.reporter_slack_id = Str(request, "reporter");
+    model.note = state().value("note", "");
+    model.run_id = context_.run_id;
+    if (state().contains("issue") && state()["issue"].is_object()) {
+      const json& issue = state()["issue"];
+      model.identifier = Str(issue, "identifier");
+      model.url = Str(issue, "url");
+      model.title = Str(issue, "title").empty() ? model.title : Str(issue, "title");
+      model.priority = issue.value("priority", model.priority);
+      if (issue.contains("state") && issue["state"].is_object()) {
+        model.state_name = Str(issue["state"], "name");
+        model.state_type = Str(issue["state"], "type");
+      }
+      if (issue.contains("assignee") && issue["assignee"].is_object()) {
+        const json& a = issue["assignee"];
+        model.assignee_name = Str(a, "display_name").empty() ? Str(a, "name") : Str(a, "display_name");
+      }
+      model.assignee_slack_id = state().value("assignee_slack", "");
+    }
+    return model;
+  }
+
+  void UpdateCard() {
+    if (!HasCard()) {
+      state()["card_stale"] = true;  // posted once the card exists
+      return;
+    }
+    json message = present::RenderIssueCard(Card());
+    Effect(NextStep("card-update"), outbox::kSlackLane, outbox::kSlackUpdateMessage, SlackKey(),
+           {{"channel", state()["card"]["channel"]},
+            {"ts", state()["card"]["ts"]},
+            {"text", message.value("text", "")},
+            {"blocks", message.value("blocks", json::array())}});
+  }
+
+  void PostReply(const std::vector<present::ThreadEvent>& events) {
+    if (events.empty() || !HasCard()) return;
+    json message = present::RenderThreadReply(events);
+    Effect(NextStep("reply"), outbox::kSlackLane, outbox::kSlackPostMessage, SlackKey(),
+           {{"channel", state()["card"]["channel"]},
+            {"thread_ts", state()["card"]["ts"]},
+            {"text", message.value("text", "")},
+            {"blocks", message.value("blocks", json::array())}});
+  }
+
+  // One line in the issue's thread, through the coalescer (a burst becomes one reply).
+  void Tell(std::string text, std::string coalesce_key = "") {
+    auto coalescer = present::CoalescerState::FromJson(state().value("coalescer", json::object()));
+    present::ThreadEvent event;
+    event.at_ms = context_.now_ms;
+    event.text = std::move(text);
+    event.coalesce_key = std::move(coalesce_key);
+    auto decided = present::Coalesce(coalescer, std::move(event), context_.now_ms, kCoalesceWindowMs);
+    PostReply(decided.post_now);
+    if (decided.set_timer_ms) decision.timers.push_back({kFlushTimer, *decided.set_timer_ms});
+    state()["coalescer"] = coalescer.ToJson();
+  }
+
+  void Ephemeral(const std::string& user, std::string text) {
+    if (user.empty() || Channel().empty()) return;
+    json args = {{"channel", Channel()}, {"user", user}, {"text", std::move(text)}};
+    if (HasCard()) args["thread_ts"] = state()["card"]["ts"];
+    Effect(NextStep("ephemeral"), outbox::kSlackLane, outbox::kSlackPostEphemeral, SlackKey(),
+           std::move(args));
+  }
+
+  void LinkThreadAndIssue() {
+    if (!HasCard() || !Filed()) return;
+    const std::string thread =
+        "slack_thread:" + Str(state()["card"], "channel") + "/" + Str(state()["card"], "ts");
+    const std::string issue = "linear_issue:" + Str(state()["issue"], "identifier");
+    decision.links.push_back({issue, thread, "created_from",
+                              {{"event", context_.run_id}, {"field", "file_issue"}}});
+    decision.links.push_back({thread, "contexten_run:" + context_.run_id, "posted_in",
+                              {{"event", context_.run_id}, {"field", "card"}}});
+  }
+
+  Decision decision;
+
+ private:
+  const DecideContext& context_;
+};
+
+void OnStart(Step& s, const DecideContext& context, const Event& event) {
+  json request = {{"team_key", Str(event.data, "team_key")},
+                  {"title", Str(event.data, "title")},
+                  {"description", Str(event.data, "description")},
+                  {"priority", event.data.value("priority", 0)},
+                  {"channel", Str(event.data, "channel")},
+                  {"reporter", Str(event.data, "reporter")}};
+  s.state() = {{"request", request}, {"phase", "filing"}, {"seq", 0}};
+  json card = present::RenderIssueCard(s.Card());
+  s.Effect("card", outbox::kSlackLane, outbox::kSlackPostMessage, s.SlackKey(),
+           {{"channel", request["channel"]},
+            {"text", card.value("text", "")},
+            {"blocks", card.value("blocks", json::array())}});
+  json create = {{"id", IssueUuidFor(context.run_id)},
+                 {"team_key", request["team_key"]},
+                 {"title", request["title"]}};
+  if (!Str(request, "description").empty()) create["description"] = request["description"];
+  if (request["priority"].get<int>() != 0) create["priority"] = request["priority"];
+  s.Effect("create", outbox::kLinearLane, outbox::kLinearCreateIssue, s.LinearKey(), create);
+  s.decision.note = "filing in " + Str(request, "team_key");
+}
+
+void OnCardPosted(Step& s, const json& result) {
+  s.state()["card"] = {{"channel", Str(result, "channel")}, {"ts", Str(result, "ts")}};
+  if (s.state().value("card_stale", false)) {
+    s.state().erase("card_stale");
+    s.UpdateCard();
+  }
+  s.LinkThreadAndIssue();
+  if (s.state().value("phase", "") == "failed") s.decision.outcome = Decision::Outcome::kFailed;
+}
+
+void OnIssueCreated(Step& s, const json& issue) {
+  s.state()["issue"] = issue;
+  s.state()["phase"] = "filed";
+  s.state().erase("queued");
+  s.state().erase("note");
+  s.decision.wait_for = {LinearIssueKey(Str(issue, "id")), LinearIssueKey(Str(issue, "identifier"))};
+  s.UpdateCard();
+  s.LinkThreadAndIssue();
+  s.decision.note = "filed " + Str(issue, "identifier");
+}
+
+void OnCreateFailed(Step& s, const std::string& error) {
+  s.state()["phase"] = "failed";
+  s.state()["note"] = "Linear did not take this issue: " + error;
+  s.UpdateCard();
+  s.Ephemeral(Str(s.state()["request"], "reporter"),
+              "Could not file *" + Str(s.state()["request"], "title") + "* in Linear: " + error);
+  // Finished once the card says so (it may still be on its way).
+  if (s.HasCard()) s.decision.outcome = Decision::Outcome::kFailed;
+}
+
+void OnAssignStep(Step& s, const std::string& step, const json& result) {
+  json& assign = s.state()["assign"];
+  if (!assign.is_object()) return;
+  const std::string user = Str(assign, "user");
+  if (step.rfind("assign-email", 0) == 0) {
+    const std::string email = Str(result, "email");
+    if (email.empty()) {
+      s.Ephemeral(user,
+                  "I can't see an email address on your Slack profile, so I can't tell which "
+                  "Linear user you are. Assign the issue in Linear, or ask an admin to grant "
+                  "Contexten the users:read.email scope.");
+      s.state().erase("assign");
+      return;
+    }
+    assign["email"] = email;
+    s.Effect(s.NextStep("assign-user"), outbox::kLinearLane, outbox::kLinearUserByEmail,
+             s.LinearKey(), {{"email", email}});
+  } else if (step.rfind("assign-user", 0) == 0) {
+    if (!result.value("found", false)) {
+      s.Ephemeral(user, "No Linear user has the email " + Str(assign, "email") +
+                            ". Is your Linear account under another address? Assign it in "
+                            "Linear and I will show it here.");
+      s.state().erase("assign");
+      return;
+    }
+    s.Effect(s.NextStep("assign-update"), outbox::kLinearLane, outbox::kLinearUpdateIssue,
+             s.LinearKey(),
+             {{"issue_id", Str(s.state()["issue"], "id")}, {"assignee_id", result["user"]["id"]}});
+  } else if (step.rfind("assign-update", 0) == 0) {
+    s.state()["issue"] = result;
+    s.state()["assignee_slack"] = user;
+    s.state().erase("assign");
+    s.UpdateCard();
+    s.Tell("<@" + user + "> is taking this one.");
+  }
+}
+
+void OnEffectDone(Step& s, const Event& event) {
+  const std::string step = Str(event.data, "step");
+  const json& result = event.data.contains("result") ? event.data["result"] : json();
+  if (step == "card") return OnCardPosted(s, result);
+  if (step == "create") return OnIssueCreated(s, result);
+  if (step.rfind("assign-", 0) == 0) return OnAssignStep(s, step, result);
+}
+
+void OnEffectDead(Step& s, const Event& event) {
+  const std::string step = Str(event.data, "step");
+  const std::string error = Str(event.data, "error");
+  if (step == "create") return OnCreateFailed(s, error);
+  if (step == "card") {
+    s.state()["card"] = nullptr;  // no card: the issue is still filed, the reporter told
+    s.Ephemeral(Str(s.state()["request"], "reporter"),
+                "I could not post the issue card in this channel: " + error);
+    return;
+  }
+  if (step.rfind("assign-", 0) == 0 && s.state()["assign"].is_object()) {
+    s.Ephemeral(Str(s.state()["assign"], "user"), "Assigning failed: " + error);
+    s.state().erase("assign");
+  }
+}
+
+std::string StateLine(const std::string& identifier, const json& issue, const std::string& actor) {
+  std::string line = "*" + identifier + "* moved to *" + Str(issue["state"], "name") + "*";
+  if (!actor.empty()) line += " by " + actor;
+  return line;
+}
+
+void OnLinearIssue(Step& s, const Event& event) {
+  if (!s.Filed()) return;
+  const json& incoming = event.data.contains("issue") ? event.data["issue"] : json::object();
+  json& issue = s.state()["issue"];
+  const std::string identifier = Str(issue, "identifier");
+  const std::string actor = Str(event.data, "actor");
+  bool changed = false;
+  if (incoming.contains("state") && incoming["state"].is_object() &&
+      Str(incoming["state"], "name") != Str(issue["state"], "name")) {
+    issue["state"] = incoming["state"];
+    s.Tell(StateLine(identifier, issue, actor));
+    changed = true;
+  }
+  if (incoming.contains("assignee")) {
+    const std::string before = issue["assignee"].is_object() ? Str(issue["assignee"], "id") : "";
+    const std::string after = incoming["assignee"].is_object() ? Str(incoming["assignee"], "id") : "";
+    if (before != after) {
+      issue["assignee"] = incoming["assignee"];
+      if (after.empty()) {
+        s.state().erase("assignee_slack");
+        s.Tell("*" + identifier + "* is unassigned now");
+      } else {
+        const std::string name = Str(incoming["assignee"], "name");
+        s.state().erase("assignee_slack");  // someone else in Linear: no Slack id known
+        s.Tell("*" + identifier + "* assigned to " + name + (actor.empty() ? "" : " by " + actor));
+      }
+      changed = true;
+    }
+  }
+  if (incoming.contains("priority") && incoming["priority"].is_number_integer() &&
+      incoming["priority"] != issue.value("priority", 0)) {
+    issue["priority"] = incoming["priority"];
+    s.Tell("*" + identifier + "* priority is *" + present::PriorityName(incoming["priority"].get<int>()) + "*");
+    changed = true;
+  }
+  if (!Str(incoming, "title").empty() && Str(incoming, "title") != Str(issue, "title")) {
+    issue["title"] = incoming["title"];
+    changed = true;
+  }
+  if (changed) s.UpdateCard();
+}
+
+void OnLinearComment(Step& s, const Event& event) {
+  if (!s.Filed()) return;
+  const json& comment = event.data.contains("comment") ? event.data["comment"] : json::object();
+  std::string who = Str(comment, "user");
+  if (who.empty()) who = "Someone";
+  std::string body = Str(comment, "body");
+  if (body.size() > 500) body = body.substr(0, 500) + "…";
+  // Quote every line of the comment.
+  std::string quoted = "> ";
+  for (char c : body) {
+    quoted += c;
+    if (c == '\n') quoted += "> ";
+  }
+  s.Tell(who + " commented on *" + Str(s.state()["issue"], "identifier") + "*:\n" + quoted);
+}
+
+void OnAssignClicked(Step& s, const Event& event) {
+  const std::string user = Str(event.data, "user");
+  if (!s.Filed()) {
+    s.Ephemeral(user, "The issue is not filed in Linear yet; try again in a moment.");
+    return;
+  }
+  if (s.state().contains("assign") && s.state()["assign"].is_object()) return;  // under way
+  s.state()["assign"] = {{"user", user}};
+  s.Effect(s.NextStep("assign-email"), outbox::kSlackLane, outbox::kSlackUserInfo, s.SlackKey(),
+           {{"user", user}});
+}
+
+void OnTimer(Step& s, const DecideContext& context, const Event& event) {
+  if (Str(event.data, "name") != kFlushTimer) return;
+  auto coalescer = present::CoalescerState::FromJson(s.state().value("coalescer", json::object()));
+  s.PostReply(present::Flush(coalescer, context.now_ms));
+  s.state()["coalescer"] = coalescer.ToJson();
+}
+
+}  // namespace
+
+std::string IssueUuidFor(const std::string& run_id) {
+  // Name-based, RFC 4122 layout (version 8: vendor-specific, from SHA-256).
+  std::string hex = core::Sha256Hex("contexten-issue:" + run_id).substr(0, 32);
+  hex[12] = '8';
+  hex[16] = "89ab"[hex[16] % 4];
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20, 12);
+}
+
+Decision FileIssueWorkflow::Decide(const DecideContext& context, const json& state,
+                                   const Event& event) const {
+  Step s(context, state);
+  if (event.type == "start") {
+    OnStart(s, context, event);
+  } else if (event.type == engine::kEffectDone) {
+    OnEffectDone(s, event);
+  } else if (event.type == engine::kEffectDead) {
+    OnEffectDead(s, event);
+  } else if (event.type == kLinearIssueEvent) {
+    OnLinearIssue(s, event);
+  } else if (event.type == kLinearCommentEvent) {
+    OnLinearComment(s, event);
+  } else if (event.type == kSlackAssignEvent) {
+    OnAssignClicked(s, event);
+  } else if (event.type == engine::kTimerFired) {
+    OnTimer(s, context, event);
+  }
+  return std::move(s.decision);
+}
+
+}  // namespace contexten::workflows::builtin

@@ -1,0 +1,30 @@
+#pragma once
+// The file-issue workflow: `/ctx issue create ENG ...` or the "New issue" form becomes a Linear
+// issue, filed through the outbox, with a card in the channel that is kept current in place and
+// a home thread for everything that happens to the issue (DESIGN.md §3).
+//
+// Events it takes (besides the engine's effect results and timers):
+//   start          {team_key, title, description, priority, channel, reporter}
+//   linear.issue   {issue: {id, identifier, title, url, priority, state{name,type}, assignee},
+//                   actor, changed: [field names]}    (a Linear Issue webhook for the issue)
+//   linear.comment {comment: {id, body, user}}        (a Linear Comment webhook on it)
+//   slack.assign   {user}                             ("Assign to me" clicked on the card)
+// It waits on "linear_issue:<uuid>" and "linear_issue:<identifier>" once the issue exists.
+
+#include "workflows/builtin/file_issue_events.hpp"
+#include "workflows/engine/workflow.hpp"
+
+namespace contexten::workflows::builtin {
+
+class FileIssueWorkflow final : public engine::Workflow {
+ public:
+  std::string_view type() const override { return kFileIssueType; }
+  engine::Decision Decide(const engine::DecideContext& context, const nlohmann::json& state,
+                          const engine::Event& event) const override;
+};
+
+// A stable UUID for the issue a run files, so a retry after a crash reuses it (Linear refuses a
+// second entity with one id, and the relay looks it up by it).
+std::string IssueUuidFor(const std::string& run_id);
+
+}  // namespace contexten::workflows::builtin
