@@ -1,6 +1,7 @@
 #include "sandbox/github/github_sandbox.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <random>
@@ -58,10 +59,140 @@ std::optional<std::int64_t> ToInt(const std::string& s) {
   return std::stoll(s);
 }
 
+constexpr const char* kPublicApi = "https://api.github.com";
+
 json User(const std::string& login) {
   const std::int64_t id = static_cast<std::int64_t>(std::hash<std::string>{}(login) % 1000000);
-  return {
-      {"login", login}, {"id", id}, {"type", "User"}, {"html_url", "https://github.com/" + login}};
+  const std::string url = std::string(kPublicApi) + "/users/" + login;
+  const bool bot = login.size() > 5 && login.compare(login.size() - 5, 5, "[bot]") == 0;
+  return {{"login", login},
+          {"id", id},
+          {"node_id", "U_sandbox" + std::to_string(id)},
+          {"avatar_url", "https://avatars.githubusercontent.com/u/" + std::to_string(id) + "?v=4"},
+          {"gravatar_id", ""},
+          {"url", url},
+          {"html_url", "https://github.com/" + login},
+          {"followers_url", url + "/followers"},
+          {"following_url", url + "/following{/other_user}"},
+          {"gists_url", url + "/gists{/gist_id}"},
+          {"starred_url", url + "/starred{/owner}{/repo}"},
+          {"subscriptions_url", url + "/subscriptions"},
+          {"organizations_url", url + "/orgs"},
+          {"repos_url", url + "/repos"},
+          {"events_url", url + "/events{/privacy}"},
+          {"received_events_url", url + "/received_events"},
+          {"type", bot ? "Bot" : "User"},
+          {"site_admin", false}};
+}
+
+// The repository object of REST answers and webhook payloads (the fields of GitHub's examples).
+json RepositoryJson(std::int64_t id, const std::string& owner, const std::string& name,
+                    const std::string& default_branch, const std::string& api_base,
+                    const std::string& now) {
+  const std::string full_name = owner + "/" + name;
+  const std::string api = api_base + "/repos/" + full_name;
+  const std::string html = "https://github.com/" + full_name;
+  json repo = {{"id", id},
+               {"node_id", "R_sandbox" + std::to_string(id)},
+               {"name", name},
+               {"full_name", full_name},
+               {"private", false},
+               {"owner", User(owner)},
+               {"html_url", html},
+               {"description", nullptr},
+               {"fork", false},
+               {"url", api},
+               {"created_at", now},
+               {"updated_at", now},
+               {"pushed_at", now},
+               {"git_url", "git://github.com/" + full_name + ".git"},
+               {"ssh_url", "git@github.com:" + full_name + ".git"},
+               {"clone_url", html + ".git"},
+               {"svn_url", html},
+               {"homepage", nullptr},
+               {"size", 0},
+               {"stargazers_count", 0},
+               {"watchers_count", 0},
+               {"watchers", 0},
+               {"language", "C++"},
+               {"has_issues", true},
+               {"has_projects", true},
+               {"has_downloads", true},
+               {"has_wiki", true},
+               {"has_pages", false},
+               {"forks_count", 0},
+               {"forks", 0},
+               {"mirror_url", nullptr},
+               {"archived", false},
+               {"disabled", false},
+               {"open_issues_count", 0},
+               {"open_issues", 0},
+               {"license", nullptr},
+               {"is_template", false},
+               {"topics", json::array()},
+               {"visibility", "public"},
+               {"web_commit_signoff_required", false},
+               {"custom_properties", json::object()},
+               {"default_branch", default_branch}};
+  static const std::pair<const char*, const char*> kUrls[] = {
+      {"archive_url", "/{archive_format}{/ref}"},
+      {"assignees_url", "/assignees{/user}"},
+      {"blobs_url", "/git/blobs{/sha}"},
+      {"branches_url", "/branches{/branch}"},
+      {"collaborators_url", "/collaborators{/collaborator}"},
+      {"comments_url", "/comments{/number}"},
+      {"commits_url", "/commits{/sha}"},
+      {"compare_url", "/compare/{base}...{head}"},
+      {"contents_url", "/contents/{+path}"},
+      {"contributors_url", "/contributors"},
+      {"deployments_url", "/deployments"},
+      {"downloads_url", "/downloads"},
+      {"events_url", "/events"},
+      {"forks_url", "/forks"},
+      {"git_commits_url", "/git/commits{/sha}"},
+      {"git_refs_url", "/git/refs{/sha}"},
+      {"git_tags_url", "/git/tags{/sha}"},
+      {"hooks_url", "/hooks"},
+      {"issue_comment_url", "/issues/comments{/number}"},
+      {"issue_events_url", "/issues/events{/number}"},
+      {"issues_url", "/issues{/number}"},
+      {"keys_url", "/keys{/key_id}"},
+      {"labels_url", "/labels{/name}"},
+      {"languages_url", "/languages"},
+      {"merges_url", "/merges"},
+      {"milestones_url", "/milestones{/number}"},
+      {"notifications_url", "/notifications{?since,all,participating}"},
+      {"pulls_url", "/pulls{/number}"},
+      {"releases_url", "/releases{/id}"},
+      {"stargazers_url", "/stargazers"},
+      {"statuses_url", "/statuses/{sha}"},
+      {"subscribers_url", "/subscribers"},
+      {"subscription_url", "/subscription"},
+      {"tags_url", "/tags"},
+      {"teams_url", "/teams"},
+      {"trees_url", "/git/trees{/sha}"},
+  };
+  for (const auto& [key, suffix] : kUrls) repo[key] = api + suffix;
+  return repo;
+}
+
+// A commit as push and workflow_run payloads show it.
+json CommitJson(const std::string& sha, const std::string& tree, const std::string& message,
+                const std::string& author, const std::string& timestamp,
+                const std::string& full_name) {
+  const json person = {
+      {"name", author}, {"email", author + "@users.noreply.github.com"}, {"username", author}};
+  return {{"id", sha},
+          {"tree_id", tree},
+          {"distinct", true},
+          {"message", message},
+          {"timestamp", timestamp},
+          {"url", "https://github.com/" + full_name + "/commit/" + sha},
+          {"author", person},
+          {"committer", person},
+          {"added", json::array()},
+          {"removed", json::array()},
+          {"modified", json::array()}};
 }
 
 std::string RandomHex(std::size_t bytes) {
@@ -93,6 +224,7 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
     std::vector<json> check_runs;
     std::map<std::string, std::vector<json>> statuses;  // sha -> in creation order
     std::vector<json> dispatches;
+    std::map<std::string, json> heads;  // branch -> its head commit (CommitJson)
   };
   struct PendingWebhook {
     std::string event;
@@ -121,9 +253,12 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
   int faults_fired = 0;
   std::map<std::string, core::WallTime> installation_tokens;
   std::int64_t used = 0;
-  std::int64_t window_reset = 0;               // epoch seconds
-  std::vector<core::net::HttpResponder> held;  // timeouts: never answered until Stop
-  std::vector<PendingWebhook> outbox;          // queued under mu, sent after unlocking
+  std::int64_t window_reset = 0;                  // epoch seconds
+  std::vector<core::net::HttpResponder> held;     // timeouts: never answered until Stop
+  std::vector<PendingWebhook> outbox;             // queued under mu, sent after unlocking
+  mutable std::condition_variable delivery_done;  // a webhook POST finished
+  std::optional<core::SteadyTime> outage_until;   // FailFor: answer outage_status until then
+  int outage_status = 503;
 
   std::int64_t NowEpoch() const {
     return std::chrono::duration_cast<std::chrono::seconds>(clock.WallNow().time_since_epoch())
@@ -140,17 +275,26 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
   // --- webhooks ------------------------------------------------------------------------
   void Emit(const Repo& repo, std::string event, json payload, const std::string& sender) {
     payload["repository"] = repo.repo;
+    if (event == "push") {
+      // Push payloads carry the older repository shape, with these two besides.
+      payload["repository"]["stargazers"] = 0;
+      payload["repository"]["master_branch"] = repo.repo["default_branch"];
+    }
     payload["sender"] = User(sender);
-    payload["installation"] = {{"id", options.installation_id}};
+    payload["installation"] = {{"id", options.installation_id},
+                               {"node_id", "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u" +
+                                               std::to_string(options.installation_id)}};
     outbox.push_back({std::move(event), std::move(payload)});
   }
 
   void Flush() {
     std::vector<PendingWebhook> batch;
     std::vector<std::size_t> indexes;
+    std::string url;
     {
       std::lock_guard lock(mu);
       batch.swap(outbox);
+      url = options.webhook_url;
       for (auto& hook : batch) {
         GitHubWebhookDelivery d;
         d.event = hook.event;
@@ -158,15 +302,16 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
         d.delivery_id = Uuid();
         d.body = hook.payload.dump();
         d.signature = "sha256=" + core::HmacSha256Hex(options.webhook_secret, d.body);
+        d.sent = !url.empty();
         indexes.push_back(deliveries.size());
         deliveries.push_back(std::move(d));
       }
     }
-    if (options.webhook_url.empty()) return;
+    if (url.empty()) return;
     for (std::size_t index : indexes) {
       core::net::OutgoingRequest request;
       request.method = "POST";
-      request.url = options.webhook_url;
+      request.url = url;
       {
         std::lock_guard lock(mu);
         const auto& d = deliveries[index];
@@ -183,13 +328,17 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
                                [weak, index](core::Result<core::net::HttpResponse> result) {
                                  auto self = weak.lock();
                                  if (!self) return;
-                                 std::lock_guard lock(self->mu);
-                                 auto& d = self->deliveries[index];
-                                 if (result) {
-                                   d.response_status = result->status;
-                                 } else {
-                                   d.error = result.error().Describe();
+                                 {
+                                   std::lock_guard lock(self->mu);
+                                   auto& d = self->deliveries[index];
+                                   d.done = true;
+                                   if (result) {
+                                     d.response_status = result->status;
+                                   } else {
+                                     d.error = result.error().Describe();
+                                   }
                                  }
+                                 self->delivery_done.notify_all();
                                });
     }
   }
@@ -217,33 +366,139 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
     return nullptr;
   }
 
+  // The head commit of `branch`, made up (and remembered) the first time it is asked for.
+  const json& Head(Repo& repo, const std::string& branch, const std::string& message = "") {
+    auto it = repo.heads.find(branch);
+    if (it != repo.heads.end()) return it->second;
+    const std::string full_name = repo.repo["full_name"];
+    const std::string sha = core::Sha256Hex(full_name + "@" + branch).substr(0, 40);
+    return repo.heads[branch] = CommitJson(sha, core::Sha256Hex("tree:" + sha).substr(0, 40),
+                                           message.empty() ? "Update " + branch : message,
+                                           "octocat", Now(), full_name);
+  }
+
+  // The `pull_requests` of a workflow run or check suite: open PRs whose head is `branch`.
+  json PullRequestRefs(Repo& repo, const std::string& branch) {
+    json refs = json::array();
+    const json mini = {
+        {"id", repo.repo["id"]}, {"url", repo.repo["url"]}, {"name", repo.repo["name"]}};
+    for (const auto& [n, pr] : repo.pulls) {
+      if (pr["state"] != "open" || pr["head"]["ref"] != branch) continue;
+      refs.push_back(
+          {{"url", pr["url"]},
+           {"id", pr["id"]},
+           {"number", n},
+           {"head", {{"ref", pr["head"]["ref"]}, {"sha", pr["head"]["sha"]}, {"repo", mini}}},
+           {"base", {{"ref", pr["base"]["ref"]}, {"sha", pr["base"]["sha"]}, {"repo", mini}}}});
+    }
+    return refs;
+  }
+
   json NewRun(Repo& repo, const json& workflow, const std::string& branch,
               const std::string& event) {
     const std::int64_t id = next_id++;
+    const std::int64_t suite_id = next_id++;
     int number = 1;
     for (auto& [rid, run] : repo.runs) {
       if (run["workflow_id"] == workflow["id"]) ++number;
     }
     const std::string full_name = repo.repo["full_name"];
+    const json head = Head(repo, branch);
+    const std::string run_api = Api(full_name, "/actions/runs/" + std::to_string(id));
+    const std::string suite_api = Api(full_name, "/check-suites/" + std::to_string(suite_id));
+    const json person = {{"name", head["author"]["name"]}, {"email", head["author"]["email"]}};
     json run = {{"id", id},
                 {"name", workflow["name"]},
+                {"node_id", "WFR_sandbox" + std::to_string(id)},
                 {"workflow_id", workflow["id"]},
                 {"head_branch", branch},
-                {"head_sha", core::Sha256Hex(branch + std::to_string(id)).substr(0, 40)},
+                {"head_sha", head["id"]},
+                {"path", workflow["path"]},
+                {"display_title", head["message"]},
                 {"event", event},
                 {"status", "queued"},
                 {"conclusion", nullptr},
                 {"run_number", number},
                 {"run_attempt", 1},
-                {"path", workflow["path"]},
+                {"check_suite_id", suite_id},
+                {"check_suite_node_id", "CS_sandbox" + std::to_string(suite_id)},
+                {"check_suite_url", suite_api},
+                {"pull_requests", PullRequestRefs(repo, branch)},
+                {"actor", User("octocat")},
+                {"triggering_actor", User("octocat")},
                 {"html_url", Html(full_name, "/actions/runs/" + std::to_string(id))},
-                {"url", Api(full_name, "/actions/runs/" + std::to_string(id))},
+                {"url", run_api},
+                {"jobs_url", run_api + "/jobs"},
+                {"logs_url", run_api + "/logs"},
+                {"artifacts_url", run_api + "/artifacts"},
+                {"cancel_url", run_api + "/cancel"},
+                {"rerun_url", run_api + "/rerun"},
+                {"previous_attempt_url", nullptr},
+                {"workflow_url", workflow.value("url", json(nullptr))},
+                {"head_commit",
+                 {{"id", head["id"]},
+                  {"tree_id", head["tree_id"]},
+                  {"message", head["message"]},
+                  {"timestamp", head["timestamp"]},
+                  {"author", person},
+                  {"committer", person}}},
+                {"repository", repo.repo},
+                {"head_repository", repo.repo},
                 {"created_at", Now()},
-                {"updated_at", Now()}};
+                {"updated_at", Now()},
+                {"run_started_at", Now()}};
     repo.runs[id] = run;
     Emit(repo, "workflow_run",
          {{"action", "requested"}, {"workflow_run", run}, {"workflow", workflow}}, "octocat");
     return run;
+  }
+
+  // Moves a run on (status, conclusion) and emits workflow_run with `action`.
+  void AdvanceRun(Repo& repo, std::int64_t run_id, const std::string& action,
+                  const std::string& status, const std::string& conclusion) {
+    json& run = repo.runs[run_id];
+    run["status"] = status;
+    run["conclusion"] = conclusion.empty() ? json(nullptr) : json(conclusion);
+    run["updated_at"] = Now();
+    const json workflow = repo.workflows[run["workflow_id"].get<std::int64_t>()];
+    Emit(repo, "workflow_run", {{"action", action}, {"workflow_run", run}, {"workflow", workflow}},
+         "octocat");
+  }
+
+  // The check suite GitHub Actions keeps for a run, completed as the run did.
+  void EmitCheckSuiteCompleted(Repo& repo, const json& run) {
+    const std::string url = run["check_suite_url"];
+    const json owner = User("github");
+    json app = {{"id", 15368},
+                {"slug", "github-actions"},
+                {"node_id", "MDM6QXBwMTUzNjg="},
+                {"owner", owner},
+                {"name", "GitHub Actions"},
+                {"description", "Automate your workflow from idea to production"},
+                {"external_url", "https://help.github.com/en/actions"},
+                {"html_url", "https://github.com/apps/github-actions"},
+                {"created_at", "2018-07-30T09:30:17Z"},
+                {"updated_at", "2019-12-10T19:04:12Z"},
+                {"permissions", {{"actions", "write"}, {"checks", "write"}, {"contents", "write"}}},
+                {"events", json::array({"check_run", "check_suite", "pull_request", "push"})}};
+    json suite = {
+        {"id", run["check_suite_id"]},
+        {"node_id", run["check_suite_node_id"]},
+        {"head_branch", run["head_branch"]},
+        {"head_sha", run["head_sha"]},
+        {"status", "completed"},
+        {"conclusion", run["conclusion"]},
+        {"url", url},
+        {"before", core::Sha256Hex(run["head_sha"].get<std::string>() + "^").substr(0, 40)},
+        {"after", run["head_sha"]},
+        {"pull_requests", run["pull_requests"]},
+        {"app", app},
+        {"created_at", run["created_at"]},
+        {"updated_at", Now()},
+        {"latest_check_runs_count", 1},
+        {"check_runs_url", url + "/check-runs"},
+        {"head_commit", run["head_commit"]}};
+    Emit(repo, "check_suite", {{"action", "completed"}, {"check_suite", suite}}, "octocat");
   }
 
   std::string CombinedState(const std::vector<json>& latest) {
@@ -388,10 +643,14 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
         used = 0;
       }
       ++used;
-      fault = TakeFault(request);
+      const bool outage = outage_until && clock.Now() < *outage_until;
+      if (!outage) fault = TakeFault(request);
       const bool unanswered = fault && (fault->kind == GitHubFault::Kind::kTimeout ||
                                         fault->kind == GitHubFault::Kind::kReset);
-      if (fault && fault->kind != GitHubFault::Kind::kLatency && !unanswered) {
+      if (outage) {
+        answer =
+            Error(outage_status, outage_status == 503 ? "Service Unavailable" : "Server Error");
+      } else if (fault && fault->kind != GitHubFault::Kind::kLatency && !unanswered) {
         answer = FaultAnswer(*fault, now);
       } else if (unanswered && !fault->apply_on_timeout) {
         answer = Error(504, "never sent: the request was lost before processing");
@@ -405,7 +664,7 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
         answer.headers.Set("x-ratelimit-remaining", "0");
         answer.headers.Set("x-ratelimit-reset", std::to_string(now + fault->retry_after.count()));
       }
-      requests[index].faulted = fault.has_value();
+      requests[index].faulted = fault.has_value() || outage;
       if (!unanswered) requests[index].status = answer.status;
     }
     Flush();
@@ -816,15 +1075,25 @@ void GitHubSandbox::AddRepository(const std::string& owner, const std::string& n
   std::lock_guard lock(impl_->mu);
   const std::string full_name = owner + "/" + name;
   Impl::Repo repo;
-  repo.repo = {{"id", impl_->next_id++},
-               {"name", name},
-               {"full_name", full_name},
-               {"private", false},
-               {"owner", User(owner)},
-               {"default_branch", default_branch},
-               {"html_url", "https://github.com/" + full_name},
-               {"url", impl_->server.BaseUrl() + "/repos/" + full_name}};
+  repo.repo = RepositoryJson(impl_->next_id++, owner, name, default_branch, impl_->server.BaseUrl(),
+                             impl_->Now());
   impl_->repos[full_name] = std::move(repo);
+}
+
+void GitHubSandbox::SeedDefaults() {
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->FindRepo(kDefaultRepository) != nullptr) return;
+  }
+  const std::string full_name = kDefaultRepository;
+  const auto slash = full_name.find('/');
+  AddRepository(full_name.substr(0, slash), full_name.substr(slash + 1));
+  AddWorkflow(full_name, "ci.yml", "CI");
+}
+
+void GitHubSandbox::SetWebhookUrl(std::string url) {
+  std::lock_guard lock(impl_->mu);
+  impl_->options.webhook_url = std::move(url);
 }
 
 std::int64_t GitHubSandbox::AddWorkflow(const std::string& full_name, const std::string& file,
@@ -833,8 +1102,21 @@ std::int64_t GitHubSandbox::AddWorkflow(const std::string& full_name, const std:
   auto* repo = impl_->FindRepo(full_name);
   if (!repo) return 0;
   const std::int64_t id = impl_->next_id++;
+  const std::string path = ".github/workflows/" + file;
   repo->workflows[id] = {
-      {"id", id}, {"name", name}, {"path", ".github/workflows/" + file}, {"state", "active"}};
+      {"id", id},
+      {"node_id", "W_sandbox" + std::to_string(id)},
+      {"name", name},
+      {"path", path},
+      {"state", "active"},
+      {"created_at", impl_->Now()},
+      {"updated_at", impl_->Now()},
+      {"url", impl_->Api(full_name, "/actions/workflows/" + std::to_string(id))},
+      {"html_url",
+       impl_->Html(full_name,
+                   "/blob/" + repo->repo["default_branch"].get<std::string>() + "/" + path)},
+      {"badge_url",
+       impl_->Html(full_name, "/workflows/" + core::net::UrlEncode(name) + "/badge.svg")}};
   return id;
 }
 
@@ -847,30 +1129,82 @@ int GitHubSandbox::OpenPullRequest(const std::string& full_name,
     if (!repo) return 0;
     number = repo->next_number++;
     const std::string owner = repo->repo["owner"]["login"];
-    const std::string sha =
-        core::Sha256Hex(full_name + seed.head_ref + std::to_string(number)).substr(0, 40);
-    json pr = {
-        {"id", impl_->next_id++},
-        {"number", number},
-        {"title", seed.title},
-        {"body", seed.body},
-        {"state", "open"},
-        {"draft", seed.draft},
-        {"merged", false},
-        {"merged_at", nullptr},
-        {"user", User(seed.user)},
-        {"head", {{"ref", seed.head_ref}, {"sha", sha}, {"label", owner + ":" + seed.head_ref}}},
-        {"base",
-         {{"ref", seed.base_ref},
-          {"sha", core::Sha256Hex(seed.base_ref).substr(0, 40)},
-          {"label", owner + ":" + seed.base_ref}}},
-        {"requested_reviewers", json::array()},
-        {"requested_teams", json::array()},
-        {"comments", 0},
-        {"html_url", impl_->Html(full_name, "/pull/" + std::to_string(number))},
-        {"url", impl_->Api(full_name, "/pulls/" + std::to_string(number))},
-        {"created_at", impl_->Now()},
-        {"updated_at", impl_->Now()}};
+    const std::string n = std::to_string(number);
+    // The branch gets a new head commit (the PR's), so a CI run on it matches the PR.
+    repo->heads.erase(seed.head_ref);
+    const std::string sha = impl_->Head(*repo, seed.head_ref, seed.title)["id"];
+    const std::string base_sha = impl_->Head(*repo, seed.base_ref)["id"];
+    const std::string api = impl_->Api(full_name, "/pulls/" + n);
+    const std::string issue_api = impl_->Api(full_name, "/issues/" + n);
+    const std::string html = impl_->Html(full_name, "/pull/" + n);
+    int additions = 0, deletions = 0;
+    for (const auto& f : seed.files) {
+      additions += f.value("additions", 0);
+      deletions += f.value("deletions", 0);
+    }
+    auto ref = [&](const std::string& name, const std::string& ref_sha) {
+      return json{{"label", owner + ":" + name},
+                  {"ref", name},
+                  {"sha", ref_sha},
+                  {"user", repo->repo["owner"]},
+                  {"repo", repo->repo}};
+    };
+    json pr = {{"id", impl_->next_id++},
+               {"node_id", "PR_sandbox" + n},
+               {"number", number},
+               {"title", seed.title},
+               {"body", seed.body},
+               {"state", "open"},
+               {"locked", false},
+               {"draft", seed.draft},
+               {"merged", false},
+               {"merged_at", nullptr},
+               {"merged_by", nullptr},
+               {"auto_merge", nullptr},
+               {"active_lock_reason", nullptr},
+               {"closed_at", nullptr},
+               {"merge_commit_sha", nullptr},
+               {"mergeable", nullptr},
+               {"mergeable_state", "unknown"},
+               {"rebaseable", nullptr},
+               {"maintainer_can_modify", false},
+               {"author_association", seed.user == owner ? "OWNER" : "CONTRIBUTOR"},
+               {"user", User(seed.user)},
+               {"assignee", nullptr},
+               {"assignees", json::array()},
+               {"labels", json::array()},
+               {"milestone", nullptr},
+               {"head", ref(seed.head_ref, sha)},
+               {"base", ref(seed.base_ref, base_sha)},
+               {"requested_reviewers", json::array()},
+               {"requested_teams", json::array()},
+               {"comments", 0},
+               {"review_comments", 0},
+               {"commits", 1},
+               {"additions", additions},
+               {"deletions", deletions},
+               {"changed_files", seed.files.size()},
+               {"html_url", html},
+               {"diff_url", html + ".diff"},
+               {"patch_url", html + ".patch"},
+               {"url", api},
+               {"issue_url", issue_api},
+               {"commits_url", api + "/commits"},
+               {"review_comments_url", api + "/comments"},
+               {"review_comment_url", impl_->Api(full_name, "/pulls/comments{/number}")},
+               {"comments_url", issue_api + "/comments"},
+               {"statuses_url", impl_->Api(full_name, "/statuses/" + sha)},
+               {"_links",
+                {{"self", {{"href", api}}},
+                 {"html", {{"href", html}}},
+                 {"issue", {{"href", issue_api}}},
+                 {"comments", {{"href", issue_api + "/comments"}}},
+                 {"review_comments", {{"href", api + "/comments"}}},
+                 {"review_comment", {{"href", impl_->Api(full_name, "/pulls/comments{/number}")}}},
+                 {"commits", {{"href", api + "/commits"}}},
+                 {"statuses", {{"href", impl_->Api(full_name, "/statuses/" + sha)}}}}},
+               {"created_at", impl_->Now()},
+               {"updated_at", impl_->Now()}};
     for (const auto& f : seed.files) {
       json file = f;
       const int add = file.value("additions", 0), del = file.value("deletions", 0);
@@ -909,23 +1243,37 @@ core::Status GitHubSandbox::MergePullRequest(const std::string& full_name, int n
     pr["merged"] = true;
     pr["merged_at"] = impl_->Now();
     pr["closed_at"] = impl_->Now();
+    pr["updated_at"] = impl_->Now();
+    pr["merged_by"] = User("octocat");
+    pr["mergeable"] = nullptr;
+    pr["mergeable_state"] = "unknown";
     const std::string merge_sha = core::Sha256Hex(pr.dump()).substr(0, 40);
     pr["merge_commit_sha"] = merge_sha;
     impl_->Emit(*repo, "pull_request",
                 {{"action", "closed"}, {"number", number}, {"pull_request", pr}}, "octocat");
-    impl_->Emit(
-        *repo, "push",
-        {{"ref", "refs/heads/" + pr["base"]["ref"].get<std::string>()},
-         {"before", pr["base"]["sha"]},
-         {"after", merge_sha},
-         {"created", false},
-         {"deleted", false},
-         {"forced", false},
-         {"commits", json::array({{{"id", merge_sha},
-                                   {"message", "Merge pull request #" + std::to_string(number) +
-                                                   "\n\n" + pr["title"].get<std::string>()}}})},
-         {"pusher", {{"name", "octocat"}}}},
-        "octocat");
+    // The merge commit lands on the base branch: a push, as GitHub sends it.
+    const std::string base = pr["base"]["ref"];
+    const std::string before = impl_->Head(*repo, base)["id"];
+    const json commit = CommitJson(merge_sha, core::Sha256Hex("tree:" + merge_sha).substr(0, 40),
+                                   "Merge pull request #" + std::to_string(number) + " from " +
+                                       pr["head"]["label"].get<std::string>() + "\n\n" +
+                                       pr["title"].get<std::string>(),
+                                   "octocat", impl_->Now(), full_name);
+    repo->heads[base] = commit;
+    impl_->Emit(*repo, "push",
+                {{"ref", "refs/heads/" + base},
+                 {"before", before},
+                 {"after", merge_sha},
+                 {"base_ref", nullptr},
+                 {"created", false},
+                 {"deleted", false},
+                 {"forced", false},
+                 {"compare", impl_->Html(full_name, "/compare/" + before.substr(0, 12) + "..." +
+                                                        merge_sha.substr(0, 12))},
+                 {"commits", json::array({commit})},
+                 {"head_commit", commit},
+                 {"pusher", {{"name", "octocat"}, {"email", "octocat@users.noreply.github.com"}}}},
+                "octocat");
   }
   impl_->Flush();
   return core::Ok();
@@ -1025,17 +1373,40 @@ core::Status GitHubSandbox::CompleteWorkflowRun(const std::string& full_name, st
     auto* repo = impl_->FindRepo(full_name);
     if (!repo || !repo->runs.count(run_id))
       return NotFound("workflow run " + std::to_string(run_id));
-    json& run = repo->runs[run_id];
-    run["status"] = "completed";
-    run["conclusion"] = conclusion;
-    run["updated_at"] = impl_->Now();
-    json workflow = repo->workflows[run["workflow_id"].get<std::int64_t>()];
-    impl_->Emit(*repo, "workflow_run",
-                {{"action", "completed"}, {"workflow_run", run}, {"workflow", workflow}},
-                "octocat");
+    impl_->AdvanceRun(*repo, run_id, "completed", "completed", conclusion);
   }
   impl_->Flush();
   return core::Ok();
+}
+
+core::Result<std::int64_t> GitHubSandbox::RunCi(const std::string& full_name,
+                                                const std::string& branch,
+                                                const std::string& conclusion) {
+  std::int64_t id = 0;
+  {
+    std::lock_guard lock(impl_->mu);
+    auto* repo = impl_->FindRepo(full_name);
+    if (!repo) return core::Unexpected(NotFound("repository " + full_name).error());
+    if (repo->workflows.empty()) {
+      return core::Unexpected(
+          core::MakeError(core::ErrorKind::kNotFound, full_name + " has no workflow to run as CI"));
+    }
+    const json* workflow = &repo->workflows.begin()->second;
+    for (const auto& [wid, wf] : repo->workflows) {
+      if (wf["name"] == "CI") {
+        workflow = &wf;
+        break;
+      }
+    }
+    const std::string on =
+        branch.empty() ? repo->repo["default_branch"].get<std::string>() : branch;
+    id = impl_->NewRun(*repo, *workflow, on, "push")["id"];
+    impl_->AdvanceRun(*repo, id, "in_progress", "in_progress", "");
+    impl_->AdvanceRun(*repo, id, "completed", "completed", conclusion);
+    impl_->EmitCheckSuiteCompleted(*repo, repo->runs[id]);
+  }
+  impl_->Flush();
+  return id;
 }
 
 std::vector<nlohmann::json> GitHubSandbox::Issues(const std::string& full_name) const {
@@ -1095,9 +1466,33 @@ std::vector<GitHubRequestRecord> GitHubSandbox::Requests() const {
   return impl_->requests;
 }
 
+std::vector<std::string> GitHubSandbox::Repositories() const {
+  std::lock_guard lock(impl_->mu);
+  std::vector<std::string> out;
+  for (const auto& [name, repo] : impl_->repos) out.push_back(name);
+  return out;
+}
+
 std::vector<GitHubWebhookDelivery> GitHubSandbox::Deliveries() const {
   std::lock_guard lock(impl_->mu);
   return impl_->deliveries;
+}
+
+std::size_t GitHubSandbox::DeliveryCount() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->deliveries.size();
+}
+
+std::vector<GitHubWebhookDelivery> GitHubSandbox::AwaitDeliveries(
+    std::size_t from, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(impl_->mu);
+  const auto& all = impl_->deliveries;
+  impl_->delivery_done.wait_for(lock, timeout, [&] {
+    return std::all_of(all.begin() + static_cast<std::ptrdiff_t>(std::min(from, all.size())),
+                       all.end(), [](const auto& d) { return d.done || !d.sent; });
+  });
+  if (from >= all.size()) return {};
+  return {all.begin() + static_cast<std::ptrdiff_t>(from), all.end()};
 }
 
 std::int64_t GitHubSandbox::rate_limit_remaining() const {
@@ -1115,9 +1510,16 @@ void GitHubSandbox::InjectFault(GitHubFault fault) {
   impl_->faults.push_back(std::move(fault));
 }
 
+void GitHubSandbox::FailFor(std::chrono::milliseconds duration, int status) {
+  std::lock_guard lock(impl_->mu);
+  impl_->outage_until = impl_->clock.Now() + duration;
+  impl_->outage_status = status;
+}
+
 void GitHubSandbox::ClearFaults() {
   std::lock_guard lock(impl_->mu);
   impl_->faults.clear();
+  impl_->outage_until.reset();
 }
 
 int GitHubSandbox::faults_fired() const {

@@ -4,8 +4,9 @@
 // runs, commit statuses, dispatches), with GitHub-shaped JSON and errors. Every change, made
 // through the API or the control interface, is sent as a signed webhook to the configured URL
 // (or only recorded when none is set). Fault injection answers chosen requests with 5xx, 429,
-// a primary rate limit, latency, silence or a connection reset. Every request is logged (method,
-// path, body) so tests can prove that nothing was lost or sent twice.
+// a primary rate limit, latency, silence or a connection reset, or a timed outage (FailFor).
+// Every request is logged (method, path, body) so tests can prove that nothing was lost or sent
+// twice. Webhook payloads carry the fields of GitHub's own examples (@octokit/webhooks-examples).
 
 #include <chrono>
 #include <cstdint>
@@ -51,6 +52,8 @@ struct GitHubWebhookDelivery {
   std::string delivery_id;
   std::string signature;    // X-Hub-Signature-256
   std::string body;         // raw payload as signed
+  bool sent = false;        // a webhook URL was set
+  bool done = false;        // the POST finished (either way)
   int response_status = 0;  // 0 while pending or when not sent
   std::string error;        // transport failure, if any
 };
@@ -97,7 +100,14 @@ class GitHubSandbox {
   std::string base_url() const;  // http://127.0.0.1:port, the client's base URL
   const GitHubSandboxOptions& options() const;
 
+  // Sets (or clears) where webhooks go; deliveries already sent are unaffected.
+  void SetWebhookUrl(std::string url);
+
   // --- control interface: seeding and driving ----------------------------------------------
+  // What the sandbox console acts on: repository kDefaultRepository with a "CI" workflow
+  // (ci.yml). Does nothing when that repository exists.
+  static constexpr char kDefaultRepository[] = "contexten/sandbox";
+  void SeedDefaults();
   void AddRepository(const std::string& owner, const std::string& name,
                      const std::string& default_branch = "main");
   // Returns the workflow id.
@@ -119,6 +129,14 @@ class GitHubSandbox {
   // Completes a run with a conclusion (webhook workflow_run.completed).
   core::Status CompleteWorkflowRun(const std::string& full_name, std::int64_t run_id,
                                    const std::string& conclusion);
+  // A whole CI run as a push to `branch` (empty: the default branch) would cause: the
+  // repository's CI workflow (named "CI", else the first added) is requested, goes in progress
+  // and completes with `conclusion` ("success", "failure", ...), then its check suite completes
+  // (webhooks workflow_run requested / in_progress / completed, check_suite completed). The run
+  // lists the open pull requests whose head is `branch`. Returns the run id; kNotFound for an
+  // unknown repository or one without workflows.
+  core::Result<std::int64_t> RunCi(const std::string& full_name, const std::string& branch,
+                                   const std::string& conclusion);
 
   // Invalidates every installation token minted so far (as revoking the app's tokens would).
   void RevokeInstallationTokens();
@@ -132,11 +150,21 @@ class GitHubSandbox {
   std::vector<nlohmann::json> Statuses(const std::string& full_name, const std::string& sha) const;
   std::vector<nlohmann::json> RepositoryDispatches(const std::string& full_name) const;
   std::vector<GitHubRequestRecord> Requests() const;
+  std::vector<std::string> Repositories() const;  // full names
   std::vector<GitHubWebhookDelivery> Deliveries() const;
+  std::size_t DeliveryCount() const;
+  // Waits until every delivery from index `from` on has been answered or has failed (deliveries
+  // without a URL count as finished), at most `timeout` of real time; returns those deliveries,
+  // finished or not. Never call it on a thread of the IoRuntime: the POSTs finish there.
+  std::vector<GitHubWebhookDelivery> AwaitDeliveries(std::size_t from,
+                                                     std::chrono::milliseconds timeout) const;
   std::int64_t rate_limit_remaining() const;
 
   // --- fault injection -------------------------------------------------------------------
   void InjectFault(GitHubFault fault);
+  // An outage: every request is answered `status` until `duration` has passed on the options'
+  // clock. A later call replaces the outage; ClearFaults ends it.
+  void FailFor(std::chrono::milliseconds duration, int status = 503);
   void ClearFaults();
   // Requests answered so far with a fault (timeouts included).
   int faults_fired() const;

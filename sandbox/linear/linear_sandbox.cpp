@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <condition_variable>
 #include <ctime>
 #include <deque>
 #include <functional>
@@ -159,6 +160,7 @@ struct PendingWebhook {
   Json data;
   Json updated_from;
   std::string url;
+  Json actor;  // null: the API key's user (set before sending)
 };
 
 }  // namespace
@@ -187,7 +189,10 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
   std::vector<LinearRequestRecord> requests;
   std::vector<LinearWebhookDelivery> deliveries;
   std::deque<Fault> faults;
+  std::optional<core::SteadyTime> outage_until;  // FailFor: answer outage_status until then
+  int outage_status = 503;
   std::vector<core::net::HttpResponder> dropped;  // kept so they are never answered
+  mutable std::condition_variable delivery_done;  // a webhook POST finished
 
   // --- lookups (mu held) --------------------------------------------------------------------
   const lin::Team* TeamById(const std::string& id) const {
@@ -235,6 +240,24 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
     return false;
   }
   const lin::User& Viewer() const { return users.front(); }
+  // A user by id or email (any case); empty: the Sandbox User, who acts in the control interface.
+  const lin::User* UserByRef(const std::string& ref) const {
+    const std::string wanted = Lower(ref.empty() ? std::string(kLinearSandboxUserEmail) : ref);
+    for (const auto& u : users)
+      if (u.id == ref || Lower(u.email) == wanted) return &u;
+    return nullptr;
+  }
+  std::string UserUrl(const lin::User& user) const {
+    return options.app_url + "/profiles/" + user.display_name;
+  }
+  // The envelope's `actor`, as Linear sends it for changes made by a user.
+  Json ActorJson(const lin::User& user) const {
+    return {{"id", user.id},
+            {"type", "user"},
+            {"name", user.name},
+            {"email", user.email},
+            {"url", UserUrl(user)}};
+  }
 
   // The issue as the API shows it now (state, team, assignee and labels resolved).
   lin::Issue Render(const StoredIssue& stored) const {
@@ -331,6 +354,7 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
     AddUser("Contexten", "contexten@sandbox.example");
     AddUser("Ada Lovelace", "ada@sandbox.example");
     AddUser("Grace Hopper", "grace@sandbox.example");
+    AddUser("Sandbox User", kLinearSandboxUserEmail);
     AddTeam("ENG", "Engineering");
     AddLabel("Bug", "#eb5757", "");
     AddLabel("Feature", "#bb87fc", "");
@@ -391,7 +415,7 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
     issue.created_at = issue.updated_at = Now();
     issues.push_back(std::move(stored));
     StoredIssue& added = issues.back();
-    hooks.push_back({"Issue", "create", IssueWebhookData(added), Json(), added.issue.url});
+    hooks.push_back({"Issue", "create", IssueWebhookData(added), Json(), added.issue.url, Json()});
     return added;
   }
 
@@ -442,11 +466,12 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
     }
     from["updatedAt"] = issue.updated_at;
     issue.updated_at = Now();
-    hooks.push_back({"Issue", "update", IssueWebhookData(*stored), from, issue.url});
+    hooks.push_back({"Issue", "update", IssueWebhookData(*stored), from, issue.url, Json()});
     return *stored;
   }
 
-  lin::Comment DoCreateComment(const Json& input, std::vector<PendingWebhook>& hooks) {
+  lin::Comment DoCreateComment(const Json& input, const lin::User& author,
+                               std::vector<PendingWebhook>& hooks) {
     const std::string id = StrVar(input, "id");
     if (!id.empty() && IdTaken(id)) {
       throw OperationError{
@@ -457,7 +482,6 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
     if (stored == nullptr) InvalidInput("Entity not found: Issue");
     const std::string body = StrVar(input, "body");
     if (body.empty()) InvalidInput("Argument Validation Error: body must not be empty");
-    const lin::User& author = Viewer();
     lin::Comment c;
     c.id = id.empty() ? lin::NewLinearUuid() : id;
     c.body = body;
@@ -468,17 +492,28 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
     c.issue_id = stored->issue.id;
     c.issue_identifier = stored->issue.identifier;
     comments.push_back(c);
-    Json data = {
-        {"id", c.id},
-        {"body", c.body},
-        {"issueId", c.issue_id},
-        {"issue",
-         {{"id", c.issue_id}, {"identifier", c.issue_identifier}, {"title", stored->issue.title}}},
-        {"userId", author.id},
-        {"user", {{"id", author.id}, {"name", author.name}, {"email", author.email}}},
-        {"createdAt", c.created_at},
-        {"updatedAt", c.created_at}};
-    hooks.push_back({"Comment", "create", data, Json(), c.url});
+    // CommentWebhookPayload with its IssueChildWebhookPayload and UserChildWebhookPayload.
+    Json issue_child = {{"id", c.issue_id},
+                        {"identifier", c.issue_identifier},
+                        {"title", stored->issue.title},
+                        {"teamId", stored->team_id},
+                        {"url", stored->issue.url}};
+    if (const auto* t = TeamById(stored->team_id))
+      issue_child["team"] = {{"id", t->id}, {"key", t->key}, {"name", t->name}};
+    Json data = {{"id", c.id},
+                 {"body", c.body},
+                 {"issueId", c.issue_id},
+                 {"issue", issue_child},
+                 {"userId", author.id},
+                 {"user",
+                  {{"id", author.id},
+                   {"name", author.name},
+                   {"email", author.email},
+                   {"url", UserUrl(author)}}},
+                 {"reactionData", Json::object()},
+                 {"createdAt", c.created_at},
+                 {"updatedAt", c.created_at}};
+    hooks.push_back({"Comment", "create", data, Json(), c.url, ActorJson(author)});
     return c;
   }
 
@@ -520,7 +555,7 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
                  {"issueId", a.issue_id},
                  {"sourceType", github ? "github" : "api"},
                  {"createdAt", Now()}};
-    hooks.push_back({"Attachment", "create", data, Json(), stored->issue.url});
+    hooks.push_back({"Attachment", "create", data, Json(), stored->issue.url, Json()});
     return a;
   }
 
@@ -593,7 +628,7 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
           {"issueUpdate", {{"success", true}, {"lastSyncId", 1}, {"issue", ToJson(Render(s))}}}};
     }
     if (op == "CommentCreate") {
-      const lin::Comment c = DoCreateComment(vars.value("input", Json::object()), hooks);
+      const lin::Comment c = DoCreateComment(vars.value("input", Json::object()), Viewer(), hooks);
       applied = true;
       return {{"commentCreate", {{"success", true}, {"lastSyncId", 1}, {"comment", ToJson(c)}}}};
     }
@@ -697,11 +732,17 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
           {"organizationId", options.organization_id}};
       if (!hook.updated_from.is_null()) body["updatedFrom"] = hook.updated_from;
       std::string url;
+      std::string entity_id = body["data"].value("id", "");
+      {
+        std::lock_guard lock(mu);
+        body["actor"] = hook.actor.is_null() ? ActorJson(Viewer()) : hook.actor;
+      }
       std::size_t index = 0;
       LinearWebhookDelivery delivery;
       delivery.delivery_id = lin::NewLinearUuid();
       delivery.event = hook.event;
       delivery.action = hook.action;
+      delivery.entity_id = std::move(entity_id);
       delivery.body = body.dump();
       delivery.signature = core::HmacSha256Hex(options.webhook_secret, delivery.body);
       {
@@ -726,14 +767,17 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
                                [weak, index](core::Result<HttpResponse> result) {
                                  auto self = weak.lock();
                                  if (!self) return;
-                                 std::lock_guard lock(self->mu);
-                                 LinearWebhookDelivery& d = self->deliveries[index];
-                                 d.done = true;
-                                 if (result) {
-                                   d.status = result->status;
-                                 } else {
-                                   d.error = result.error().Describe();
+                                 {
+                                   std::lock_guard lock(self->mu);
+                                   LinearWebhookDelivery& d = self->deliveries[index];
+                                   d.done = true;
+                                   if (result) {
+                                     d.status = result->status;
+                                   } else {
+                                     d.error = result.error().Describe();
+                                   }
                                  }
+                                 self->delivery_done.notify_all();
                                });
     }
   }
@@ -761,6 +805,12 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
       lock.unlock();
       return response;
     };
+    if (outage_until && clock.Now() < *outage_until) {
+      requests[index].fault = "outage";
+      respond(finish(ErrorResponse(
+          outage_status, GraphqlError("Service unavailable", "internal error", "INTERNAL_ERROR"))));
+      return;
+    }
     if (!authorized) {
       respond(
           finish(ErrorResponse(400, GraphqlError("Authentication required, not authenticated",
@@ -815,6 +865,9 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
                            200, Json{{"data", nullptr}, {"errors", Json::array({e.error})}}.dump());
     }
     requests[index].applied = applied;
+    for (auto& hook : hooks) {
+      if (hook.actor.is_null()) hook.actor = ActorJson(Viewer());
+    }
     AddRateLimitHeaders(response, 4999, std::chrono::minutes(60));
     if (fault && fault->kind == Fault::Kind::kFailAfterApply) {
       response = HttpResponse::Json(fault->status, R"({"error":"injected after apply"})");
@@ -904,6 +957,9 @@ core::Result<lin::Issue> LinearSandbox::CreateIssue(const std::string& team_key,
       const StoredIssue& s = impl_->DoCreateIssue(
           Json{{"teamId", team->id}, {"title", title}, {"description", description}}, hooks);
       issue = impl_->Render(s);
+      if (const lin::User* actor = impl_->UserByRef("")) {
+        for (auto& hook : hooks) hook.actor = impl_->ActorJson(*actor);
+      }
     } catch (const OperationError& e) {
       return core::Unexpected(
           core::MakeError(core::ErrorKind::kInvalidInput, e.error.value("message", "")));
@@ -913,8 +969,15 @@ core::Result<lin::Issue> LinearSandbox::CreateIssue(const std::string& team_key,
   return issue;
 }
 
+namespace {
+core::Error NoSuchUser(const std::string& ref) {
+  return core::MakeError(core::ErrorKind::kNotFound, "sandbox linear: no user " + ref);
+}
+}  // namespace
+
 core::Result<lin::Issue> LinearSandbox::MoveIssue(const std::string& issue_ref,
-                                                  const std::string& state_name) {
+                                                  const std::string& state_name,
+                                                  const std::string& actor) {
   std::vector<PendingWebhook> hooks;
   lin::Issue issue;
   {
@@ -924,18 +987,52 @@ core::Result<lin::Issue> LinearSandbox::MoveIssue(const std::string& issue_ref,
       return core::Unexpected(
           core::MakeError(core::ErrorKind::kNotFound, "sandbox linear: no issue " + issue_ref));
     }
+    const lin::User* user = impl_->UserByRef(actor);
+    if (user == nullptr) return core::Unexpected(NoSuchUser(actor));
     std::string state_id;
+    std::string known;
+    const lin::Team* team = impl_->TeamById(stored->team_id);
     for (const auto& s : impl_->states) {
-      if (s.team_id == stored->team_id && Lower(s.name) == Lower(state_name)) state_id = s.id;
+      if (s.team_id != stored->team_id) continue;
+      if (Lower(s.name) == Lower(state_name)) state_id = s.id;
+      known += (known.empty() ? "" : ", ") + s.name;
     }
     if (state_id.empty()) {
-      return core::Unexpected(
-          core::MakeError(core::ErrorKind::kNotFound, "sandbox linear: no state " + state_name));
+      return core::Unexpected(core::MakeError(
+          core::ErrorKind::kNotFound, "sandbox linear: no state \"" + state_name + "\" in team " +
+                                          (team ? team->key : "?") + " (states: " + known + ")"));
     }
     issue = impl_->Render(impl_->DoUpdateIssue(stored->issue.id, {{"stateId", state_id}}, hooks));
+    for (auto& hook : hooks) hook.actor = impl_->ActorJson(*user);
   }
   impl_->Emit(std::move(hooks));
   return issue;
+}
+
+core::Result<lin::Comment> LinearSandbox::AddComment(const std::string& issue_ref,
+                                                     const std::string& body,
+                                                     const std::string& author) {
+  std::vector<PendingWebhook> hooks;
+  lin::Comment comment;
+  {
+    std::lock_guard lock(impl_->mu);
+    const StoredIssue* stored = impl_->FindIssue(issue_ref);
+    if (stored == nullptr) {
+      return core::Unexpected(
+          core::MakeError(core::ErrorKind::kNotFound, "sandbox linear: no issue " + issue_ref));
+    }
+    const lin::User* user = impl_->UserByRef(author);
+    if (user == nullptr) return core::Unexpected(NoSuchUser(author));
+    try {
+      comment =
+          impl_->DoCreateComment(Json{{"issueId", stored->issue.id}, {"body", body}}, *user, hooks);
+    } catch (const OperationError& e) {
+      return core::Unexpected(
+          core::MakeError(core::ErrorKind::kInvalidInput, e.error.value("message", "")));
+    }
+  }
+  impl_->Emit(std::move(hooks));
+  return comment;
 }
 
 std::optional<lin::Issue> LinearSandbox::GetIssue(const std::string& id_or_identifier) const {
@@ -1011,6 +1108,23 @@ std::vector<LinearWebhookDelivery> LinearSandbox::Deliveries() const {
   return impl_->deliveries;
 }
 
+std::size_t LinearSandbox::DeliveryCount() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->deliveries.size();
+}
+
+std::vector<LinearWebhookDelivery> LinearSandbox::AwaitDeliveries(
+    std::size_t from, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(impl_->mu);
+  const auto& all = impl_->deliveries;
+  impl_->delivery_done.wait_for(lock, timeout, [&] {
+    return std::all_of(all.begin() + static_cast<std::ptrdiff_t>(std::min(from, all.size())),
+                       all.end(), [](const auto& d) { return d.done || !d.sent; });
+  });
+  if (from >= all.size()) return {};
+  return {all.begin() + static_cast<std::ptrdiff_t>(from), all.end()};
+}
+
 void LinearSandbox::SetWebhookUrl(std::string url) {
   std::lock_guard lock(impl_->mu);
   impl_->options.webhook_url = std::move(url);
@@ -1039,9 +1153,16 @@ void LinearSandbox::ResetNext(int n, bool apply) {
       {apply ? Fault::Kind::kResetAfterApply : Fault::Kind::kResetBeforeApply, n, 0, {}});
 }
 
+void LinearSandbox::FailFor(std::chrono::milliseconds duration, int status) {
+  std::lock_guard lock(impl_->mu);
+  impl_->outage_until = impl_->clock.Now() + duration;
+  impl_->outage_status = status;
+}
+
 void LinearSandbox::ClearFaults() {
   std::lock_guard lock(impl_->mu);
   impl_->faults.clear();
+  impl_->outage_until.reset();
 }
 
 }  // namespace contexten::sandbox

@@ -7,7 +7,7 @@
 // body). Fault injection for the next N requests: 5xx, rate limited (HTTP 400 with
 // extensions.code RATELIMITED and the rate-limit headers, as Linear answers), 5xx after the
 // change was applied (a lost response), latency (RunAfter, never a sleeping I/O thread) and
-// never answering.
+// never answering, and a timed outage (FailFor) measured on the stand-in's Clock.
 
 #include <chrono>
 #include <cstdint>
@@ -24,6 +24,9 @@
 
 namespace contexten::sandbox {
 
+// The seeded user the sandbox console acts as (the Slack sandbox's default user has this email).
+inline constexpr char kLinearSandboxUserEmail[] = "sandbox.user@example.com";
+
 struct LinearSandboxOptions {
   std::string api_key = "lin_api_sandbox0000000000000000000000000000";
   std::string oauth_token = "lin_oauth_sandbox000000000000000000000000";
@@ -33,7 +36,8 @@ struct LinearSandboxOptions {
   std::string webhook_id = "5b1a9a0e-0000-4000-8000-0000000000eb";
   std::string app_url = "https://linear.app/sandbox";  // issue and comment URLs start here
   // Team ENG ("Engineering") with Backlog/Todo/In Progress/In Review/Done/Canceled, users
-  // (the API key's own "Contexten" user first), labels Bug, Feature, Improvement.
+  // (the API key's own "Contexten" user first; "Sandbox User" <kLinearSandboxUserEmail>, who
+  // acts in the control interface by default), labels Bug, Feature, Improvement.
   bool seed_defaults = true;
 };
 
@@ -49,6 +53,7 @@ struct LinearWebhookDelivery {
   std::string delivery_id;  // Linear-Delivery
   std::string event;        // Linear-Event: Issue, Comment, Attachment
   std::string action;       // create, update
+  std::string entity_id;    // data.id: the issue, comment or attachment the delivery is about
   std::string body;         // the raw signed body
   std::string signature;    // Linear-Signature
   bool sent = false;        // a webhook URL was set
@@ -81,10 +86,18 @@ class LinearSandbox {
   core::Result<integrations::linear::Issue> CreateIssue(const std::string& team_key,
                                                         const std::string& title,
                                                         const std::string& description = "");
-  // Moves an issue (UUID or identifier) to the team's state named `state_name`; emits an
-  // Issue update webhook with updatedFrom.stateId.
+  // Moves an issue (UUID or identifier) to the team's state named `state_name` (any case);
+  // emits an Issue update webhook with updatedFrom.stateId. `actor` (a user's id or email;
+  // empty: the Sandbox User) is the webhook's actor. kNotFound names the issue, or the state
+  // and the team's states.
   core::Result<integrations::linear::Issue> MoveIssue(const std::string& issue,
-                                                      const std::string& state_name);
+                                                      const std::string& state_name,
+                                                      const std::string& actor = "");
+  // A comment by `author` (a user's id or email; empty: the Sandbox User) on an issue (UUID or
+  // identifier); emits a Comment create webhook.
+  core::Result<integrations::linear::Comment> AddComment(const std::string& issue,
+                                                         const std::string& body,
+                                                         const std::string& author = "");
 
   std::optional<integrations::linear::Issue> GetIssue(const std::string& id_or_identifier) const;
   std::vector<integrations::linear::Issue> Issues() const;
@@ -99,6 +112,12 @@ class LinearSandbox {
   std::vector<LinearRequestRecord> Requests() const;
   int RequestCount(const std::string& operation) const;
   std::vector<LinearWebhookDelivery> Deliveries() const;
+  std::size_t DeliveryCount() const;
+  // Waits until every delivery from index `from` on has been answered or has failed (deliveries
+  // without a URL count as finished), at most `timeout` of real time; returns those deliveries,
+  // finished or not. Never call it on a thread of the IoRuntime: the POSTs finish there.
+  std::vector<LinearWebhookDelivery> AwaitDeliveries(std::size_t from,
+                                                     std::chrono::milliseconds timeout) const;
   void SetWebhookUrl(std::string url);
 
   // --- fault injection: each applies to the next `n` authenticated requests, in the order
@@ -114,6 +133,10 @@ class LinearSandbox {
   // Closes the connection without an answer (TCP reset). With `apply`, after applying the
   // operation (the server crashed after committing), else before (the request was lost).
   void ResetNext(int n, bool apply = false);
+  // An outage: every GraphQL request (authenticated or not) is answered `status` until
+  // `duration` has passed on the stand-in's Clock (a FakeClock's Advance ends it). A later call
+  // replaces the outage; ClearFaults ends it.
+  void FailFor(std::chrono::milliseconds duration, int status = 503);
   void ClearFaults();
 
  private:

@@ -116,7 +116,7 @@ TEST_F(LinearSandboxTest, ReferenceDataQueries) {
 
   auto users = client.Users();
   ASSERT_TRUE(users.has_value());
-  EXPECT_EQ(users->size(), 3u);
+  EXPECT_EQ(users->size(), 4u);  // Contexten, Ada, Grace and the Sandbox User
   auto labels = client.Labels();
   ASSERT_TRUE(labels.has_value());
   EXPECT_EQ(labels->size(), 3u);
@@ -304,6 +304,11 @@ TEST_F(LinearSandboxTest, ChangesEmitSignedWebhooks) {
     EXPECT_TRUE(parsed->webhook_timestamp_ms.has_value());
     EXPECT_EQ(parsed->organization_id, sandbox_.options().organization_id);
     events.push_back(parsed->type + "/" + parsed->action);
+    // Changes through the API are the API key's user's; MoveIssue is the Sandbox User's.
+    const bool moved = parsed->type == "Issue" && parsed->action == "update";
+    ASSERT_TRUE(parsed->actor.has_value());
+    EXPECT_EQ(parsed->actor->email,
+              moved ? sandbox::kLinearSandboxUserEmail : "contexten@sandbox.example");
     if (parsed->type == "Issue" && parsed->action == "update") {
       const auto& data = std::get<lin::LinearIssueData>(parsed->data);
       EXPECT_EQ(data.state_name, "Done");

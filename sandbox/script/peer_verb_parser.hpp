@@ -1,0 +1,77 @@
+#pragma once
+// The grammar of the sandbox console's "play the other side" verbs (see PeerVerbs): one terminal
+// line in, a typed command out. Pure: no stand-in is touched here.
+//   linear state <ID> <state name words...>
+//   linear comment <ID> <text...>
+//   gh pr open <owner/repo> "<title>" [branch=<b>] [body="<text>"]
+//   gh pr merge <owner/repo>#<n>
+//   gh ci fail|pass <owner/repo> [branch=<b>]
+// Words are separated by spaces; "double" or 'single' quotes group words (inside double quotes
+// a backslash escapes " and \); `key=value` is an option and its value may be quoted.
+
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace contexten::sandbox {
+
+// One word of a line. A word whose unquoted start is `key=` (letters, digits, '_', '-') is an
+// option: `key` holds the name and `text` the value.
+struct PeerVerbWord {
+  std::string text;
+  std::string key;  // empty for a plain word
+  // The word as a plain word: `key=value` for an option, else the text.
+  std::string Plain() const { return key.empty() ? text : key + "=" + text; }
+};
+
+// An unterminated quote -> kInvalidInput.
+core::Result<std::vector<PeerVerbWord>> SplitPeerVerbLine(std::string_view line);
+
+struct LinearStateVerb {
+  std::string issue;  // identifier or id, as typed
+  std::string state;  // state name, words joined by one space
+};
+struct LinearCommentVerb {
+  std::string issue;
+  std::string text;
+};
+struct GitHubPrOpenVerb {
+  std::string repo;  // owner/repo
+  std::string title;
+  std::string branch;  // head ref; BranchFromTitle(title) when not given
+  std::string body;
+};
+struct GitHubPrMergeVerb {
+  std::string repo;
+  int number = 0;
+};
+struct GitHubCiVerb {
+  std::string repo;
+  std::string branch;  // empty: the repository's default branch
+  bool pass = false;   // `gh ci pass`: success; `gh ci fail`: failure
+};
+
+using PeerVerb = std::variant<LinearStateVerb, LinearCommentVerb, GitHubPrOpenVerb,
+                              GitHubPrMergeVerb, GitHubCiVerb>;
+
+// The one-line usage of each verb, as errors and help show them.
+inline constexpr char kLinearStateUsage[] = "linear state <ID> <state name>";
+inline constexpr char kLinearCommentUsage[] = "linear comment <ID> <text>";
+inline constexpr char kGitHubPrOpenUsage[] =
+    "gh pr open <owner/repo> \"<title>\" [branch=<b>] [body=\"<text>\"]";
+inline constexpr char kGitHubPrMergeUsage[] = "gh pr merge <owner/repo>#<n>";
+inline constexpr char kGitHubCiUsage[] = "gh ci fail|pass <owner/repo> [branch=<b>]";
+
+// A line that does not fit a verb -> kInvalidInput whose message says what is wrong and shows
+// the verb's usage (or, for an unknown verb, every usage of that platform).
+core::Result<PeerVerb> ParsePeerVerb(std::string_view line);
+
+// A branch name from a PR title, as people name them: "ENG-12 Fix login crash!" ->
+// "eng-12-fix-login-crash" (lower case, runs of other characters become one '-', at most 60
+// characters); "sandbox-change" when nothing is left.
+std::string BranchFromTitle(std::string_view title);
+
+}  // namespace contexten::sandbox
