@@ -370,16 +370,18 @@ core::Result<std::vector<EffectRecord>> SqliteWorkflowStore::ClaimDue(const std:
 }
 
 core::Status SqliteWorkflowStore::Reschedule(std::int64_t effect_id, std::int64_t due_at_ms,
-                                             const std::string& error, bool outcome_unknown) {
+                                             const std::string& error, bool outcome_unknown,
+                                             bool counts_as_attempt) {
   return db_.Write([&](SQLite::Database& db) -> core::Status {
     auto& update = Prepared(db,
                             "UPDATE outbox SET status = 'pending', due_at_ms = ?, last_error = ?, "
-                            "outcome_unknown = MAX(outcome_unknown, ?), updated_at_ms = ?1 "
-                            "WHERE id = ? AND status = 'in_flight'");
+                            "outcome_unknown = MAX(outcome_unknown, ?), updated_at_ms = ?1, "
+                            "attempts = attempts - ? WHERE id = ? AND status = 'in_flight'");
     update.bind(1, due_at_ms);
     update.bind(2, Clip(error));
     update.bind(3, outcome_unknown ? 1 : 0);
-    update.bind(4, effect_id);
+    update.bind(4, counts_as_attempt ? 0 : 1);
+    update.bind(5, effect_id);
     if (update.exec() == 0) {
       return core::MakeError(core::ErrorKind::kNotFound,
                              "no effect " + std::to_string(effect_id) + " in flight");

@@ -142,7 +142,8 @@ class WorkflowStore {
                                                            std::size_t limit) = 0;
   // Back to pending at `due_at_ms` (a retry: no thread waits for it).
   virtual core::Status Reschedule(std::int64_t effect_id, std::int64_t due_at_ms,
-                                  const std::string& error, bool outcome_unknown) = 0;
+                                  const std::string& error, bool outcome_unknown,
+                                  bool counts_as_attempt = true) = 0;
   virtual core::Result<std::optional<std::int64_t>> NextEffectDue(const std::string& lane) = 0;
   // At startup: effects left in flight by a crash go back to pending, marked outcome unknown.
   virtual core::Result<std::int64_t> ReleaseInFlight() = 0;

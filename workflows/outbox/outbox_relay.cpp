@@ -142,7 +142,10 @@ void OutboxRelay::Finish(const store::EffectRecord& effect, store::EffectOutcome
 }
 
 void OutboxRelay::Fail(const store::EffectRecord& effect, const core::Error& error) {
-  const bool retry = error.retryable() && effect.attempts < options_.max_attempts;
+  // A rate-limit refusal is "not yet", with the platform's own time: it does not use up an
+  // attempt, so a long 429 storm delays effects without dead-lettering them.
+  const bool refused = error.kind == core::ErrorKind::kRateLimited;
+  const bool retry = error.retryable() && (refused || effect.attempts < options_.max_attempts);
   if (!retry) {
     Log()->warn("effect {} ({}) dead-lettered after {} attempt(s): {}", effect.idempotency_key(),
                 effect.kind, effect.attempts, error.Describe());
@@ -151,7 +154,8 @@ void OutboxRelay::Fail(const store::EffectRecord& effect, const core::Error& err
   }
   const core::Millis wait = error.retry_after.value_or(Backoff(effect.attempts - 1));
   const bool unknown = effect.outcome_unknown || MayHaveApplied(error);
-  auto rescheduled = store_.Reschedule(effect.id, NowMs() + wait.count(), error.Describe(), unknown);
+  auto rescheduled =
+      store_.Reschedule(effect.id, NowMs() + wait.count(), error.Describe(), unknown, !refused);
   std::lock_guard lock(mu_);
   if (!rescheduled) {
     ++stats_.store_errors;
@@ -164,13 +168,18 @@ void OutboxRelay::Fail(const store::EffectRecord& effect, const core::Error& err
               effect.kind, effect.attempts, wait.count(), error.Describe());
 }
 
-core::Status OutboxRelay::Start() {
+core::Status OutboxRelay::Recover() {
   auto released = store_.ReleaseInFlight();
   if (!released) return core::Unexpected(released.error());
   if (*released > 0) {
     Log()->info("{} effect(s) were in flight at the last stop; they are checked before redoing",
                 *released);
   }
+  return core::Ok();
+}
+
+core::Status OutboxRelay::Start() {
+  if (auto recovered = Recover(); !recovered) return recovered;
   {
     std::lock_guard lock(mu_);
     stopping_ = false;

@@ -61,8 +61,10 @@ class OutboxRelay {
   // tools; a started relay does the same on its own threads.
   std::size_t Tick();
 
-  // Effects left in flight by a crash go back to pending (outcome unknown), then `concurrency`
-  // threads per lane start claiming.
+  // Effects left in flight by a crash go back to pending, marked outcome unknown (so each is
+  // looked up before it is performed again). Start() does this first.
+  core::Status Recover();
+  // Recover(), then `concurrency` threads per lane start claiming.
   core::Status Start();
   void Stop();
   // New effects were committed (Engine::set_on_effects).

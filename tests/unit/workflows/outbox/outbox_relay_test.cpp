@@ -134,6 +134,22 @@ TEST_F(OutboxRelayTest, RetryAfterIsHonoured) {
   EXPECT_EQ(Only("r").due_at_ms, f_.NowMs() + 30000);
 }
 
+TEST_F(OutboxRelayTest, RateLimitRefusalsDoNotUseUpAttempts) {
+  for (int i = 0; i < 10; ++i) {  // far more refusals than max_attempts (3)
+    slack_.failures["post"].push_back(
+        core::MakeError(core::ErrorKind::kRateLimited, "429", std::chrono::seconds(1)));
+  }
+  StartRun("r", json::array({Effect("post", "slack")}));
+  for (int i = 0; i < 11; ++i) {
+    relay_->Tick();
+    f_.clock.Advance(std::chrono::seconds(1));
+  }
+  const auto effect = Only("r");
+  EXPECT_EQ(effect.status, store::EffectStatus::kDone);
+  EXPECT_EQ(effect.attempts, 1);
+  EXPECT_EQ(slack_.executed.size(), 11u);
+}
+
 TEST_F(OutboxRelayTest, TooManyAttemptsDeadLetterTheEffectAndTellTheRun) {
   for (int i = 0; i < 3; ++i) {
     linear_.failures["create"].push_back(core::MakeError(core::ErrorKind::kUnavailable, "503"));
@@ -211,8 +227,7 @@ TEST_F(OutboxRelayTest, AnEffectInFlightAtACrashIsLookedUpAfterTheRestart) {
   ASSERT_TRUE(claimed);
   ASSERT_EQ(claimed->size(), 1u);
   Restart();
-  ASSERT_TRUE(relay_->Start());  // releases what was in flight
-  relay_->Stop();
+  ASSERT_TRUE(relay_->Recover());  // what Start() does first
   EXPECT_TRUE(Only("r").outcome_unknown);
   EXPECT_EQ(relay_->Tick(), 1u);
   EXPECT_EQ(linear_.looked_up, (std::vector<std::string>{"create"}));
