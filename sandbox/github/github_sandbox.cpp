@@ -1436,6 +1436,15 @@ std::optional<nlohmann::json> GitHubSandbox::PullRequest(const std::string& full
   return std::nullopt;
 }
 
+std::vector<nlohmann::json> GitHubSandbox::PullRequests(const std::string& full_name) const {
+  std::lock_guard lock(impl_->mu);
+  std::vector<json> out;
+  if (auto* repo = impl_->FindRepo(full_name)) {
+    for (const auto& [n, pr] : repo->pulls) out.push_back(pr);
+  }
+  return out;
+}
+
 std::vector<nlohmann::json> GitHubSandbox::WorkflowRuns(const std::string& full_name) const {
   std::lock_guard lock(impl_->mu);
   std::vector<json> out;

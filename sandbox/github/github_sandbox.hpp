@@ -146,6 +146,7 @@ class GitHubSandbox {
   std::vector<nlohmann::json> Issues(const std::string& full_name) const;  // no PRs
   std::vector<nlohmann::json> Comments(const std::string& full_name, int number) const;
   std::optional<nlohmann::json> PullRequest(const std::string& full_name, int number) const;
+  std::vector<nlohmann::json> PullRequests(const std::string& full_name) const;  // by number
   std::vector<nlohmann::json> WorkflowRuns(const std::string& full_name) const;
   std::vector<nlohmann::json> Statuses(const std::string& full_name, const std::string& sha) const;
   std::vector<nlohmann::json> RepositoryDispatches(const std::string& full_name) const;

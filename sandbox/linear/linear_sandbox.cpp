@@ -299,7 +299,13 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
                  {"stateId", stored.state_id},
                  {"assigneeId", stored.assignee_id.empty() ? Json() : Json(stored.assignee_id)},
                  {"labelIds", stored.label_ids},
-                 {"labels", labels_json}};
+                 {"labels", labels_json},
+                 // Required by IssueWebhookPayload; the sandbox keeps no ordering or reactions.
+                 {"sortOrder", -static_cast<double>(issue.number)},
+                 {"prioritySortOrder", static_cast<double>(issue.number)},
+                 {"previousIdentifiers", Json::array()},
+                 {"subscriberIds", Json::array()},
+                 {"reactionData", Json::object()}};
     if (const auto* t = TeamById(stored.team_id))
       data["team"] = {{"id", t->id}, {"key", t->key}, {"name", t->name}};
     if (const auto* s = StateById(stored.state_id))
@@ -308,7 +314,8 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
     if (issue.assignee) {
       data["assignee"] = {{"id", issue.assignee->id},
                           {"name", issue.assignee->name},
-                          {"email", issue.assignee->email}};
+                          {"email", issue.assignee->email},
+                          {"url", options.app_url + "/profiles/" + issue.assignee->display_name}};
     }
     return data;
   }

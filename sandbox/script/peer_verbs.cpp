@@ -68,6 +68,10 @@ bool PeerVerbs::IsPeerVerb(std::string_view line) {
 }
 
 core::Result<std::string> PeerVerbs::Run(std::string_view line) {
+  if (auto words = SplitPeerVerbLine(line);
+      words && words->size() == 2 && (*words)[1].Plain() == "help") {
+    return Help();
+  }
   auto verb = ParsePeerVerb(line);
   if (!verb) return core::Unexpected(verb.error());
   return std::visit([this](const auto& v) { return Execute(v); }, *verb);
@@ -168,6 +172,14 @@ core::Status PeerVerbs::CheckRepository(const std::string& repo) const {
 
 core::Result<std::string> PeerVerbs::Execute(const GitHubPrOpenVerb& verb) {
   if (auto ok = CheckRepository(verb.repo); !ok) return core::Unexpected(ok.error());
+  // As GitHub answers 422 "A pull request already exists for owner:branch".
+  for (const auto& pr : github_->PullRequests(verb.repo)) {
+    if (pr["state"] == "open" && pr["head"]["ref"] == verb.branch) {
+      return Fail(core::ErrorKind::kConflict, "gh: a pull request already exists for " +
+                                                  verb.branch + ": " + verb.repo + "#" +
+                                                  std::to_string(pr.value("number", 0)));
+    }
+  }
   SandboxPullRequestSeed seed;
   seed.title = verb.title;
   seed.body = verb.body;

@@ -27,10 +27,10 @@ class PeerVerbs {
 
   // The first word is "linear" or "gh".
   static bool IsPeerVerb(std::string_view line);
-  // Runs the line. Success: a one-line description, e.g. "linear: ENG-1 -> In Progress (webhook
-  // 200)". A malformed line: kInvalidInput naming the usage; an unknown repository, pull request,
-  // issue or state: kNotFound saying what exists. Blocks until the webhooks are answered: never
-  // call it on a thread of the stand-ins' IoRuntime.
+  // Runs the line (`linear help` and `gh help` answer Help()). Success: a one-line description,
+  // e.g. "linear: ENG-1 -> In Progress (webhook 200)". A malformed line: kInvalidInput naming the
+  // usage; an unknown repository, pull request, issue or state: kNotFound saying what exists.
+  // Blocks until the webhooks are answered: never call it on a thread of the stand-ins' IoRuntime.
   core::Result<std::string> Run(std::string_view line);
   // The verbs, with one example each.
   static std::string Help();

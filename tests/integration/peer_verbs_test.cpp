@@ -311,6 +311,14 @@ TEST_F(PeerVerbsTest, GhPrOpenSendsPullRequestOpened) {
 
   EXPECT_THAT(RunOk("gh pr open contexten/sandbox Second one branch=feature/two"),
               HasSubstr("#2 \"Second one\" (feature/two -> main"));
+
+  // One open pull request per branch, as on GitHub.
+  auto twice = verbs_.Run("gh pr open contexten/sandbox Again branch=feature/two");
+  ASSERT_FALSE(twice.has_value());
+  EXPECT_EQ(twice.error().kind, core::ErrorKind::kConflict);
+  EXPECT_EQ(twice.error().message,
+            "gh: a pull request already exists for feature/two: contexten/sandbox#2");
+  EXPECT_EQ(github_.PullRequests(kRepo).size(), 2u);
 }
 
 TEST_F(PeerVerbsTest, GhPrMergeSendsClosedMergedAndThePushToTheBase) {

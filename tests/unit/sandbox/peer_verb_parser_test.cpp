@@ -161,6 +161,9 @@ TEST(PeerVerbsTest, WithoutStandInsVerbsAreUnavailableAndHelpListsEveryVerb) {
   ASSERT_FALSE(bad.has_value());
   EXPECT_EQ(bad.error().kind, core::ErrorKind::kInvalidInput);  // parsed before anything runs
 
+  EXPECT_EQ(verbs.Run("gh help").value_or(""), PeerVerbs::Help());
+  EXPECT_EQ(verbs.Run("linear help").value_or(""), PeerVerbs::Help());
+
   const std::string help = PeerVerbs::Help();
   for (const char* usage : {kLinearStateUsage, kLinearCommentUsage, kGitHubPrOpenUsage,
                             kGitHubPrMergeUsage, kGitHubCiUsage}) {
