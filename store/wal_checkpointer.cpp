@@ -34,6 +34,11 @@ std::uint64_t WalCheckpointer::checkpoints() const {
   return checkpoints_;
 }
 
+std::uint64_t WalCheckpointer::declined() const {
+  std::lock_guard lock(mu_);
+  return declined_;
+}
+
 // On the writer thread, after each commit: only a flag and a notify.
 int WalCheckpointer::OnCommit(void* self, sqlite3* /*db*/, const char* /*schema*/, int wal_pages) {
   auto* checkpointer = static_cast<WalCheckpointer*>(self);
@@ -43,6 +48,9 @@ int WalCheckpointer::OnCommit(void* self, sqlite3* /*db*/, const char* /*schema*
       checkpointer->wanted_ = true;
     }
     checkpointer->cv_.notify_one();
+  } else {
+    std::lock_guard lock(checkpointer->mu_);
+    ++checkpointer->declined_;
   }
   return SQLITE_OK;
 }

@@ -35,6 +35,9 @@ class WalCheckpointer {
   void Attach(sqlite3* writer);
 
   std::uint64_t checkpoints() const;
+  // Commits the hook looked at and let pass without waking the thread (WAL below the
+  // threshold). The hook runs inside the commit, so this is final when the commit returns.
+  std::uint64_t declined() const;
 
  private:
   static int OnCommit(void* self, sqlite3* db, const char* schema, int wal_pages);
@@ -47,6 +50,7 @@ class WalCheckpointer {
   bool wanted_ = false;
   bool stopping_ = false;
   std::uint64_t checkpoints_ = 0;
+  std::uint64_t declined_ = 0;
   std::thread thread_;
 };
 

@@ -22,10 +22,12 @@ struct SocketModeClient::Impl : std::enable_shared_from_this<SocketModeClient::I
     std::shared_ptr<core::net::WebSocket> socket;  // null while connecting
     bool hello = false;
     bool retiring = false;      // Slack asked us to move; a replacement is (being) opened
+    bool draining = false;      // retiring and replaced: serves until Slack closes it or grace
     bool too_many = false;      // Slack refused it with too_many_websockets
     std::string ping_expected;  // payload of the ping whose pong we wait for
     std::shared_ptr<core::net::TimerHandle> ping_timer;
     std::shared_ptr<core::net::TimerHandle> pong_timer;
+    std::shared_ptr<core::net::TimerHandle> retire_timer;  // ends the drain grace
   };
 
   Impl(core::net::IoRuntime& io, core::net::HttpClient& http, SocketModeOptions options,
@@ -329,6 +331,7 @@ struct SocketModeClient::Impl : std::enable_shared_from_this<SocketModeClient::I
 
   void OnHello(std::uint64_t id) {
     std::shared_ptr<core::net::WebSocket> retire;
+    std::uint64_t retire_id = 0;
     {
       std::lock_guard lock(mu);
       auto it = conns.find(id);
@@ -338,17 +341,48 @@ struct SocketModeClient::Impl : std::enable_shared_from_this<SocketModeClient::I
       ++stats.hellos;
       if (!disabled) last_error.clear();
       if (!it->second.retiring) {
-        // A fresh connection is serving: the oldest connection Slack asked us to leave can go.
+        // A fresh connection is serving: the oldest connection Slack asked us to leave is
+        // replaced. It drains (reads and acks) until Slack closes it or the grace ends.
         for (auto& [other_id, other] : conns) {
-          if (other_id != id && other.retiring && other.socket) {
-            retire = other.socket;
+          if (other_id != id && other.retiring && !other.draining && other.socket) {
+            other.draining = true;
+            retire_id = other_id;
+            if (options.retire_grace.count() > 0) {
+              std::weak_ptr<Impl> weak = shared_from_this();
+              other.retire_timer = io.RunAfter(options.retire_grace, [weak, other_id] {
+                if (auto self = weak.lock()) self->EndGrace(other_id);
+              });
+            } else {
+              retire = other.socket;
+            }
             break;
           }
         }
       }
     }
     log->info("Socket Mode connection {} ready", id);
+    if (retire_id != 0) {
+      log->info("Socket Mode connection {} replaced by {}; {}", retire_id, id,
+                retire ? "closing it"
+                       : "serving it until Slack closes it or " +
+                             std::to_string(options.retire_grace.count()) + " ms pass");
+    }
     if (retire) retire->Close(1000, "replaced");
+  }
+
+  // The drain grace of a replaced connection ended and Slack has not closed it: we do.
+  void EndGrace(std::uint64_t id) {
+    std::shared_ptr<core::net::WebSocket> socket;
+    {
+      std::lock_guard lock(mu);
+      auto it = conns.find(id);
+      if (stopping || it == conns.end() || !it->second.draining) return;
+      socket = it->second.socket;
+      ++stats.retire_timeouts;
+    }
+    log->info("Socket Mode connection {}: Slack did not close it within {} ms; closing it", id,
+              options.retire_grace.count());
+    if (socket) socket->Close(1000, "replaced");
   }
 
   void DisableLink() {
@@ -379,6 +413,7 @@ struct SocketModeClient::Impl : std::enable_shared_from_this<SocketModeClient::I
       Conn& conn = it->second;
       if (conn.ping_timer) conn.ping_timer->Cancel();
       if (conn.pong_timer) conn.pong_timer->Cancel();
+      if (conn.retire_timer) conn.retire_timer->Cancel();
       if (conn.socket) --stats.open_connections;
       retiring = conn.retiring;
       // The refusal may arrive only as the close reason if the socket closed first.
@@ -406,6 +441,7 @@ struct SocketModeClient::Impl : std::enable_shared_from_this<SocketModeClient::I
       for (auto& [id, c] : conns) {
         if (c.ping_timer) c.ping_timer->Cancel();
         if (c.pong_timer) c.pong_timer->Cancel();
+        if (c.retire_timer) c.retire_timer->Cancel();
         if (c.socket) sockets.push_back(c.socket);
       }
     }

@@ -35,6 +35,12 @@ struct SocketModeOptions {
   // the connection is stale (aborted and replaced). A zero interval disables pings.
   std::chrono::milliseconds ping_interval{10000};
   std::chrono::milliseconds ping_timeout{5000};
+  // A connection Slack asked us to leave (warning, refresh_requested) keeps reading and acking
+  // after its replacement said hello, until Slack closes it or this grace ends; only then do we
+  // close it. Slack may deliver on it until it closes the link, and once our close frame is sent
+  // the frames behind it are discarded unread, so closing at once would leave envelopes in
+  // flight unacked (slash commands are never retried). Zero closes it at once.
+  std::chrono::milliseconds retire_grace{5000};
   core::net::TlsClientOptions tls;
 };
 
@@ -49,6 +55,7 @@ struct SocketModeStats {
   std::uint64_t acks_sent = 0;
   std::uint64_t reconnects = 0;  // attempts scheduled after a failure or drop
   std::uint64_t refreshes = 0;   // connections replaced on Slack's request (before closing)
+  std::uint64_t retire_timeouts = 0;  // retiring connections we closed because Slack did not
   std::uint64_t stale = 0;       // connections declared dead because a ping went unanswered
   std::uint64_t bad_frames = 0;
   int open_connections = 0;  // sockets open now (including one being retired)

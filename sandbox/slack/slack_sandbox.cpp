@@ -77,7 +77,9 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
   struct Connection {
     std::shared_ptr<core::net::WebSocket> socket;
     bool greeted = false;
-    bool disconnecting = false;  // told to go away: nothing more is delivered on it
+    bool disconnecting = false;  // told to go away: nothing more is delivered on it, unless
+                                 // deliver_while_disconnecting
+    bool closing = false;        // the sandbox closes it: nothing more is delivered on it
   };
 
   Impl(core::net::IoRuntime& io, SlackSandboxOptions options)
@@ -319,7 +321,7 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
         socket->Close(1000, "too_many_websockets");
         return callbacks;
       }
-      connections[id] = Connection{socket, true, false};
+      connections[id] = Connection{socket, true, false, false};
       ++connections_opened;
       count = static_cast<int>(connections.size());
       flush.assign(pending.begin(), pending.end());
@@ -368,8 +370,17 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
     for (auto& socket : targets) {
       socket->Send(frame);
       std::weak_ptr<core::net::WebSocket> weak = socket;
-      auto timer = io.RunAfter(options.disconnect_grace, [weak, reason] {
-        if (auto s = weak.lock()) s->Close(1000, reason);
+      std::weak_ptr<Impl> weak_self = shared_from_this();
+      auto timer = io.RunAfter(options.disconnect_grace, [weak, weak_self, reason] {
+        auto s = weak.lock();
+        if (!s) return;
+        if (auto self = weak_self.lock()) {
+          std::lock_guard lock(self->mu);
+          if (auto it = self->connections.find(s->id()); it != self->connections.end()) {
+            it->second.closing = true;
+          }
+        }
+        s->Close(1000, reason);
       });
       std::lock_guard lock(mu);
       grace_timers.push_back(std::move(timer));
@@ -513,7 +524,9 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
       acks[envelope_id].type = type;
       std::vector<std::pair<std::uint64_t, std::shared_ptr<core::net::WebSocket>>> open;
       for (auto& [cid, c] : connections) {
-        if (c.greeted && !c.disconnecting && c.socket->is_open()) open.emplace_back(cid, c.socket);
+        const bool deliverable =
+            !c.closing && (!c.disconnecting || options.deliver_while_disconnecting);
+        if (c.greeted && deliverable && c.socket->is_open()) open.emplace_back(cid, c.socket);
       }
       if (open.empty()) {
         pending.emplace_back(envelope_id, std::move(text));

@@ -46,6 +46,10 @@ struct SlackSandboxOptions {
   int max_connections = 10;
   // Time between a `disconnect` message and the sandbox closing that socket.
   std::chrono::milliseconds disconnect_grace{1000};
+  // Fault: a connection told to disconnect keeps getting envelopes (round-robin with the others)
+  // until the sandbox closes it, as Slack may until it closes the link. Off: nothing more is
+  // delivered on it once the disconnect message is sent.
+  bool deliver_while_disconnecting = false;
   // Hand out Socket Mode URLs that go through a TcpRelay, so FreezeConnections() can make
   // connections silent (see tcp_relay.hpp).
   bool relay_links = false;
@@ -96,7 +100,8 @@ class SlackSandbox {
   // Ids of the Socket Mode connections open now, oldest first.
   std::vector<std::uint64_t> ConnectionIds() const;
   // Sends {"type":"disconnect","reason":reason} on one connection (0 = every connection), stops
-  // delivering on it and closes it after disconnect_grace, as Slack does. Returns how many.
+  // delivering on it (unless deliver_while_disconnecting) and closes it after disconnect_grace,
+  // as Slack does. Returns how many.
   int SendDisconnect(const std::string& reason, std::uint64_t connection = 0);
   // With relay_links: every connection open now goes silent (nothing it sends arrives, nothing
   // is sent to it, pings go unanswered) without being closed. Returns how many were frozen.

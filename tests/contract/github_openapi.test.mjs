@@ -1,5 +1,6 @@
 // ACCEPTANCE (issue 4.3): every REST request the GitHub client can make matches an operation
-// of @octokit/openapi: method, path template, and every required JSON body property present.
+// of @octokit/openapi: method, path template, every query parameter declared by that operation
+// (or its path) as `in: query`, and every required JSON body property present.
 // Usage: node github_openapi.test.mjs <path of github_requests_tool>
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -62,7 +63,18 @@ function matchTemplates(path) {
     .sort((a, b) => b.literal - a.literal);
 }
 
+// Names of the query parameters `operation` (and its path item) declares.
+function queryParameters(pathItem, operation) {
+  const names = new Set();
+  for (const p of [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])]) {
+    const parameter = resolve(p);
+    if (parameter.in === 'query') names.add(parameter.name);
+  }
+  return names;
+}
+
 let matched = 0;
+let queryChecked = 0;
 const misses = [];
 const operations = new Set();
 for (const request of requests) {
@@ -74,6 +86,15 @@ for (const request of requests) {
     continue;
   }
   const operation = spec.paths[hit.template][method];
+  const declared = queryParameters(spec.paths[hit.template], operation);
+  const sent = [...new URLSearchParams(request.query ?? '').keys()];
+  const undeclared = sent.filter((name) => !declared.has(name));
+  if (undeclared.length) {
+    misses.push(`${request.method} ${hit.template} (${operation.operationId}): query ` +
+      `parameter(s) ${undeclared.join(', ')} not declared (declared: ${[...declared].join(', ')})`);
+    continue;
+  }
+  queryChecked += sent.length;
   const requestBody = resolve(operation.requestBody);
   const schema = requestBody?.content?.['application/json']?.schema;
   if (requestBody?.required && (request.body === null || request.body === undefined)) {
@@ -90,14 +111,20 @@ for (const request of requests) {
   }
   matched += 1;
   operations.add(operation.operationId);
-  console.log(`ok   ${request.method.padEnd(5)} ${hit.template}  [${operation.operationId}]`);
+  const query = sent.length ? `  ?${sent.join('&')}` : '';
+  console.log(`ok   ${request.method.padEnd(5)} ${hit.template}  [${operation.operationId}]${query}`);
 }
 
 console.log(`\n${requests.length} requests, ${matched} matched, ${operations.size} distinct ` +
-  `operations, ${misses.length} misses`);
+  `operations, ${queryChecked} query parameters declared, ${misses.length} misses`);
 for (const miss of misses) console.error(`MISS ${miss}`);
 if (requests.length === 0) {
   console.error('the tool produced no requests');
+  process.exit(1);
+}
+if (queryChecked === 0) {
+  // The client sends filters and paging as query parameters; none seen means the log lost them.
+  console.error('no query parameters in any request: nothing was checked');
   process.exit(1);
 }
 process.exit(misses.length === 0 ? 0 : 1);

@@ -1,1 +1,2 @@
 contexten_contract_test(contract_linear_schema linear_schema.test.mjs TARGET linear_documents_tool)
+contexten_contract_test(contract_linear_requests linear_requests.test.mjs TARGET linear_requests_tool)

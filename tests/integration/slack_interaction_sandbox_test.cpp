@@ -110,7 +110,13 @@ class TinyBot {
         });
     client_->Start();
   }
-  ~TinyBot() { client_->Stop(); }
+  ~TinyBot() {
+    client_->Stop();
+    // The handler runs on socket_io_'s thread and may still be inside a call (views.open over
+    // web_io_) or recording what it got: join that thread before the client, the web client and
+    // the recorded envelopes go away.
+    socket_io_.Stop();
+  }
 
   void React(Reaction reaction) {
     std::lock_guard lock(mu_);
@@ -182,6 +188,11 @@ class SlackInteractionSandboxTest : public ::testing::Test {
     });
     auto click = slack_.Click("Create issue");
     EXPECT_TRUE(click) << click.error().message;
+    // The view is registered while views.open is still answering; the bot is done once it has
+    // its reply and has acked the click (it records the envelope last).
+    if (click) {
+      EXPECT_TRUE(bot_->Await(*click));
+    }
     EXPECT_TRUE(WaitFor([&] { return slack_.OpenViews("U0SANDBOXUSER").size() == 1; }));
     auto views = slack_.OpenViews("U0SANDBOXUSER");
     return views.empty() ? SandboxView{} : views[0];

@@ -182,6 +182,110 @@ TEST(SocketModeResilienceTest, RefreshRequestedFollowedByABurstLosesNone) {
   EXPECT_LE(h.client().stats().max_sockets, 3);
 }
 
+// Slack may keep delivering on a connection after its refresh_requested disconnect, until it
+// closes the link; envelopes received there are acked late (the bot acks after its inbox write).
+// The retiring connection must stay readable and writable until Slack closes it: closing it as
+// soon as the replacement says hello discards what is still in flight, and Slack never retries
+// a slash command.
+TEST(SocketModeResilienceTest, CommandsInFlightOnARetiringConnectionAreAllAckedOnce) {
+  std::mutex mu;
+  std::map<std::string, int> handled;
+  std::vector<AckFn> held;  // acked only once the replacement serves
+  auto handler = [&](Envelope e, AckFn ack) {
+    std::lock_guard lock(mu);
+    ++handled[e.envelope_id];
+    held.push_back(std::move(ack));
+  };
+  auto sandbox_options = FastSandbox();
+  sandbox_options.deliver_while_disconnecting = true;
+  sandbox_options.redelivery_delay = std::chrono::milliseconds(0);  // slash commands: no retry
+  sandbox_options.disconnect_grace = std::chrono::seconds(30);      // Slack closes the link late
+  auto client_options = FastClient(1);
+  client_options.retire_grace = std::chrono::seconds(60);  // until Slack closes it
+  Harness h(sandbox_options, client_options, handler);
+  ASSERT_TRUE(h.WaitOpen(1));
+  const auto old_connection = h.slack().ConnectionIds().at(0);
+
+  ASSERT_EQ(h.slack().SendDisconnect("refresh_requested"), 1);
+  constexpr int kCommands = 50;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kCommands / 2; ++i) {
+    ids.push_back(h.slack().InjectSlashCommand("/ctx", "during refresh " + std::to_string(i)));
+  }
+  // The replacement is up; the old connection still gets its share of the rest.
+  ASSERT_TRUE(WaitFor([&] { return h.client().stats().hellos == 2; }, kDeadline));
+  for (int i = kCommands / 2; i < kCommands; ++i) {
+    ids.push_back(h.slack().InjectSlashCommand("/ctx", "during refresh " + std::to_string(i)));
+  }
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        std::lock_guard lock(mu);
+        return handled.size() == static_cast<std::size_t>(kCommands);
+      },
+      kDeadline));
+  std::vector<AckFn> acks;
+  {
+    std::lock_guard lock(mu);
+    acks.swap(held);
+  }
+  int refused = 0;
+  for (auto& ack : acks) refused += ack(nullptr) ? 0 : 1;
+  EXPECT_EQ(refused, 0) << "acks refused: their connection was closed under them";
+
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        for (const auto& id : ids) {
+          auto ack = h.slack().AckFor(id);
+          if (!ack || !ack->acked_at) return false;
+        }
+        return true;
+      },
+      kDeadline))
+      << "not every command was acked";
+  int on_old = 0;
+  for (const auto& id : ids) {
+    auto ack = h.slack().AckFor(id);
+    EXPECT_EQ(ack->ack_count, 1) << id;
+    EXPECT_EQ(ack->deliveries, 1) << id;
+    on_old += ack->connection == old_connection ? 1 : 0;
+  }
+  // The scenario happened: the old connection carried commands during the refresh.
+  EXPECT_GT(on_old, 0);
+  std::lock_guard lock(mu);
+  for (const auto& [id, times] : handled) EXPECT_EQ(times, 1) << id;
+  EXPECT_LE(h.max_open(), 2);
+}
+
+// Slack normally closes a connection it asked us to leave; if it does not, the client closes it
+// when the grace ends, so a retired socket never lingers.
+TEST(SocketModeResilienceTest, ARetiringConnectionSlackNeverClosesIsClosedWhenTheGraceEnds) {
+  Recorder recorder;
+  auto sandbox_options = FastSandbox();
+  sandbox_options.disconnect_grace = std::chrono::seconds(60);
+  auto client_options = FastClient(1);
+  client_options.retire_grace = std::chrono::milliseconds(200);
+  Harness h(sandbox_options, client_options, recorder.Handler());
+  ASSERT_TRUE(h.WaitOpen(1));
+  const auto old_connection = h.slack().ConnectionIds().at(0);
+
+  ASSERT_EQ(h.slack().SendDisconnect("refresh_requested"), 1);
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto now = h.slack().ConnectionIds();
+        return now.size() == 1 && now[0] != old_connection && h.client().connected();
+      },
+      kDeadline));
+  EXPECT_EQ(h.client().stats().retire_timeouts, 1u);
+  EXPECT_EQ(h.client().stats().refreshes, 1u);
+  h.slack().PushEnvelope(EventEnvelope("env-after-grace", "Ev-after-grace"));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto ack = h.slack().AckFor("env-after-grace");
+        return ack && ack->acked_at.has_value();
+      },
+      kDeadline));
+}
+
 TEST(SocketModeResilienceTest, SilentConnectionIsDeclaredStaleAndReplaced) {
   Recorder recorder;
   auto sandbox_options = FastSandbox();

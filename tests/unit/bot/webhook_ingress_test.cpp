@@ -161,13 +161,55 @@ class WebhookIngressTest : public ::testing::Test {
   std::unique_ptr<WebhookIngress> ingress_;
 };
 
+// GitHub's published vectors (docs: "Validating webhook deliveries"; @octokit/webhooks-methods)
+// through a started ingress over HTTP: the published signature passes verification (the body
+// then meets the JSON check: "Hello, World!" is refused as not JSON, the JSON one accepted), the
+// same signature with one hex digit changed is refused as bad_signature.
 TEST_F(WebhookIngressTest, PublishedGitHubSignatureVectorsVerify) {
-  EXPECT_TRUE(integrations::github::VerifyGitHubSignature(
-      "It's a Secret to Everybody", "Hello, World!",
-      "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"));
-  EXPECT_TRUE(integrations::github::VerifyGitHubSignature(
-      "mysecret", R"({"foo":"bar"})",
-      "sha256=4864d2759938a15468b5df9ade20bf161da9b4f737ea61794142f3484236bda3"));
+  struct Vector {
+    std::string secret;
+    std::string body;
+    std::string signature;
+    int status;            // with the published signature
+    std::string rejected;  // rejection reason with it, if any
+  };
+  const std::vector<Vector> vectors = {
+      {"It's a Secret to Everybody", "Hello, World!",
+       "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17", 400, "not_json"},
+      {"mysecret", R"({"foo":"bar"})",
+       "sha256=4864d2759938a15468b5df9ade20bf161da9b4f737ea61794142f3484236bda3", 202, ""},
+  };
+  int n = 0;
+  for (const auto& v : vectors) {
+    SCOPED_TRACE(v.body);
+    if (server_) server_->Stop();
+    server_.reset();
+    auto options = DefaultOptions();
+    options.github_secret = v.secret;
+    Start(options);
+    const std::string delivery = "d-vector-" + std::to_string(++n);
+    auto good = Post("/webhooks/github", v.body,
+                     {{"X-GitHub-Event", "push"},
+                      {"X-GitHub-Delivery", delivery},
+                      {"X-Hub-Signature-256", v.signature}});
+    EXPECT_EQ(good.status, v.status) << good.body;
+    EXPECT_EQ(Rejected("bad_signature"), 0u);
+    if (!v.rejected.empty()) {
+      EXPECT_EQ(Rejected(v.rejected), 1u);
+    }
+
+    std::string tampered = v.signature;
+    tampered.back() = tampered.back() == '0' ? '1' : '0';
+    auto bad = Post("/webhooks/github", v.body,
+                    {{"X-GitHub-Event", "push"},
+                     {"X-GitHub-Delivery", delivery + "-tampered"},
+                     {"X-Hub-Signature-256", tampered}});
+    EXPECT_EQ(bad.status, 401) << bad.body;
+    EXPECT_EQ(Rejected("bad_signature"), 1u);
+  }
+  // Only the JSON vector with its published signature was stored.
+  EXPECT_EQ(*inbox_->Count("github"), 1);
+  EXPECT_TRUE(Row("github", "d-vector-2").has_value());
 }
 
 TEST_F(WebhookIngressTest, HelloWorldVectorPassesSignatureThenFailsAsNotJson) {

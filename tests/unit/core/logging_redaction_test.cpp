@@ -58,7 +58,12 @@ TEST_F(LoggingRedactionTest, ConfiguredSecretsInErrorsAreMasked) {
 TEST_F(LoggingRedactionTest, UnregisteredTokenShapesAreMasked) {
   spdlog::info("user pasted ghp_abcdefghijklmnopqrstuvwxyz0123456789 and lin_api_XyZ123456789");
   spdlog::info("header Authorization: Bearer abc.def-ghi_jkl");
+  // Both lines were logged (an absent line would pass the "no token" checks below), each with
+  // its text kept and only the token masked.
   const std::string all = All();
+  EXPECT_NE(all.find("user pasted ghp_[REDACTED] and lin_api_[REDACTED]\n"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("header Authorization: Bearer [REDACTED]\n"), std::string::npos) << all;
   EXPECT_EQ(all.find("ghp_abcdefghij"), std::string::npos) << all;
   EXPECT_EQ(all.find("lin_api_XyZ"), std::string::npos) << all;
   EXPECT_EQ(all.find("abc.def-ghi_jkl"), std::string::npos) << all;

@@ -57,6 +57,9 @@ TEST(WalCheckpointerTest, BelowTheThresholdNothingIsCheckpointed) {
   checkpointer.Attach(writer.getHandle());
   writer.exec("CREATE TABLE t (x INTEGER)");
   writer.exec("INSERT INTO t VALUES (1)");
+  // The hook runs inside each commit: once exec returns, both commits were looked at and
+  // neither woke the thread. (Reading checkpoints() alone would race a wrongly woken thread.)
+  EXPECT_EQ(checkpointer.declined(), 2u);
   EXPECT_EQ(checkpointer.checkpoints(), 0u);
 }
 
