@@ -1,10 +1,8 @@
 #include "bot/app.hpp"
 
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 
 #include "bot/commands/command_handler.hpp"
 #include "bot/dispatcher.hpp"
@@ -31,9 +29,6 @@
 #include "integrations/slack/paced_slack_api.hpp"
 #include "integrations/slack/slack_web_client.hpp"
 #include "integrations/slack/socket_mode_client.hpp"
-#include "sandbox/github/github_sandbox.hpp"
-#include "sandbox/linear/linear_sandbox.hpp"
-#include "sandbox/slack/slack_sandbox.hpp"
 #include "store/database.hpp"
 #include "store/sqlite_inbox.hpp"
 #include "workflows/health/health_registry.hpp"
@@ -95,9 +90,6 @@ struct App::Impl {
   std::unique_ptr<core::WorkerPool> workers;
   std::unique_ptr<core::net::IoRuntime> io;
   std::unique_ptr<core::net::HttpClient> http;
-  std::unique_ptr<sandbox::SlackSandbox> slack_sandbox;
-  std::unique_ptr<sandbox::GitHubSandbox> github_sandbox;
-  std::unique_ptr<sandbox::LinearSandbox> linear_sandbox;
   std::shared_ptr<core::resilience::EventBus> resilience_events =
       std::make_shared<core::resilience::EventBus>();
   std::unique_ptr<integrations::github::GitHubRestClient> github_client;
@@ -112,7 +104,6 @@ struct App::Impl {
   workflows::HealthRegistry health;
   std::unique_ptr<webhooks::WebhookIngress> webhooks;  // GitHub/Linear webhook routes
   std::unique_ptr<core::net::HttpServer> server;
-  std::string sandbox_store_path;  // removed at exit
   bool stopped = false;
 };
 
@@ -131,31 +122,6 @@ core::Status App::Start() {
   http_options.tls.ca_file = config.ca_file;
   http_options.user_agent = "contexten/" + std::string(Version());
   s.http = std::make_unique<core::net::HttpClient>(*s.io, http_options);
-
-  if (s.options.sandbox) {
-    s.slack_sandbox = std::make_unique<sandbox::SlackSandbox>(*s.io);
-    if (auto started = s.slack_sandbox->Start(); !started) return started;
-    config.slack.api_url = s.slack_sandbox->api_url();
-    config.slack.app_token = s.slack_sandbox->options().app_token;
-    config.slack.bot_token = s.slack_sandbox->options().bot_token;
-    config.slack.connections = 1;
-    // The sandbox's Slack forgets everything at exit, so its inbox should too.
-    if (config.store.path == core::Config{}.store.path) {
-      s.sandbox_store_path = (std::filesystem::temp_directory_path() /
-                              ("contexten-sandbox-" + std::to_string(::getpid()) + ".db"))
-                                 .string();
-      config.store.path = s.sandbox_store_path;
-    }
-    s.log->info("sandbox Slack listening at {}", s.slack_sandbox->base_url());
-    // GitHub and Linear stand-ins start once our HTTP port is known (they send webhooks to
-    // it); their credentials are the defaults they accept.
-    config.github.token = sandbox::GitHubSandboxOptions{}.token;
-    config.github.app_id.clear();
-    config.github.webhook_secret = sandbox::GitHubSandboxOptions{}.webhook_secret;
-    config.linear.api_key = sandbox::LinearSandboxOptions{}.api_key;
-    config.linear.webhook_secret = sandbox::LinearSandboxOptions{}.webhook_secret;
-    for (const auto& secret : config.Secrets()) core::Redactor::Global().AddSecret(secret);
-  }
 
   store::StoreOptions store_options;
   store_options.path = config.store.path;
@@ -247,36 +213,9 @@ core::Status App::Start() {
   }
   s.log->info("HTTP on {}:{} (/healthz, /readyz)", config.http.bind, s.server->port());
 
-  if (s.options.sandbox) {
-    if (auto started = StartPeerSandboxes(); !started) return started;
-  }
   if (auto peers = ConnectGitHubAndLinear(); !peers) return peers;
 
   s.socket_mode->Start();
-  return core::Ok();
-}
-
-core::Status App::StartPeerSandboxes() {
-  auto& s = *impl_;
-  auto& config = s.options.config;
-  const std::string webhooks =
-      "http://127.0.0.1:" + std::to_string(s.server->port()) + "/webhooks/";
-  sandbox::GitHubSandboxOptions github_options;
-  github_options.webhook_url = webhooks + "github";
-  s.github_sandbox = std::make_unique<sandbox::GitHubSandbox>(*s.io, github_options);
-  if (auto started = s.github_sandbox->Start(); !started) return started;
-  // Something to act on from the console: a repository with a CI workflow.
-  s.github_sandbox->AddRepository("contexten", "sandbox");
-  s.github_sandbox->AddWorkflow("contexten/sandbox", "ci.yml", "CI");
-  config.github.api_url = s.github_sandbox->base_url();
-
-  sandbox::LinearSandboxOptions linear_options;
-  linear_options.webhook_url = webhooks + "linear";
-  s.linear_sandbox = std::make_unique<sandbox::LinearSandbox>(*s.io, linear_options, s.clock);
-  if (auto started = s.linear_sandbox->Start(); !started) return started;
-  config.linear.api_url = s.linear_sandbox->base_url();
-  s.log->info("sandbox GitHub at {}, sandbox Linear at {}", s.github_sandbox->base_url(),
-              s.linear_sandbox->base_url());
   return core::Ok();
 }
 
@@ -339,31 +278,19 @@ void App::Stop() {
       std::chrono::seconds(5));
   if (s.workers) s.workers->Shutdown();        // finish handlers that were started
   if (s.dispatcher) s.dispatcher->Shutdown();  // and those on its fast lane
-  if (s.slack_sandbox) s.slack_sandbox->Stop();
-  if (s.github_sandbox) s.github_sandbox->Stop();
-  if (s.linear_sandbox) s.linear_sandbox->Stop();
   if (s.io) s.io->Stop();
   s.socket_mode.reset();
   s.server.reset();
   s.dispatcher.reset();
   s.slack.reset();
   s.slack_client.reset();
-  s.slack_sandbox.reset();
   s.github.reset();
   s.github_client.reset();
   s.linear.reset();
-  s.github_sandbox.reset();
-  s.linear_sandbox.reset();
   s.http.reset();
   s.io.reset();
   s.inbox.reset();
   s.database.reset();
-  if (!s.sandbox_store_path.empty()) {
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(s.sandbox_store_path + suffix, ec);
-    }
-  }
 }
 
 bool App::WaitConnected(std::chrono::milliseconds deadline) {
@@ -377,10 +304,6 @@ bool App::WaitIdle(std::chrono::milliseconds deadline) {
 }
 
 uint16_t App::http_port() const { return impl_->server ? impl_->server->port() : 0; }
-
-sandbox::SlackSandbox* App::slack_sandbox() { return impl_->slack_sandbox.get(); }
-sandbox::GitHubSandbox* App::github_sandbox() { return impl_->github_sandbox.get(); }
-sandbox::LinearSandbox* App::linear_sandbox() { return impl_->linear_sandbox.get(); }
 
 integrations::github::GitHubApi* App::github() { return impl_->github.get(); }
 integrations::linear::LinearApi* App::linear() {

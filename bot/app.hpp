@@ -8,12 +8,6 @@
 #include "core/config.hpp"
 #include "core/result.hpp"
 
-namespace contexten::sandbox {
-class SlackSandbox;
-class GitHubSandbox;
-class LinearSandbox;
-}  // namespace contexten::sandbox
-
 namespace contexten::integrations::github {
 class GitHubApi;
 }
@@ -27,9 +21,8 @@ class Dispatcher;
 
 struct AppOptions {
   core::Config config;
-  // Start the built-in Slack stand-in in-process and point the bot at it.
-  bool sandbox = false;
-  // Sandbox: an HTTP port that is taken is not fatal (a newcomer may run two copies).
+  // An HTTP port that is taken is not fatal: serve on a free one (sandbox mode: a newcomer may
+  // run two copies).
   bool allow_port_fallback = false;
 };
 
@@ -51,9 +44,6 @@ class App {
   bool WaitIdle(std::chrono::milliseconds deadline);
 
   uint16_t http_port() const;
-  sandbox::SlackSandbox* slack_sandbox();  // null unless sandbox mode
-  sandbox::GitHubSandbox* github_sandbox();
-  sandbox::LinearSandbox* linear_sandbox();
   // The resilient clients (retry, breaker, rate limit); null when not configured.
   integrations::github::GitHubApi* github();
   integrations::linear::LinearApi* linear();
@@ -61,7 +51,6 @@ class App {
   bool ready() const;
 
  private:
-  core::Status StartPeerSandboxes();
   core::Status ConnectGitHubAndLinear();
 
   struct Impl;

@@ -148,8 +148,10 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
   void Flush() {
     std::vector<PendingWebhook> batch;
     std::vector<std::size_t> indexes;
+    std::string url;
     {
       std::lock_guard lock(mu);
+      url = options.webhook_url;
       batch.swap(outbox);
       for (auto& hook : batch) {
         GitHubWebhookDelivery d;
@@ -162,11 +164,11 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
         deliveries.push_back(std::move(d));
       }
     }
-    if (options.webhook_url.empty()) return;
+    if (url.empty()) return;
     for (std::size_t index : indexes) {
       core::net::OutgoingRequest request;
       request.method = "POST";
-      request.url = options.webhook_url;
+      request.url = url;
       {
         std::lock_guard lock(mu);
         const auto& d = deliveries[index];
@@ -810,6 +812,11 @@ void GitHubSandbox::Stop() {
 
 std::string GitHubSandbox::base_url() const { return impl_->server.BaseUrl(); }
 const GitHubSandboxOptions& GitHubSandbox::options() const { return impl_->options; }
+
+void GitHubSandbox::SetWebhookUrl(std::string url) {
+  std::lock_guard lock(impl_->mu);
+  impl_->options.webhook_url = std::move(url);
+}
 
 void GitHubSandbox::AddRepository(const std::string& owner, const std::string& name,
                                   const std::string& default_branch) {

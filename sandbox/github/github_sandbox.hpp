@@ -96,6 +96,8 @@ class GitHubSandbox {
   void Stop();
   std::string base_url() const;  // http://127.0.0.1:port, the client's base URL
   const GitHubSandboxOptions& options() const;
+  // Where webhooks go from now on (empty: recorded, not sent), e.g. once the bot's port is known.
+  void SetWebhookUrl(std::string url);
 
   // --- control interface: seeding and driving ----------------------------------------------
   void AddRepository(const std::string& owner, const std::string& name,
