@@ -1,7 +1,10 @@
 #pragma once
 // The composition root: the one place that chooses implementations and wires them together.
+// It owns the wiring modules (bot/wiring/), built in order store -> platforms -> orchestration
+// -> ingress and destroyed in reverse (../shared/DESIGN.md §2).
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -36,6 +39,8 @@ class App {
   // Opens the store, replays unfinished work, starts the HTTP server and Socket Mode.
   // Startup problems come back as errors naming the cause.
   core::Status Start();
+  // Drains (Socket Mode and HTTP stop, accepted deliveries finish, worker pools join), stops
+  // the I/O runtime, then destroys the modules in reverse order of construction.
   void Stop();
 
   // Waits until Slack is connected (hello received) or the deadline passes.
@@ -51,10 +56,10 @@ class App {
   bool ready() const;
 
  private:
-  core::Status ConnectGitHubAndLinear();
+  struct Modules;
 
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  AppOptions options_;
+  std::unique_ptr<Modules> modules_;
 };
 
 }  // namespace contexten::bot
