@@ -7,9 +7,6 @@
 #include "bot/version.hpp"
 #include "core/logging.hpp"
 #include "core/resilience/circuit_breaker.hpp"
-#include "core/resilience/peer_api_breaker.hpp"
-#include "core/resilience/rate_limiter.hpp"
-#include "core/resilience/retry.hpp"
 #include "integrations/github/github_rest_client.hpp"
 #include "integrations/github/resilient_github_api.hpp"
 #include "integrations/linear/linear_graphql_client.hpp"
@@ -32,12 +29,6 @@ core::net::HttpClientOptions HttpOptions(const core::Config& config) {
   return options;
 }
 
-integrations::slack::PacingOptions Pacing(std::shared_ptr<resilience::EventBus> events) {
-  integrations::slack::PacingOptions pacing;
-  pacing.events = std::move(events);
-  return pacing;
-}
-
 // What an operator sees of a platform in /readyz: the breaker's state. Reported, not gating
 // (see ComponentHealth::gates_readiness).
 workflows::HealthRegistry::Probe BreakerProbe(std::string name,
@@ -53,37 +44,12 @@ workflows::HealthRegistry::Probe BreakerProbe(std::string name,
 
 }  // namespace
 
-// Linear's components, owned here because ResilientLinearApi only references them.
-struct PlatformsModule::LinearStack {
-  LinearStack(core::net::HttpClient& http, integrations::linear::LinearClientOptions options,
-              core::Clock& clock, std::shared_ptr<resilience::EventBus> events)
-      : client(http, std::move(options), clock),
-        retry("linear", RetryConfig(), clock, resilience::Retry::RandomSeed(), events),
-        breaker("linear", resilience::PeerApiBreakerConfig(), clock, events),
-        // Linear allows 1,500 requests an hour per API key; keep bursts modest.
-        limiter("linear", {50, 1500, std::chrono::hours(1)}, clock, events),
-        api(client, {&retry, &breaker, &limiter, std::chrono::seconds(5), nullptr, std::nullopt},
-            clock) {}
-
-  static resilience::RetryConfig RetryConfig() {
-    resilience::RetryConfig config;
-    config.max_attempts = 4;
-    return config;
-  }
-
-  integrations::linear::LinearGraphqlClient client;
-  resilience::Retry retry;
-  resilience::CircuitBreaker breaker;
-  resilience::RateLimiter limiter;
-  integrations::linear::ResilientLinearApi api;
-};
-
 PlatformsModule::PlatformsModule(const core::Config& config, core::Clock& clock)
     : events_(std::make_shared<resilience::EventBus>()),
       io_(1),
       http_(io_, HttpOptions(config)),
       slack_client_(http_, config.slack.api_url, config.slack.bot_token),
-      slack_(slack_client_, clock, Pacing(events_)) {
+      slack_(slack_client_, clock, events_) {
   events_->Subscribe([](const resilience::ResilienceEvent& event) {
     if (event.kind != resilience::ResilienceEventKind::kStateTransition) return;
     const bool opened = event.to_state == resilience::CircuitState::kOpen ||
@@ -113,7 +79,10 @@ PlatformsModule::PlatformsModule(const core::Config& config, core::Clock& clock)
     integrations::linear::LinearClientOptions linear;
     linear.api_url = config.linear.api_url;
     linear.credential = config.linear.api_key;
-    linear_ = std::make_unique<LinearStack>(http_, linear, clock, events_);
+    linear_client_ =
+        std::make_unique<integrations::linear::LinearGraphqlClient>(http_, linear, clock);
+    linear_ =
+        std::make_unique<integrations::linear::ResilientLinearApi>(*linear_client_, clock, events_);
   } else {
     Log()->info("Linear not configured (linear.api_key): Linear actions are off");
   }
@@ -124,13 +93,12 @@ PlatformsModule::~PlatformsModule() { io_.Stop(); }
 
 integrations::github::GitHubApi* PlatformsModule::github() { return github_.get(); }
 
-integrations::linear::LinearApi* PlatformsModule::linear() {
-  return linear_ ? &linear_->api : nullptr;
-}
+integrations::linear::LinearApi* PlatformsModule::linear() { return linear_.get(); }
 
 void PlatformsModule::RegisterHealth(workflows::HealthRegistry& health) {
+  health.Register(BreakerProbe("slack_api", slack_.breaker()));
   if (github_) health.Register(BreakerProbe("github", github_->breaker()));
-  if (linear_) health.Register(BreakerProbe("linear", linear_->breaker));
+  if (linear_) health.Register(BreakerProbe("linear", *linear_->breaker()));
 }
 
 }  // namespace contexten::bot::wiring

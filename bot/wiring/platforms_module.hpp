@@ -12,7 +12,7 @@
 #include "core/resilience/events.hpp"
 #include "integrations/github/github_api.hpp"
 #include "integrations/linear/linear_api.hpp"
-#include "integrations/slack/paced_slack_api.hpp"
+#include "integrations/slack/resilient_slack_api.hpp"
 #include "integrations/slack/slack_api.hpp"
 #include "integrations/slack/slack_web_client.hpp"
 #include "workflows/health/health_registry.hpp"
@@ -21,6 +21,10 @@ namespace contexten::integrations::github {
 class GitHubRestClient;
 class ResilientGitHubApi;
 }  // namespace contexten::integrations::github
+namespace contexten::integrations::linear {
+class LinearGraphqlClient;
+class ResilientLinearApi;
+}  // namespace contexten::integrations::linear
 
 namespace contexten::bot::wiring {
 
@@ -37,7 +41,7 @@ class PlatformsModule {
   core::net::IoRuntime& io() { return io_; }
   core::net::HttpClient& http() { return http_; }
 
-  // What everything calls: inside Slack's tiers, per-channel pacing and 429s.
+  // What everything calls: inside Slack's tiers, per-channel pacing and 429s, behind a breaker.
   integrations::slack::SlackApi& slack() { return slack_; }
   // The Web API client without pacing: only for the ack fast path's round-trip measurement
   // (`ping`), where waiting for a token would delay the ack and measure our own pacing.
@@ -46,20 +50,20 @@ class PlatformsModule {
   integrations::linear::LinearApi* linear();
   const std::shared_ptr<core::resilience::EventBus>& events() const { return events_; }
 
-  // What an operator sees of each platform's breaker in /readyz (reported, not gating).
+  // What an operator sees of each platform's breaker in /readyz (reported, not gating):
+  // slack_api, github, linear.
   void RegisterHealth(workflows::HealthRegistry& health);
 
  private:
-  struct LinearStack;
-
   std::shared_ptr<core::resilience::EventBus> events_;
   core::net::IoRuntime io_;
   core::net::HttpClient http_;
   integrations::slack::SlackWebClient slack_client_;
-  integrations::slack::PacedSlackApi slack_;
+  integrations::slack::ResilientSlackApi slack_;
   std::unique_ptr<integrations::github::GitHubRestClient> github_client_;
   std::unique_ptr<integrations::github::ResilientGitHubApi> github_;
-  std::unique_ptr<LinearStack> linear_;
+  std::unique_ptr<integrations::linear::LinearGraphqlClient> linear_client_;
+  std::unique_ptr<integrations::linear::ResilientLinearApi> linear_;
 };
 
 }  // namespace contexten::bot::wiring

@@ -72,7 +72,7 @@ TEST(PeerSandboxesWiringTest, LinearIssueCreatedThroughTheBotComesBackAsAWebhook
                       std::chrono::seconds(10)));
 }
 
-TEST(PeerSandboxesWiringTest, ReadyzReportsGitHubAndLinearWithoutGatingOnThem) {
+TEST(PeerSandboxesWiringTest, ReadyzReportsEachPlatformBreakerWithoutGatingOnIt) {
   SandboxApp env;
   ASSERT_TRUE(env.app().WaitConnected(std::chrono::seconds(10)));
   core::net::IoRuntime io;
@@ -87,6 +87,9 @@ TEST(PeerSandboxesWiringTest, ReadyzReportsGitHubAndLinearWithoutGatingOnThem) {
   EXPECT_EQ(body["checks"]["github"]["detail"], "circuit CLOSED");
   EXPECT_EQ(body["checks"]["github"]["gates_readiness"], false);
   EXPECT_EQ(body["checks"]["linear"]["detail"], "circuit CLOSED");
+  ASSERT_TRUE(body["checks"].contains("slack_api")) << answer->body;
+  EXPECT_EQ(body["checks"]["slack_api"]["detail"], "circuit CLOSED");
+  EXPECT_EQ(body["checks"]["slack_api"]["gates_readiness"], false);
   EXPECT_EQ(answer->status, 200);
 }
 
