@@ -20,6 +20,7 @@
 
 #include "bench/bench_support.hpp"
 #include "bot/app.hpp"
+#include "bot/sandbox_mode.hpp"
 #include "core/config.hpp"
 #include "core/net/http_client.hpp"
 #include "core/net/io_runtime.hpp"
@@ -146,22 +147,21 @@ RunResult Drive(sandbox::SlackSandbox& slack, std::atomic<std::uint64_t>& acked,
 
 // The same through the whole bot in sandbox mode: SocketModeClient -> Dispatcher -> SQLite inbox
 // (ack after the row is durable) -> handler. One connection (the sandbox mode default); the
-// sandbox shares the bot's I/O thread here.
+// stand-ins run on an I/O thread of their own, as in `contexten sandbox`.
 RunResult RunApp(double offered_rate, std::uint64_t count, const std::string& store_path) {
-  bot::AppOptions options;
+  bot::SandboxModeOptions options;
   options.config = core::LoadConfigFromString("", [](const std::string&) { return std::nullopt; });
   options.config.store.path = store_path;
   options.config.http.port = 0;
   options.config.http.bind = "127.0.0.1";
-  options.sandbox = true;
-  bot::App app(std::move(options));
-  if (!app.Start() || !app.WaitConnected(std::chrono::seconds(10))) return {};
+  bot::SandboxMode mode(std::move(options));
+  if (!mode.Start() || !mode.app().WaitConnected(std::chrono::seconds(10))) return {};
   std::atomic<std::uint64_t> acked{0};
-  app.slack_sandbox()->Subscribe([&](const sandbox::SandboxEvent& e) {
+  mode.peers().slack().Subscribe([&](const sandbox::SandboxEvent& e) {
     if (e.kind == sandbox::SandboxEvent::Kind::kAcked && e.ack->ack_count == 1) acked.fetch_add(1);
   });
-  auto result = Drive(*app.slack_sandbox(), acked, offered_rate, count);
-  app.Stop();
+  auto result = Drive(mode.peers().slack(), acked, offered_rate, count);
+  mode.Stop();
   return result;
 }
 

@@ -1,394 +1,77 @@
 #include "bot/app.hpp"
 
-#include <spdlog/spdlog.h>
-#include <unistd.h>
+#include <utility>
 
-#include <algorithm>
-#include <filesystem>
-
-#include "bot/commands/command_handler.hpp"
 #include "bot/dispatcher.hpp"
-#include "bot/health_routes.hpp"
-#include "bot/version.hpp"
-#include "bot/webhooks/webhook_ingress.hpp"
+#include "bot/wiring/ingress_module.hpp"
+#include "bot/wiring/orchestration_module.hpp"
+#include "bot/wiring/platforms_module.hpp"
+#include "bot/wiring/startup_error.hpp"
+#include "bot/wiring/store_module.hpp"
 #include "core/clock.hpp"
-#include "core/logging.hpp"
-#include "core/net/http_client.hpp"
-#include "core/net/http_server.hpp"
-#include "core/net/io_runtime.hpp"
 #include "core/redactor.hpp"
-#include "core/resilience/circuit_breaker.hpp"
-#include "core/resilience/events.hpp"
-#include "core/resilience/peer_api_breaker.hpp"
-#include "core/resilience/rate_limiter.hpp"
-#include "core/resilience/retry.hpp"
 #include "core/wait_until.hpp"
-#include "core/worker_pool.hpp"
-#include "integrations/github/github_rest_client.hpp"
-#include "integrations/github/resilient_github_api.hpp"
-#include "integrations/linear/linear_graphql_client.hpp"
-#include "integrations/linear/resilient_linear_api.hpp"
-#include "integrations/slack/paced_slack_api.hpp"
-#include "integrations/slack/slack_web_client.hpp"
-#include "integrations/slack/socket_mode_client.hpp"
-#include "sandbox/github/github_sandbox.hpp"
-#include "sandbox/linear/linear_sandbox.hpp"
-#include "sandbox/slack/slack_sandbox.hpp"
-#include "store/database.hpp"
-#include "store/sqlite_inbox.hpp"
-#include "workflows/health/health_registry.hpp"
 
 namespace contexten::bot {
-namespace {
 
-namespace resilience = core::resilience;
+// Members in construction order; teardown is the reverse.
+struct App::Modules {
+  Modules(const AppOptions& options, core::Clock& clock)
+      : store(options.config, clock),
+        platforms(options.config, clock),
+        orchestration(store, platforms, clock),
+        ingress(options.config, store, platforms, orchestration, clock,
+                wiring::IngressOptions{options.allow_port_fallback}) {}
 
-// What an operator sees of GitHub or Linear in /readyz: the breaker's state. Reported, not
-// gating (see ComponentHealth::gates_readiness).
-workflows::HealthRegistry::Probe BreakerProbe(std::string name,
-                                              const resilience::CircuitBreaker& breaker) {
-  return [name = std::move(name), &breaker] {
-    const auto state = breaker.state();
-    const bool up =
-        state != resilience::CircuitState::kOpen && state != resilience::CircuitState::kForcedOpen;
-    return workflows::ComponentHealth{name, up, "circuit " + std::string(ToString(state)),
-                                      /*gates_readiness=*/false};
-  };
-}
-
-// Linear's components, owned here because ResilientLinearApi only references them.
-struct LinearStack {
-  LinearStack(core::net::HttpClient& http, integrations::linear::LinearClientOptions options,
-              core::Clock& clock, std::shared_ptr<resilience::EventBus> events)
-      : client(http, std::move(options), clock),
-        retry("linear", RetryConfig(), clock, resilience::Retry::RandomSeed(), events),
-        breaker("linear", resilience::PeerApiBreakerConfig(), clock, events),
-        // Linear allows 1,500 requests an hour per API key; keep bursts modest.
-        limiter("linear", {50, 1500, std::chrono::hours(1)}, clock, events),
-        api(client, {&retry, &breaker, &limiter, std::chrono::seconds(5), nullptr, std::nullopt},
-            clock) {}
-
-  static resilience::RetryConfig RetryConfig() {
-    resilience::RetryConfig config;
-    config.max_attempts = 4;
-    return config;
-  }
-
-  integrations::linear::LinearGraphqlClient client;
-  resilience::Retry retry;
-  resilience::CircuitBreaker breaker;
-  resilience::RateLimiter limiter;
-  integrations::linear::ResilientLinearApi api;
+  wiring::StoreModule store;
+  wiring::PlatformsModule platforms;
+  wiring::OrchestrationModule orchestration;
+  wiring::IngressModule ingress;
 };
 
-}  // namespace
-
-struct App::Impl {
-  explicit Impl(AppOptions o) : options(std::move(o)), log(core::Logger("app")) {}
-
-  AppOptions options;
-  std::shared_ptr<spdlog::logger> log;
-  core::Clock& clock = core::DefaultClock();
-  // Declaration order is teardown order reversed: network first down, store last.
-  std::unique_ptr<store::Database> database;
-  std::unique_ptr<store::SqliteInbox> inbox;
-  std::unique_ptr<core::WorkerPool> workers;
-  std::unique_ptr<core::net::IoRuntime> io;
-  std::unique_ptr<core::net::HttpClient> http;
-  std::unique_ptr<sandbox::SlackSandbox> slack_sandbox;
-  std::unique_ptr<sandbox::GitHubSandbox> github_sandbox;
-  std::unique_ptr<sandbox::LinearSandbox> linear_sandbox;
-  std::shared_ptr<core::resilience::EventBus> resilience_events =
-      std::make_shared<core::resilience::EventBus>();
-  std::unique_ptr<integrations::github::GitHubRestClient> github_client;
-  std::unique_ptr<integrations::github::ResilientGitHubApi> github;
-  std::unique_ptr<LinearStack> linear;
-  std::unique_ptr<integrations::slack::SlackWebClient> slack_client;
-  // What everything else calls: slack_client inside Slack's tiers, per-channel pacing and 429s.
-  std::unique_ptr<integrations::slack::PacedSlackApi> slack;
-  std::unique_ptr<CommandHandler> commands;
-  std::unique_ptr<Dispatcher> dispatcher;
-  std::unique_ptr<integrations::slack::SocketModeClient> socket_mode;
-  workflows::HealthRegistry health;
-  std::unique_ptr<webhooks::WebhookIngress> webhooks;  // GitHub/Linear webhook routes
-  std::unique_ptr<core::net::HttpServer> server;
-  std::string sandbox_store_path;  // removed at exit
-  bool stopped = false;
-};
-
-App::App(AppOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+App::App(AppOptions options) : options_(std::move(options)) {}
 
 App::~App() { Stop(); }
 
 core::Status App::Start() {
-  auto& s = *impl_;
-  auto& config = s.options.config;
-  for (const auto& secret : config.Secrets()) core::Redactor::Global().AddSecret(secret);
-
-  // I/O: one thread runs every socket; handlers run on the worker pool.
-  s.io = std::make_unique<core::net::IoRuntime>(1);
-  core::net::HttpClientOptions http_options;
-  http_options.tls.ca_file = config.ca_file;
-  http_options.user_agent = "contexten/" + std::string(Version());
-  s.http = std::make_unique<core::net::HttpClient>(*s.io, http_options);
-
-  if (s.options.sandbox) {
-    s.slack_sandbox = std::make_unique<sandbox::SlackSandbox>(*s.io);
-    if (auto started = s.slack_sandbox->Start(); !started) return started;
-    config.slack.api_url = s.slack_sandbox->api_url();
-    config.slack.app_token = s.slack_sandbox->options().app_token;
-    config.slack.bot_token = s.slack_sandbox->options().bot_token;
-    config.slack.connections = 1;
-    // The sandbox's Slack forgets everything at exit, so its inbox should too.
-    if (config.store.path == core::Config{}.store.path) {
-      s.sandbox_store_path = (std::filesystem::temp_directory_path() /
-                              ("contexten-sandbox-" + std::to_string(::getpid()) + ".db"))
-                                 .string();
-      config.store.path = s.sandbox_store_path;
-    }
-    s.log->info("sandbox Slack listening at {}", s.slack_sandbox->base_url());
-    // GitHub and Linear stand-ins start once our HTTP port is known (they send webhooks to
-    // it); their credentials are the defaults they accept.
-    config.github.token = sandbox::GitHubSandboxOptions{}.token;
-    config.github.app_id.clear();
-    config.github.webhook_secret = sandbox::GitHubSandboxOptions{}.webhook_secret;
-    config.linear.api_key = sandbox::LinearSandboxOptions{}.api_key;
-    config.linear.webhook_secret = sandbox::LinearSandboxOptions{}.webhook_secret;
-    for (const auto& secret : config.Secrets()) core::Redactor::Global().AddSecret(secret);
-  }
-
-  store::StoreOptions store_options;
-  store_options.path = config.store.path;
-  auto database = store::Database::Open(store_options);
-  if (!database) {
-    return core::Unexpected(core::MakeError(
-        database.error().kind, "store '" + config.store.path + "': " + database.error().message));
-  }
-  s.database = std::move(*database);
-  s.inbox = std::make_unique<store::SqliteInbox>(*s.database, s.clock);
-  s.workers = std::make_unique<core::WorkerPool>(2);
-
-  s.slack_client = std::make_unique<integrations::slack::SlackWebClient>(
-      *s.http, config.slack.api_url, config.slack.bot_token);
-  integrations::slack::PacingOptions pacing;
-  pacing.events = s.resilience_events;
-  s.slack = std::make_unique<integrations::slack::PacedSlackApi>(*s.slack_client, s.clock, pacing);
-  // `ping` answers in the slash command's ack (3 s budget) and reports the Web API round trip:
-  // it measures the unpaced client, since waiting for an auth.test token would delay the ack
-  // (a burst of pings otherwise acks late and Slack redelivers) and measure our own pacing.
-  s.commands = std::make_unique<CommandHandler>(*s.slack_client, s.clock);
-  DispatcherOptions dispatcher_options;
-  dispatcher_options.command = config.slack.command;
-  s.dispatcher = std::make_unique<Dispatcher>(*s.inbox, *s.slack, *s.commands, *s.workers, s.clock,
-                                              dispatcher_options);
-
-  // Who are we? Needed to ignore our own messages. Not fatal: Slack may be briefly away.
-  if (auto auth = s.slack->AuthTest(); auth) {
-    s.dispatcher->set_bot_user_id(auth->user_id);
-    s.log->info("Slack auth ok: team {} bot user {}", auth->team_id, auth->user_id);
-  } else if (auth.error().kind == core::ErrorKind::kUnauthorized) {
-    return core::Unexpected(core::MakeError(
-        core::ErrorKind::kUnauthorized, "Slack rejected the bot token: " + auth.error().message));
-  } else {
-    s.log->warn("Slack auth.test failed, continuing: {}", auth.error().Describe());
-  }
-
-  if (auto replayed = s.dispatcher->Recover(); !replayed) {
-    s.log->error("inbox recovery failed: {}", replayed.error().Describe());
-  }
-
-  integrations::slack::SocketModeOptions sm;
-  sm.api_url = config.slack.api_url;
-  sm.app_token = config.slack.app_token;
-  sm.connections = config.slack.connections;
-  sm.tls.ca_file = config.ca_file;
-  auto* dispatcher = s.dispatcher.get();
-  s.socket_mode = std::make_unique<integrations::slack::SocketModeClient>(
-      *s.io, *s.http, sm,
-      [dispatcher](integrations::slack::Envelope e, integrations::slack::AckFn ack) {
-        dispatcher->OnEnvelope(std::move(e), std::move(ack));
-      });
-
-  auto* db = s.database.get();
-  s.health.Register([db] {
-    auto ok = db->ReadOnly([](SQLite::Database&) { return core::Ok(); });
-    return workflows::ComponentHealth{"store", static_cast<bool>(ok),
-                                      ok ? "open" : ok.error().message};
-  });
-  auto* socket_mode = s.socket_mode.get();
-  s.health.Register([socket_mode] {
-    const bool up = socket_mode->connected();
-    return workflows::ComponentHealth{
-        "slack", up, up ? "connected" : "not connected: " + socket_mode->last_error()};
-  });
-
-  webhooks::WebhookIngressOptions webhook_options;
-  webhook_options.github_secret = config.github.webhook_secret;
-  webhook_options.linear_secret = config.linear.webhook_secret;
-  s.webhooks =
-      std::make_unique<webhooks::WebhookIngress>(*s.inbox, *s.workers, s.clock, webhook_options);
-
-  core::net::HttpServerOptions server_options;
-  server_options.bind_address = config.http.bind;
-  server_options.port = static_cast<uint16_t>(config.http.port);
-  // Global limit; each webhook route checks its own, smaller or not, in its handler.
-  server_options.body_limit = std::max(config.http.body_limit, s.webhooks->max_body_limit());
-  s.server = std::make_unique<core::net::HttpServer>(*s.io, server_options);
-  InstallHealthRoutes(*s.server, s.health);
-  s.webhooks->Install(*s.server);
-  if (auto started = s.server->Start(); !started) {
-    if (!s.options.allow_port_fallback) return started;
-    s.log->warn("{}; serving health checks on a free port instead", started.error().message);
-    server_options.port = 0;
-    s.server = std::make_unique<core::net::HttpServer>(*s.io, server_options);
-    InstallHealthRoutes(*s.server, s.health);
-    s.webhooks->Install(*s.server);
-    if (auto again = s.server->Start(); !again) return again;
-  }
-  s.log->info("HTTP on {}:{} (/healthz, /readyz)", config.http.bind, s.server->port());
-
-  if (s.options.sandbox) {
-    if (auto started = StartPeerSandboxes(); !started) return started;
-  }
-  if (auto peers = ConnectGitHubAndLinear(); !peers) return peers;
-
-  s.socket_mode->Start();
-  return core::Ok();
-}
-
-core::Status App::StartPeerSandboxes() {
-  auto& s = *impl_;
-  auto& config = s.options.config;
-  const std::string webhooks =
-      "http://127.0.0.1:" + std::to_string(s.server->port()) + "/webhooks/";
-  sandbox::GitHubSandboxOptions github_options;
-  github_options.webhook_url = webhooks + "github";
-  s.github_sandbox = std::make_unique<sandbox::GitHubSandbox>(*s.io, github_options);
-  if (auto started = s.github_sandbox->Start(); !started) return started;
-  // Something to act on from the console: a repository with a CI workflow.
-  s.github_sandbox->AddRepository("contexten", "sandbox");
-  s.github_sandbox->AddWorkflow("contexten/sandbox", "ci.yml", "CI");
-  config.github.api_url = s.github_sandbox->base_url();
-
-  sandbox::LinearSandboxOptions linear_options;
-  linear_options.webhook_url = webhooks + "linear";
-  s.linear_sandbox = std::make_unique<sandbox::LinearSandbox>(*s.io, linear_options, s.clock);
-  if (auto started = s.linear_sandbox->Start(); !started) return started;
-  config.linear.api_url = s.linear_sandbox->base_url();
-  s.log->info("sandbox GitHub at {}, sandbox Linear at {}", s.github_sandbox->base_url(),
-              s.linear_sandbox->base_url());
-  return core::Ok();
-}
-
-core::Status App::ConnectGitHubAndLinear() {
-  auto& s = *impl_;
-  const auto& config = s.options.config;
-  s.resilience_events->Subscribe([log = s.log](const core::resilience::ResilienceEvent& event) {
-    if (event.kind != core::resilience::ResilienceEventKind::kStateTransition) return;
-    const bool opened = event.to_state == core::resilience::CircuitState::kOpen ||
-                        event.to_state == core::resilience::CircuitState::kForcedOpen;
-    log->log(opened ? spdlog::level::warn : spdlog::level::info, "{} circuit {} -> {}: {}",
-             event.component, ToString(*event.from_state), ToString(*event.to_state),
-             event.message);
-  });
-
-  if (config.github.has_credentials()) {
-    integrations::github::GitHubClientConfig github;
-    github.base_url = config.github.api_url;
-    github.user_agent = "contexten/" + std::string(Version());
-    github.token = config.github.token;
-    if (config.github.has_app()) {
-      github.app = integrations::github::GitHubAppCredentials{
-          config.github.app_id, config.github.app_private_key, config.github.app_installation_id};
-    }
-    s.github_client =
-        std::make_unique<integrations::github::GitHubRestClient>(*s.http, github, s.clock);
-    s.github = std::make_unique<integrations::github::ResilientGitHubApi>(*s.github_client, s.clock,
-                                                                          s.resilience_events);
-    s.health.Register(BreakerProbe("github", s.github->breaker()));
-  } else {
-    s.log->info("GitHub not configured (github.token or github.app_id): GitHub actions are off");
-  }
-
-  if (config.linear.has_credentials()) {
-    integrations::linear::LinearClientOptions linear;
-    linear.api_url = config.linear.api_url;
-    linear.credential = config.linear.api_key;
-    s.linear = std::make_unique<LinearStack>(*s.http, linear, s.clock, s.resilience_events);
-    s.health.Register(BreakerProbe("linear", s.linear->breaker));
-  } else {
-    s.log->info("Linear not configured (linear.api_key): Linear actions are off");
+  for (const auto& secret : options_.config.Secrets()) core::Redactor::Global().AddSecret(secret);
+  try {
+    modules_ = std::make_unique<Modules>(options_, core::DefaultClock());
+  } catch (const wiring::StartupError& e) {
+    return core::Unexpected(e.error());
   }
   return core::Ok();
 }
 
 void App::Stop() {
-  auto& s = *impl_;
-  if (s.stopped) return;
-  s.stopped = true;
-  if (s.socket_mode) s.socket_mode->Stop();
-  if (s.server) s.server->Stop();
-  // Deliveries already accepted finish their inbox write and answer before the I/O runtime
-  // goes away (their completions post back to it). Bounded: a stuck store must not hang exit;
-  // whatever is left stays pending in the inbox and is replayed at the next start.
-  core::WaitUntil(
-      [&s] {
-        return (!s.dispatcher || s.dispatcher->idle()) &&
-               (!s.webhooks || s.webhooks->in_flight() == 0);
-      },
-      std::chrono::seconds(5));
-  if (s.workers) s.workers->Shutdown();        // finish handlers that were started
-  if (s.dispatcher) s.dispatcher->Shutdown();  // and those on its fast lane
-  if (s.slack_sandbox) s.slack_sandbox->Stop();
-  if (s.github_sandbox) s.github_sandbox->Stop();
-  if (s.linear_sandbox) s.linear_sandbox->Stop();
-  if (s.io) s.io->Stop();
-  s.socket_mode.reset();
-  s.server.reset();
-  s.dispatcher.reset();
-  s.slack.reset();
-  s.slack_client.reset();
-  s.slack_sandbox.reset();
-  s.github.reset();
-  s.github_client.reset();
-  s.linear.reset();
-  s.github_sandbox.reset();
-  s.linear_sandbox.reset();
-  s.http.reset();
-  s.io.reset();
-  s.inbox.reset();
-  s.database.reset();
-  if (!s.sandbox_store_path.empty()) {
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(s.sandbox_store_path + suffix, ec);
-    }
-  }
+  if (!modules_) return;
+  modules_->ingress.Drain();
+  // Nothing may run on the I/O thread while the modules are destroyed.
+  modules_->platforms.io().Stop();
+  modules_.reset();
 }
 
 bool App::WaitConnected(std::chrono::milliseconds deadline) {
-  return core::WaitUntil([this] { return impl_->socket_mode && impl_->socket_mode->connected(); },
-                         deadline);
+  return core::WaitUntil([this] { return modules_ && modules_->ingress.connected(); }, deadline);
 }
 
 bool App::WaitIdle(std::chrono::milliseconds deadline) {
-  return core::WaitUntil([this] { return impl_->dispatcher && impl_->dispatcher->idle(); },
+  return core::WaitUntil([this] { return modules_ && modules_->ingress.dispatcher().idle(); },
                          deadline);
 }
 
-uint16_t App::http_port() const { return impl_->server ? impl_->server->port() : 0; }
+uint16_t App::http_port() const { return modules_ ? modules_->ingress.http_port() : 0; }
 
-sandbox::SlackSandbox* App::slack_sandbox() { return impl_->slack_sandbox.get(); }
-sandbox::GitHubSandbox* App::github_sandbox() { return impl_->github_sandbox.get(); }
-sandbox::LinearSandbox* App::linear_sandbox() { return impl_->linear_sandbox.get(); }
-
-integrations::github::GitHubApi* App::github() { return impl_->github.get(); }
-integrations::linear::LinearApi* App::linear() {
-  return impl_->linear ? &impl_->linear->api : nullptr;
+integrations::github::GitHubApi* App::github() {
+  return modules_ ? modules_->platforms.github() : nullptr;
 }
 
-Dispatcher& App::dispatcher() { return *impl_->dispatcher; }
+integrations::linear::LinearApi* App::linear() {
+  return modules_ ? modules_->platforms.linear() : nullptr;
+}
 
-bool App::ready() const { return impl_->health.AllReady(); }
+Dispatcher& App::dispatcher() { return modules_->ingress.dispatcher(); }
+
+bool App::ready() const { return modules_ && modules_->ingress.health().AllReady(); }
 
 }  // namespace contexten::bot

@@ -1,18 +1,15 @@
 #pragma once
 // The composition root: the one place that chooses implementations and wires them together.
+// It owns the wiring modules (bot/wiring/), built in order store -> platforms -> orchestration
+// -> ingress and destroyed in reverse (../shared/DESIGN.md §2).
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
 #include "core/config.hpp"
 #include "core/result.hpp"
-
-namespace contexten::sandbox {
-class SlackSandbox;
-class GitHubSandbox;
-class LinearSandbox;
-}  // namespace contexten::sandbox
 
 namespace contexten::integrations::github {
 class GitHubApi;
@@ -27,9 +24,8 @@ class Dispatcher;
 
 struct AppOptions {
   core::Config config;
-  // Start the built-in Slack stand-in in-process and point the bot at it.
-  bool sandbox = false;
-  // Sandbox: an HTTP port that is taken is not fatal (a newcomer may run two copies).
+  // An HTTP port that is taken is not fatal: serve on a free one (sandbox mode: a newcomer may
+  // run two copies).
   bool allow_port_fallback = false;
 };
 
@@ -43,6 +39,8 @@ class App {
   // Opens the store, replays unfinished work, starts the HTTP server and Socket Mode.
   // Startup problems come back as errors naming the cause.
   core::Status Start();
+  // Drains (Socket Mode and HTTP stop, accepted deliveries finish, worker pools join), stops
+  // the I/O runtime, then destroys the modules in reverse order of construction.
   void Stop();
 
   // Waits until Slack is connected (hello received) or the deadline passes.
@@ -51,9 +49,6 @@ class App {
   bool WaitIdle(std::chrono::milliseconds deadline);
 
   uint16_t http_port() const;
-  sandbox::SlackSandbox* slack_sandbox();  // null unless sandbox mode
-  sandbox::GitHubSandbox* github_sandbox();
-  sandbox::LinearSandbox* linear_sandbox();
   // The resilient clients (retry, breaker, rate limit); null when not configured.
   integrations::github::GitHubApi* github();
   integrations::linear::LinearApi* linear();
@@ -61,11 +56,10 @@ class App {
   bool ready() const;
 
  private:
-  core::Status StartPeerSandboxes();
-  core::Status ConnectGitHubAndLinear();
+  struct Modules;
 
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  AppOptions options_;
+  std::unique_ptr<Modules> modules_;
 };
 
 }  // namespace contexten::bot

@@ -1,17 +1,22 @@
 #include "bot/cli.hpp"
 
+#include <poll.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include "bot/app.hpp"
 #include "bot/console.hpp"
+#include "bot/sandbox_mode.hpp"
 #include "bot/version.hpp"
 #include "core/config.hpp"
 #include "core/logging.hpp"
@@ -69,20 +74,19 @@ void InitLogsOrThrow(const core::Config& config, bool quiet_console) {
 int RunSandbox(core::Config config, const std::string& script) {
   InitLogsOrThrow(config, true);
   SignalWatcher signals;
-  AppOptions options;
+  SandboxModeOptions options;
   options.config = std::move(config);
-  options.sandbox = true;
   options.allow_port_fallback = true;
-  App app(std::move(options));
-  if (auto started = app.Start(); !started) {
+  SandboxMode mode(std::move(options));
+  if (auto started = mode.Start(); !started) {
     std::cerr << "contexten: " << started.error().message << "\n";
     return 2;
   }
-  if (!app.WaitConnected(std::chrono::seconds(10))) {
+  if (!mode.app().WaitConnected(std::chrono::seconds(10))) {
     std::cerr << "contexten: the bot did not connect to the sandbox Slack\n";
     return 1;
   }
-  Console console(app, std::cout);
+  Console console(mode, std::cout);
   int code = 0;
   if (!script.empty()) {
     std::ifstream in(script);
@@ -94,8 +98,79 @@ int RunSandbox(core::Config config, const std::string& script) {
   } else {
     code = console.RunInteractive(std::cin, signals.flag());
   }
-  app.Stop();
+  mode.Stop();
   return code;
+}
+
+// Reads stdin a line at a time without stdio buffering, so that poll() sees every byte not yet
+// consumed and a signal ends the wait even while nobody types. False at EOF or on `stop`.
+bool ReadLineUnlessStopped(std::string& pending, std::string& line, const std::atomic<bool>& stop) {
+  for (;;) {
+    if (const auto newline = pending.find('\n'); newline != std::string::npos) {
+      line = pending.substr(0, newline);
+      pending.erase(0, newline + 1);
+      return true;
+    }
+    if (stop) return false;
+    pollfd pfd{STDIN_FILENO, POLLIN, 0};
+    const int ready = poll(&pfd, 1, 200);
+    if (ready == 0) continue;
+    if (ready < 0) return false;
+    char buf[4096];
+    const ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+    if (n <= 0) {
+      if (pending.empty()) return false;
+      line = std::exchange(pending, std::string());
+      return true;
+    }
+    pending.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+// `contexten sandbox --peers-only`: the stand-ins alone, until SIGTERM/SIGINT. Prints how to
+// start a bot against them; lines on stdin are console lines (see console.hpp), plus
+// `webhooks <base url>` to send GitHub and Linear webhooks to a bot.
+int RunPeersOnly(core::Config config, std::string webhook_base) {
+  InitLogsOrThrow(config, true);
+  SignalWatcher signals;
+  SandboxPeers peers;
+  if (auto started = peers.Start(); !started) {
+    std::cerr << "contexten: " << started.error().message << "\n";
+    return 2;
+  }
+  if (webhook_base.empty()) {
+    if (const char* env = std::getenv("CONTEXTEN_SANDBOX_WEBHOOK_BASE")) webhook_base = env;
+  }
+  peers.PointWebhooksAt(webhook_base);
+  // Only the stand-ins' fixed fake credentials are printed here, never configured ones.
+  std::cout << "# contexten sandbox stand-ins: Slack " << peers.slack().base_url() << ", GitHub "
+            << peers.github().base_url() << ", Linear " << peers.linear().base_url() << "\n"
+            << "# Start a bot against them with these settings (e.g. `env $(grep -v '^#' FILE) "
+               "contexten run`):\n"
+            << PeersConfigSnippet(peers) << "# webhooks -> "
+            << (peers.webhook_base().empty() ? "(not sent: --webhook-base or "
+                                               "CONTEXTEN_SANDBOX_WEBHOOK_BASE, or type "
+                                               "`webhooks http://127.0.0.1:PORT`)"
+                                             : peers.webhook_base())
+            << "\n# serving until SIGTERM or SIGINT\n"
+            << std::flush;
+  Console console(peers, std::cout);
+  std::string pending;
+  std::string line;
+  while (ReadLineUnlessStopped(pending, line, signals.flag())) {
+    if (line.rfind("webhooks", 0) == 0) {
+      std::string base = line.substr(8);
+      base.erase(0, base.find_first_not_of(" \t"));
+      while (!base.empty() && (base.back() == ' ' || base.back() == '\r')) base.pop_back();
+      peers.PointWebhooksAt(base);
+      std::cout << "# webhooks -> " << (base.empty() ? "(not sent)" : base) << "\n" << std::flush;
+      continue;
+    }
+    console.RunLine(line);
+  }
+  while (!signals.stopped()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  peers.Stop();
+  return 0;
 }
 
 int RunConnected(core::Config config) {
@@ -124,6 +199,8 @@ int RunCli(int argc, char** argv) {
   cli.require_subcommand(1);
   std::string config_path;
   std::string script;
+  bool peers_only = false;
+  std::string webhook_base;
 
   auto* run = cli.add_subcommand(
       "run", "Run the bot (connects to Slack; starts the sandbox when no Slack tokens are set)");
@@ -133,6 +210,14 @@ int RunCli(int argc, char** argv) {
   sandbox->add_option("--config", config_path, "YAML configuration file")->check(CLI::ExistingFile);
   sandbox->add_option("--script", script, "Run the lines of FILE, print the transcript, exit")
       ->check(CLI::ExistingFile);
+  sandbox->add_flag("--peers-only", peers_only,
+                    "Run only the Slack, GitHub and Linear stand-ins and print the settings a "
+                    "`contexten run` connects to them with; serve until SIGTERM or SIGINT");
+  sandbox
+      ->add_option("--webhook-base", webhook_base,
+                   "With --peers-only: send GitHub and Linear webhooks to the bot at this URL "
+                   "(http://127.0.0.1:PORT); default $CONTEXTEN_SANDBOX_WEBHOOK_BASE")
+      ->needs("--peers-only");
   auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
   migrate->add_option("--config", config_path, "YAML configuration file")->check(CLI::ExistingFile);
   auto* check = cli.add_subcommand("check-config", "Validate the configuration and exit");
@@ -162,6 +247,7 @@ int RunCli(int argc, char** argv) {
       std::cout << "store " << config.store.path << " at schema version " << *version << "\n";
       return 0;
     }
+    if (*sandbox && peers_only) return RunPeersOnly(std::move(config), webhook_base);
     if (*sandbox) return RunSandbox(std::move(config), script);
     if (!config.has_slack_tokens()) {
       std::cerr << "contexten: no Slack tokens configured (SLACK_APP_TOKEN, SLACK_BOT_TOKEN); "

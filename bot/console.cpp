@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "bot/app.hpp"
+#include "bot/sandbox_mode.hpp"
 #include "core/wait_until.hpp"
 #include "integrations/slack/block_kit/terminal_render.hpp"
 #include "sandbox/slack/slack_sandbox.hpp"
@@ -120,8 +121,14 @@ std::string RenderBotMessage(const std::string& text, const std::string& blocks_
   return head + Indent(body, in_thread ? "      " : "    ");
 }
 
-Console::Console(App& app, std::ostream& out) : app_(app), out_(out) {
-  app_.slack_sandbox()->Subscribe([this](const sandbox::SandboxEvent& event) {
+Console::Console(SandboxMode& mode, std::ostream& out)
+    : Console(mode.peers(), out, [&mode](std::chrono::milliseconds deadline) {
+        return mode.app().WaitIdle(deadline);
+      }) {}
+
+Console::Console(SandboxPeers& peers, std::ostream& out, WaitIdleFn wait_idle)
+    : peers_(peers), wait_idle_(std::move(wait_idle)), out_(out) {
+  peers_.slack().Subscribe([this](const sandbox::SandboxEvent& event) {
     using Kind = sandbox::SandboxEvent::Kind;
     switch (event.kind) {
       case Kind::kMessagePosted:
@@ -167,7 +174,7 @@ void Console::Print(const std::string& text) {
 }
 
 bool Console::RunLine(const std::string& raw, std::chrono::milliseconds deadline) {
-  auto* slack = app_.slack_sandbox();
+  auto* slack = &peers_.slack();
   const std::string line = Trim(raw);
   if (line.empty() || line[0] == '#') return true;
   if (echo_input_) Print("you> " + line + "\n");
@@ -193,7 +200,7 @@ bool Console::RunLine(const std::string& raw, std::chrono::milliseconds deadline
   }
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       until - std::chrono::steady_clock::now());
-  if (!app_.WaitIdle(std::max(left, std::chrono::milliseconds(1)))) {
+  if (wait_idle_ && !wait_idle_(std::max(left, std::chrono::milliseconds(1)))) {
     Print("(the bot did not finish within the deadline)\n");
     return false;
   }
@@ -201,7 +208,7 @@ bool Console::RunLine(const std::string& raw, std::chrono::milliseconds deadline
 }
 
 core::Result<std::vector<std::string>> Console::Send(const std::string& line) {
-  auto* slack = app_.slack_sandbox();
+  auto* slack = &peers_.slack();
   std::vector<std::string> envelopes;
   auto top_view = [&]() -> std::optional<sandbox::SandboxView> {
     auto views = slack->OpenViews(kConsoleUser);

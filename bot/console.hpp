@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <iosfwd>
 #include <map>
 #include <mutex>
@@ -22,14 +23,21 @@ struct SandboxView;
 
 namespace contexten::bot {
 
-class App;
+class SandboxMode;
+class SandboxPeers;
 
 // The user the console types as (the sandbox's default user).
 inline constexpr char kConsoleUser[] = "U0SANDBOXUSER";
 
 class Console {
  public:
-  Console(App& app, std::ostream& out);
+  // Waits until the bot has finished what it received (App::WaitIdle); false at the deadline.
+  using WaitIdleFn = std::function<bool(std::chrono::milliseconds)>;
+  // The bot in this process: lines wait for its acknowledgement and for it to go idle.
+  Console(SandboxMode& mode, std::ostream& out);
+  // The bot elsewhere (`--peers-only`) when `wait_idle` is null: lines wait for the
+  // acknowledgement only, and what the bot does later is printed as it happens.
+  Console(SandboxPeers& peers, std::ostream& out, WaitIdleFn wait_idle = nullptr);
 
   // Sends one line and waits until the bot has acted on it. False when the bot did not
   // acknowledge or finish within the deadline.
@@ -45,7 +53,8 @@ class Console {
   void Print(const std::string& text);
   // Sends what the line asks for; the envelope ids to wait for, or an error to show.
   core::Result<std::vector<std::string>> Send(const std::string& line);
-  App& app_;
+  SandboxPeers& peers_;
+  WaitIdleFn wait_idle_;
   bool echo_input_ = true;  // off at a terminal, which already shows what was typed
   std::ostream& out_;
   std::mutex mu_;

@@ -4,13 +4,48 @@
 #include <utility>
 
 #include "core/resilience/decorators.hpp"
+#include "core/resilience/peer_api_breaker.hpp"
 #include "integrations/linear/linear_ids.hpp"
 
 namespace contexten::integrations::linear {
 
+core::resilience::CircuitBreakerConfig ResilientLinearOptions::DefaultBreaker() {
+  return core::resilience::PeerApiBreakerConfig();
+}
+
+core::resilience::RetryConfig ResilientLinearOptions::DefaultRetry() {
+  core::resilience::RetryConfig config;
+  config.max_attempts = 4;
+  return config;
+}
+
+struct ResilientLinearApi::Owned {
+  Owned(core::Clock& clock, const std::shared_ptr<core::resilience::EventBus>& events,
+        ResilientLinearOptions options)
+      : retry(options.name, std::move(options.retry), clock, core::resilience::Retry::RandomSeed(),
+              events),
+        breaker(options.name, std::move(options.breaker), clock, events),
+        limiter(options.name, options.limiter, clock, events) {}
+
+  core::resilience::Retry retry;
+  core::resilience::CircuitBreaker breaker;
+  core::resilience::RateLimiter limiter;
+};
+
+ResilientLinearApi::ResilientLinearApi(LinearApi& inner, core::Clock& clock,
+                                       std::shared_ptr<core::resilience::EventBus> events,
+                                       ResilientLinearOptions options)
+    : inner_(inner),
+      owned_(std::make_unique<Owned>(clock, events, options)),
+      resilience_{&owned_->retry,           &owned_->breaker, &owned_->limiter,
+                  options.limiter_max_wait, nullptr,          std::nullopt},
+      clock_(clock) {}
+
 ResilientLinearApi::ResilientLinearApi(LinearApi& inner, LinearResilience resilience,
                                        core::Clock& clock)
     : inner_(inner), resilience_(resilience), clock_(clock) {}
+
+ResilientLinearApi::~ResilientLinearApi() = default;
 
 template <class T, class F>
 core::Result<T> ResilientLinearApi::Run(const char* what, F&& call) {

@@ -14,11 +14,14 @@
 // are retried as they are. Reads and updates (which set absolute values) retry freely.
 
 #include <chrono>
+#include <memory>
 #include <optional>
+#include <string>
 
 #include "core/clock.hpp"
 #include "core/resilience/bulkhead.hpp"
 #include "core/resilience/circuit_breaker.hpp"
+#include "core/resilience/events.hpp"
 #include "core/resilience/rate_limiter.hpp"
 #include "core/resilience/retry.hpp"
 #include "integrations/linear/linear_api.hpp"
@@ -35,10 +38,32 @@ struct LinearResilience {
   std::optional<std::chrono::nanoseconds> timeout{};
 };
 
+// What the owning constructor builds: the same shape as ResilientGitHubOptions.
+struct ResilientLinearOptions {
+  std::string name = "linear";
+  core::resilience::CircuitBreakerConfig breaker = DefaultBreaker();
+  core::resilience::RetryConfig retry = DefaultRetry();
+  // Linear allows 1,500 requests an hour per API key; keep bursts modest.
+  core::resilience::RateLimiterConfig limiter{50, 1500, std::chrono::hours(1)};
+  core::Millis limiter_max_wait = std::chrono::seconds(5);
+
+  static core::resilience::CircuitBreakerConfig DefaultBreaker();  // PeerApiBreakerConfig()
+  static core::resilience::RetryConfig DefaultRetry();             // 4 attempts
+};
+
 class ResilientLinearApi final : public LinearApi {
  public:
+  // Owns its retry, breaker and limiter, built from `options`, publishing on `events`.
+  // `inner` and `clock` must outlive this object.
+  ResilientLinearApi(LinearApi& inner, core::Clock& clock,
+                     std::shared_ptr<core::resilience::EventBus> events,
+                     ResilientLinearOptions options = {});
+  // Uses the components given (tests: a bulkhead, a timeout, one part at a time).
   ResilientLinearApi(LinearApi& inner, LinearResilience resilience,
                      core::Clock& clock = core::DefaultClock());
+  ~ResilientLinearApi() override;
+  ResilientLinearApi(const ResilientLinearApi&) = delete;
+  ResilientLinearApi& operator=(const ResilientLinearApi&) = delete;
 
   core::Result<Issue> CreateIssue(const IssueCreateRequest& request) override;
   core::Result<Issue> UpdateIssue(const std::string& id,
@@ -54,11 +79,17 @@ class ResilientLinearApi final : public LinearApi {
   core::Result<std::vector<User>> Users() override;
   core::Result<std::vector<Label>> Labels() override;
 
+  // The breaker in use; null when built from a LinearResilience without one.
+  core::resilience::CircuitBreaker* breaker() { return resilience_.breaker; }
+
  private:
+  struct Owned;
+
   template <class T, class F>
   core::Result<T> Run(const char* what, F&& call);
 
   LinearApi& inner_;
+  std::unique_ptr<Owned> owned_;  // set by the owning constructor; resilience_ points into it
   LinearResilience resilience_;
   core::Clock& clock_;
 };

@@ -293,6 +293,7 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
     std::string url;
     {
       std::lock_guard lock(mu);
+      url = options.webhook_url;
       batch.swap(outbox);
       url = options.webhook_url;
       for (auto& hook : batch) {
@@ -1069,6 +1070,11 @@ void GitHubSandbox::Stop() {
 
 std::string GitHubSandbox::base_url() const { return impl_->server.BaseUrl(); }
 const GitHubSandboxOptions& GitHubSandbox::options() const { return impl_->options; }
+
+void GitHubSandbox::SetWebhookUrl(std::string url) {
+  std::lock_guard lock(impl_->mu);
+  impl_->options.webhook_url = std::move(url);
+}
 
 void GitHubSandbox::AddRepository(const std::string& owner, const std::string& name,
                                   const std::string& default_branch) {

@@ -34,20 +34,19 @@ int InboxRows(const std::string& store_path, const std::string& source, const st
 TEST(PeerSandboxesWiringTest, GitHubIssueCreatedThroughTheBotComesBackAsAWebhook) {
   SandboxApp env;
   ASSERT_NE(env.app().github(), nullptr);
-  ASSERT_NE(env.app().github_sandbox(), nullptr);
 
   integrations::github::NewIssue issue;
   issue.title = "Flaky deploy step";
   auto created = env.app().github()->CreateIssue({"contexten", "sandbox"}, issue);
   ASSERT_TRUE(created) << created.error().Describe();
-  ASSERT_EQ(env.app().github_sandbox()->Issues("contexten/sandbox").size(), 1u);
+  ASSERT_EQ(env.github().Issues("contexten/sandbox").size(), 1u);
 
   ASSERT_TRUE(WaitFor([&] { return InboxRows(env.store_path(), "github", "issues:opened") == 1; },
                       std::chrono::seconds(10)));
   // The sandbox signed it with the secret the bot verifies with: answered 2xx.
   ASSERT_TRUE(WaitFor(
       [&] {
-        for (const auto& d : env.app().github_sandbox()->Deliveries()) {
+        for (const auto& d : env.github().Deliveries()) {
           if (d.event == "issues" && d.response_status == 202) return true;
         }
         return false;
@@ -67,13 +66,13 @@ TEST(PeerSandboxesWiringTest, LinearIssueCreatedThroughTheBotComesBackAsAWebhook
   request.title = "Checkout times out";
   auto created = env.app().linear()->CreateIssue(request);
   ASSERT_TRUE(created) << created.error().Describe();
-  EXPECT_TRUE(env.app().linear_sandbox()->GetIssue(created->identifier).has_value());
+  EXPECT_TRUE(env.linear().GetIssue(created->identifier).has_value());
 
   ASSERT_TRUE(WaitFor([&] { return InboxRows(env.store_path(), "linear", "Issue:create") == 1; },
                       std::chrono::seconds(10)));
 }
 
-TEST(PeerSandboxesWiringTest, ReadyzReportsGitHubAndLinearWithoutGatingOnThem) {
+TEST(PeerSandboxesWiringTest, ReadyzReportsEachPlatformBreakerWithoutGatingOnIt) {
   SandboxApp env;
   ASSERT_TRUE(env.app().WaitConnected(std::chrono::seconds(10)));
   core::net::IoRuntime io;
@@ -88,6 +87,9 @@ TEST(PeerSandboxesWiringTest, ReadyzReportsGitHubAndLinearWithoutGatingOnThem) {
   EXPECT_EQ(body["checks"]["github"]["detail"], "circuit CLOSED");
   EXPECT_EQ(body["checks"]["github"]["gates_readiness"], false);
   EXPECT_EQ(body["checks"]["linear"]["detail"], "circuit CLOSED");
+  ASSERT_TRUE(body["checks"].contains("slack_api")) << answer->body;
+  EXPECT_EQ(body["checks"]["slack_api"]["detail"], "circuit CLOSED");
+  EXPECT_EQ(body["checks"]["slack_api"]["gates_readiness"], false);
   EXPECT_EQ(answer->status, 200);
 }
 

@@ -8,18 +8,18 @@
 namespace contexten::testing {
 
 SandboxApp::SandboxApp() : store_path_(dir_.File("inbox.db")) {
-  bot::AppOptions options;
+  bot::SandboxModeOptions options;
   options.config = core::LoadConfigFromString("", [](const std::string&) { return std::nullopt; });
   options.config.store.path = store_path_;
   options.config.http.port = 0;
   options.config.http.bind = "127.0.0.1";
-  options.sandbox = true;
-  app_ = std::make_unique<bot::App>(std::move(options));
-  auto started = app_->Start();
+  options.allow_port_fallback = false;
+  mode_ = std::make_unique<bot::SandboxMode>(std::move(options));
+  auto started = mode_->Start();
   EXPECT_TRUE(started) << (started ? "" : started.error().Describe());
 }
 
-SandboxApp::~SandboxApp() { app_->Stop(); }
+SandboxApp::~SandboxApp() { mode_->Stop(); }
 
 int SandboxApp::InboxRowsFor(const std::string& envelope_id) const {
   // A separate connection sees only committed data: a row here is durable.

@@ -6,6 +6,7 @@
 
 #include "core/clock.hpp"
 #include "core/resilience/circuit_breaker.hpp"
+#include "core/resilience/events.hpp"
 #include "core/resilience/retry.hpp"
 #include "integrations/linear/resilient_linear_api.hpp"
 
@@ -173,6 +174,32 @@ TEST_F(ResilientLinearApiTest, OpenBreakerRejectsWithoutCallingLinear) {
   auto rejected = guarded.Teams();
   ASSERT_FALSE(rejected.has_value());
   EXPECT_EQ(rejected.error().kind, ErrorKind::kUnavailable);
+  EXPECT_EQ(fake_.reads, reads);
+}
+
+TEST_F(ResilientLinearApiTest, OwnedPartsOpenTheBreakerAndPublishOnTheBus) {
+  auto events = std::make_shared<core::resilience::EventBus>();
+  std::vector<core::resilience::ResilienceEvent> transitions;
+  events->Subscribe([&](const core::resilience::ResilienceEvent& event) {
+    if (event.kind == core::resilience::ResilienceEventKind::kStateTransition) {
+      transitions.push_back(event);
+    }
+  });
+  ResilientLinearOptions options;
+  options.retry.max_attempts = 1;
+  options.breaker.sliding_window_size = 2;
+  options.breaker.minimum_number_of_calls = 2;
+  ResilientLinearApi owning(fake_, clock_, events, options);
+  ASSERT_NE(owning.breaker(), nullptr);
+  for (int i = 0; i < 2; ++i) {
+    fake_.failures_before_apply.push_back(core::MakeError(ErrorKind::kTransient, "503"));
+    EXPECT_FALSE(owning.Teams().has_value());
+  }
+  EXPECT_EQ(owning.breaker()->state(), core::resilience::CircuitState::kOpen);
+  ASSERT_EQ(transitions.size(), 1u);
+  EXPECT_EQ(transitions[0].component, "linear");
+  const int reads = fake_.reads;
+  EXPECT_EQ(owning.Teams().error().kind, ErrorKind::kUnavailable);
   EXPECT_EQ(fake_.reads, reads);
 }
 

@@ -1,0 +1,141 @@
+#include "bot/wiring/ingress_module.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "bot/health_routes.hpp"
+#include "bot/wiring/platforms_module.hpp"
+#include "bot/wiring/startup_error.hpp"
+#include "bot/wiring/store_module.hpp"
+#include "core/logging.hpp"
+#include "core/wait_until.hpp"
+
+namespace contexten::bot::wiring {
+namespace {
+
+std::shared_ptr<spdlog::logger> Log() {
+  static auto log = core::Logger("app");
+  return log;
+}
+
+DispatcherOptions DispatcherSettings(const core::Config& config) {
+  DispatcherOptions options;
+  options.command = config.slack.command;
+  return options;
+}
+
+webhooks::WebhookIngressOptions WebhookSettings(const core::Config& config) {
+  webhooks::WebhookIngressOptions options;
+  options.github_secret = config.github.webhook_secret;
+  options.linear_secret = config.linear.webhook_secret;
+  return options;
+}
+
+integrations::slack::SocketModeOptions SocketModeSettings(const core::Config& config) {
+  integrations::slack::SocketModeOptions options;
+  options.api_url = config.slack.api_url;
+  options.app_token = config.slack.app_token;
+  options.connections = config.slack.connections;
+  options.tls.ca_file = config.ca_file;
+  return options;
+}
+
+}  // namespace
+
+IngressModule::IngressModule(const core::Config& config, StoreModule& store,
+                             PlatformsModule& platforms, OrchestrationModule& /*orchestration*/,
+                             core::Clock& clock, IngressOptions options)
+    : workers_(2),
+      // `ping` answers in the slash command's ack (3 s budget) and reports the Web API round
+      // trip: it measures the unpaced client, since waiting for an auth.test token would delay
+      // the ack (a burst of pings otherwise acks late and Slack redelivers).
+      commands_(platforms.slack_unpaced(), clock),
+      dispatcher_(store.inbox(), platforms.slack(), commands_, workers_, clock,
+                  DispatcherSettings(config)),
+      webhooks_(store.inbox(), workers_, clock, WebhookSettings(config)),
+      socket_mode_(platforms.io(), platforms.http(), SocketModeSettings(config),
+                   [this](integrations::slack::Envelope e, integrations::slack::AckFn ack) {
+                     dispatcher_.OnEnvelope(std::move(e), std::move(ack));
+                   }) {
+  try {
+    // Who are we? Needed to ignore our own messages. Not fatal: Slack may be briefly away.
+    if (auto auth = platforms.slack().AuthTest(); auth) {
+      dispatcher_.set_bot_user_id(auth->user_id);
+      Log()->info("Slack auth ok: team {} bot user {}", auth->team_id, auth->user_id);
+    } else if (auth.error().kind == core::ErrorKind::kUnauthorized) {
+      throw StartupError(core::MakeError(core::ErrorKind::kUnauthorized,
+                                         "Slack rejected the bot token: " + auth.error().message));
+    } else {
+      Log()->warn("Slack auth.test failed, continuing: {}", auth.error().Describe());
+    }
+
+    if (auto replayed = dispatcher_.Recover(); !replayed) {
+      Log()->error("inbox recovery failed: {}", replayed.error().Describe());
+    }
+    RegisterHealth(store, platforms);
+    StartServer(config, platforms.io(), options);
+    socket_mode_.Start();
+  } catch (...) {
+    // Members are destroyed without ~IngressModule: drain what already runs first.
+    Drain();
+    throw;
+  }
+}
+
+IngressModule::~IngressModule() { Drain(); }
+
+void IngressModule::RegisterHealth(StoreModule& store, PlatformsModule& platforms) {
+  auto* db = &store.database();
+  health_.Register([db] {
+    auto ok = db->ReadOnly([](SQLite::Database&) { return core::Ok(); });
+    return workflows::ComponentHealth{"store", static_cast<bool>(ok),
+                                      ok ? "open" : ok.error().message};
+  });
+  health_.Register([this] {
+    const bool up = socket_mode_.connected();
+    return workflows::ComponentHealth{
+        "slack", up, up ? "connected" : "not connected: " + socket_mode_.last_error()};
+  });
+  platforms.RegisterHealth(health_);
+}
+
+void IngressModule::StartServer(const core::Config& config, core::net::IoRuntime& io,
+                                IngressOptions options) {
+  core::net::HttpServerOptions server_options;
+  server_options.bind_address = config.http.bind;
+  server_options.port = static_cast<uint16_t>(config.http.port);
+  // Global limit; each webhook route checks its own, smaller or not, in its handler.
+  server_options.body_limit = std::max(config.http.body_limit, webhooks_.max_body_limit());
+  server_ = std::make_unique<core::net::HttpServer>(io, server_options);
+  InstallHealthRoutes(*server_, health_);
+  webhooks_.Install(*server_);
+  if (auto started = server_->Start(); !started) {
+    if (!options.allow_port_fallback) throw StartupError(started.error());
+    Log()->warn("{}; serving health checks on a free port instead", started.error().message);
+    server_options.port = 0;
+    server_ = std::make_unique<core::net::HttpServer>(io, server_options);
+    InstallHealthRoutes(*server_, health_);
+    webhooks_.Install(*server_);
+    if (auto again = server_->Start(); !again) throw StartupError(again.error());
+  }
+  Log()->info("HTTP on {}:{} (/healthz, /readyz)", config.http.bind, server_->port());
+}
+
+void IngressModule::Drain() {
+  if (drained_) return;
+  drained_ = true;
+  socket_mode_.Stop();
+  if (server_) server_->Stop();
+  // Deliveries already accepted finish their inbox write and answer before the I/O runtime
+  // goes away (their completions post back to it). Bounded: a stuck store must not hang exit;
+  // whatever is left stays pending in the inbox and is replayed at the next start.
+  core::WaitUntil([this] { return dispatcher_.idle() && webhooks_.in_flight() == 0; },
+                  std::chrono::seconds(5));
+  workers_.Shutdown();     // finish handlers that were started
+  dispatcher_.Shutdown();  // and those on its fast lane
+}
+
+}  // namespace contexten::bot::wiring

@@ -1,0 +1,66 @@
+#pragma once
+// Ingress: everything that receives work. The Slack dispatcher (and the command handler it
+// routes to) behind Socket Mode, the GitHub/Linear webhook routes and /healthz, /readyz on the
+// HTTP server, and the worker pool handlers run on. Built last, so it is torn down first:
+// nothing new arrives while the rest still runs.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include "bot/commands/command_handler.hpp"
+#include "bot/dispatcher.hpp"
+#include "bot/webhooks/webhook_ingress.hpp"
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/net/http_server.hpp"
+#include "core/worker_pool.hpp"
+#include "integrations/slack/socket_mode_client.hpp"
+#include "workflows/health/health_registry.hpp"
+
+namespace contexten::bot::wiring {
+
+class StoreModule;
+class PlatformsModule;
+class OrchestrationModule;
+
+struct IngressOptions {
+  // An HTTP port that is taken is not fatal: serve on a free one.
+  bool allow_port_fallback = false;
+};
+
+class IngressModule {
+ public:
+  // Learns the bot's user id (auth.test), replays unfinished inbox rows, starts the HTTP
+  // server and Socket Mode. Throws StartupError (a rejected bot token, a port that is taken).
+  IngressModule(const core::Config& config, StoreModule& store, PlatformsModule& platforms,
+                OrchestrationModule& orchestration, core::Clock& clock, IngressOptions options);
+  ~IngressModule();  // Drain()
+  IngressModule(const IngressModule&) = delete;
+  IngressModule& operator=(const IngressModule&) = delete;
+
+  // The graceful part of shutdown, in order: stop Socket Mode and the HTTP server; wait (at most
+  // 5 s) for deliveries already accepted to be durable and answered; run the handlers already
+  // started and join the worker pools. Call it while the I/O runtime still runs. Idempotent.
+  void Drain();
+
+  bool connected() const { return socket_mode_.connected(); }
+  Dispatcher& dispatcher() { return dispatcher_; }
+  uint16_t http_port() const { return server_ ? server_->port() : 0; }
+  const workflows::HealthRegistry& health() const { return health_; }
+
+ private:
+  void RegisterHealth(StoreModule& store, PlatformsModule& platforms);
+  void StartServer(const core::Config& config, core::net::IoRuntime& io, IngressOptions options);
+
+  core::WorkerPool workers_;
+  CommandHandler commands_;
+  Dispatcher dispatcher_;
+  workflows::HealthRegistry health_;
+  webhooks::WebhookIngress webhooks_;  // GitHub/Linear webhook routes
+  integrations::slack::SocketModeClient socket_mode_;
+  std::unique_ptr<core::net::HttpServer> server_;
+  bool drained_ = false;
+};
+
+}  // namespace contexten::bot::wiring
