@@ -46,6 +46,7 @@ core::Status App::Start() {
 void App::Stop() {
   if (!modules_) return;
   modules_->ingress.Drain();
+  modules_->orchestration.Drain();
   // Nothing may run on the I/O thread while the modules are destroyed.
   modules_->platforms.io().Stop();
   modules_.reset();

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <utility>
 #include <variant>
 
@@ -60,6 +61,8 @@ struct Classified {
   ProcessOutcome outcome = ProcessOutcome::kSkipped;
   std::string error;           // parse failure reason
   bool needs_handler = false;  // typed, and something to act on (a ping is not)
+  bool hand_over = false;      // ... and its source has a consumer (set_on_accepted)
+  std::string body;            // the raw body, kept only for a hand-over
 };
 
 struct WebhookIngress::State {
@@ -71,6 +74,7 @@ struct WebhookIngress::State {
   core::Clock& clock;
   const WebhookIngressOptions options;
   WebhookAcceptedHook on_accepted;
+  std::set<std::string, std::less<>> accepted_sources;  // whose typed events on_accepted takes
   WebhookProcessedHook on_processed;
 
   mutable std::mutex mu;
@@ -193,6 +197,7 @@ struct WebhookIngress::State {
   // owner finishes it, crash recovery replays it); everything else is stored finished, so a
   // delivery costs exactly one write.
   std::string StatusOnArrival(const Classified& c) const {
+    if (c.hand_over) return "pending";
     switch (c.outcome) {
       case ProcessOutcome::kParseFailed:
         return "failed";
@@ -201,7 +206,7 @@ struct WebhookIngress::State {
       case ProcessOutcome::kTyped:
         break;
     }
-    return c.needs_handler && on_accepted ? "pending" : "done";
+    return "done";
   }
 
   void Store(const std::shared_ptr<State>& self, const PlatformSpec& platform, std::string event,
@@ -211,6 +216,9 @@ struct WebhookIngress::State {
     item.source = platform.source;
     item.dedupe_key = std::move(delivery);
     item.kind = kind;
+    classified.hand_over = classified.needs_handler && on_accepted &&
+                           accepted_sources.count(platform.source) > 0;
+    if (classified.hand_over) classified.body = body;  // the consumer's copy (Linear: 1-3 KB)
     item.status = StatusOnArrival(classified);
     if (classified.outcome == ProcessOutcome::kParseFailed) {
       item.last_error = "parse: " + classified.error;
@@ -280,7 +288,7 @@ struct WebhookIngress::State {
     if (classified.outcome == ProcessOutcome::kParseFailed) {
       Log()->warn("{} inbox row {} ({}) did not parse: {}", source, id, kind, classified.error);
     }
-    const bool hand_over = classified.needs_handler && on_accepted;
+    const bool hand_over = classified.hand_over;
     if (!hand_over && !on_processed) {
       --in_flight;
       return;
@@ -288,7 +296,7 @@ struct WebhookIngress::State {
     const bool posted = workers.Post([self, source = std::move(source), event = std::move(event),
                                       kind = std::move(kind), classified = std::move(classified),
                                       id, hand_over]() mutable {
-      if (hand_over) self->on_accepted(source, id, kind);
+      if (hand_over) self->on_accepted(source, id, kind, classified.body);
       if (self->on_processed) {
         ProcessedDelivery processed;
         processed.source = std::move(source);
@@ -372,8 +380,10 @@ WebhookIngress::WebhookIngress(store::Inbox& inbox, core::WorkerPool& workers, c
 
 WebhookIngress::~WebhookIngress() = default;
 
-void WebhookIngress::set_on_accepted(WebhookAcceptedHook hook) {
+void WebhookIngress::set_on_accepted(WebhookAcceptedHook hook,
+                                     std::vector<std::string> sources) {
   state_->on_accepted = std::move(hook);
+  state_->accepted_sources = {sources.begin(), sources.end()};
 }
 
 void WebhookIngress::set_on_processed(WebhookProcessedHook hook) {

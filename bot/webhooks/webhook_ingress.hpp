@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/net/http_server.hpp"
@@ -53,11 +54,12 @@ struct ProcessedDelivery {
   std::string error;  // parse failure reason
 };
 
-// Called on a worker thread for each new delivery that parsed into a handled event. While set,
-// those rows are stored "pending" for the hook's owner to finish (and crash recovery to
-// replay); without it there is no consumer yet and they are stored "done".
+// Called on a worker thread for each new delivery of a consumed source that parsed into a
+// handled event, with its raw body. Those rows are stored "pending" for the hook's owner to
+// finish (and crash recovery to replay); a source without a consumer stores them "done".
 using WebhookAcceptedHook =
-    std::function<void(const std::string& source, std::int64_t inbox_id, const std::string& kind)>;
+    std::function<void(const std::string& source, std::int64_t inbox_id, const std::string& kind,
+                       const std::string& body)>;
 // Called on a worker thread after each new delivery was parsed and stored (metrics, tools).
 using WebhookProcessedHook = std::function<void(const ProcessedDelivery&)>;
 
@@ -72,7 +74,8 @@ class WebhookIngress {
   WebhookIngress& operator=(const WebhookIngress&) = delete;
 
   // Set hooks before Install().
-  void set_on_accepted(WebhookAcceptedHook hook);
+  void set_on_accepted(WebhookAcceptedHook hook,
+                       std::vector<std::string> sources = {"github", "linear"});
   void set_on_processed(WebhookProcessedHook hook);
 
   // Registers the two routes. The server's own body_limit must be at least max_body_limit().

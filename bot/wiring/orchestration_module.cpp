@@ -1,9 +1,46 @@
 #include "bot/wiring/orchestration_module.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include "bot/wiring/platforms_module.hpp"
+#include "bot/wiring/startup_error.hpp"
+#include "bot/wiring/store_module.hpp"
+#include "core/logging.hpp"
+#include "workflows/builtin/file_issue.hpp"
+#include "workflows/outbox/effect_kinds.hpp"
+
 namespace contexten::bot::wiring {
 
 OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& platforms,
                                          core::Clock& clock)
-    : store_(store), platforms_(platforms), clock_(clock) {}
+    : workflow_store_(store.database()),
+      engine_(workflow_store_, clock),
+      slack_executor_(platforms.slack_outbox()),
+      linear_executor_(platforms.linear()
+                           ? std::make_unique<workflows::outbox::LinearExecutor>(*platforms.linear())
+                           : nullptr),
+      relay_(workflow_store_, engine_, clock),
+      timers_(engine_) {
+  engine_.Register(std::make_unique<workflows::builtin::FileIssueWorkflow>());
+  // Slack posts to different threads go out side by side; the per-channel pacing still holds.
+  relay_.AddLane(workflows::outbox::kSlackLane, slack_executor_, 4);
+  if (linear_executor_) relay_.AddLane(workflows::outbox::kLinearLane, *linear_executor_, 4);
+  engine_.set_on_effects([this] { relay_.Wake(); });
+  engine_.set_on_timers([this] { timers_.Wake(); });
+  if (auto started = relay_.Start(); !started) {
+    throw StartupError(core::MakeError(started.error().kind,
+                                       "outbox recovery: " + started.error().message));
+  }
+  timers_.Start();
+}
+
+OrchestrationModule::~OrchestrationModule() { Drain(); }
+
+void OrchestrationModule::Drain() {
+  if (drained_) return;
+  drained_ = true;
+  timers_.Stop();
+  relay_.Stop();
+}
 
 }  // namespace contexten::bot::wiring

@@ -1,9 +1,20 @@
 #pragma once
-// Orchestration (../shared/DESIGN.md §3: workflow engine, outbox relay): built after the store
-// and the platforms, before ingress, so ingress handlers can start and feed workflows and the
-// relay is torn down before the clients it calls. An empty shell for now.
+// Orchestration (../shared/DESIGN.md §3): the workflow store, the durable engine with the
+// built-in workflows, the outbox relay with one lane per platform, and the timer loop. Built
+// after the store and the platforms, before ingress, so ingress handlers can start and feed
+// workflows; drained before the I/O runtime stops, since the relay calls the platform clients.
+// Starting it resumes what a crash left: effects in flight are looked up before they are redone,
+// pending effects and due timers run, waiting runs keep waiting.
+
+#include <memory>
 
 #include "core/clock.hpp"
+#include "store/sqlite_workflow_store.hpp"
+#include "workflows/engine/engine.hpp"
+#include "workflows/engine/timer_loop.hpp"
+#include "workflows/outbox/linear_executor.hpp"
+#include "workflows/outbox/outbox_relay.hpp"
+#include "workflows/outbox/slack_executor.hpp"
 
 namespace contexten::bot::wiring {
 
@@ -12,14 +23,30 @@ class PlatformsModule;
 
 class OrchestrationModule {
  public:
+  // Throws StartupError when the relay cannot recover the outbox.
   OrchestrationModule(StoreModule& store, PlatformsModule& platforms, core::Clock& clock);
+  ~OrchestrationModule();  // Drain()
   OrchestrationModule(const OrchestrationModule&) = delete;
   OrchestrationModule& operator=(const OrchestrationModule&) = delete;
 
+  workflows::engine::Engine& engine() { return engine_; }
+  store::WorkflowStore& workflows() { return workflow_store_; }
+  workflows::outbox::OutboxRelay& relay() { return relay_; }
+  // Whether Linear effects can be performed (Linear configured).
+  bool linear_enabled() const { return linear_executor_ != nullptr; }
+
+  // Stops the relay lanes (an effect being performed finishes) and the timer loop. Call while
+  // the I/O runtime still runs. What is left stays in the outbox for the next start.
+  void Drain();
+
  private:
-  StoreModule& store_;
-  PlatformsModule& platforms_;
-  core::Clock& clock_;
+  store::SqliteWorkflowStore workflow_store_;
+  workflows::engine::Engine engine_;
+  workflows::outbox::SlackExecutor slack_executor_;
+  std::unique_ptr<workflows::outbox::LinearExecutor> linear_executor_;
+  workflows::outbox::OutboxRelay relay_;
+  workflows::engine::TimerLoop timers_;
+  bool drained_ = false;
 };
 
 }  // namespace contexten::bot::wiring

@@ -42,6 +42,18 @@ workflows::HealthRegistry::Probe BreakerProbe(std::string name,
   };
 }
 
+// The outbox relay's Slack: the same pacing rules, but a call that would wait for a token or a
+// 429 pause fails at once with its retry_after, which the relay turns into a durable reschedule
+// (DESIGN.md §3: no thread sleeps for a rate limit). The fast path keeps the waiting client.
+integrations::slack::ResilientSlackOptions OutboxSlackOptions() {
+  integrations::slack::ResilientSlackOptions options;
+  options.name = "slack_outbox";
+  options.pacing.max_wait = core::Millis(0);
+  options.pacing.max_attempts = 1;
+  options.pacing.transient_max_attempts = 1;
+  return options;
+}
+
 }  // namespace
 
 PlatformsModule::PlatformsModule(const core::Config& config, core::Clock& clock)
@@ -49,7 +61,8 @@ PlatformsModule::PlatformsModule(const core::Config& config, core::Clock& clock)
       io_(1),
       http_(io_, HttpOptions(config)),
       slack_client_(http_, config.slack.api_url, config.slack.bot_token),
-      slack_(slack_client_, clock, events_) {
+      slack_(slack_client_, clock, events_),
+      slack_outbox_(slack_client_, clock, events_, OutboxSlackOptions()) {
   events_->Subscribe([](const resilience::ResilienceEvent& event) {
     if (event.kind != resilience::ResilienceEventKind::kStateTransition) return;
     const bool opened = event.to_state == resilience::CircuitState::kOpen ||
@@ -81,8 +94,13 @@ PlatformsModule::PlatformsModule(const core::Config& config, core::Clock& clock)
     linear.credential = config.linear.api_key;
     linear_client_ =
         std::make_unique<integrations::linear::LinearGraphqlClient>(http_, linear, clock);
-    linear_ =
-        std::make_unique<integrations::linear::ResilientLinearApi>(*linear_client_, clock, events_);
+    // Only the outbox relay calls Linear, and it retries durably (a rescheduled row), so one
+    // attempt per call and no waiting for the limiter: a refusal comes back at once.
+    integrations::linear::ResilientLinearOptions resilience;
+    resilience.retry.max_attempts = 1;
+    resilience.limiter_max_wait = core::Millis(0);
+    linear_ = std::make_unique<integrations::linear::ResilientLinearApi>(*linear_client_, clock,
+                                                                         events_, resilience);
   } else {
     Log()->info("Linear not configured (linear.api_key): Linear actions are off");
   }

@@ -46,6 +46,9 @@ class PlatformsModule {
   // The Web API client without pacing: only for the ack fast path's round-trip measurement
   // (`ping`), where waiting for a token would delay the ack and measure our own pacing.
   integrations::slack::SlackApi& slack_unpaced() { return slack_client_; }
+  // For the outbox relay: paced like slack(), but never waits (a refusal is an error with
+  // retry_after, which the relay reschedules durably).
+  integrations::slack::SlackApi& slack_outbox() { return slack_outbox_; }
   integrations::github::GitHubApi* github();
   integrations::linear::LinearApi* linear();
   const std::shared_ptr<core::resilience::EventBus>& events() const { return events_; }
@@ -60,6 +63,7 @@ class PlatformsModule {
   core::net::HttpClient http_;
   integrations::slack::SlackWebClient slack_client_;
   integrations::slack::ResilientSlackApi slack_;
+  integrations::slack::ResilientSlackApi slack_outbox_;
   std::unique_ptr<integrations::github::GitHubRestClient> github_client_;
   std::unique_ptr<integrations::github::ResilientGitHubApi> github_;
   std::unique_ptr<integrations::linear::LinearGraphqlClient> linear_client_;

@@ -1071,11 +1071,6 @@ void GitHubSandbox::Stop() {
 std::string GitHubSandbox::base_url() const { return impl_->server.BaseUrl(); }
 const GitHubSandboxOptions& GitHubSandbox::options() const { return impl_->options; }
 
-void GitHubSandbox::SetWebhookUrl(std::string url) {
-  std::lock_guard lock(impl_->mu);
-  impl_->options.webhook_url = std::move(url);
-}
-
 void GitHubSandbox::AddRepository(const std::string& owner, const std::string& name,
                                   const std::string& default_branch) {
   std::lock_guard lock(impl_->mu);

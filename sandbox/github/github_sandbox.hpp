@@ -99,9 +99,6 @@ class GitHubSandbox {
   void Stop();
   std::string base_url() const;  // http://127.0.0.1:port, the client's base URL
   const GitHubSandboxOptions& options() const;
-  // Where webhooks go from now on (empty: recorded, not sent), e.g. once the bot's port is known.
-  void SetWebhookUrl(std::string url);
-
   // Sets (or clears) where webhooks go; deliveries already sent are unaffected.
   void SetWebhookUrl(std::string url);
 

@@ -380,7 +380,8 @@ TEST_F(WebhookIngressTest, PingIsAnsweredWithPongAndStored) {
 TEST_F(WebhookIngressTest, KindCarriesTheActionAndHandledEventsReachTheHook) {
   std::mutex mu;
   std::vector<std::tuple<std::string, std::int64_t, std::string>> seen;
-  on_accepted_ = [&](const std::string& source, std::int64_t id, const std::string& kind) {
+  on_accepted_ = [&](const std::string& source, std::int64_t id, const std::string& kind,
+                     const std::string&) {
     std::lock_guard lock(mu);
     seen.emplace_back(source, id, kind);
   };

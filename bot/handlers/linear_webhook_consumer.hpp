@@ -1,0 +1,33 @@
+#pragma once
+// Hands Linear webhooks to the workflows waiting for them: an Issue or Comment delivery for a
+// tracked issue becomes an event of the runs waiting on that issue's key, delivered in the same
+// transaction that finishes its inbox row (DESIGN.md §3). Deliveries no run waits for are
+// finished as they are. A failure leaves the row pending: the next start replays it.
+
+#include <cstdint>
+#include <string>
+
+#include "core/result.hpp"
+#include "store/inbox.hpp"
+#include "workflows/engine/engine.hpp"
+
+namespace contexten::bot::handlers {
+
+class LinearWebhookConsumer {
+ public:
+  LinearWebhookConsumer(store::Inbox& inbox, workflows::engine::Engine& engine)
+      : inbox_(inbox), engine_(engine) {}
+
+  // The ingress hook (WebhookIngress::set_on_accepted) for source "linear".
+  void OnAccepted(std::int64_t inbox_id, const std::string& body);
+  // Replays Linear rows left pending by a crash. Returns how many were handled.
+  core::Result<std::size_t> Recover();
+
+ private:
+  core::Status Handle(std::int64_t inbox_id, const std::string& body);
+
+  store::Inbox& inbox_;
+  workflows::engine::Engine& engine_;
+};
+
+}  // namespace contexten::bot::handlers
