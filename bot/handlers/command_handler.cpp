@@ -1,11 +1,11 @@
-#include "bot/commands/command_handler.hpp"
+#include "bot/handlers/command_handler.hpp"
 
 #include <cstdio>
 
 #include "bot/version.hpp"
 #include "intents/slash_command.hpp"
 
-namespace contexten::bot {
+namespace contexten::bot::handlers {
 namespace {
 
 using nlohmann::json;
@@ -75,4 +75,4 @@ json CommandHandler::Ping(const CommandContext& context) {
   return Ephemeral(text);
 }
 
-}  // namespace contexten::bot
+}  // namespace contexten::bot::handlers
