@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "bot/handlers/register_handlers.hpp"
 #include "bot/health_routes.hpp"
 #include "bot/wiring/platforms_module.hpp"
 #include "bot/wiring/startup_error.hpp"
@@ -53,14 +54,14 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
       // trip: it measures the unpaced client, since waiting for an auth.test token would delay
       // the ack (a burst of pings otherwise acks late and Slack redelivers).
       commands_(platforms.slack_unpaced(), clock),
-      dispatcher_(store.inbox(), platforms.slack(), commands_, workers_, clock,
-                  DispatcherSettings(config)),
+      dispatcher_(store.inbox(), platforms.slack(), workers_, clock, DispatcherSettings(config)),
       webhooks_(store.inbox(), workers_, clock, WebhookSettings(config)),
       socket_mode_(platforms.io(), platforms.http(), SocketModeSettings(config),
                    [this](integrations::slack::Envelope e, integrations::slack::AckFn ack) {
                      dispatcher_.OnEnvelope(std::move(e), std::move(ack));
                    }) {
   try {
+    handlers::RegisterHandlers(dispatcher_.listeners(), commands_, config.slack.command);
     // Who are we? Needed to ignore our own messages. Not fatal: Slack may be briefly away.
     if (auto auth = platforms.slack().AuthTest(); auth) {
       dispatcher_.set_bot_user_id(auth->user_id);

@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <memory>
 
-#include "bot/commands/command_handler.hpp"
 #include "bot/dispatcher.hpp"
+#include "bot/handlers/command_handler.hpp"
 #include "bot/webhooks/webhook_ingress.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
@@ -54,7 +54,7 @@ class IngressModule {
   void StartServer(const core::Config& config, core::net::IoRuntime& io, IngressOptions options);
 
   core::WorkerPool workers_;
-  CommandHandler commands_;
+  handlers::CommandHandler commands_;
   Dispatcher dispatcher_;
   workflows::HealthRegistry health_;
   webhooks::WebhookIngress webhooks_;  // GitHub/Linear webhook routes

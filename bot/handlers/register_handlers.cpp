@@ -1,11 +1,13 @@
-#include "bot/listeners/builtin_listeners.hpp"
+#include "bot/handlers/register_handlers.hpp"
 
 #include <variant>
 
-#include "bot/commands/new_issue.hpp"
+#include "bot/handlers/new_issue.hpp"
 #include "intents/slash_command.hpp"
 
-namespace contexten::bot {
+namespace contexten::bot::handlers {
+
+using listeners::ListenerContext;
 
 std::string StripMention(const std::string& text, const std::string& bot_user_id) {
   std::string out = text;
@@ -15,8 +17,8 @@ std::string StripMention(const std::string& text, const std::string& bot_user_id
   return first == std::string::npos ? "" : out.substr(first);
 }
 
-void RegisterBuiltinListeners(ListenerRegistry& registry, CommandHandler& commands,
-                              const std::string& command) {
+void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& commands,
+                      const std::string& command) {
   registry.Command(command, [&commands](ListenerContext& context) {
     const auto& interaction = context.interaction();
     // `new` needs the trigger_id; everything else is a reply in the ack.
@@ -52,4 +54,4 @@ void RegisterBuiltinListeners(ListenerRegistry& registry, CommandHandler& comman
   RegisterNewIssueListeners(registry);
 }
 
-}  // namespace contexten::bot
+}  // namespace contexten::bot::handlers

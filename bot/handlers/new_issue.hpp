@@ -7,12 +7,14 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "bot/listeners/listener_context.hpp"
-#include "bot/listeners/listener_registry.hpp"
 #include "core/result.hpp"
 #include "integrations/slack/interaction.hpp"
+#include "integrations/slack/listeners/listener_context.hpp"
+#include "integrations/slack/listeners/listener_registry.hpp"
 
-namespace contexten::bot {
+namespace contexten::bot::handlers {
+
+namespace listeners = integrations::slack::listeners;
 
 inline constexpr char kNewIssueCallbackId[] = "new_issue";
 inline constexpr char kNewIssueTitleBlock[] = "new_issue_title";
@@ -48,8 +50,8 @@ std::string PriorityLabel(const std::string& value);
 
 // Opens the modal with the interaction's trigger_id, then acks; if the modal cannot be opened
 // the ack carries an explanation for the user instead.
-core::Status OpenNewIssueModal(ListenerContext& context);
+core::Status OpenNewIssueModal(listeners::ListenerContext& context);
 // The view_submission and "Assign to me" listeners.
-void RegisterNewIssueListeners(ListenerRegistry& registry);
+void RegisterNewIssueListeners(listeners::ListenerRegistry& registry);
 
-}  // namespace contexten::bot
+}  // namespace contexten::bot::handlers

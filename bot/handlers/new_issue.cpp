@@ -1,4 +1,4 @@
-#include "bot/commands/new_issue.hpp"
+#include "bot/handlers/new_issue.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -7,8 +7,11 @@
 #include "integrations/slack/block_kit/modal.hpp"
 #include "integrations/slack/block_kit/truncate.hpp"
 
-namespace contexten::bot {
+namespace contexten::bot::handlers {
 namespace {
+
+using listeners::ListenerContext;
+using listeners::ListenerRegistry;
 
 namespace bk = integrations::slack::blocks;
 using integrations::slack::Interaction;
@@ -207,4 +210,4 @@ void RegisterNewIssueListeners(ListenerRegistry& registry) {
   registry.Action(kNewIssueAssignAction, AssignToClicker);
 }
 
-}  // namespace contexten::bot
+}  // namespace contexten::bot::handlers
