@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/logging.hpp"
-#include "integrations/slack/block_kit/message.hpp"
 #include "integrations/slack/block_kit/modal.hpp"
 #include "integrations/slack/block_kit/truncate.hpp"
 
@@ -30,6 +32,12 @@ std::string Trim(const std::string& s) {
   return s.substr(first, last - first + 1);
 }
 
+std::string Upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return s;
+}
+
 std::string Field(const ViewPayload& view, const char* action_id) {
   auto it = view.values.find(action_id);
   return it == view.values.end() ? "" : it->second;
@@ -39,6 +47,16 @@ json EphemeralReply(std::string text) {
   return {{"response_type", "ephemeral"}, {"text", std::move(text)}};
 }
 
+// A Linear team key: a letter, then letters or digits, at most 10 (Linear's own rule for keys).
+bool IsTeamKey(const std::string& key) {
+  if (key.empty() || key.size() > 10 || !std::isupper(static_cast<unsigned char>(key[0]))) {
+    return false;
+  }
+  return std::all_of(key.begin(), key.end(), [](unsigned char c) {
+    return std::isupper(c) || std::isdigit(c);
+  });
+}
+
 struct PriorityOption {
   const char* value;
   const char* label;
@@ -46,72 +64,39 @@ struct PriorityOption {
 constexpr PriorityOption kPriorities[] = {
     {"1", "Urgent"}, {"2", "High"}, {"3", "Medium"}, {"4", "Low"}};
 
-std::string ContextLine(const std::string& priority, const std::string& who) {
-  return "Priority: " + PriorityLabel(priority) + " · " + who;
-}
-
-core::Status AckAndPostConfirmation(ListenerContext& context) {
+core::Status SubmitAndStart(ListenerContext& context, workflows::engine::Engine& engine,
+                            const FileIssueSettings& settings) {
   const auto& interaction = context.interaction();
   auto errors = ValidateNewIssue(*interaction.view);
+  if (!settings.linear_enabled) {
+    errors[kNewIssueTeamBlock] = "Linear is not configured here, so issues cannot be filed yet.";
+  }
   if (!errors.empty()) return context.AckWithErrors(errors);
-  // An empty ack closes the modal. Posting comes after: the user should not wait for it.
+  // An empty ack closes the modal; the card appears in the channel once the workflow posts it.
   if (auto acked = context.Ack(); !acked) return acked;
   const NewIssue issue = ReadNewIssue(interaction);
-  if (issue.channel.empty()) {
-    return core::Unexpected(
-        core::MakeError(core::ErrorKind::kInvalidInput, "new-issue submission names no channel"));
+  auto started =
+      StartFileIssue(engine, settings, interaction.envelope_id, ToFileIssueRequest(issue));
+  if (!started) {
+    integrations::slack::EphemeralMessage message;
+    message.channel = issue.channel;
+    message.user = issue.reporter;
+    message.text = started.error().message;
+    (void)context.client().PostEphemeral(message);
+    return started;
   }
-  auto message = BuildNewIssueConfirmation(issue);
-  if (!message) return core::Unexpected(message.error());
-  integrations::slack::OutgoingMessage out;
-  out.channel = issue.channel;
-  out.text = (*message)["text"].get<std::string>();
-  out.blocks = (*message)["blocks"];
-  auto posted = context.client().PostMessage(out);
-  if (!posted) return core::Unexpected(posted.error());
-  return core::Ok();
-}
-
-core::Status AssignToClicker(ListenerContext& context) {
-  // Ack first: the update and the thread reply may take a moment, the button must not spin.
-  (void)context.Ack();
-  const auto& interaction = context.interaction();
-  if (interaction.channel_id.empty() || interaction.message_ts.empty()) {
-    return core::Unexpected(core::MakeError(core::ErrorKind::kInvalidInput,
-                                            "Assign to me was not clicked on a message"));
-  }
-  json value = json::parse(interaction.action()->value, nullptr, false);
-  if (!value.is_object()) value = json::object();
-  const std::string title = value.value("title", std::string("this issue"));
-  const std::string priority = value.value("priority", std::string());
-  const std::string assignee = "<@" + interaction.user_id + ">";
-  auto message = BuildNewIssueAssigned(title, priority, interaction.user_id);
-  if (!message) return core::Unexpected(message.error());
-  integrations::slack::MessageUpdate update;
-  update.channel = interaction.channel_id;
-  update.ts = interaction.message_ts;
-  update.text = (*message)["text"].get<std::string>();
-  update.blocks = (*message)["blocks"];
-  if (auto updated = context.client().UpdateMessage(update); !updated) {
-    return core::Unexpected(updated.error());
-  }
-  auto replied = context.ReplyInThread(assignee + " is taking this one.");
-  if (!replied) return core::Unexpected(replied.error());
   return core::Ok();
 }
 
 }  // namespace
 
-std::string PriorityLabel(const std::string& value) {
-  for (const auto& p : kPriorities) {
-    if (value == p.value) return p.label;
-  }
-  return "No priority";
-}
-
-core::Result<json> BuildNewIssueModal(const std::string& channel_id) {
+core::Result<json> BuildNewIssueModal(const std::string& channel_id,
+                                      const std::string& default_team) {
   bk::StaticSelect priority("Choose a priority", kNewIssuePriorityAction);
   for (const auto& p : kPriorities) priority.AddOption(bk::Option(p.label, p.value));
+  bk::PlainTextInput team(kNewIssueTeamAction);
+  team.Placeholder("Linear team key, e.g. ENG").MaxLength(10);
+  if (!default_team.empty()) team.InitialValue(default_team);
   return bk::Modal("New issue")
       .CallbackId(kNewIssueCallbackId)
       .Submit("Create")
@@ -121,6 +106,7 @@ core::Result<json> BuildNewIssueModal(const std::string& channel_id) {
                                   .Placeholder("What is wrong, in one line")
                                   .FocusOnLoad())
                .BlockId(kNewIssueTitleBlock))
+      .Add(bk::Input("Team", team).BlockId(kNewIssueTeamBlock))
       .Add(bk::Input("Description", bk::PlainTextInput(kNewIssueDescriptionAction).Multiline())
                .Optional()
                .BlockId(kNewIssueDescriptionBlock))
@@ -138,6 +124,12 @@ std::map<std::string, std::string> ValidateNewIssue(const ViewPayload& view) {
                                   " characters (it has " + std::to_string(bk::CountChars(title)) +
                                   ").";
   }
+  const std::string team = Upper(Trim(Field(view, kNewIssueTeamAction)));
+  if (team.empty()) {
+    errors[kNewIssueTeamBlock] = "Which Linear team? Its key, e.g. ENG.";
+  } else if (!IsTeamKey(team)) {
+    errors[kNewIssueTeamBlock] = "A team key is letters and digits, starting with a letter (ENG).";
+  }
   return errors;
 }
 
@@ -145,46 +137,33 @@ NewIssue ReadNewIssue(const Interaction& submission) {
   NewIssue issue;
   if (!submission.view) return issue;
   const auto& view = *submission.view;
+  issue.team_key = Upper(Trim(Field(view, kNewIssueTeamAction)));
   issue.title = Trim(Field(view, kNewIssueTitleAction));
   issue.description = Trim(Field(view, kNewIssueDescriptionAction));
   issue.priority = Field(view, kNewIssuePriorityAction);
   issue.reporter = submission.user_id;
   json metadata = json::parse(view.private_metadata, nullptr, false);
   if (metadata.is_object()) issue.channel = metadata.value("channel", std::string());
-  // A modal opened where Slack gave no channel: tell the reporter in their DM instead.
+  // A modal opened where Slack gave no channel: the card goes to the reporter's DM instead.
   if (issue.channel.empty()) issue.channel = submission.user_id;
   return issue;
 }
 
-core::Result<json> BuildNewIssueConfirmation(const NewIssue& issue) {
-  const std::string title = bk::EscapeMrkdwn(issue.title);
-  bk::Message message;
-  message.Text("New issue: " + issue.title).Add(bk::Section::Markdown("*New issue:* " + title));
-  if (!issue.description.empty()) {
-    message.Add(
-        bk::Section::Markdown(bk::TruncateForSlack(bk::EscapeMrkdwn(issue.description), 3000)));
-  }
-  const json value = {{"title", issue.title}, {"priority", issue.priority}};
-  message
-      .Add(bk::Context().AddText(
-          bk::Mrkdwn(ContextLine(issue.priority, "filed by <@" + issue.reporter + ">"))))
-      .Add(bk::Actions().Add(bk::Button("Assign to me", kNewIssueAssignAction)
-                                 .Value(value.dump())
-                                 .Style(bk::ButtonStyle::kPrimary)));
-  return message.Build();
+FileIssueRequest ToFileIssueRequest(const NewIssue& issue) {
+  FileIssueRequest request;
+  request.team_key = issue.team_key;
+  request.title = issue.title;
+  request.description = issue.description;
+  request.priority = issue.priority.size() == 1 && issue.priority[0] >= '1' &&
+                             issue.priority[0] <= '4'
+                         ? issue.priority[0] - '0'
+                         : 0;
+  request.channel = issue.channel;
+  request.reporter = issue.reporter;
+  return request;
 }
 
-core::Result<json> BuildNewIssueAssigned(const std::string& title, const std::string& priority,
-                                         const std::string& assignee) {
-  const std::string who = "<@" + assignee + ">";
-  return bk::Message()
-      .Text("New issue: " + title + " (assigned to " + who + ")")
-      .Add(bk::Section::Markdown("*New issue:* " + bk::EscapeMrkdwn(title)))
-      .Add(bk::Context().AddText(bk::Mrkdwn(ContextLine(priority, "assigned to " + who))))
-      .Build();
-}
-
-core::Status OpenNewIssueModal(ListenerContext& context) {
+core::Status OpenNewIssueModal(ListenerContext& context, const std::string& default_team) {
   const auto& interaction = context.interaction();
   if (interaction.trigger_id.empty()) {
     // A replay after a restart: the trigger is long gone.
@@ -192,7 +171,7 @@ core::Status OpenNewIssueModal(ListenerContext& context) {
         EphemeralReply("That request expired before the form could open. "
                        "Run the command again."));
   }
-  auto view = BuildNewIssueModal(interaction.channel_id);
+  auto view = BuildNewIssueModal(interaction.channel_id, default_team);
   if (!view) return core::Unexpected(view.error());
   // views.open before the ack: the trigger_id is good for 3 s from the user's action, and
   // opening first lets a failure be told to the user in the ack.
@@ -205,9 +184,11 @@ core::Status OpenNewIssueModal(ListenerContext& context) {
   return context.Ack();
 }
 
-void RegisterNewIssueListeners(ListenerRegistry& registry) {
-  registry.ViewSubmission(kNewIssueCallbackId, AckAndPostConfirmation);
-  registry.Action(kNewIssueAssignAction, AssignToClicker);
+void RegisterNewIssueListeners(ListenerRegistry& registry, workflows::engine::Engine& engine,
+                               const FileIssueSettings& settings) {
+  registry.ViewSubmission(kNewIssueCallbackId, [&engine, settings](ListenerContext& context) {
+    return SubmitAndStart(context, engine, settings);
+  });
 }
 
 }  // namespace contexten::bot::handlers

@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "bot/handlers/new_issue.hpp"
+#include "intents/intent.hpp"
 #include "intents/slash_command.hpp"
 
 namespace contexten::bot::handlers {
@@ -17,14 +18,45 @@ std::string StripMention(const std::string& text, const std::string& bot_user_id
   return first == std::string::npos ? "" : out.substr(first);
 }
 
+namespace {
+
+// `/ctx issue create ENG ...`: ack at once (the card shows up in the channel when the workflow
+// posts it), then start the run; what goes wrong is told to the user alone.
+core::Status CreateIssue(ListenerContext& context, const intents::CreateIssueIntent& intent,
+                         workflows::engine::Engine& engine, const FileIssueSettings& settings) {
+  const auto& interaction = context.interaction();
+  FileIssueRequest request;
+  request.team_key = intent.team_key;
+  request.title = intent.title;
+  request.description = intent.description;
+  request.priority = intent.priority;
+  request.channel = interaction.channel_id.empty() ? interaction.user_id : interaction.channel_id;
+  request.reporter = interaction.user_id;
+  auto started = StartFileIssue(engine, settings, interaction.envelope_id, request);
+  if (!started) {
+    return context.Ack(
+        nlohmann::json{{"response_type", "ephemeral"}, {"text", started.error().message}});
+  }
+  return context.Ack();
+}
+
+}  // namespace
+
 void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& commands,
-                      const std::string& command) {
-  registry.Command(command, [&commands](ListenerContext& context) {
+                      const std::string& command, workflows::engine::Engine& engine,
+                      FileIssueSettings settings) {
+  registry.Command(command, [&commands, &engine, settings](ListenerContext& context) {
     const auto& interaction = context.interaction();
-    // `new` needs the trigger_id; everything else is a reply in the ack.
-    if (auto intent = intents::ParseSlashCommand(interaction.text);
-        intent && std::holds_alternative<intents::NewIssueFormIntent>(*intent)) {
-      return OpenNewIssueModal(context);
+    // `new` needs the trigger_id; `issue create` starts a workflow; everything else is a reply
+    // in the ack.
+    auto intent = intents::ParseSlashCommand(interaction.text);
+    if (intent && std::holds_alternative<intents::NewIssueFormIntent>(*intent)) {
+      return OpenNewIssueModal(context, settings.default_team);
+    }
+    if (intent) {
+      if (const auto* create = std::get_if<intents::CreateIssueIntent>(&*intent)) {
+        return CreateIssue(context, *create, engine, settings);
+      }
     }
     CommandContext c;
     c.command = interaction.command;
@@ -51,7 +83,8 @@ void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& com
     return core::Ok();
   });
 
-  RegisterNewIssueListeners(registry);
+  RegisterNewIssueListeners(registry, engine, settings);
+  RegisterIssueCardListeners(registry, engine);
 }
 
 }  // namespace contexten::bot::handlers

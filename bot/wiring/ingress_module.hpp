@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "bot/dispatcher.hpp"
+#include "bot/handlers/linear_webhook_consumer.hpp"
 #include "bot/handlers/command_handler.hpp"
 #include "bot/webhooks/webhook_ingress.hpp"
 #include "core/clock.hpp"
@@ -45,6 +46,8 @@ class IngressModule {
   void Drain();
 
   bool connected() const { return socket_mode_.connected(); }
+  // Nothing being appended or handled: Slack deliveries and webhooks alike.
+  bool idle() const { return dispatcher_.idle() && webhooks_.in_flight() == 0; }
   Dispatcher& dispatcher() { return dispatcher_; }
   uint16_t http_port() const { return server_ ? server_->port() : 0; }
   const workflows::HealthRegistry& health() const { return health_; }
@@ -56,6 +59,7 @@ class IngressModule {
   core::WorkerPool workers_;
   handlers::CommandHandler commands_;
   Dispatcher dispatcher_;
+  handlers::LinearWebhookConsumer linear_hooks_;  // before webhooks_: it outlives their hooks
   workflows::HealthRegistry health_;
   webhooks::WebhookIngress webhooks_;  // GitHub/Linear webhook routes
   integrations::slack::SocketModeClient socket_mode_;
