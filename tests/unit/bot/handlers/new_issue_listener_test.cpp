@@ -40,7 +40,8 @@ class NewIssueListenerTest : public ::testing::Test {
  protected:
   NewIssueListenerTest() : commands_(slack_, clock_) {
     f_.engine->Register(std::make_unique<workflows::builtin::FileIssueWorkflow>());
-    RegisterHandlers(registry_, commands_, "/ctx", *f_.engine, {true, "ENG"});
+    RegisterHandlers(registry_, commands_, "/ctx",
+                     {*f_.engine, *f_.workflows, nullptr, nullptr, {true, "ENG"}});
   }
 
   // The start request of the one file_issue run, and the effects it asked for.
@@ -204,7 +205,8 @@ TEST_F(NewIssueListenerTest, TheSlashCommandStartsTheSameWorkflowAndAcksAtOnce) 
 
 TEST_F(NewIssueListenerTest, WithoutLinearTheUserIsToldAndNothingStarts) {
   ListenerRegistry registry;
-  RegisterHandlers(registry, commands_, "/ctx", *f_.engine, {false, ""});
+  RegisterHandlers(registry, commands_, "/ctx",
+                   {*f_.engine, *f_.workflows, nullptr, nullptr, {false, ""}});
   Interaction command = Parse("slash_commands", {{"command", "/ctx"},
                                                  {"text", "issue create ENG Login crash"},
                                                  {"channel_id", "C9"},
