@@ -18,8 +18,8 @@ using Millis = std::chrono::milliseconds;
 class Clock {
  public:
   virtual ~Clock() = default;
-  virtual SteadyTime Now() const = 0;     // monotonic, for durations and deadlines
-  virtual WallTime WallNow() const = 0;   // calendar time, for timestamps and schedules
+  virtual SteadyTime Now() const = 0;    // monotonic, for durations and deadlines
+  virtual WallTime WallNow() const = 0;  // calendar time, for timestamps and schedules
   // Blocks the calling thread for `d` of this clock's time. A fake clock advances instead.
   virtual void SleepFor(std::chrono::nanoseconds d) = 0;
 };

@@ -70,12 +70,10 @@ class [[nodiscard]] Result {
  public:
   using value_type = T;
 
-  Result()
-    requires std::is_default_constructible_v<T>
-      : data_(std::in_place_index<0>) {}
-  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+  Result() requires std::is_default_constructible_v<T> : data_(std::in_place_index<0>) {}
+  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}         // NOLINT
   Result(Unexpected u) : data_(std::in_place_index<1>, std::move(u.error)) {}  // NOLINT
-  Result(Error e) : data_(std::in_place_index<1>, std::move(e)) {}  // NOLINT
+  Result(Error e) : data_(std::in_place_index<1>, std::move(e)) {}             // NOLINT
 
   bool has_value() const { return data_.index() == 0; }
   explicit operator bool() const { return has_value(); }
@@ -121,7 +119,7 @@ class [[nodiscard]] Result<void> {
   using value_type = void;
   Result() = default;
   Result(Unexpected u) : error_(std::move(u.error)) {}  // NOLINT
-  Result(Error e) : error_(std::move(e)) {}              // NOLINT
+  Result(Error e) : error_(std::move(e)) {}             // NOLINT
 
   bool has_value() const { return !error_.has_value(); }
   explicit operator bool() const { return has_value(); }

@@ -68,9 +68,10 @@ void ApplyFinishers(SQLite::Database& db, const StepCommit& step) {
   }
   if (step.effect_outcome) {
     const auto& outcome = *step.effect_outcome;
-    auto& update = Prepared(db,
-                            "UPDATE outbox SET status = ?, result = ?, last_error = ?, "
-                            "updated_at_ms = ? WHERE id = ? AND status IN ('pending', 'in_flight')");
+    auto& update =
+        Prepared(db,
+                 "UPDATE outbox SET status = ?, result = ?, last_error = ?, "
+                 "updated_at_ms = ? WHERE id = ? AND status IN ('pending', 'in_flight')");
     update.bind(1, std::string(ToString(outcome.status)));
     update.bind(2, outcome.result_json);
     update.bind(3, Clip(outcome.error));
@@ -107,9 +108,10 @@ core::Status ApplyStep(SQLite::Database& db, const StepCommit& step, CommitOutco
     insert.bind(5, step.now_ms);
     if (insert.exec() == 0) return Conflict("workflow run " + step.run_id + " exists");
   } else {
-    auto& update = Prepared(db,
-                            "UPDATE workflow_runs SET status = ?, state = ?, version = version + 1, "
-                            "updated_at_ms = ? WHERE id = ? AND version = ?");
+    auto& update =
+        Prepared(db,
+                 "UPDATE workflow_runs SET status = ?, state = ?, version = version + 1, "
+                 "updated_at_ms = ? WHERE id = ? AND version = ?");
     update.bind(1, status);
     update.bind(2, step.state_json);
     update.bind(3, step.now_ms);
@@ -210,6 +212,19 @@ core::Status ApplyStep(SQLite::Database& db, const StepCommit& step, CommitOutco
   return core::Ok();
 }
 
+// Runs `fill` on a read-only connection (WAL: it never waits for the writer) and returns what
+// it filled, or the error that stopped it.
+template <typename T, typename Fill>
+core::Result<T> ReadInto(Database& database, Fill fill) {
+  T value{};
+  auto status = database.ReadOnly([&](SQLite::Database& db) -> core::Status {
+    fill(db, value);
+    return core::Ok();
+  });
+  if (!status) return core::Unexpected(status.error());
+  return value;
+}
+
 }  // namespace
 
 std::string_view ToString(RunStatus status) {
@@ -243,8 +258,8 @@ std::optional<EffectStatus> EffectStatusFromString(std::string_view text) {
 SqliteWorkflowStore::SqliteWorkflowStore(Database& db) : db_(db) {}
 
 core::Result<std::optional<RunRecord>> SqliteWorkflowStore::LoadRun(const std::string& run_id) {
-  std::optional<RunRecord> run;
-  auto status = db_.ReadOnly([&](SQLite::Database& db) -> core::Status {
+  return ReadInto<std::optional<RunRecord>>(db_, [&](SQLite::Database& db,
+                                                     std::optional<RunRecord>& run) {
     auto& select = Prepared(db,
                             "SELECT id, type, status, state, version, created_at_ms, "
                             "updated_at_ms FROM workflow_runs WHERE id = ?");
@@ -260,10 +275,7 @@ core::Result<std::optional<RunRecord>> SqliteWorkflowStore::LoadRun(const std::s
       r.updated_at_ms = select.getColumn(6).getInt64();
       run = std::move(r);
     }
-    return core::Ok();
   });
-  if (!status) return core::Unexpected(status.error());
-  return run;
 }
 
 core::Result<CommitOutcome> SqliteWorkflowStore::CommitStep(const StepCommit& step) {
@@ -271,8 +283,8 @@ core::Result<CommitOutcome> SqliteWorkflowStore::CommitStep(const StepCommit& st
     return core::Unexpected(core::MakeError(core::ErrorKind::kInvalidInput, "step without a run"));
   }
   CommitOutcome outcome = CommitOutcome::kApplied;
-  auto status = db_.Write(
-      [&step, &outcome](SQLite::Database& db) { return ApplyStep(db, step, outcome); });
+  auto status =
+      db_.Write([&step, &outcome](SQLite::Database& db) { return ApplyStep(db, step, outcome); });
   if (!status) return core::Unexpected(status.error());
   return outcome;
 }
@@ -287,50 +299,40 @@ core::Status SqliteWorkflowStore::FinishInboxRow(std::int64_t inbox_id, std::int
   });
 }
 
-core::Result<std::vector<std::string>> SqliteWorkflowStore::RunsWaitingFor(
-    const std::string& key) {
-  std::vector<std::string> runs;
-  auto status = db_.ReadOnly([&](SQLite::Database& db) -> core::Status {
-    auto& select =
-        Prepared(db, "SELECT run_id FROM workflow_waits WHERE wait_key = ? ORDER BY run_id");
-    select.bind(1, key);
-    while (select.executeStep()) runs.push_back(select.getColumn(0).getString());
-    return core::Ok();
-  });
-  if (!status) return core::Unexpected(status.error());
-  return runs;
+core::Result<std::vector<std::string>> SqliteWorkflowStore::RunsWaitingFor(const std::string& key) {
+  return ReadInto<std::vector<std::string>>(
+      db_, [&](SQLite::Database& db, std::vector<std::string>& runs) {
+        auto& select =
+            Prepared(db, "SELECT run_id FROM workflow_waits WHERE wait_key = ? ORDER BY run_id");
+        select.bind(1, key);
+        while (select.executeStep()) runs.push_back(select.getColumn(0).getString());
+      });
 }
 
 core::Result<std::vector<TimerRecord>> SqliteWorkflowStore::DueTimers(std::int64_t now_ms,
                                                                       std::size_t limit) {
-  std::vector<TimerRecord> timers;
-  auto status = db_.ReadOnly([&](SQLite::Database& db) -> core::Status {
-    auto& select = Prepared(db,
-                            "SELECT run_id, name, due_at_ms FROM workflow_timers "
-                            "WHERE due_at_ms <= ? ORDER BY due_at_ms LIMIT ?");
-    select.bind(1, now_ms);
-    select.bind(2, static_cast<std::int64_t>(limit));
-    while (select.executeStep()) {
-      timers.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
-                        select.getColumn(2).getInt64()});
-    }
-    return core::Ok();
-  });
-  if (!status) return core::Unexpected(status.error());
-  return timers;
+  return ReadInto<std::vector<TimerRecord>>(
+      db_, [&](SQLite::Database& db, std::vector<TimerRecord>& timers) {
+        auto& select = Prepared(db,
+                                "SELECT run_id, name, due_at_ms FROM workflow_timers "
+                                "WHERE due_at_ms <= ? ORDER BY due_at_ms LIMIT ?");
+        select.bind(1, now_ms);
+        select.bind(2, static_cast<std::int64_t>(limit));
+        while (select.executeStep()) {
+          timers.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
+                            select.getColumn(2).getInt64()});
+        }
+      });
 }
 
 core::Result<std::optional<std::int64_t>> SqliteWorkflowStore::NextTimerDue() {
-  std::optional<std::int64_t> due;
-  auto status = db_.ReadOnly([&](SQLite::Database& db) -> core::Status {
-    auto& select = Prepared(db, "SELECT MIN(due_at_ms) FROM workflow_timers");
-    if (select.executeStep() && !select.getColumn(0).isNull()) {
-      due = select.getColumn(0).getInt64();
-    }
-    return core::Ok();
-  });
-  if (!status) return core::Unexpected(status.error());
-  return due;
+  return ReadInto<std::optional<std::int64_t>>(
+      db_, [&](SQLite::Database& db, std::optional<std::int64_t>& due) {
+        auto& select = Prepared(db, "SELECT MIN(due_at_ms) FROM workflow_timers");
+        if (select.executeStep() && !select.getColumn(0).isNull()) {
+          due = select.getColumn(0).getInt64();
+        }
+      });
 }
 
 core::Result<std::vector<EffectRecord>> SqliteWorkflowStore::ClaimDue(const std::string& lane,
@@ -392,18 +394,15 @@ core::Status SqliteWorkflowStore::Reschedule(std::int64_t effect_id, std::int64_
 
 core::Result<std::optional<std::int64_t>> SqliteWorkflowStore::NextEffectDue(
     const std::string& lane) {
-  std::optional<std::int64_t> due;
-  auto status = db_.ReadOnly([&](SQLite::Database& db) -> core::Status {
-    auto& select = Prepared(
-        db, "SELECT MIN(due_at_ms) FROM outbox WHERE lane = ? AND status = 'pending'");
-    select.bind(1, lane);
-    if (select.executeStep() && !select.getColumn(0).isNull()) {
-      due = select.getColumn(0).getInt64();
-    }
-    return core::Ok();
-  });
-  if (!status) return core::Unexpected(status.error());
-  return due;
+  return ReadInto<std::optional<std::int64_t>>(
+      db_, [&](SQLite::Database& db, std::optional<std::int64_t>& due) {
+        auto& select =
+            Prepared(db, "SELECT MIN(due_at_ms) FROM outbox WHERE lane = ? AND status = 'pending'");
+        select.bind(1, lane);
+        if (select.executeStep() && !select.getColumn(0).isNull()) {
+          due = select.getColumn(0).getInt64();
+        }
+      });
 }
 
 core::Result<std::int64_t> SqliteWorkflowStore::ReleaseInFlight() {
@@ -434,8 +433,8 @@ core::Result<std::int64_t> SqliteWorkflowStore::RetryDead(std::optional<std::int
 
 core::Result<std::vector<EffectRecord>> SqliteWorkflowStore::Effects(
     std::optional<EffectStatus> status_filter, const std::string& run_id, std::size_t limit) {
-  std::vector<EffectRecord> effects;
-  auto status = db_.ReadOnly([&](SQLite::Database& db) -> core::Status {
+  return ReadInto<std::vector<EffectRecord>>(db_, [&](SQLite::Database& db,
+                                                      std::vector<EffectRecord>& effects) {
     auto& select = Prepared(db, std::string(kEffectColumns) +
                                     "WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR run_id = ?2) "
                                     "ORDER BY id LIMIT ?3");
@@ -443,98 +442,85 @@ core::Result<std::vector<EffectRecord>> SqliteWorkflowStore::Effects(
     select.bind(2, run_id);
     select.bind(3, static_cast<std::int64_t>(limit));
     while (select.executeStep()) effects.push_back(ReadEffect(select));
-    return core::Ok();
   });
-  if (!status) return core::Unexpected(status.error());
-  return effects;
 }
 
 core::Result<EffectCounts> SqliteWorkflowStore::CountEffects() {
-  EffectCounts counts;
-  auto status = db_.ReadOnly([&](SQLite::Database& db) -> core::Status {
+  return ReadInto<EffectCounts>(db_, [&](SQLite::Database& db, EffectCounts& counts) {
     auto& select = Prepared(db, "SELECT status, COUNT(*) FROM outbox GROUP BY status");
     while (select.executeStep()) {
       const auto s = EffectStatusFromString(select.getColumn(0).getString());
       const std::int64_t n = select.getColumn(1).getInt64();
       if (!s) continue;
       switch (*s) {
-        case EffectStatus::kPending: counts.pending = n; break;
-        case EffectStatus::kInFlight: counts.in_flight = n; break;
-        case EffectStatus::kDone: counts.done = n; break;
-        case EffectStatus::kDead: counts.dead = n; break;
+        case EffectStatus::kPending:
+          counts.pending = n;
+          break;
+        case EffectStatus::kInFlight:
+          counts.in_flight = n;
+          break;
+        case EffectStatus::kDone:
+          counts.done = n;
+          break;
+        case EffectStatus::kDead:
+          counts.dead = n;
+          break;
       }
     }
-    return core::Ok();
   });
-  if (!status) return core::Unexpected(status.error());
-  return counts;
 }
 
 core::Result<std::int64_t> SqliteWorkflowStore::CountActiveEffects(std::int64_t now_ms) {
-  std::int64_t count = 0;
-  auto status = db_.ReadOnly([&](SQLite::Database& db) -> core::Status {
+  return ReadInto<std::int64_t>(db_, [&](SQLite::Database& db, std::int64_t& count) {
     auto& select = Prepared(db,
                             "SELECT COUNT(*) FROM outbox WHERE status = 'in_flight' OR "
                             "(status = 'pending' AND due_at_ms <= ?)");
     select.bind(1, now_ms);
     if (select.executeStep()) count = select.getColumn(0).getInt64();
-    return core::Ok();
   });
-  if (!status) return core::Unexpected(status.error());
-  return count;
 }
 
 core::Result<std::int64_t> SqliteWorkflowStore::CountRuns(std::optional<RunStatus> status_filter,
                                                           const std::string& type) {
-  std::int64_t count = 0;
-  auto status = db_.ReadOnly([&](SQLite::Database& db) -> core::Status {
+  return ReadInto<std::int64_t>(db_, [&](SQLite::Database& db, std::int64_t& count) {
     auto& select = Prepared(db,
                             "SELECT COUNT(*) FROM workflow_runs WHERE (?1 = '' OR status = ?1) "
                             "AND (?2 = '' OR type = ?2)");
     select.bind(1, status_filter ? std::string(ToString(*status_filter)) : std::string());
     select.bind(2, type);
     if (select.executeStep()) count = select.getColumn(0).getInt64();
-    return core::Ok();
   });
-  if (!status) return core::Unexpected(status.error());
-  return count;
 }
 
 core::Result<std::vector<HistoryEntry>> SqliteWorkflowStore::History(const std::string& run_id) {
-  std::vector<HistoryEntry> history;
-  auto status = db_.ReadOnly([&](SQLite::Database& db) -> core::Status {
-    auto& select = Prepared(db,
-                            "SELECT id, run_id, at_ms, kind, detail FROM workflow_history "
-                            "WHERE run_id = ? ORDER BY id");
-    select.bind(1, run_id);
-    while (select.executeStep()) {
-      history.push_back({select.getColumn(0).getInt64(), select.getColumn(1).getString(),
-                         select.getColumn(2).getInt64(), select.getColumn(3).getString(),
-                         select.getColumn(4).getString()});
-    }
-    return core::Ok();
-  });
-  if (!status) return core::Unexpected(status.error());
-  return history;
+  return ReadInto<std::vector<HistoryEntry>>(
+      db_, [&](SQLite::Database& db, std::vector<HistoryEntry>& history) {
+        auto& select = Prepared(db,
+                                "SELECT id, run_id, at_ms, kind, detail FROM workflow_history "
+                                "WHERE run_id = ? ORDER BY id");
+        select.bind(1, run_id);
+        while (select.executeStep()) {
+          history.push_back({select.getColumn(0).getInt64(), select.getColumn(1).getString(),
+                             select.getColumn(2).getInt64(), select.getColumn(3).getString(),
+                             select.getColumn(4).getString()});
+        }
+      });
 }
 
 core::Result<std::vector<LinkRecord>> SqliteWorkflowStore::LinksOf(const std::string& entity_key) {
-  std::vector<LinkRecord> links;
-  auto status = db_.ReadOnly([&](SQLite::Database& db) -> core::Status {
-    auto& select = Prepared(db,
-                            "SELECT from_key, to_key, kind, evidence, COALESCE(run_id, ''), "
-                            "created_at_ms FROM correlation_links WHERE from_key = ?1 OR "
-                            "to_key = ?1 ORDER BY id");
-    select.bind(1, entity_key);
-    while (select.executeStep()) {
-      links.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
-                       select.getColumn(2).getString(), select.getColumn(3).getString(),
-                       select.getColumn(4).getString(), select.getColumn(5).getInt64()});
-    }
-    return core::Ok();
-  });
-  if (!status) return core::Unexpected(status.error());
-  return links;
+  return ReadInto<std::vector<LinkRecord>>(
+      db_, [&](SQLite::Database& db, std::vector<LinkRecord>& links) {
+        auto& select = Prepared(db,
+                                "SELECT from_key, to_key, kind, evidence, COALESCE(run_id, ''), "
+                                "created_at_ms FROM correlation_links WHERE from_key = ?1 OR "
+                                "to_key = ?1 ORDER BY id");
+        select.bind(1, entity_key);
+        while (select.executeStep()) {
+          links.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
+                           select.getColumn(2).getString(), select.getColumn(3).getString(),
+                           select.getColumn(4).getString(), select.getColumn(5).getInt64()});
+        }
+      });
 }
 
 }  // namespace contexten::store

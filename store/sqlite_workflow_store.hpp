@@ -15,8 +15,7 @@ class SqliteWorkflowStore final : public WorkflowStore {
   core::Result<CommitOutcome> CommitStep(const StepCommit& step) override;
   core::Status FinishInboxRow(std::int64_t inbox_id, std::int64_t now_ms) override;
   core::Result<std::vector<std::string>> RunsWaitingFor(const std::string& key) override;
-  core::Result<std::vector<TimerRecord>> DueTimers(std::int64_t now_ms,
-                                                   std::size_t limit) override;
+  core::Result<std::vector<TimerRecord>> DueTimers(std::int64_t now_ms, std::size_t limit) override;
   core::Result<std::optional<std::int64_t>> NextTimerDue() override;
   core::Result<std::vector<EffectRecord>> ClaimDue(const std::string& lane, std::int64_t now_ms,
                                                    std::size_t limit) override;

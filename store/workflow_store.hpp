@@ -18,7 +18,9 @@ namespace contexten::store {
 enum class RunStatus { kRunning, kWaiting, kCompleted, kFailed };
 std::string_view ToString(RunStatus status);
 std::optional<RunStatus> RunStatusFromString(std::string_view text);
-inline bool IsFinished(RunStatus s) { return s == RunStatus::kCompleted || s == RunStatus::kFailed; }
+inline bool IsFinished(RunStatus s) {
+  return s == RunStatus::kCompleted || s == RunStatus::kFailed;
+}
 
 // pending -> in_flight (claimed) -> done | dead (dead letter: visible, retryable by an operator)
 enum class EffectStatus { kPending, kInFlight, kDone, kDead };
@@ -88,8 +90,8 @@ struct EffectOutcome {
 
 struct StepCommit {
   std::string run_id;
-  std::string type;              // with `create`
-  bool create = false;           // insert the run; an existing run makes this kConflict
+  std::string type;                   // with `create`
+  bool create = false;                // insert the run; an existing run makes this kConflict
   std::int64_t expected_version = 0;  // must match the stored version (not with `create`)
   RunStatus status = RunStatus::kRunning;
   std::string state_json = "null";
@@ -104,9 +106,9 @@ struct StepCommit {
   bool clear_waits = false;  // before add_waits
   std::vector<LinkRecord> links;
   std::vector<HistoryEntry> history;
-  std::optional<std::int64_t> inbox_done;     // inbox row finished by this step
+  std::optional<std::int64_t> inbox_done;  // inbox row finished by this step
   std::optional<EffectOutcome> effect_outcome;
-  std::optional<std::string> fired_timer;     // timer (name) consumed by this step
+  std::optional<std::string> fired_timer;  // timer (name) consumed by this step
   std::int64_t now_ms = 0;
 };
 

@@ -3,9 +3,8 @@
 // dispatcher sends in the ack (the fast path: Slack shows them to the user at once).
 
 #include <chrono>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/clock.hpp"
 #include "integrations/slack/slack_api.hpp"

@@ -59,17 +59,18 @@ core::Status StartFileIssue(workflows::engine::Engine& engine, const FileIssueSe
         core::ErrorKind::kUnavailable,
         "Linear is not configured here (linear.api_key), so I can't file issues yet."));
   }
-  json start = {{"team_key", request.team_key},   {"title", request.title},
+  json start = {{"team_key", request.team_key},       {"title", request.title},
                 {"description", request.description}, {"priority", request.priority},
-                {"channel", request.channel},     {"reporter", request.reporter}};
+                {"channel", request.channel},         {"reporter", request.reporter}};
   auto started = engine.Start(workflows::builtin::kFileIssueType,
                               std::string(workflows::builtin::kFileIssueType) + ":slack:" + origin,
                               {"start", std::move(start), ""});
   if (!started) {
     Log()->error("file_issue for {} not started: {}", origin, started.error().Describe());
-    return core::Unexpected(core::MakeError(
-        started.error().kind, "I could not file that just now (my store is unavailable). "
-                              "Please try again in a minute."));
+    return core::Unexpected(
+        core::MakeError(started.error().kind,
+                        "I could not file that just now (my store is unavailable). "
+                        "Please try again in a minute."));
   }
   return core::Ok();
 }

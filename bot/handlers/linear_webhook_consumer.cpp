@@ -34,8 +34,7 @@ core::Status LinearWebhookConsumer::Handle(std::int64_t inbox_id, const std::str
     }
     return inbox_.MarkDone(inbox_id, store::InboxStatus::kFailed);
   }
-  auto routed =
-      workflows::builtin::RouteLinearEvent(*event, "inbox:" + std::to_string(inbox_id));
+  auto routed = workflows::builtin::RouteLinearEvent(*event, "inbox:" + std::to_string(inbox_id));
   if (!routed) return inbox_.MarkDone(inbox_id);
   auto delivered = engine_.DeliverToWaiting(routed->wait_key, routed->event, inbox_id);
   if (!delivered) return core::Unexpected(delivered.error());

@@ -52,9 +52,8 @@ bool IsTeamKey(const std::string& key) {
   if (key.empty() || key.size() > 10 || !std::isupper(static_cast<unsigned char>(key[0]))) {
     return false;
   }
-  return std::all_of(key.begin(), key.end(), [](unsigned char c) {
-    return std::isupper(c) || std::isdigit(c);
-  });
+  return std::all_of(key.begin(), key.end(),
+                     [](unsigned char c) { return std::isupper(c) || std::isdigit(c); });
 }
 
 struct PriorityOption {
@@ -154,10 +153,10 @@ FileIssueRequest ToFileIssueRequest(const NewIssue& issue) {
   request.team_key = issue.team_key;
   request.title = issue.title;
   request.description = issue.description;
-  request.priority = issue.priority.size() == 1 && issue.priority[0] >= '1' &&
-                             issue.priority[0] <= '4'
-                         ? issue.priority[0] - '0'
-                         : 0;
+  request.priority =
+      issue.priority.size() == 1 && issue.priority[0] >= '1' && issue.priority[0] <= '4'
+          ? issue.priority[0] - '0'
+          : 0;
   request.channel = issue.channel;
   request.reporter = issue.reporter;
   return request;

@@ -8,11 +8,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "bot/handlers/file_issue_handlers.hpp"
 #include "core/result.hpp"
 #include "integrations/slack/interaction.hpp"
 #include "integrations/slack/listeners/listener_context.hpp"
 #include "integrations/slack/listeners/listener_registry.hpp"
-#include "bot/handlers/file_issue_handlers.hpp"
 #include "workflows/engine/engine.hpp"
 
 namespace contexten::bot::handlers {
@@ -55,6 +55,7 @@ core::Status OpenNewIssueModal(listeners::ListenerContext& context,
                                const std::string& default_team = "");
 // The view_submission listener: `engine` and `settings` must outlive the registry.
 void RegisterNewIssueListeners(listeners::ListenerRegistry& registry,
-                               workflows::engine::Engine& engine, const FileIssueSettings& settings);
+                               workflows::engine::Engine& engine,
+                               const FileIssueSettings& settings);
 
 }  // namespace contexten::bot::handlers

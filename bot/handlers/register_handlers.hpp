@@ -3,16 +3,15 @@
 // module): the slash command (help, ping, new, issue create), @-mentions answered in their
 // thread, the new-issue modal flow and the issue card's buttons.
 
+#include <functional>
 #include <string>
 
 #include "bot/handlers/command_handler.hpp"
 #include "bot/handlers/file_issue_handlers.hpp"
+#include "integrations/slack/listeners/listener_registry.hpp"
 #include "store/workflow_store.hpp"
 #include "workflows/engine/engine.hpp"
 #include "workflows/health/health_registry.hpp"
-
-#include <functional>
-#include "integrations/slack/listeners/listener_registry.hpp"
 
 namespace contexten::bot::handlers {
 
@@ -22,7 +21,7 @@ namespace listeners = integrations::slack::listeners;
 struct HandlerDeps {
   workflows::engine::Engine& engine;
   store::WorkflowStore& workflows;
-  std::function<void()> wake_outbox;                   // after `/ctx retry`
+  std::function<void()> wake_outbox;                  // after `/ctx retry`
   const workflows::HealthRegistry* health = nullptr;  // for `/ctx status`
   FileIssueSettings file_issue;
 };

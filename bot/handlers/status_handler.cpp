@@ -20,9 +20,7 @@ json Ephemeral(json message) {
   return message;
 }
 
-json Plain(const std::string& text) {
-  return {{"response_type", "ephemeral"}, {"text", text}};
-}
+json Plain(const std::string& text) { return {{"response_type", "ephemeral"}, {"text", text}}; }
 
 }  // namespace
 
@@ -45,10 +43,9 @@ json StatusReply(store::WorkflowStore& workflows, const workflows::HealthRegistr
     return Plain("I could not read my store just now; try again in a minute.");
   }
   const std::int64_t retrying = counts->pending - (*active - counts->in_flight);
-  lines += "*Outbox*: " + std::to_string(counts->pending) + " queued (" +
-           std::to_string(retrying) + " waiting for a retry), " +
-           std::to_string(counts->in_flight) + " in flight, " + std::to_string(counts->done) +
-           " done, " + std::to_string(counts->dead) + " dead\n";
+  lines += "*Outbox*: " + std::to_string(counts->pending) + " queued (" + std::to_string(retrying) +
+           " waiting for a retry), " + std::to_string(counts->in_flight) + " in flight, " +
+           std::to_string(counts->done) + " done, " + std::to_string(counts->dead) + " dead\n";
   lines += "*Workflows*: " + std::to_string(*waiting) + " waiting, " + std::to_string(*failed) +
            " failed";
   message.Add(bk::Section::Markdown(bk::TruncateForSlack(lines, 3000)));

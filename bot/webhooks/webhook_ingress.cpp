@@ -216,8 +216,8 @@ struct WebhookIngress::State {
     item.source = platform.source;
     item.dedupe_key = std::move(delivery);
     item.kind = kind;
-    classified.hand_over = classified.needs_handler && on_accepted &&
-                           accepted_sources.count(platform.source) > 0;
+    classified.hand_over =
+        classified.needs_handler && on_accepted && accepted_sources.count(platform.source) > 0;
     if (classified.hand_over) classified.body = body;  // the consumer's copy (Linear: 1-3 KB)
     item.status = StatusOnArrival(classified);
     if (classified.outcome == ProcessOutcome::kParseFailed) {
@@ -380,8 +380,7 @@ WebhookIngress::WebhookIngress(store::Inbox& inbox, core::WorkerPool& workers, c
 
 WebhookIngress::~WebhookIngress() = default;
 
-void WebhookIngress::set_on_accepted(WebhookAcceptedHook hook,
-                                     std::vector<std::string> sources) {
+void WebhookIngress::set_on_accepted(WebhookAcceptedHook hook, std::vector<std::string> sources) {
   state_->on_accepted = std::move(hook);
   state_->accepted_sources = {sources.begin(), sources.end()};
 }

@@ -57,9 +57,8 @@ struct ProcessedDelivery {
 // Called on a worker thread for each new delivery of a consumed source that parsed into a
 // handled event, with its raw body. Those rows are stored "pending" for the hook's owner to
 // finish (and crash recovery to replay); a source without a consumer stores them "done".
-using WebhookAcceptedHook =
-    std::function<void(const std::string& source, std::int64_t inbox_id, const std::string& kind,
-                       const std::string& body)>;
+using WebhookAcceptedHook = std::function<void(const std::string& source, std::int64_t inbox_id,
+                                               const std::string& kind, const std::string& body)>;
 // Called on a worker thread after each new delivery was parsed and stored (metrics, tools).
 using WebhookProcessedHook = std::function<void(const ProcessedDelivery&)>;
 

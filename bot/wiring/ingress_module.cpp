@@ -7,8 +7,8 @@
 #include <utility>
 
 #include "bot/handlers/register_handlers.hpp"
-#include "bot/wiring/orchestration_module.hpp"
 #include "bot/health_routes.hpp"
+#include "bot/wiring/orchestration_module.hpp"
 #include "bot/wiring/platforms_module.hpp"
 #include "bot/wiring/startup_error.hpp"
 #include "bot/wiring/store_module.hpp"

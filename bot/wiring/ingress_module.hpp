@@ -9,8 +9,8 @@
 #include <memory>
 
 #include "bot/dispatcher.hpp"
-#include "bot/handlers/linear_webhook_consumer.hpp"
 #include "bot/handlers/command_handler.hpp"
+#include "bot/handlers/linear_webhook_consumer.hpp"
 #include "bot/webhooks/webhook_ingress.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"

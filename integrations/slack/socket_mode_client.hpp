@@ -53,10 +53,10 @@ struct SocketModeStats {
   std::uint64_t hellos = 0;
   std::uint64_t envelopes = 0;
   std::uint64_t acks_sent = 0;
-  std::uint64_t reconnects = 0;  // attempts scheduled after a failure or drop
-  std::uint64_t refreshes = 0;   // connections replaced on Slack's request (before closing)
+  std::uint64_t reconnects = 0;       // attempts scheduled after a failure or drop
+  std::uint64_t refreshes = 0;        // connections replaced on Slack's request (before closing)
   std::uint64_t retire_timeouts = 0;  // retiring connections we closed because Slack did not
-  std::uint64_t stale = 0;       // connections declared dead because a ping went unanswered
+  std::uint64_t stale = 0;            // connections declared dead because a ping went unanswered
   std::uint64_t bad_frames = 0;
   int open_connections = 0;  // sockets open now (including one being retired)
   int max_sockets = 0;       // high-water mark of sockets open or being opened

@@ -108,8 +108,8 @@ class FileIssueFlowTest : public ::testing::Test {
     for (const auto& body : bodies) {
       auto event = integrations::linear::ParseLinearWebhook(body);
       if (!event) continue;
-      auto routed = builtin::RouteLinearEvent(*event, "hook:" + event->webhook_id + ":" +
-                                                          std::to_string(++hook_seq_));
+      auto routed = builtin::RouteLinearEvent(
+          *event, "hook:" + event->webhook_id + ":" + std::to_string(++hook_seq_));
       if (!routed) continue;
       auto n = f_.engine->DeliverToWaiting(routed->wait_key, routed->event);
       if (n) delivered += *n;
@@ -117,16 +117,18 @@ class FileIssueFlowTest : public ::testing::Test {
     return delivered;
   }
 
-  // Routes webhooks and runs the relay until `done` holds. Slack's stand-in paces chat.postMessage per channel in
-  // real time (a 429 with Retry-After is a durable reschedule on the fake clock), so each round
-  // moves the fake clock a second and lets real time pass for the stand-in.
+  // Routes webhooks and runs the relay until `done` holds. Slack's stand-in paces chat.postMessage
+  // per channel in real time (a 429 with Retry-After is a durable reschedule on the fake clock), so
+  // each round moves the fake clock a second and lets real time pass for the stand-in.
   bool Settle(const std::function<bool()>& done) {
-    return testing::WaitFor([&] {
-      f_.clock.Advance(std::chrono::seconds(1));
-      RouteWebhooks();
-      relay_->Tick();
-      return done();
-    }, std::chrono::seconds(30));
+    return testing::WaitFor(
+        [&] {
+          f_.clock.Advance(std::chrono::seconds(1));
+          RouteWebhooks();
+          relay_->Tick();
+          return done();
+        },
+        std::chrono::seconds(30));
   }
 
   std::vector<sandbox::SandboxMessage> TopLevel() {
@@ -149,7 +151,8 @@ class FileIssueFlowTest : public ::testing::Test {
     const std::vector<store::EffectRecord> effects =
         f_.workflows->Effects(std::nullopt, "", 100).value_or(std::vector<store::EffectRecord>{});
     for (const auto& e : effects) {
-      out += "\nEFF " + e.run_id + " " + e.step_id + " " + std::string(store::ToString(e.status)) + " " + e.last_error;
+      out += "\nEFF " + e.run_id + " " + e.step_id + " " + std::string(store::ToString(e.status)) +
+             " " + e.last_error;
     }
     std::lock_guard lock(webhooks_mu_);
     out += "\nunrouted webhooks " + std::to_string(webhooks_.size());
@@ -228,11 +231,14 @@ TEST_F(FileIssueFlowTest, ALinearOutageDelaysLinearEffectsButNotSlackPosts) {
     }
     return false;
   };
-  ASSERT_TRUE(testing::WaitFor([&] {
-    RouteWebhooks();
-    relay_->Tick();  // the clock stands still: Linear's retries are not due, Slack's posts are
-    return TopLevel().size() == 6u && comment_replied();
-  }, std::chrono::seconds(30))) << TopLevel().size() << " cards, comment " << comment_replied() << DebugDump();
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        RouteWebhooks();
+        relay_->Tick();  // the clock stands still: Linear's retries are not due, Slack's posts are
+        return TopLevel().size() == 6u && comment_replied();
+      },
+      std::chrono::seconds(30)))
+      << TopLevel().size() << " cards, comment " << comment_replied() << DebugDump();
   ASSERT_LT(f_.clock.WallNow(), outage_ends);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(IssuesTitled("During " + std::to_string(i)), 0);
 

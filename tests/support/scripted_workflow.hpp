@@ -37,10 +37,11 @@ class ScriptedWorkflow final : public workflows::engine::Workflow {
       d.timers.push_back({t.value("name", ""), context.now_ms + t.value("in_ms", 0)});
     }
     for (const auto& l : event.data.value("links", json::array())) {
-      d.links.push_back({l.value("from", ""), l.value("to", ""), l.value("kind", "references"),
-                         json::object()});
+      d.links.push_back(
+          {l.value("from", ""), l.value("to", ""), l.value("kind", "references"), json::object()});
     }
-    if (event.data.value("finish", false)) d.outcome = workflows::engine::Decision::Outcome::kCompleted;
+    if (event.data.value("finish", false))
+      d.outcome = workflows::engine::Decision::Outcome::kCompleted;
     return d;
   }
 };

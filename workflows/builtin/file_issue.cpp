@@ -8,8 +8,8 @@
 namespace contexten::workflows::builtin {
 namespace {
 
-using engine::Decision;
 using engine::DecideContext;
+using engine::Decision;
 using engine::Event;
 using nlohmann::json;
 namespace present = workflows::present;
@@ -45,15 +45,16 @@ class Step {
 
   void Effect(std::string step, const char* lane, const char* kind, std::string order_key,
               json args) {
-    decision.effects.push_back({std::move(step), lane, kind, std::move(order_key), std::move(args)});
+    decision.effects.push_back(
+        {std::move(step), lane, kind, std::move(order_key), std::move(args)});
   }
 
   present::IssueCardModel Card() {
     present::IssueCardModel model;
     const json& request = state()["request"];
     const std::string phase = state().value("phase", "filing");
-    model.phase = phase == "filed"    ? present::IssueCardModel::Phase::kFiled
-                  : phase == "failed" ? present::IssueCardModel::Phase::kFailed
+    model.phase = phase == "filed"                 ? present::IssueCardModel::Phase::kFiled
+                  : phase == "failed"              ? present::IssueCardModel::Phase::kFailed
                   : state().value("queued", false) ? present::IssueCardModel::Phase::kQueued
                                                    : present::IssueCardModel::Phase::kFiling;
     model.title = Str(request, "title");
@@ -75,7 +76,8 @@ class Step {
       }
       if (issue.contains("assignee") && issue["assignee"].is_object()) {
         const json& a = issue["assignee"];
-        model.assignee_name = Str(a, "display_name").empty() ? Str(a, "name") : Str(a, "display_name");
+        model.assignee_name =
+            Str(a, "display_name").empty() ? Str(a, "name") : Str(a, "display_name");
       }
       model.assignee_slack_id = state().value("assignee_slack", "");
     }
@@ -112,7 +114,8 @@ class Step {
     event.at_ms = context_.now_ms;
     event.text = std::move(text);
     event.coalesce_key = std::move(coalesce_key);
-    auto decided = present::Coalesce(coalescer, std::move(event), context_.now_ms, kCoalesceWindowMs);
+    auto decided =
+        present::Coalesce(coalescer, std::move(event), context_.now_ms, kCoalesceWindowMs);
     PostReply(decided.post_now);
     if (decided.set_timer_ms) decision.timers.push_back({kFlushTimer, *decided.set_timer_ms});
     state()["coalescer"] = coalescer.ToJson();
@@ -131,9 +134,11 @@ class Step {
     const std::string thread =
         "slack_thread:" + Str(state()["card"], "channel") + "/" + Str(state()["card"], "ts");
     const std::string issue = "linear_issue:" + Str(state()["issue"], "identifier");
-    decision.links.push_back({issue, thread, "created_from",
-                              {{"event", context_.run_id}, {"field", "file_issue"}}});
-    decision.links.push_back({thread, "contexten_run:" + context_.run_id, "posted_in",
+    decision.links.push_back(
+        {issue, thread, "created_from", {{"event", context_.run_id}, {"field", "file_issue"}}});
+    decision.links.push_back({thread,
+                              "contexten_run:" + context_.run_id,
+                              "posted_in",
                               {{"event", context_.run_id}, {"field", "card"}}});
   }
 
@@ -180,7 +185,8 @@ void OnIssueCreated(Step& s, const json& issue) {
   s.state()["phase"] = "filed";
   s.state().erase("queued");
   s.state().erase("note");
-  s.decision.wait_for = {LinearIssueKey(Str(issue, "id")), LinearIssueKey(Str(issue, "identifier"))};
+  s.decision.wait_for = {LinearIssueKey(Str(issue, "id")),
+                         LinearIssueKey(Str(issue, "identifier"))};
   s.UpdateCard();
   s.LinkThreadAndIssue();
   s.decision.note = "filed " + Str(issue, "identifier");
@@ -279,7 +285,8 @@ void OnLinearIssue(Step& s, const Event& event) {
   }
   if (incoming.contains("assignee")) {
     const std::string before = issue["assignee"].is_object() ? Str(issue["assignee"], "id") : "";
-    const std::string after = incoming["assignee"].is_object() ? Str(incoming["assignee"], "id") : "";
+    const std::string after =
+        incoming["assignee"].is_object() ? Str(incoming["assignee"], "id") : "";
     const json assign = s.state().value("assign", json());
     // Linear's webhook for our own assignment may come ahead of the update's result, which says
     // it in the thread (once): this only records it.
@@ -288,10 +295,10 @@ void OnLinearIssue(Step& s, const Event& event) {
       issue["assignee"] = incoming["assignee"];
       if (!ours) {
         s.state().erase("assignee_slack");  // someone else in Linear: no Slack id known
-        s.Tell(after.empty() ? "*" + identifier + "* is unassigned now"
-                             : "*" + identifier + "* assigned to " +
-                                   Str(incoming["assignee"], "name") +
-                                   (actor.empty() ? "" : " by " + actor));
+        s.Tell(after.empty()
+                   ? "*" + identifier + "* is unassigned now"
+                   : "*" + identifier + "* assigned to " + Str(incoming["assignee"], "name") +
+                         (actor.empty() ? "" : " by " + actor));
         changed = true;
       }
     }
@@ -299,7 +306,8 @@ void OnLinearIssue(Step& s, const Event& event) {
   if (incoming.contains("priority") && incoming["priority"].is_number_integer() &&
       incoming["priority"] != issue.value("priority", 0)) {
     issue["priority"] = incoming["priority"];
-    s.Tell("*" + identifier + "* priority is *" + present::PriorityName(incoming["priority"].get<int>()) + "*");
+    s.Tell("*" + identifier + "* priority is *" +
+           present::PriorityName(incoming["priority"].get<int>()) + "*");
     changed = true;
   }
   if (!Str(incoming, "title").empty() && Str(incoming, "title") != Str(issue, "title")) {

@@ -30,9 +30,12 @@ std::string Dump(const json& value) {
 
 store::RunStatus StatusOf(const Decision& decision) {
   switch (decision.outcome) {
-    case Decision::Outcome::kCompleted: return store::RunStatus::kCompleted;
-    case Decision::Outcome::kFailed: return store::RunStatus::kFailed;
-    case Decision::Outcome::kContinue: break;
+    case Decision::Outcome::kCompleted:
+      return store::RunStatus::kCompleted;
+    case Decision::Outcome::kFailed:
+      return store::RunStatus::kFailed;
+    case Decision::Outcome::kContinue:
+      break;
   }
   return decision.effects.empty() ? store::RunStatus::kWaiting : store::RunStatus::kRunning;
 }
@@ -77,8 +80,7 @@ std::mutex& Engine::RunMutex(const std::string& run_id) {
 }
 
 std::int64_t Engine::NowMs() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             clock_.WallNow().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.WallNow().time_since_epoch())
       .count();
 }
 
@@ -163,7 +165,8 @@ core::Result<StepResult> Engine::Step(const std::string& run_id, const std::stri
         record.due_at_ms = step.now_ms;
         step.effects.push_back(std::move(record));
       }
-      for (const auto& t : decision.timers) step.set_timers.push_back({run_id, t.name, t.due_at_ms});
+      for (const auto& t : decision.timers)
+        step.set_timers.push_back({run_id, t.name, t.due_at_ms});
       step.cancel_timers = decision.cancel_timers;
       step.add_waits = decision.wait_for;
       step.remove_waits = decision.stop_waiting;
@@ -224,7 +227,8 @@ core::Result<std::size_t> Engine::FireDueTimers(std::size_t limit) {
   if (!due) return core::Unexpected(due.error());
   std::size_t fired = 0;
   for (const auto& timer : *due) {
-    Event event{kTimerFired, {{"name", timer.name}, {"due_at_ms", timer.due_at_ms}},
+    Event event{kTimerFired,
+                {{"name", timer.name}, {"due_at_ms", timer.due_at_ms}},
                 TimerEventKey(timer.name, timer.due_at_ms)};
     auto step = Deliver(timer.run_id, std::move(event), std::nullopt, std::nullopt, timer.name);
     if (!step) {

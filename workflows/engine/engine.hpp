@@ -21,9 +21,9 @@
 namespace contexten::workflows::engine {
 
 struct StepResult {
-  bool applied = false;    // false: the run had consumed this event already (a redelivery)
-  bool finished = false;   // the run completed or failed with this step
-  std::size_t effects = 0; // outbox rows written
+  bool applied = false;     // false: the run had consumed this event already (a redelivery)
+  bool finished = false;    // the run completed or failed with this step
+  std::size_t effects = 0;  // outbox rows written
 };
 
 class Engine {

@@ -8,7 +8,8 @@
 
 namespace contexten::workflows::engine {
 
-TimerLoop::TimerLoop(Engine& engine, core::Millis max_wait) : engine_(engine), max_wait_(max_wait) {}
+TimerLoop::TimerLoop(Engine& engine, core::Millis max_wait)
+    : engine_(engine), max_wait_(max_wait) {}
 
 TimerLoop::~TimerLoop() { Stop(); }
 

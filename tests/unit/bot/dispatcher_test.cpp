@@ -21,9 +21,9 @@
 #include "integrations/slack/envelope.hpp"
 #include "store/database.hpp"
 #include "store/sqlite_inbox.hpp"
+#include "tests/support/fakes/recording_slack_api.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/wait_for.hpp"
-#include "tests/support/fakes/recording_slack_api.hpp"
 
 namespace contexten::bot {
 namespace {
@@ -138,8 +138,8 @@ class DispatcherTest : public ::testing::Test {
   }
 
   void MakeDispatcher(store::Inbox& inbox) {
-    dispatcher_ = std::make_unique<Dispatcher>(inbox, slack_, workers_, clock_,
-                                               DispatcherOptions{});
+    dispatcher_ =
+        std::make_unique<Dispatcher>(inbox, slack_, workers_, clock_, DispatcherOptions{});
     dispatcher_->listeners().Command(kProbe, [this](ListenerContext& context) {
       {
         std::lock_guard lock(mu_);

@@ -41,9 +41,9 @@ TEST_F(LoggingRedactionTest, ConfiguredSecretsInErrorsAreMasked) {
       [](const std::string&) { return std::nullopt; });
   for (const auto& s : config.Secrets()) Redactor::Global().AddSecret(s);
 
-  const Error error = MakeError(ErrorKind::kUnauthorized,
-                                "auth failed for token " + config.slack.bot_token +
-                                    " and secret " + config.slack.signing_secret);
+  const Error error =
+      MakeError(ErrorKind::kUnauthorized, "auth failed for token " + config.slack.bot_token +
+                                              " and secret " + config.slack.signing_secret);
   spdlog::error("slack call failed: {}", error.Describe());
   Logger("slack.socket")->warn("reconnecting with {}", config.slack.app_token);
 

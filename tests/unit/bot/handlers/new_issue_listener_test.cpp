@@ -211,10 +211,13 @@ TEST_F(NewIssueListenerTest, WithoutLinearTheUserIsToldAndNothingStarts) {
                                                  {"text", "issue create ENG Login crash"},
                                                  {"channel_id", "C9"},
                                                  {"user_id", "U7"}});
-  ListenerContext context(command, slack_, [this](const json* p) {
-    acks_.push_back(p ? *p : json());
-    return true;
-  }, "U0BOT");
+  ListenerContext context(
+      command, slack_,
+      [this](const json* p) {
+        acks_.push_back(p ? *p : json());
+        return true;
+      },
+      "U0BOT");
   registry.Dispatch(context);
   ASSERT_EQ(acks_.size(), 1u);
   EXPECT_EQ(acks_[0]["response_type"], "ephemeral");
@@ -231,15 +234,15 @@ TEST_F(NewIssueListenerTest, AssignToMeIsAnEventOfTheCardsRun) {
   ASSERT_TRUE(effects && !effects->empty());
   const std::string run_id = effects->front().run_id;
   acks_.clear();
-  ASSERT_TRUE(
-      Run(Parse("interactive",
-                {{"type", "block_actions"},
-                 {"user", {{"id", "U8"}}},
-                 {"channel", {{"id", "C9"}}},
-                 {"container", {{"type", "message"}, {"message_ts", "77.1"}, {"channel_id", "C9"}}},
-                 {"actions", json::array({{{"action_id", workflows::present::kIssueCardAssignAction},
-                                           {"type", "button"},
-                                           {"value", run_id}}})}})));
+  ASSERT_TRUE(Run(
+      Parse("interactive",
+            {{"type", "block_actions"},
+             {"user", {{"id", "U8"}}},
+             {"channel", {{"id", "C9"}}},
+             {"container", {{"type", "message"}, {"message_ts", "77.1"}, {"channel_id", "C9"}}},
+             {"actions", json::array({{{"action_id", workflows::present::kIssueCardAssignAction},
+                                       {"type", "button"},
+                                       {"value", run_id}}})}})));
   ASSERT_EQ(acks_.size(), 1u);
   auto history = f_.workflows->History(run_id);
   ASSERT_TRUE(history);
@@ -249,15 +252,15 @@ TEST_F(NewIssueListenerTest, AssignToMeIsAnEventOfTheCardsRun) {
 }
 
 TEST_F(NewIssueListenerTest, AClickForARunThatIsGoneIsToldToTheClicker) {
-  EXPECT_FALSE(Run(Parse(
-      "interactive",
-      {{"type", "block_actions"},
-       {"user", {{"id", "U8"}}},
-       {"channel", {{"id", "C9"}}},
-       {"container", {{"type", "message"}, {"message_ts", "77.1"}, {"channel_id", "C9"}}},
-       {"actions", json::array({{{"action_id", workflows::present::kIssueCardAssignAction},
-                                 {"type", "button"},
-                                 {"value", "file_issue:slack:gone"}}})}})));
+  EXPECT_FALSE(Run(
+      Parse("interactive",
+            {{"type", "block_actions"},
+             {"user", {{"id", "U8"}}},
+             {"channel", {{"id", "C9"}}},
+             {"container", {{"type", "message"}, {"message_ts", "77.1"}, {"channel_id", "C9"}}},
+             {"actions", json::array({{{"action_id", workflows::present::kIssueCardAssignAction},
+                                       {"type", "button"},
+                                       {"value", "file_issue:slack:gone"}}})}})));
   auto ephemerals = slack_.CallsTo("chat.postEphemeral");
   ASSERT_EQ(ephemerals.size(), 1u);
   EXPECT_EQ(ephemerals[0].args["user"], "U8");

@@ -20,8 +20,9 @@ class StatusHandlerTest : public ::testing::Test {
     auto started = f_.engine->Start(
         "scripted", "run-1",
         {"start",
-         {{"effects", {{{"step", "create"}, {"lane", "linear"}, {"kind", "linear.create_issue"}},
-                       {{"step", "post"}, {"lane", "slack"}, {"kind", "slack.post_message"}}}}},
+         {{"effects",
+           {{{"step", "create"}, {"lane", "linear"}, {"kind", "linear.create_issue"}},
+            {{"step", "post"}, {"lane", "slack"}, {"kind", "slack.post_message"}}}}},
          ""});
     EXPECT_TRUE(started);
   }
@@ -32,7 +33,8 @@ class StatusHandlerTest : public ::testing::Test {
     EXPECT_TRUE(claimed && claimed->size() == 1);
     const auto id = claimed->front().id;
     store::EffectOutcome dead{id, store::EffectStatus::kDead, "", "unavailable: Linear 503"};
-    EXPECT_TRUE(f_.engine->Deliver("run-1", {"effect.dead", json::object(), "e"}, std::nullopt, dead));
+    EXPECT_TRUE(
+        f_.engine->Deliver("run-1", {"effect.dead", json::object(), "e"}, std::nullopt, dead));
     return id;
   }
 

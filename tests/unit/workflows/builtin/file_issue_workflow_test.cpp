@@ -1,9 +1,8 @@
 // FileIssueWorkflow's decisions, step by step (pure: events in, effects out).
 
-#include "workflows/builtin/file_issue.hpp"
-
 #include <gtest/gtest.h>
 
+#include "workflows/builtin/file_issue.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
 
 namespace contexten::workflows::builtin {
@@ -30,12 +29,17 @@ class FileIssueWorkflowTest : public ::testing::Test {
                  "start"});
   }
   Decision Done(const std::string& step, json result) {
-    return Step({engine::kEffectDone, {{"step", step}, {"result", std::move(result)}}, "e:" + step});
+    return Step(
+        {engine::kEffectDone, {{"step", step}, {"result", std::move(result)}}, "e:" + step});
   }
   static json Issue(const std::string& state_name = "Todo") {
-    return {{"id", "uuid-1"},     {"identifier", "ENG-1"}, {"title", "Login crash on Safari"},
-            {"url", "https://linear.app/x/issue/ENG-1"}, {"priority", 2},
-            {"state", {{"name", state_name}, {"type", "unstarted"}}}, {"assignee", nullptr}};
+    return {{"id", "uuid-1"},
+            {"identifier", "ENG-1"},
+            {"title", "Login crash on Safari"},
+            {"url", "https://linear.app/x/issue/ENG-1"},
+            {"priority", 2},
+            {"state", {{"name", state_name}, {"type", "unstarted"}}},
+            {"assignee", nullptr}};
   }
   static const engine::EffectSpec* Find(const Decision& d, const std::string& kind) {
     for (const auto& e : d.effects) {
@@ -76,8 +80,7 @@ TEST_F(FileIssueWorkflowTest, TheCardShowsTheIdentifierOnceFiledAndTheRunWaitsFo
   ASSERT_TRUE(update);
   EXPECT_EQ(update->args["ts"], "100.1");
   EXPECT_NE(update->args.dump().find("ENG-1"), std::string::npos);
-  EXPECT_EQ(d.wait_for,
-            (std::vector<std::string>{"linear_issue:uuid-1", "linear_issue:ENG-1"}));
+  EXPECT_EQ(d.wait_for, (std::vector<std::string>{"linear_issue:uuid-1", "linear_issue:ENG-1"}));
   bool linked = false;
   for (const auto& l : d.links) {
     linked |= l.from_key == "linear_issue:ENG-1" && l.to_key == "slack_thread:C1/100.1" &&
@@ -120,7 +123,8 @@ TEST_F(FileIssueWorkflowTest, ACommentIsQuotedInTheThread) {
   Start();
   Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
   Done("create", Issue());
-  auto d = Step({kLinearCommentEvent, {{"comment", {{"body", "Repro on 17.2"}, {"user", "Bob"}}}},
+  auto d = Step({kLinearCommentEvent,
+                 {{"comment", {{"body", "Repro on 17.2"}, {"user", "Bob"}}}},
                  "inbox:11"});
   const auto* reply = Find(d, outbox::kSlackPostMessage);
   ASSERT_TRUE(reply);
@@ -144,7 +148,8 @@ TEST_F(FileIssueWorkflowTest, AssignToMeGoesFromSlackEmailToLinearUserToTheIssue
   ASSERT_TRUE(lookup);
   EXPECT_EQ(lookup->args["email"], "ana@example.com");
 
-  auto user = Done(lookup->step, {{"found", true}, {"user", {{"id", "lin-user-7"}, {"name", "Ana"}}}});
+  auto user =
+      Done(lookup->step, {{"found", true}, {"user", {{"id", "lin-user-7"}, {"name", "Ana"}}}});
   const auto* assign = Find(user, outbox::kLinearUpdateIssue);
   ASSERT_TRUE(assign);
   EXPECT_EQ(assign->args["issue_id"], "uuid-1");
@@ -178,7 +183,8 @@ TEST_F(FileIssueWorkflowTest, NoLinearUserWithTheEmailAsksTheClickerOnly) {
 TEST_F(FileIssueWorkflowTest, ACreateThatDeadLettersFailsTheRunAndSaysSoOnTheCard) {
   Start();
   Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
-  auto d = Step({engine::kEffectDead, {{"step", "create"}, {"error", "not_found: no team ENG"}}, "x"});
+  auto d =
+      Step({engine::kEffectDead, {{"step", "create"}, {"error", "not_found: no team ENG"}}, "x"});
   const auto* card = Find(d, outbox::kSlackUpdateMessage);
   ASSERT_TRUE(card);
   EXPECT_NE(card->args.dump().find("no team ENG"), std::string::npos);

@@ -152,8 +152,9 @@ TEST_F(EngineTest, AWorkflowThatThrowsFailsItsRunVisibly) {
 }
 
 TEST_F(EngineTest, HistoryRecordsEventsAndDecisionsInOrder) {
-  ASSERT_TRUE(f_.engine->Start("scripted", "run-1",
-                               Start({{"effects", {{{"step", "a"}, {"kind", "slack.post_message"}}}}})));
+  ASSERT_TRUE(
+      f_.engine->Start("scripted", "run-1",
+                       Start({{"effects", {{{"step", "a"}, {"kind", "slack.post_message"}}}}})));
   ASSERT_TRUE(f_.engine->Deliver("run-1", {"ping", json::object(), "p"}));
   auto history = f_.workflows->History("run-1");
   ASSERT_TRUE(history);

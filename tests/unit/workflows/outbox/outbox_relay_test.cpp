@@ -118,7 +118,7 @@ TEST_F(OutboxRelayTest, ARetryableFailureIsADurableRescheduleNotASleep) {
   EXPECT_EQ(effect.attempts, 1);
   EXPECT_EQ(f_.clock.slept(), std::chrono::nanoseconds(0));
 
-  Restart();  // the retry is a row: it survives the process
+  Restart();                      // the retry is a row: it survives the process
   EXPECT_EQ(relay_->Tick(), 0u);  // not due yet
   f_.clock.Advance(std::chrono::milliseconds(effect.due_at_ms - f_.NowMs()));
   EXPECT_EQ(relay_->Tick(), 1u);
@@ -184,9 +184,9 @@ TEST_F(OutboxRelayTest, AnErrorNoRetryCanFixDeadLettersAtOnce) {
 
 TEST_F(OutboxRelayTest, EffectsOfOneKeyRunInOrderEvenAcrossARetry) {
   slack_.failures["first"] = {core::MakeError(core::ErrorKind::kTransient, "reset")};
-  StartRun("r", json::array({Effect("first", "slack", "thread-1"),
-                             Effect("second", "slack", "thread-1"),
-                             Effect("other", "slack", "thread-2")}));
+  StartRun("r",
+           json::array({Effect("first", "slack", "thread-1"), Effect("second", "slack", "thread-1"),
+                        Effect("other", "slack", "thread-2")}));
   relay_->Tick();
   // "first" failed and waits for its retry; "second" must wait behind it; "other" is free.
   EXPECT_EQ(slack_.executed, (std::vector<std::string>{"first", "other"}));
