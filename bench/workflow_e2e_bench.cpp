@@ -2,7 +2,7 @@
 // the Linear stand-in sends its signed Issue webhook to the bot, and the bot posts the thread
 // reply (chat.postMessage with thread_ts) under the issue's card at the Slack stand-in.
 //
-//   workflow_e2e_bench [workflows=1000] [rates=0,100] [latencies_ms=0,50] [parked=10000]
+//   workflow_e2e_bench [workflows=1000] [rates=0,20,100] [latencies_ms=0,50] [parked=10000]
 //
 // What runs, in one process:
 // - the Slack and Linear stand-ins (sandbox/) on an I/O thread of their own. "Latency L": the
@@ -11,10 +11,10 @@
 // - the bot's parts, built by the production wiring classes: StoreModule (SQLite on disk, WAL,
 //   synchronous=FULL), PlatformsModule (the real HTTP clients; Slack and Linear behind their
 //   production resilience and pacing), OrchestrationModule (SqliteWorkflowStore, Engine with
-//   FileIssueWorkflow, OutboxRelay with the slack and linear lanes, 4 threads each, timer
-//   loop). Ingress: the production WebhookIngress on an HttpServer on the platforms' I/O thread
-//   (as IngressModule does), with 2 workers, handing Linear rows to LinearWebhookConsumer. Not
-//   started: Socket Mode and the Slack dispatcher (not on this path).
+//   FileIssueWorkflow, OutboxRelay with the slack lane (16 threads) and the linear lane
+//   (4), timer loop). Ingress: the production WebhookIngress on an HttpServer on the platforms' I/O
+//   thread (as IngressModule does), with 2 workers, handing Linear rows to LinearWebhookConsumer.
+//   Not started: Socket Mode and the Slack dispatcher (not on this path).
 //
 // Setup (not measured): `workflows` file_issue runs are started through the engine, one per
 // Slack channel, and filed through an outbox relay whose clients are the bare HTTP clients
@@ -114,7 +114,7 @@ double Seconds(Steady::time_point since) {
 
 struct Config {
   std::size_t workflows = 1000;
-  std::vector<double> rates = {0, 100};
+  std::vector<double> rates = {0, 20, 100};
   std::vector<int> latencies_ms = {0, 50};
   std::size_t parked = 10000;
 };
@@ -603,8 +603,8 @@ int main(int argc, char** argv) {
                "engine step -> outbox relay -> thread reply at the Slack stand-in; "
             << config.workflows
             << " filed file_issue runs per row, each in its own channel; SQLite on disk (WAL, "
-               "synchronous=FULL); production OrchestrationModule (relay lanes: 4 threads each) "
-               "and Slack pacing\n\n";
+               "synchronous=FULL); production OrchestrationModule (relay: slack lane 16 threads, "
+               "linear lane 4) and Slack pacing\n\n";
   bench::Table table({"stand-in latency", "webhooks", "added p50", "added p95", "added p99", "max",
                       "replies", "duration", "steps/s", "commits/reply", "CPU/workflow",
                       "relay done", "rescheduled", "RSS", "peak RSS"});
