@@ -44,6 +44,7 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -126,7 +127,8 @@ struct ParkedReport {
   std::uint64_t rss_after_kib = 0;   // after parking
   std::uint64_t rss_bot_up_kib = 0;  // orchestration and ingress started, runs parked
   std::int64_t waiting_runs = 0;     // runs waiting in the store (parked + filed)
-  std::int64_t db_bytes = 0;
+  std::int64_t db_bytes = 0;         // database + WAL file, after the measured run
+  std::int64_t wal_bytes = 0;        // of which the WAL file
 };
 
 struct RunReport {
@@ -588,12 +590,18 @@ int main(int argc, char** argv) {
           std::error_code ec;
           for (const char* suffix : {"", "-wal"}) {
             const auto bytes = std::filesystem::file_size(store_path.string() + suffix, ec);
-            if (!ec) parked->db_bytes += static_cast<std::int64_t>(bytes);
+            if (ec) continue;
+            parked->db_bytes += static_cast<std::int64_t>(bytes);
+            if (std::string(suffix) == "-wal") parked->wal_bytes = static_cast<std::int64_t>(bytes);
           }
         }
         std::cerr << "  " << report.replies << "/" << report.workflows << " replies\n";
       }
       RemoveStore(store_path);
+      // What the process keeps once this configuration is gone: the allocator's free pages are
+      // handed back first, so growth here would be memory still referenced.
+      ::malloc_trim(0);
+      std::cerr << "  RSS after teardown: " << bench::FormatKib(bench::CurrentRssKib()) << "\n";
       reports.push_back(std::move(report));
       ++instance;
     }
@@ -657,12 +665,13 @@ int main(int argc, char** argv) {
     const auto growth = parked->rss_after_kib > parked->rss_before_kib
                             ? parked->rss_after_kib - parked->rss_before_kib
                             : 0;
-    parked_table.AddRow({std::to_string(parked->parked), Fixed(parked->seconds, 1) + " s",
-                         bench::FormatKib(parked->rss_before_kib),
-                         bench::FormatKib(parked->rss_after_kib), bench::FormatKib(growth),
-                         bench::FormatKib(parked->rss_bot_up_kib),
-                         std::to_string(parked->waiting_runs),
-                         Fixed(static_cast<double>(parked->db_bytes) / 1048576.0, 1) + " MiB"});
+    parked_table.AddRow(
+        {std::to_string(parked->parked), Fixed(parked->seconds, 1) + " s",
+         bench::FormatKib(parked->rss_before_kib), bench::FormatKib(parked->rss_after_kib),
+         bench::FormatKib(growth), bench::FormatKib(parked->rss_bot_up_kib),
+         std::to_string(parked->waiting_runs),
+         Fixed(static_cast<double>(parked->db_bytes) / 1048576.0, 1) + " MiB (WAL " +
+             Fixed(static_cast<double>(parked->wal_bytes) / 1048576.0, 1) + " MiB)"});
     parked_table.Print(std::cout);
   }
   std::cout << (ok ? "every workflow replied in its thread\n" : "CHECK FAILED: missing replies\n");
