@@ -23,7 +23,8 @@ std::string ResultText(const json& result) {
 }  // namespace
 
 bool MayHaveApplied(const core::Error& error) {
-  return error.kind == core::ErrorKind::kTimeout || error.kind == core::ErrorKind::kTransient;
+  return error.outcome_unknown || error.kind == core::ErrorKind::kTimeout ||
+         error.kind == core::ErrorKind::kTransient;
 }
 
 OutboxRelay::OutboxRelay(store::WorkflowStore& store, engine::Engine& engine, core::Clock& clock,
