@@ -18,12 +18,15 @@ double Percentile(std::vector<double>& samples, double p) {
   return samples[std::min(index, samples.size() - 1)];
 }
 
-std::uint64_t PeakRssKib() {
+namespace {
+
+// A "Name:   123 kB" field of /proc/self/status, in KiB; 0 if absent.
+std::uint64_t StatusKib(const std::string& field) {
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) {
-      std::istringstream fields(line.substr(6));
+    if (line.rfind(field, 0) == 0) {
+      std::istringstream fields(line.substr(field.size()));
       std::uint64_t kib = 0;
       fields >> kib;
       return kib;
@@ -31,6 +34,12 @@ std::uint64_t PeakRssKib() {
   }
   return 0;
 }
+
+}  // namespace
+
+std::uint64_t PeakRssKib() { return StatusKib("VmHWM:"); }
+
+std::uint64_t CurrentRssKib() { return StatusKib("VmRSS:"); }
 
 namespace {
 

@@ -13,6 +13,8 @@ double Percentile(std::vector<double>& samples, double p);
 
 // Peak resident set size of this process in KiB (VmHWM from /proc/self/status); 0 if unknown.
 std::uint64_t PeakRssKib();
+// Resident set size of this process now, in KiB (VmRSS); 0 if unknown.
+std::uint64_t CurrentRssKib();
 
 // User + system CPU time this process has used so far, in seconds (getrusage). Divided by the
 // work done it gives a cost that does not depend on how busy the rest of the machine is.

@@ -10,6 +10,15 @@
 #include "workflows/outbox/effect_kinds.hpp"
 
 namespace contexten::bot::wiring {
+namespace {
+
+// A relay thread waits for each Slack answer, so the lane moves at most threads / latency
+// calls a second: 4 threads at 50 ms are 80 a second, fewer than one reply and one card update
+// for each of 100 Linear changes a second (bench/workflow_e2e_bench). Slack's limits are kept
+// by the pacer per method and channel, not by this number.
+constexpr int kSlackLaneThreads = 16;
+
+}  // namespace
 
 OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& platforms,
                                          core::Clock& clock)
@@ -23,7 +32,7 @@ OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& pl
       timers_(engine_) {
   engine_.Register(std::make_unique<workflows::builtin::FileIssueWorkflow>());
   // Slack posts to different threads go out side by side; the per-channel pacing still holds.
-  relay_.AddLane(workflows::outbox::kSlackLane, slack_executor_, 4);
+  relay_.AddLane(workflows::outbox::kSlackLane, slack_executor_, kSlackLaneThreads);
   if (linear_executor_) relay_.AddLane(workflows::outbox::kLinearLane, *linear_executor_, 4);
   engine_.set_on_effects([this] { relay_.Wake(); });
   engine_.set_on_timers([this] { timers_.Wake(); });

@@ -26,6 +26,9 @@ core::net::HttpClientOptions HttpOptions(const core::Config& config) {
   core::net::HttpClientOptions options;
   options.tls.ca_file = config.ca_file;
   options.user_agent = "contexten/" + std::string(Version());
+  // Keep a connection per relay thread open (the Slack lane has 16, see orchestration_module.cpp):
+  // one closed after each call would be a new TLS handshake for the next.
+  options.max_idle_per_host = 24;
   return options;
 }
 

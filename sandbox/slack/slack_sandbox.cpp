@@ -155,8 +155,10 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
       server->Route("POST", path, [weak, method, path](HttpRequest&& request, auto respond) {
         auto self = weak.lock();
         if (!self) return respond(HttpResponse::Text(503, "sandbox stopped"));
-        if (auto limited = self->RateLimited(path.substr(5), request)) return respond(*limited);
-        respond(((*self).*method)(request));
+        if (auto limited = self->RateLimited(path.substr(5), request)) {
+          return self->Answer(std::move(respond), std::move(*limited));
+        }
+        self->Answer(std::move(respond), ((*self).*method)(request));
       });
     };
     route("/api/apps.connections.open", &Impl::ConnectionsOpen);
@@ -164,7 +166,7 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
     server->RoutePrefix("POST", "/api/", [weak](HttpRequest&& request, auto respond) {
       auto self = weak.lock();
       if (!self) return respond(HttpResponse::Text(503, "sandbox stopped"));
-      respond(self->WebApi(request));
+      self->Answer(std::move(respond), self->WebApi(request));
     });
     server->RoutePrefix("POST", "/response/", [weak](HttpRequest&& request, auto respond) {
       auto self = weak.lock();
@@ -178,6 +180,17 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
           if (!self) return callbacks;
           return self->OnSocket(std::move(socket), upgrade);
         });
+  }
+
+  // Sends a Web API answer, web_api_latency later when that is set.
+  void Answer(core::net::HttpResponder respond, HttpResponse response) {
+    if (options.web_api_latency <= std::chrono::milliseconds(0)) {
+      return respond(std::move(response));
+    }
+    io.RunAfter(options.web_api_latency,
+                [respond = std::move(respond), response = std::move(response)]() mutable {
+                  respond(std::move(response));
+                });
   }
 
   // A 429 for a call with a valid token whose method is over its limit; such a call has no

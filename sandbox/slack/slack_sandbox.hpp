@@ -58,6 +58,9 @@ struct SlackSandboxOptions {
   // --- Web API behaviour -----------------------------------------------------------------
   // 429 + Retry-After by method tier, chat.postMessage paced per channel.
   SlackRateLimitOptions rate_limits;
+  // A slow Slack: every Web API call is applied at once (its events fire on arrival) and
+  // answered this much later, on an I/O timer (RunAfter), never by a sleeping I/O thread.
+  std::chrono::milliseconds web_api_latency{0};
   // Time for rate limits and trigger_id expiry; nullptr = the system clock.
   core::Clock* clock = nullptr;
 };

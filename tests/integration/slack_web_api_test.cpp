@@ -4,11 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
+
 #include "core/clock.hpp"
 #include "core/net/http_client.hpp"
 #include "core/net/io_runtime.hpp"
 #include "integrations/slack/slack_web_client.hpp"
 #include "sandbox/slack/slack_sandbox.hpp"
+#include "tests/support/wait_for.hpp"
 
 namespace contexten {
 namespace {
@@ -35,10 +39,12 @@ json Modal(const std::string& callback_id, const std::string& title = "Create is
 
 class SlackWebApiTest : public ::testing::Test {
  protected:
-  explicit SlackWebApiTest(bool rate_limits = false) {
+  explicit SlackWebApiTest(bool rate_limits = false,
+                           std::chrono::milliseconds latency = std::chrono::milliseconds(0)) {
     SlackSandboxOptions options;
     options.clock = &clock_;
     options.rate_limits.enabled = rate_limits;
+    options.web_api_latency = latency;
     slack_ = std::make_unique<SlackSandbox>(sandbox_io_, options);
     auto started = slack_->Start();
     EXPECT_TRUE(started) << (started ? "" : started.error().Describe());
@@ -316,6 +322,26 @@ TEST_F(SlackWebApiRateLimitTest, PostMessageIsPacedPerChannel) {
   Post("after a second");
   EXPECT_EQ(slack_->Messages("C0GENERAL").size(), 4u);
   EXPECT_EQ(slack_->RateLimitedResponses(), 1u);
+}
+
+class SlackWebApiLatencyTest : public SlackWebApiTest {
+ protected:
+  SlackWebApiLatencyTest() : SlackWebApiTest(false, std::chrono::seconds(1)) {}
+};
+
+// A slow Slack applies the call at once and answers from a timer later: the message is there
+// while the caller still waits for its answer.
+TEST_F(SlackWebApiLatencyTest, AppliesAtOnceAndAnswersAfterTheLatency) {
+  const auto start = std::chrono::steady_clock::now();
+  auto answer = std::async(std::launch::async, [this] {
+    return client_->PostMessage(OutgoingMessage{"C0GENERAL", "slow", json(), "", false});
+  });
+  ASSERT_TRUE(testing::WaitFor([&] { return slack_->Messages("C0GENERAL").size() == 1; }));
+  EXPECT_EQ(answer.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  auto posted = answer.get();
+  ASSERT_TRUE(posted) << posted.error().Describe();
+  EXPECT_EQ(posted->ts, slack_->Messages("C0GENERAL")[0].ts);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
 }  // namespace
