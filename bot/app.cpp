@@ -57,8 +57,14 @@ bool App::WaitConnected(std::chrono::milliseconds deadline) {
 }
 
 bool App::WaitIdle(std::chrono::milliseconds deadline) {
-  return core::WaitUntil([this] { return modules_ && modules_->ingress.dispatcher().idle(); },
-                         deadline);
+  // Idle twice in a row around the outbox check: a delivery handled just now may have started
+  // work the relay has not claimed yet, and an effect just finished may have fed a run.
+  return core::WaitUntil(
+      [this] {
+        return modules_ && modules_->ingress.idle() && modules_->orchestration.Quiet() &&
+               modules_->ingress.idle();
+      },
+      deadline);
 }
 
 uint16_t App::http_port() const { return modules_ ? modules_->ingress.http_port() : 0; }

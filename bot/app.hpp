@@ -45,7 +45,8 @@ class App {
 
   // Waits until Slack is connected (hello received) or the deadline passes.
   bool WaitConnected(std::chrono::milliseconds deadline);
-  // Waits until every received delivery is durable and handled.
+  // Waits until every received delivery is durable and handled and the workflows have nothing
+  // to do now (effects performed, due timers fired; retries due later do not count).
   bool WaitIdle(std::chrono::milliseconds deadline);
 
   uint16_t http_port() const;

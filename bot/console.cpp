@@ -3,7 +3,10 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <condition_variable>
+#include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <optional>
 #include <sstream>
 
@@ -11,6 +14,7 @@
 #include "bot/sandbox_mode.hpp"
 #include "core/wait_until.hpp"
 #include "integrations/slack/block_kit/terminal_render.hpp"
+#include "sandbox/script/peer_verbs.hpp"
 #include "sandbox/slack/slack_sandbox.hpp"
 
 namespace contexten::bot {
@@ -178,6 +182,16 @@ bool Console::RunLine(const std::string& raw, std::chrono::milliseconds deadline
   const std::string line = Trim(raw);
   if (line.empty() || line[0] == '#') return true;
   if (echo_input_) Print("you> " + line + "\n");
+  if (sandbox::PeerVerbs::IsPeerVerb(line) || StartsWithWord(line, "wait")) {
+    auto done = RunPeerLine(line);
+    Print("(" + (done ? *done : done.error().message) + ")\n");
+    if (!done) return false;
+    if (wait_idle_ && !wait_idle_(deadline)) {
+      Print("(the bot did not finish within the deadline)\n");
+      return false;
+    }
+    return true;
+  }
   auto sent = Send(line);
   if (!sent) {
     Print("(" + sent.error().message + ")\n");
@@ -205,6 +219,28 @@ bool Console::RunLine(const std::string& raw, std::chrono::milliseconds deadline
     return false;
   }
   return true;
+}
+
+core::Result<std::string> Console::RunPeerLine(const std::string& line) {
+  if (StartsWithWord(line, "wait")) {
+    const std::string arg = Trim(line.substr(4));
+    char* end = nullptr;
+    const double seconds = std::strtod(arg.c_str(), &end);
+    if (arg.empty() || end == nullptr || *end != '\0' || seconds < 0 || seconds > 3600) {
+      return core::Unexpected(
+          core::MakeError(core::ErrorKind::kInvalidInput, "usage: wait <seconds> (0-3600)"));
+    }
+    // The script asked for time to pass (a coalescing window, a timer): real time, since the
+    // bot runs on the real clock.
+    const auto duration = std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+    std::mutex mu;
+    std::condition_variable cv;
+    std::unique_lock lock(mu);
+    cv.wait_for(lock, duration, [] { return false; });
+    return "waited " + arg + " s";
+  }
+  sandbox::PeerVerbs verbs(&peers_.github(), &peers_.linear());
+  return verbs.Run(line);
 }
 
 core::Result<std::vector<std::string>> Console::Send(const std::string& line) {
@@ -271,6 +307,7 @@ int Console::RunInteractive(std::istream& in, const std::atomic<bool>& stop) {
   Print(
       "Contexten sandbox: type /ctx help, /ctx new, or a message such as '@contexten ping'; "
       "'click <button>', 'submit <field>=<value> ...' and 'close' act on what the bot shows. "
+      "'linear ...' and 'gh ...' play Linear and GitHub ('linear help'); 'wait <seconds>'. "
       "Ctrl-D or 'quit' ends.\n");
   std::string line;
   bool prompted = false;

@@ -4,6 +4,9 @@
 //   click <button text or action_id>       a button in the open modal, else in a message
 //   submit <action_id>=<value> ...         submits the open modal (values may contain spaces)
 //   close                                  closes the open modal
+//   linear ... / gh ...                    acts as the other side on the Linear/GitHub stand-ins
+//                                          (sandbox/script/peer_verbs.hpp), which send webhooks
+//   wait <seconds>                         lets that much time pass (coalescing windows, timers)
 // What the bot posts, updates and opens (modals, with their field errors) is rendered readably.
 
 #include <atomic>
@@ -53,6 +56,8 @@ class Console {
   void Print(const std::string& text);
   // Sends what the line asks for; the envelope ids to wait for, or an error to show.
   core::Result<std::vector<std::string>> Send(const std::string& line);
+  // `linear ...`, `gh ...` and `wait N`: run here, no envelope to wait for.
+  core::Result<std::string> RunPeerLine(const std::string& line);
   SandboxPeers& peers_;
   WaitIdleFn wait_idle_;
   bool echo_input_ = true;  // off at a terminal, which already shows what was typed

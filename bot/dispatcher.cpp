@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "bot/listeners/builtin_listeners.hpp"
 #include "core/logging.hpp"
 #include "integrations/slack/interaction.hpp"
 
@@ -14,6 +13,8 @@ namespace {
 
 using integrations::slack::AckFn;
 using integrations::slack::Envelope;
+using integrations::slack::listeners::DispatchOutcome;
+using integrations::slack::listeners::ListenerContext;
 using nlohmann::json;
 
 std::shared_ptr<spdlog::logger> Log() {
@@ -50,17 +51,13 @@ std::string SanitizedEnvelopeJson(const Envelope& envelope) {
 }
 
 Dispatcher::Dispatcher(store::Inbox& inbox, integrations::slack::SlackApi& slack,
-                       CommandHandler& commands, core::WorkerPool& workers, core::Clock& clock,
-                       DispatcherOptions options)
+                       core::WorkerPool& workers, core::Clock& clock, DispatcherOptions options)
     : inbox_(inbox),
       slack_(slack),
-      commands_(commands),
       workers_(workers),
       clock_(clock),
       options_(std::move(options)),
-      fast_lane_(std::make_unique<core::WorkerPool>(std::max(1, options_.fast_lane_threads))) {
-  RegisterBuiltinListeners(listeners_, commands_, options_.command);
-}
+      fast_lane_(std::make_unique<core::WorkerPool>(std::max(1, options_.fast_lane_threads))) {}
 
 Dispatcher::~Dispatcher() { Shutdown(); }
 

@@ -24,10 +24,9 @@
 #include <set>
 #include <string>
 
-#include "bot/commands/command_handler.hpp"
-#include "bot/listeners/listener_registry.hpp"
 #include "core/worker_pool.hpp"
 #include "integrations/slack/envelope.hpp"
+#include "integrations/slack/listeners/listener_registry.hpp"
 #include "integrations/slack/slack_api.hpp"
 #include "integrations/slack/socket_mode_client.hpp"
 #include "store/inbox.hpp"
@@ -55,9 +54,9 @@ struct DispatcherOptions {
 
 class Dispatcher {
  public:
-  // Registers the built-in listeners (RegisterBuiltinListeners) with `commands`.
-  Dispatcher(store::Inbox& inbox, integrations::slack::SlackApi& slack, CommandHandler& commands,
-             core::WorkerPool& workers, core::Clock& clock, DispatcherOptions options);
+  // Routes to listeners(), which the composition root fills (handlers::RegisterHandlers).
+  Dispatcher(store::Inbox& inbox, integrations::slack::SlackApi& slack, core::WorkerPool& workers,
+             core::Clock& clock, DispatcherOptions options);
   ~Dispatcher();
 
   // The Socket Mode handler.
@@ -66,7 +65,7 @@ class Dispatcher {
   core::Result<std::size_t> Recover();
   void set_bot_user_id(std::string id);
   // Add listeners before the first envelope arrives (the registry is not locked).
-  ListenerRegistry& listeners() { return listeners_; }
+  integrations::slack::listeners::ListenerRegistry& listeners() { return listeners_; }
 
   // Runs the fast-lane handlers already queued and joins its threads; call it where the shared
   // worker pool is shut down, before the Slack client and the I/O runtime go away. Deliveries
@@ -91,7 +90,6 @@ class Dispatcher {
 
   store::Inbox& inbox_;
   integrations::slack::SlackApi& slack_;
-  CommandHandler& commands_;
   core::WorkerPool& workers_;
   core::Clock& clock_;
   DispatcherOptions options_;
@@ -102,7 +100,7 @@ class Dispatcher {
   std::uint64_t slow_acks_not_logged_ = 0;
   DispatcherStats stats_;
   std::atomic<std::uint64_t> appending_{0};
-  ListenerRegistry listeners_;
+  integrations::slack::listeners::ListenerRegistry listeners_;
   // Last: destroyed (joined) first, while everything its tasks use still exists.
   std::unique_ptr<core::WorkerPool> fast_lane_;
 };

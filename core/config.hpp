@@ -55,6 +55,8 @@ struct GitHubConfig {
 
 struct LinearConfig {
   std::string api_url = "https://api.linear.app";
+  // The team the "New issue" form offers first (a team key like "ENG"); empty: none.
+  std::string default_team;
   std::string api_key;
   std::string webhook_secret;
 

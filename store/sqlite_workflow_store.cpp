@@ -470,6 +470,20 @@ core::Result<EffectCounts> SqliteWorkflowStore::CountEffects() {
   return counts;
 }
 
+core::Result<std::int64_t> SqliteWorkflowStore::CountActiveEffects(std::int64_t now_ms) {
+  std::int64_t count = 0;
+  auto status = db_.ReadOnly([&](SQLite::Database& db) -> core::Status {
+    auto& select = Prepared(db,
+                            "SELECT COUNT(*) FROM outbox WHERE status = 'in_flight' OR "
+                            "(status = 'pending' AND due_at_ms <= ?)");
+    select.bind(1, now_ms);
+    if (select.executeStep()) count = select.getColumn(0).getInt64();
+    return core::Ok();
+  });
+  if (!status) return core::Unexpected(status.error());
+  return count;
+}
+
 core::Result<std::int64_t> SqliteWorkflowStore::CountRuns(std::optional<RunStatus> status_filter,
                                                           const std::string& type) {
   std::int64_t count = 0;

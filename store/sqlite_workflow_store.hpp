@@ -29,6 +29,7 @@ class SqliteWorkflowStore final : public WorkflowStore {
                                                   const std::string& run_id,
                                                   std::size_t limit) override;
   core::Result<EffectCounts> CountEffects() override;
+  core::Result<std::int64_t> CountActiveEffects(std::int64_t now_ms) override;
   core::Result<std::int64_t> CountRuns(std::optional<RunStatus> status,
                                        const std::string& type) override;
   core::Result<std::vector<HistoryEntry>> History(const std::string& run_id) override;

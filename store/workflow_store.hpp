@@ -153,6 +153,9 @@ class WorkflowStore {
                                                           const std::string& run_id,
                                                           std::size_t limit) = 0;
   virtual core::Result<EffectCounts> CountEffects() = 0;
+  // Effects in flight or pending and due by `now_ms`: work the relay has now (not retries that
+  // wait for a later time).
+  virtual core::Result<std::int64_t> CountActiveEffects(std::int64_t now_ms) = 0;
   virtual core::Result<std::int64_t> CountRuns(std::optional<RunStatus> status,
                                                const std::string& type) = 0;
 

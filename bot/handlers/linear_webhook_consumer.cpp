@@ -29,7 +29,10 @@ core::Status LinearWebhookConsumer::Handle(std::int64_t inbox_id, const std::str
   auto event = integrations::linear::ParseLinearWebhook(body);
   if (!event) {
     // The ingress parsed it before storing it pending, so this is a bug, not bad input.
-    return inbox_.MarkFailed(inbox_id, "parse: " + event.error().message);
+    if (auto failed = inbox_.MarkFailed(inbox_id, "parse: " + event.error().message); !failed) {
+      return failed;
+    }
+    return inbox_.MarkDone(inbox_id, "failed");
   }
   auto routed =
       workflows::builtin::RouteLinearEvent(*event, "inbox:" + std::to_string(inbox_id));

@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "bot/handlers/register_handlers.hpp"
+#include "bot/wiring/orchestration_module.hpp"
 #include "bot/health_routes.hpp"
 #include "bot/wiring/platforms_module.hpp"
 #include "bot/wiring/startup_error.hpp"
@@ -46,21 +48,37 @@ integrations::slack::SocketModeOptions SocketModeSettings(const core::Config& co
 }  // namespace
 
 IngressModule::IngressModule(const core::Config& config, StoreModule& store,
-                             PlatformsModule& platforms, OrchestrationModule& /*orchestration*/,
+                             PlatformsModule& platforms, OrchestrationModule& orchestration,
                              core::Clock& clock, IngressOptions options)
     : workers_(2),
       // `ping` answers in the slash command's ack (3 s budget) and reports the Web API round
       // trip: it measures the unpaced client, since waiting for an auth.test token would delay
       // the ack (a burst of pings otherwise acks late and Slack redelivers).
       commands_(platforms.slack_unpaced(), clock),
-      dispatcher_(store.inbox(), platforms.slack(), commands_, workers_, clock,
-                  DispatcherSettings(config)),
+      dispatcher_(store.inbox(), platforms.slack(), workers_, clock, DispatcherSettings(config)),
+      linear_hooks_(store.inbox(), orchestration.engine()),
       webhooks_(store.inbox(), workers_, clock, WebhookSettings(config)),
       socket_mode_(platforms.io(), platforms.http(), SocketModeSettings(config),
                    [this](integrations::slack::Envelope e, integrations::slack::AckFn ack) {
                      dispatcher_.OnEnvelope(std::move(e), std::move(ack));
                    }) {
   try {
+    handlers::FileIssueSettings file_issue;
+    file_issue.linear_enabled = orchestration.linear_enabled();
+    file_issue.default_team = config.linear.default_team;
+    handlers::RegisterHandlers(dispatcher_.listeners(), commands_, config.slack.command,
+                               orchestration.engine(), file_issue);
+    if (orchestration.linear_enabled()) {
+      // Linear's Issue and Comment webhooks feed the runs tracking those issues; the rows stay
+      // pending until a run has taken them (or nobody waits for them).
+      webhooks_.set_on_accepted(
+          [this](const std::string&, std::int64_t inbox_id, const std::string&,
+                 const std::string& body) { linear_hooks_.OnAccepted(inbox_id, body); },
+          {"linear"});
+      if (auto replayed = linear_hooks_.Recover(); !replayed) {
+        Log()->error("Linear webhook recovery failed: {}", replayed.error().Describe());
+      }
+    }
     // Who are we? Needed to ignore our own messages. Not fatal: Slack may be briefly away.
     if (auto auth = platforms.slack().AuthTest(); auth) {
       dispatcher_.set_bot_user_id(auth->user_id);

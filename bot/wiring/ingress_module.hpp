@@ -8,8 +8,9 @@
 #include <cstdint>
 #include <memory>
 
-#include "bot/commands/command_handler.hpp"
 #include "bot/dispatcher.hpp"
+#include "bot/handlers/linear_webhook_consumer.hpp"
+#include "bot/handlers/command_handler.hpp"
 #include "bot/webhooks/webhook_ingress.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
@@ -45,6 +46,8 @@ class IngressModule {
   void Drain();
 
   bool connected() const { return socket_mode_.connected(); }
+  // Nothing being appended or handled: Slack deliveries and webhooks alike.
+  bool idle() const { return dispatcher_.idle() && webhooks_.in_flight() == 0; }
   Dispatcher& dispatcher() { return dispatcher_; }
   uint16_t http_port() const { return server_ ? server_->port() : 0; }
   const workflows::HealthRegistry& health() const { return health_; }
@@ -54,8 +57,9 @@ class IngressModule {
   void StartServer(const core::Config& config, core::net::IoRuntime& io, IngressOptions options);
 
   core::WorkerPool workers_;
-  CommandHandler commands_;
+  handlers::CommandHandler commands_;
   Dispatcher dispatcher_;
+  handlers::LinearWebhookConsumer linear_hooks_;  // before webhooks_: it outlives their hooks
   workflows::HealthRegistry health_;
   webhooks::WebhookIngress webhooks_;  // GitHub/Linear webhook routes
   integrations::slack::SocketModeClient socket_mode_;

@@ -36,6 +36,14 @@ OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& pl
 
 OrchestrationModule::~OrchestrationModule() { Drain(); }
 
+bool OrchestrationModule::Quiet() {
+  const std::int64_t now = engine_.NowMs();
+  auto active = workflow_store_.CountActiveEffects(now);
+  if (!active || *active > 0) return false;
+  auto next_timer = engine_.NextTimerDue();
+  return next_timer && (!*next_timer || **next_timer > now);
+}
+
 void OrchestrationModule::Drain() {
   if (drained_) return;
   drained_ = true;

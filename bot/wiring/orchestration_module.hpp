@@ -35,6 +35,10 @@ class OrchestrationModule {
   // Whether Linear effects can be performed (Linear configured).
   bool linear_enabled() const { return linear_executor_ != nullptr; }
 
+  // True when the relay has nothing to do now and no timer is due (retries waiting for a later
+  // time do not count).
+  bool Quiet();
+
   // Stops the relay lanes (an effect being performed finishes) and the timer loop. Call while
   // the I/O runtime still runs. What is left stays in the outbox for the next start.
   void Drain();

@@ -7,8 +7,8 @@
 
 #include <mutex>
 
-#include "bot/commands/new_issue.hpp"
 #include "bot/dispatcher.hpp"
+#include "bot/handlers/new_issue.hpp"
 #include "tests/integration/sandbox_app_support.hpp"
 #include "tests/support/wait_for.hpp"
 
@@ -58,28 +58,30 @@ TEST(ModalRoundTripTest, NewIssueFromSlashCommandToAssignedMessage) {
   const auto slash = slack.InjectSlashCommand("/ctx", "new");
   ASSERT_TRUE(WaitFor([&] { return TopView(slack).has_value() && Acked(slack, slash); }));
   auto view = *TopView(slack);
-  EXPECT_EQ(view.callback_id, bot::kNewIssueCallbackId);
+  EXPECT_EQ(view.callback_id, bot::handlers::kNewIssueCallbackId);
   EXPECT_EQ(view.view["title"]["text"], "New issue");
   EXPECT_TRUE(slack.AckFor(slash)->payload.is_null()) << slack.AckFor(slash)->payload.dump();
 
   // 2. A title over 255 characters: the modal stays, with an error on the title field.
   const auto bad = slack.SubmitView(
-      view.id, {{bot::kNewIssueTitleAction, std::string(300, 'x')}, {"priority", "2"}}, kUser);
+      view.id, {{bot::handlers::kNewIssueTitleAction, std::string(300, 'x')}, {"priority", "2"}},
+      kUser);
   ASSERT_TRUE(bad) << bad.error().Describe();
   ASSERT_TRUE(WaitFor([&] {
     auto top = TopView(slack);
     return Acked(slack, *bad) && top && top->errors.is_object() &&
-           top->errors.contains(bot::kNewIssueTitleBlock);
+           top->errors.contains(bot::handlers::kNewIssueTitleBlock);
   }));
   EXPECT_EQ(slack.AckFor(*bad)->payload["response_action"], "errors");
   EXPECT_FALSE(Confirmation(slack).has_value());
 
   // 3. A good submission closes the modal and posts the confirmation into the channel.
-  const auto good = slack.SubmitView(view.id,
-                                     {{bot::kNewIssueTitleAction, "Login page crashes on Safari"},
-                                      {bot::kNewIssueDescriptionAction, "Since 2.3, every time."},
-                                      {bot::kNewIssuePriorityAction, "2"}},
-                                     kUser);
+  const auto good =
+      slack.SubmitView(view.id,
+                       {{bot::handlers::kNewIssueTitleAction, "Login page crashes on Safari"},
+                        {bot::handlers::kNewIssueDescriptionAction, "Since 2.3, every time."},
+                        {bot::handlers::kNewIssuePriorityAction, "2"}},
+                       kUser);
   ASSERT_TRUE(good) << good.error().Describe();
   ASSERT_TRUE(WaitFor([&] { return !TopView(slack) && Confirmation(slack).has_value(); }));
   auto confirmation = *Confirmation(slack);

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "bot/commands/command_handler.hpp"
+#include "bot/handlers/command_handler.hpp"
 #include "core/clock.hpp"
 #include "core/worker_pool.hpp"
 #include "integrations/slack/envelope.hpp"
@@ -23,7 +23,7 @@
 #include "store/sqlite_inbox.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/wait_for.hpp"
-#include "tests/unit/bot/recording_slack_api.hpp"
+#include "tests/support/fakes/recording_slack_api.hpp"
 
 namespace contexten::bot {
 namespace {
@@ -31,6 +31,7 @@ namespace {
 using contexten::testing::WaitFor;
 using integrations::slack::AckFn;
 using integrations::slack::Envelope;
+using integrations::slack::listeners::ListenerContext;
 using nlohmann::json;
 
 constexpr const char* kProbe = "/probe";
@@ -137,7 +138,7 @@ class DispatcherTest : public ::testing::Test {
   }
 
   void MakeDispatcher(store::Inbox& inbox) {
-    dispatcher_ = std::make_unique<Dispatcher>(inbox, slack_, commands_, workers_, clock_,
+    dispatcher_ = std::make_unique<Dispatcher>(inbox, slack_, workers_, clock_,
                                                DispatcherOptions{});
     dispatcher_->listeners().Command(kProbe, [this](ListenerContext& context) {
       {
@@ -183,7 +184,6 @@ class DispatcherTest : public ::testing::Test {
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::SqliteInbox> inbox_;
   contexten::testing::RecordingSlackApi slack_;
-  CommandHandler commands_{slack_, clock_};
   // Lets a test hold the worker pool; declared before it, so it outlives the pool's threads.
   std::mutex gate_;
   std::atomic<bool> blocked_{false};

@@ -4,17 +4,20 @@
 
 #include <gtest/gtest.h>
 
-#include "bot/commands/command_handler.hpp"
-#include "bot/commands/new_issue.hpp"
-#include "bot/listeners/builtin_listeners.hpp"
+#include "bot/handlers/command_handler.hpp"
+#include "bot/handlers/new_issue.hpp"
+#include "bot/handlers/register_handlers.hpp"
 #include "core/clock.hpp"
-#include "tests/unit/bot/recording_slack_api.hpp"
+#include "tests/support/fakes/recording_slack_api.hpp"
 
-namespace contexten::bot {
+namespace contexten::bot::handlers {
 namespace {
 
 using integrations::slack::Envelope;
 using integrations::slack::Interaction;
+using integrations::slack::listeners::DispatchOutcome;
+using integrations::slack::listeners::ListenerContext;
+using integrations::slack::listeners::ListenerRegistry;
 using nlohmann::json;
 
 Interaction Parse(std::string type, json payload) {
@@ -30,7 +33,7 @@ Interaction Parse(std::string type, json payload) {
 class NewIssueListenerTest : public ::testing::Test {
  protected:
   NewIssueListenerTest() : commands_(slack_, clock_) {
-    RegisterBuiltinListeners(registry_, commands_, "/ctx");
+    RegisterHandlers(registry_, commands_, "/ctx");
   }
 
   core::Status Run(const Interaction& interaction) {
@@ -204,4 +207,4 @@ TEST_F(NewIssueListenerTest, AMentionIsAnsweredInItsThread) {
 }
 
 }  // namespace
-}  // namespace contexten::bot
+}  // namespace contexten::bot::handlers

@@ -14,7 +14,7 @@
 #include "integrations/slack/slack_api.hpp"
 #include "integrations/slack/socket_mode_client.hpp"
 
-namespace contexten::bot {
+namespace contexten::integrations::slack::listeners {
 
 class ListenerContext {
  public:
@@ -74,4 +74,4 @@ class ListenerContext {
 core::Status ValidateAckPayload(integrations::slack::InteractionKind kind,
                                 const nlohmann::json& payload);
 
-}  // namespace contexten::bot
+}  // namespace contexten::integrations::slack::listeners

@@ -1,4 +1,4 @@
-#include "bot/commands/command_handler.hpp"
+#include "bot/handlers/command_handler.hpp"
 
 #include <cstdio>
 #include <variant>
@@ -6,7 +6,7 @@
 #include "bot/version.hpp"
 #include "intents/slash_command.hpp"
 
-namespace contexten::bot {
+namespace contexten::bot::handlers {
 namespace {
 
 using nlohmann::json;
@@ -79,4 +79,4 @@ json CommandHandler::Ping(const CommandContext& context) {
   return Ephemeral(text);
 }
 
-}  // namespace contexten::bot
+}  // namespace contexten::bot::handlers

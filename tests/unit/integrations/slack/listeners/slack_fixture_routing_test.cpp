@@ -11,13 +11,13 @@
 #include <set>
 #include <sstream>
 
-#include "bot/listeners/listener_context.hpp"
-#include "bot/listeners/listener_registry.hpp"
 #include "integrations/slack/envelope.hpp"
 #include "integrations/slack/interaction.hpp"
-#include "tests/unit/bot/recording_slack_api.hpp"
+#include "integrations/slack/listeners/listener_context.hpp"
+#include "integrations/slack/listeners/listener_registry.hpp"
+#include "tests/support/fakes/recording_slack_api.hpp"
 
-namespace contexten::bot {
+namespace contexten::integrations::slack::listeners {
 namespace {
 
 using integrations::slack::Envelope;
@@ -260,4 +260,4 @@ TEST_F(FixtureRoutingTest, EveryProvenanceRowNamesAFixtureThatExists) {
 }
 
 }  // namespace
-}  // namespace contexten::bot
+}  // namespace contexten::integrations::slack::listeners

@@ -1,8 +1,8 @@
-#include "bot/listeners/listener_registry.hpp"
+#include "integrations/slack/listeners/listener_registry.hpp"
 
 #include <exception>
 
-namespace contexten::bot {
+namespace contexten::integrations::slack::listeners {
 namespace {
 
 using integrations::slack::Interaction;
@@ -106,4 +106,4 @@ DispatchResult ListenerRegistry::Dispatch(ListenerContext& context) const {
   return result;
 }
 
-}  // namespace contexten::bot
+}  // namespace contexten::integrations::slack::listeners

@@ -1,6 +1,7 @@
 #pragma once
-// Bolt-style listener registration: commands by name, block actions by action_id (or a
-// pattern), view submissions and closes by callback_id, shortcuts (global and message) by
+// A framework, no app logic (the app's handlers live in bot/handlers/ and are registered at the
+// composition root). Bolt-style listener registration: commands by name, block actions by action_id
+// (or a pattern), view submissions and closes by callback_id, shortcuts (global and message) by
 // callback_id, events by type. Register everything at startup; Dispatch() is then safe to call
 // from many threads (it only reads).
 //
@@ -15,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "bot/listeners/listener_context.hpp"
 #include "core/result.hpp"
+#include "integrations/slack/listeners/listener_context.hpp"
 
-namespace contexten::bot {
+namespace contexten::integrations::slack::listeners {
 
 using Listener = std::function<core::Status(ListenerContext&)>;
 
@@ -66,4 +67,4 @@ class ListenerRegistry {
 // True for events no listener should see (see the comment at the top).
 bool IsIgnoredEvent(const integrations::slack::EventPayload& event, const std::string& bot_user_id);
 
-}  // namespace contexten::bot
+}  // namespace contexten::integrations::slack::listeners

@@ -1,12 +1,12 @@
-#include "bot/listeners/listener_registry.hpp"
+#include "integrations/slack/listeners/listener_registry.hpp"
 
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 
-#include "tests/unit/bot/recording_slack_api.hpp"
+#include "tests/support/fakes/recording_slack_api.hpp"
 
-namespace contexten::bot {
+namespace contexten::integrations::slack::listeners {
 namespace {
 
 using integrations::slack::Envelope;
@@ -274,4 +274,4 @@ TEST_F(ListenerRegistryTest, SayPostsInTheChannelOrTheThreadAndReplyInThreadStar
 }
 
 }  // namespace
-}  // namespace contexten::bot
+}  // namespace contexten::integrations::slack::listeners

@@ -10,7 +10,7 @@
 #include "core/clock.hpp"
 #include "integrations/slack/slack_api.hpp"
 
-namespace contexten::bot {
+namespace contexten::bot::handlers {
 
 struct CommandContext {
   std::string command = "/ctx";  // as configured
@@ -36,4 +36,4 @@ class CommandHandler {
   core::Clock& clock_;
 };
 
-}  // namespace contexten::bot
+}  // namespace contexten::bot::handlers

@@ -1,6 +1,6 @@
-#include "bot/listeners/listener_context.hpp"
+#include "integrations/slack/listeners/listener_context.hpp"
 
-namespace contexten::bot {
+namespace contexten::integrations::slack::listeners {
 namespace {
 
 using integrations::slack::InteractionKind;
@@ -131,4 +131,4 @@ core::Result<integrations::slack::PostedMessage> ListenerContext::ReplyInThread(
   return client_.PostMessage(message);
 }
 
-}  // namespace contexten::bot
+}  // namespace contexten::integrations::slack::listeners

@@ -1,0 +1,60 @@
+#pragma once
+// `/ctx new`: a "New issue" modal (team, title, description, priority), checked on submission
+// (errors shown on the field); a good submission closes it and starts the durable file_issue
+// workflow, which files the issue in Linear and keeps a card for it in the channel
+// (bot/handlers/file_issue_handlers.hpp).
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/result.hpp"
+#include "integrations/slack/interaction.hpp"
+#include "integrations/slack/listeners/listener_context.hpp"
+#include "integrations/slack/listeners/listener_registry.hpp"
+#include "bot/handlers/file_issue_handlers.hpp"
+#include "workflows/engine/engine.hpp"
+
+namespace contexten::bot::handlers {
+
+namespace listeners = integrations::slack::listeners;
+
+inline constexpr char kNewIssueCallbackId[] = "new_issue";
+inline constexpr char kNewIssueTeamBlock[] = "new_issue_team";
+inline constexpr char kNewIssueTeamAction[] = "team";
+inline constexpr char kNewIssueTitleBlock[] = "new_issue_title";
+inline constexpr char kNewIssueTitleAction[] = "title";
+inline constexpr char kNewIssueDescriptionBlock[] = "new_issue_description";
+inline constexpr char kNewIssueDescriptionAction[] = "description";
+inline constexpr char kNewIssuePriorityBlock[] = "new_issue_priority";
+inline constexpr char kNewIssuePriorityAction[] = "priority";
+inline constexpr std::size_t kNewIssueMaxTitleChars = 255;
+
+struct NewIssue {
+  std::string team_key;  // upper case
+  std::string title;
+  std::string description;
+  std::string priority;  // option value: "1" urgent .. "4" low (Linear's numbers); "" none
+  std::string channel;   // where the card goes (from private_metadata)
+  std::string reporter;  // user id
+};
+
+// The modal view; `channel_id` travels in private_metadata so the submission knows where to
+// post. The team field starts with `default_team` when set.
+core::Result<nlohmann::json> BuildNewIssueModal(const std::string& channel_id,
+                                                const std::string& default_team = "");
+// Reads a submission. Field errors keyed by block_id; empty when the issue is good.
+std::map<std::string, std::string> ValidateNewIssue(const integrations::slack::ViewPayload& view);
+NewIssue ReadNewIssue(const integrations::slack::Interaction& submission);
+// The workflow's request for a submission.
+FileIssueRequest ToFileIssueRequest(const NewIssue& issue);
+
+// Opens the modal with the interaction's trigger_id, then acks; if the modal cannot be opened
+// the ack carries an explanation for the user instead.
+core::Status OpenNewIssueModal(listeners::ListenerContext& context,
+                               const std::string& default_team = "");
+// The view_submission listener: `engine` and `settings` must outlive the registry.
+void RegisterNewIssueListeners(listeners::ListenerRegistry& registry,
+                               workflows::engine::Engine& engine, const FileIssueSettings& settings);
+
+}  // namespace contexten::bot::handlers
