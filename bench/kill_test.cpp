@@ -20,7 +20,8 @@
 //     for), each must come from an envelope the tool sent, and every acked envelope must have
 //     its run (else a workflow was lost); each run must end with exactly one Linear issue and
 //     exactly one Slack card, matched by title.
-// - Webhooks arrive: a Linear actor moves filed issues to "In Progress" and comments on some
+// - Webhooks arrive: from the start until the last kill, a Linear actor moves filed issues to "In
+// Progress" and comments on some
 //   (the Linear stand-in posts signed Issue/Comment webhooks to the bot; the bot creating
 //   issues makes Linear send Issue create webhooks too). It only acts on issues whose card
 //   already shows the identifier (the run knows its issue), so every such change must reach
@@ -29,10 +30,11 @@
 //   Linear-Delivery id, body and signature) once the bot is back, sooner than Linear's backoff
 //   so the body's webhookTimestamp stays inside the bot's 60 s window.
 // - The bot is SIGKILLed `--kills` times at random moments (a seeded RNG; the seed is printed
-//   and `--seed` repeats the schedule): all but the last when the count of acknowledged
-//   commands passes thresholds drawn uniformly from the run, plus 0-300 ms; the last while the
-//   bot drains after the last command was acked. Each time it is restarted after 0-1000 ms and
-//   the tool waits (with a deadline) for a new Socket Mode connection before users continue.
+//   and `--seed` repeats the schedule): when progress (acknowledged commands plus cards that
+//   show their identifier, 0 .. 2 x workflows) passes thresholds drawn uniformly from that
+//   range, plus 0-300 ms, so kills land while commands arrive and while the outbox files issues
+//   and updates cards. Each time it is restarted after 0-1000 ms and the tool waits (with a
+//   deadline) for a new Socket Mode connection before users go on.
 //
 // Then it waits for quiet, a condition polled until a deadline (`--quiet-timeout`): no inbox
 // row left unfinished, no outbox row pending or in flight, no timer set, every run filed and
@@ -60,6 +62,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -215,6 +218,8 @@ class KillTest {
 
   std::string StorePath() const { return (work_dir_ / "bot.db").string(); }
   std::set<std::string> AckedTitles() const;
+  // acked commands + filed cards; with mu_ held.
+  int Progress() const { return acked_commands_ + filed_cards_; }
 
   Options options_;
   std::mt19937_64 rng_;
@@ -233,14 +238,16 @@ class KillTest {
   std::condition_variable cv_;
   bool bot_up_ = false;
   bool stopping_ = false;                          // load threads end
+  bool actor_stop_ = false;                        // the Linear actor ends (after the last kill)
   bool retrier_stop_ = false;                      // the webhook retrier ends (after quiet)
   std::map<std::string, EnvelopeInfo> envelopes_;  // by envelope id
   std::set<std::string> acked_ids_;
   int next_command_ = 0;
   int acked_commands_ = 0;  // commands with at least one acked envelope
   int user_retries_ = 0;
-  std::set<std::string> moved_;                 // identifiers the actor moved to kMovedTo
-  std::set<std::string> commented_;             // identifiers the actor commented on
+  int filed_cards_ = 0;              // cards showing their identifier, as the Linear actor last saw
+  std::set<std::string> moved_;      // identifiers the actor moved to kMovedTo
+  std::set<std::string> commented_;  // identifiers the actor commented on
   std::map<std::string, int> webhook_resends_;  // delivery id -> re-sends
   std::set<std::string> webhook_accepted_;      // delivery ids the bot answered 2xx
   std::map<std::string, SteadyClock::time_point> webhook_last_try_;
@@ -376,13 +383,13 @@ void KillTest::UserLoop(int user_index) {
 }
 
 void KillTest::LinearActorLoop() {
-  std::uniform_int_distribution<int> pause_ms(50, 250);
+  std::uniform_int_distribution<int> pause_ms(20, 150);
   std::uniform_int_distribution<int> coin(0, 2);
   std::mt19937_64 rng(options_.seed ^ 0x9e3779b97f4a7c15ULL);
   for (;;) {
     {
       std::lock_guard lock(mu_);
-      if (stopping_) return;
+      if (actor_stop_) return;
     }
     // Issues whose card shows the identifier: their runs wait for their webhooks.
     std::vector<std::string> filed;
@@ -390,6 +397,11 @@ void KillTest::LinearActorLoop() {
       if (!message.thread_ts.empty() || message.ephemeral || !message.from_bot) continue;
       auto card = ParseCardText(message.text);
       if (card && card->prefix.rfind("ENG-", 0) == 0) filed.push_back(card->prefix);
+    }
+    {
+      std::lock_guard lock(mu_);
+      filed_cards_ = static_cast<int>(filed.size());
+      cv_.notify_all();
     }
     if (!filed.empty()) {
       const std::string identifier =
@@ -415,7 +427,8 @@ void KillTest::LinearActorLoop() {
         }
       }
     }
-    Pause(milliseconds(pause_ms(rng)));
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, milliseconds(pause_ms(rng)), [&] { return actor_stop_; });
   }
 }
 
@@ -765,13 +778,13 @@ int KillTest::Run() {
   std::cout << "  work dir " << work_dir_.string() << ", bot HTTP port " << http_port_ << std::endl;
   if (!StartBotAndWait()) return 2;
 
-  // Kill moments: all but the last at acked-command thresholds; the last while draining.
-  const int send_kills = options_.kills >= 2 ? options_.kills - 1 : options_.kills;
-  const bool drain_kill = options_.kills >= 2;
+  // Kill moments: thresholds of progress (acked commands + cards showing their identifier,
+  // 0 .. 2 x workflows) drawn uniformly, so kills land while commands arrive and while the
+  // outbox files issues and updates cards, each 0-300 ms after its threshold is passed.
+  const int total = 2 * options_.workflows;
   std::vector<int> thresholds;
-  std::uniform_int_distribution<int> at(std::max(1, options_.workflows / 20),
-                                        std::max(1, options_.workflows - 1));
-  for (int i = 0; i < send_kills; ++i) thresholds.push_back(at(rng_));
+  std::uniform_int_distribution<int> at(std::max(1, total / 20), std::max(1, total - total / 20));
+  for (int i = 0; i < options_.kills; ++i) thresholds.push_back(at(rng_));
   std::sort(thresholds.begin(), thresholds.end());
 
   std::vector<std::thread> users;
@@ -780,38 +793,40 @@ int KillTest::Run() {
   std::thread retrier([this] { WebhookRetrierLoop(); });
   bool ok = true;
   std::string failure;
-  for (int threshold : thresholds) {
+  // Waits until `reached()` holds; gives up when nothing moved for 120 s (a broken bot).
+  auto wait_progress = [&](const std::function<bool()>& reached) {
     std::unique_lock lock(mu_);
-    // Progress stalls only when the bot is broken: then give up rather than hang.
-    int seen = acked_commands_;
-    while (acked_commands_ < threshold) {
-      if (!cv_.wait_for(lock, seconds(120), [&] { return acked_commands_ != seen; })) break;
-      seen = acked_commands_;
+    int seen = Progress();
+    while (!reached()) {
+      if (!cv_.wait_for(lock, seconds(120), [&] { return Progress() != seen || reached(); })) {
+        return false;
+      }
+      seen = Progress();
     }
-    if (acked_commands_ < threshold) {
+    return true;
+  };
+  for (int threshold : thresholds) {
+    if (!wait_progress([&] { return Progress() >= threshold; })) {
       ok = false;
-      failure = "no command acked for 120 s";
+      failure = "no progress for 120 s";
       break;
     }
-    lock.unlock();
     Pause(milliseconds(std::uniform_int_distribution<int>(0, 300)(rng_)));
-    if (!KillAndRestart("after " + std::to_string(threshold) + " acked commands")) {
+    std::string when;
+    {
+      std::lock_guard lock(mu_);
+      when = std::to_string(acked_commands_) + " acked, " + std::to_string(filed_cards_) +
+             " cards filed";
+    }
+    if (!KillAndRestart(when)) {
       ok = false;
       failure = "the bot did not come back";
       break;
     }
   }
-  if (ok) {
-    std::unique_lock lock(mu_);
-    int seen = acked_commands_;
-    while (acked_commands_ < options_.workflows) {
-      if (!cv_.wait_for(lock, seconds(120), [&] { return acked_commands_ != seen; })) break;
-      seen = acked_commands_;
-    }
-    if (acked_commands_ < options_.workflows) {
-      ok = false;
-      failure = "no command acked for 120 s";
-    }
+  if (ok && !wait_progress([&] { return acked_commands_ >= options_.workflows; })) {
+    ok = false;
+    failure = "no command acked for 120 s";
   }
   {
     std::lock_guard lock(mu_);
@@ -819,22 +834,12 @@ int KillTest::Run() {
     cv_.notify_all();
   }
   for (auto& t : users) t.join();
-  actor.join();
-  const double send_seconds =
-      std::chrono::duration<double>(SteadyClock::now() - started_at).count();
-  std::cout << "  all commands acked after " << send_seconds << " s" << std::endl;
-
-  if (ok && drain_kill) {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = false;  // Pause() waits its full time again
-    }
-    Pause(milliseconds(std::uniform_int_distribution<int>(0, 1500)(rng_)));
-    if (!KillAndRestart("while draining")) {
-      ok = false;
-      failure = "the bot did not come back";
-    }
+  {
+    std::lock_guard lock(mu_);
+    actor_stop_ = true;
+    cv_.notify_all();
   }
+  actor.join();
   const bool quiet = ok && WaitForQuiet();
   {
     std::lock_guard lock(mu_);
