@@ -103,17 +103,7 @@ void OutboxRelay::Perform(Lane& lane, const store::EffectRecord& effect) {
     }
   }
   auto result = lane.executor->Execute(effect);
-  if (!result) {
-    // The lookup just said the effect has not landed, so this attempt alone decides whether it
-    // may have: a refusal leaves nothing unknown, and the next attempt need not look again
-    // (a lookup plus an attempt would take two rate-limit tokens where one comes at a time).
-    if (effect.outcome_unknown) {
-      store::EffectRecord looked = effect;
-      looked.outcome_unknown = false;
-      return Fail(looked, result.error());
-    }
-    return Fail(effect, result.error());
-  }
+  if (!result) return Fail(effect, result.error());
   Finish(effect, {effect.id, store::EffectStatus::kDone, ResultText(*result), ""});
 }
 

@@ -234,42 +234,6 @@ TEST_F(OutboxRelayTest, AnEffectInFlightAtACrashIsLookedUpAfterTheRestart) {
   EXPECT_EQ(linear_.executed, (std::vector<std::string>{"create"}));  // nothing had landed
 }
 
-TEST_F(OutboxRelayTest, ARefusalAfterALookupThatFoundNothingNeedsNoSecondLookup) {
-  StartRun("r", json::array({Effect("create", "linear")}));
-  auto claimed = f_.workflows->ClaimDue("linear", f_.NowMs(), 10);  // then the process dies
-  ASSERT_TRUE(claimed);
-  Restart();
-  ASSERT_TRUE(relay_->Recover());
-  // The lookup says it never landed; the create is then refused by a rate limit. Nothing may
-  // have landed since, so the retry is one call, not a lookup and a call (two rate-limit tokens
-  // where one comes at a time would never be enough).
-  linear_.failures["create"] = {
-      core::MakeError(core::ErrorKind::kRateLimited, "no capacity", std::chrono::seconds(2))};
-  EXPECT_EQ(relay_->Tick(), 1u);
-  EXPECT_FALSE(Only("r").outcome_unknown);
-  f_.clock.Advance(std::chrono::seconds(2));
-  EXPECT_EQ(relay_->Tick(), 1u);
-  EXPECT_EQ(linear_.looked_up, (std::vector<std::string>{"create"}));
-  EXPECT_EQ(linear_.executed, (std::vector<std::string>{"create", "create"}));
-  EXPECT_EQ(Only("r").status, store::EffectStatus::kDone);
-}
-
-TEST_F(OutboxRelayTest, AnAttemptThatMayHaveLandedAfterALookupIsLookedUpAgain) {
-  StartRun("r", json::array({Effect("create", "linear")}));
-  auto claimed = f_.workflows->ClaimDue("linear", f_.NowMs(), 10);
-  ASSERT_TRUE(claimed);
-  Restart();
-  ASSERT_TRUE(relay_->Recover());
-  linear_.failures["create"] = {core::MakeError(core::ErrorKind::kTimeout, "no answer")};
-  linear_.applied_despite_failure.insert("create");
-  relay_->Tick();
-  EXPECT_TRUE(Only("r").outcome_unknown);
-  f_.clock.Advance(std::chrono::minutes(10));
-  relay_->Tick();
-  EXPECT_EQ(linear_.executed.size(), 1u);  // found by the second lookup, not created twice
-  EXPECT_EQ(Only("r").status, store::EffectStatus::kDone);
-}
-
 TEST_F(OutboxRelayTest, StartedLanesPerformWithoutTicks) {
   ASSERT_TRUE(relay_->Start());
   f_.engine->set_on_effects([this] { relay_->Wake(); });
