@@ -43,15 +43,21 @@
 // non-zero when an invariant fails (issues != workflows, a duplicate issue or card, a lost
 // workflow, an unfinished inbox row, a dead letter, a webhook change that never reached Slack).
 //
-// Slack's Web API rate limits are off by default (chat.update is Tier 3, 50 a minute: 300 cards
-// would take minutes of 429s; the relay's handling of them is covered by
-// slack_rate_limit_storm_test); `--slack-rate-limits` turns them on.
+// `--card-kills N` adds N targeted kills before the random ones: each SIGKILLs the bot the
+// moment the Slack stand-in records a new card, while Slack's answer (the message ts) is still on
+// its way to the bot, which is the window where a card can be posted twice.
 //
-// Usage: kill_test [--workflows 300] [--kills 10] [--seed N] [--concurrency 8]
-//                  [--bot build/contexten] [--quiet-timeout 300] [--keep]
+// The Slack stand-in's Web API rate limits are off by default (`--slack-rate-limits` turns them
+// on); the bot still paces itself (chat.update is Tier 3, about 50 a minute) and keeps to
+// Linear's 1500 requests an hour (a burst of 50, then one every 2.4 s, fresh at every start),
+// which is what sets the wall time of a long run: minutes, mostly draining.
+//
+// Usage: kill_test [--workflows 300] [--kills 10] [--card-kills 0] [--seed N]
+//                  [--concurrency 8] [--bot build/contexten] [--quiet-timeout 300] [--keep]
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -102,6 +108,7 @@ constexpr char kMovedTo[] = "In Progress";
 struct Options {
   int workflows = 300;
   int kills = 10;
+  int card_kills = 0;  // extra kills, each the moment Slack records a new card
   std::uint64_t seed = 0;
   int concurrency = 8;
   std::string bot;
@@ -245,6 +252,9 @@ class KillTest {
   int next_command_ = 0;
   int acked_commands_ = 0;  // commands with at least one acked envelope
   int user_retries_ = 0;
+  std::atomic<pid_t> armed_pid_{-1};  // the bot to kill on the next card post
+  bool card_kill_fired_ = false;
+  int card_kills_ = 0;
   int filed_cards_ = 0;              // cards showing their identifier, as the Linear actor last saw
   std::set<std::string> moved_;      // identifiers the actor moved to kMovedTo
   std::set<std::string> commented_;  // identifiers the actor commented on
@@ -272,6 +282,20 @@ core::Status KillTest::StartStandIns() {
   github_->SetWebhookUrl(base + "/webhooks/github");
   webhook_client_ = std::make_unique<core::net::HttpClient>(io_);
   slack_->Subscribe([this](const sandbox::SandboxEvent& event) {
+    if (event.kind == sandbox::SandboxEvent::Kind::kMessagePosted && event.message &&
+        event.message->from_bot && event.message->thread_ts.empty() &&
+        event.message->text.rfind("Filing: ", 0) == 0) {
+      // An armed card kill: the bot dies while Slack's answer to its chat.postMessage is on
+      // the wire, before it can record the message's ts.
+      const pid_t pid = armed_pid_.exchange(-1);
+      if (pid > 0) {
+        ::kill(pid, SIGKILL);
+        std::lock_guard lock(mu_);
+        card_kill_fired_ = true;
+        cv_.notify_all();
+      }
+      return;
+    }
     if (event.kind != sandbox::SandboxEvent::Kind::kAcked || !event.ack) return;
     std::lock_guard lock(mu_);
     acked_ids_.insert(event.ack->envelope_id);
@@ -723,6 +747,7 @@ Verdict KillTest::Judge(const StoreSnapshot& store) {
   row("issue moves not on the card", o.moves_not_shown, "0");
   row("comments not in the thread", o.comments_not_shown, "0");
   row("kills (SIGKILL)", kills_, ">= " + std::to_string(options_.kills));
+  row("  of which the moment a card was posted", card_kills_, "");
   row("restarts", restarts_, "= kills");
 
   fail(lost > 0, std::to_string(lost) + " acked command(s) have no workflow run (lost)");
@@ -747,7 +772,7 @@ Verdict KillTest::Judge(const StoreSnapshot& store) {
   fail(o.moves_not_shown > 0, std::to_string(o.moves_not_shown) + " move(s) never reached a card");
   fail(o.comments_not_shown > 0,
        std::to_string(o.comments_not_shown) + " comment(s) never reached a thread");
-  fail(kills_ < options_.kills, "fewer kills than asked");
+  fail(kills_ < options_.kills + card_kills_, "fewer kills than asked");
   fail(restarts_ != kills_, "not every kill was followed by a restart");
   return v;
 }
@@ -805,7 +830,32 @@ int KillTest::Run() {
     }
     return true;
   };
+  // Targeted kills first, while cards are being posted.
+  for (int i = 0; ok && i < options_.card_kills; ++i) {
+    {
+      std::lock_guard lock(mu_);
+      card_kill_fired_ = false;
+    }
+    armed_pid_ = bot_->pid();
+    bool fired = false;
+    {
+      std::unique_lock lock(mu_);
+      fired = cv_.wait_for(lock, seconds(60), [&] { return card_kill_fired_; });
+    }
+    armed_pid_ = -1;
+    if (!fired) {
+      std::cout << "  no card was posted within 60 s; card kill " << i + 1 << " skipped"
+                << std::endl;
+      break;
+    }
+    ++card_kills_;
+    if (!KillAndRestart("the moment a card was posted")) {
+      ok = false;
+      failure = "the bot did not come back";
+    }
+  }
   for (int threshold : thresholds) {
+    if (!ok) break;
     if (!wait_progress([&] { return Progress() >= threshold; })) {
       ok = false;
       failure = "no progress for 120 s";
@@ -906,6 +956,8 @@ int main(int argc, char** argv) {
   app.add_option("--bot-log-level", options.bot_log_level, "the bot's log level");
   app.add_flag("--slack-rate-limits", options.slack_rate_limits,
                "enforce Slack's Web API rate limits in the stand-in");
+  app.add_option("--card-kills", options.card_kills,
+                 "extra kills, each the moment the Slack stand-in records a new card");
   app.add_flag("--keep", options.keep, "keep the work directory (store, bot log)");
   CLI11_PARSE(app, argc, argv);
   if (options.seed == 0) options.seed = std::random_device{}() | 1;
