@@ -209,6 +209,7 @@ class KillTest {
     std::int64_t inbox_pending = 0, outbox_open = 0, outbox_dead = 0, timers = 0;
     std::int64_t runs_not_filed = 0, cards_not_current = 0, acked_without_run = 0;
     std::int64_t webhooks_not_accepted = 0, moves_not_shown = 0, comments_not_shown = 0;
+    std::vector<std::string> examples;  // a few of what is missing, for the report
     bool store_readable = false;
     bool Quiet() const {
       return store_readable && inbox_pending == 0 && outbox_open == 0 && timers == 0 &&
@@ -578,6 +579,12 @@ KillTest::Outstanding KillTest::Measure() {
     auto blocks = card_blocks.find(identifier);
     if (blocks == card_blocks.end() || blocks->second.find(kMovedTo) == std::string::npos) {
       ++o.moves_not_shown;
+      if (o.examples.size() < 5) {
+        auto issue = linear_->GetIssue(identifier);
+        o.examples.push_back(
+            "move of " + identifier + " (Linear: " + (issue ? issue->state.name : "?") +
+            ", card: " + (blocks == card_blocks.end() ? "none" : "not updated") + ")");
+      }
     }
   }
   for (const auto& identifier : commented) {
@@ -587,7 +594,10 @@ KillTest::Outstanding KillTest::Measure() {
         if (text.find("commented on *" + identifier + "*") != std::string::npos) shown = true;
       }
     }
-    if (!shown) ++o.comments_not_shown;
+    if (!shown) {
+      ++o.comments_not_shown;
+      if (o.examples.size() < 5) o.examples.push_back("comment on " + identifier);
+    }
   }
   const auto deliveries = linear_->Deliveries();
   std::lock_guard lock(mu_);
@@ -770,6 +780,7 @@ Verdict KillTest::Judge(const StoreSnapshot& store) {
   fail(rejected > 0, std::to_string(rejected) + " webhook(s) rejected by the bot");
   fail(o.webhooks_not_accepted > 0, "webhooks never accepted");
   fail(o.moves_not_shown > 0, std::to_string(o.moves_not_shown) + " move(s) never reached a card");
+  for (const auto& example : o.examples) fail(true, "  missing: " + example);
   fail(o.comments_not_shown > 0,
        std::to_string(o.comments_not_shown) + " comment(s) never reached a thread");
   fail(kills_ < options_.kills + card_kills_, "fewer kills than asked");
