@@ -112,7 +112,8 @@ void Dispatcher::OnDurable(Envelope envelope, AckFn ack, core::Result<store::App
       ++stats_.duplicates;
       if (!processing_.count(result->id)) {
         auto existing = inbox_.Find("slack", envelope.DedupeKey());
-        take_over = existing && existing->has_value() && (*existing)->status == "pending";
+        take_over = existing && existing->has_value() &&
+                    (*existing)->status == store::InboxStatus::kPending;
       }
       if (take_over) {
         processing_.insert(result->id);
@@ -257,7 +258,7 @@ void Dispatcher::Finish(std::int64_t inbox_id, const core::Status& status) {
     // Not waiting for the commit keeps a worker from idling a commit's length per delivery.
     // The row stays in processing_ until "done" is durable, so a redelivery arriving meanwhile
     // is dropped rather than taken over.
-    inbox_.MarkDoneAsync(inbox_id, "done", "", settle);
+    inbox_.MarkDoneAsync(inbox_id, store::InboxStatus::kDone, "", settle);
     return;
   }
   Log()->warn("inbox row {} failed: {}", inbox_id, status.error().Describe());

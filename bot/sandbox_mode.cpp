@@ -66,6 +66,8 @@ void SandboxPeers::ApplyTo(core::Config& config) const {
   config.linear.api_url = linear_->base_url();
   config.linear.api_key = linear_->options().api_key;
   config.linear.webhook_secret = linear_->options().webhook_secret;
+  // The Linear stand-in's team, offered first by the New issue form.
+  if (config.linear.default_team.empty()) config.linear.default_team = "ENG";
 }
 
 std::string PeersConfigSnippet(SandboxPeers& peers) {
@@ -81,7 +83,8 @@ std::string PeersConfigSnippet(SandboxPeers& peers) {
       << "GITHUB_WEBHOOK_SECRET=" << c.github.webhook_secret << "\n"
       << "LINEAR_API_URL=" << c.linear.api_url << "\n"
       << "LINEAR_API_KEY=" << c.linear.api_key << "\n"
-      << "LINEAR_WEBHOOK_SECRET=" << c.linear.webhook_secret << "\n";
+      << "LINEAR_WEBHOOK_SECRET=" << c.linear.webhook_secret << "\n"
+      << "LINEAR_DEFAULT_TEAM=" << c.linear.default_team << "\n";
   out << "# or, in the YAML configuration:\n"
       << "# slack:\n"
       << "#   api_url: " << c.slack.api_url << "\n"

@@ -4,7 +4,10 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <mutex>
+#include <optional>
+#include <set>
 
 namespace contexten::core {
 
@@ -47,6 +50,38 @@ class FakeClock final : public Clock {
   mutable std::mutex mu_;
   std::chrono::nanoseconds offset_{0};
   std::chrono::nanoseconds slept_{0};
+  SteadyTime steady_start_{};
+  WallTime wall_start_;
+};
+
+// A clock that only moves when told to, for tests of code that sleeps on another thread (a
+// relay's loop, a retry's backoff). Unlike FakeClock, SleepFor blocks its caller until
+// Advance() moves time to or past its wake-up, so a test decides exactly when each sleeper
+// resumes and can see who is waiting: NextWakeUp() is the earliest pending wake-up and
+// sleepers() how many threads wait for a later time (a sleeper released by Advance no longer
+// counts, even before its thread has run). Destroy it only once no thread sleeps on it.
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(WallTime wall_start = WallTime{std::chrono::hours(24 * 365 * 56)});
+  SteadyTime Now() const override;
+  WallTime WallNow() const override;
+  // Returns at once for d <= 0; otherwise waits for Advance() to reach Now() + d.
+  void SleepFor(std::chrono::nanoseconds d) override;
+  // Moves time forward (negative d is ignored) and wakes every sleeper whose time has come.
+  void Advance(std::chrono::nanoseconds d);
+  // Advances exactly to the earliest pending wake-up; false (and no move) when nobody sleeps.
+  bool AdvanceToNextWakeUp();
+  std::optional<SteadyTime> NextWakeUp() const;
+  std::size_t sleepers() const;
+
+ private:
+  SteadyTime NowLocked() const;
+  void ReleaseDueLocked();  // forgets wake-ups at or before now; their sleepers are released
+
+  mutable std::mutex mu_;
+  std::condition_variable moved_;
+  std::chrono::nanoseconds offset_{0};
+  std::multiset<SteadyTime> wake_ups_;
   SteadyTime steady_start_{};
   WallTime wall_start_;
 };

@@ -34,6 +34,12 @@ struct Error {
   ErrorKind kind = ErrorKind::kInternal;
   std::string message;
   std::optional<std::chrono::milliseconds> retry_after;
+  // The request was (or may have been) fully sent before the connection timed out, was reset or
+  // closed without a complete answer: the peer may have acted on it. A caller that would create
+  // something again on retry must look for it first (../shared/DESIGN.md §3, "look before
+  // re-creating"). False when nothing can have reached the peer (refused connect, TLS handshake
+  // failure, a failed write) or when the peer answered.
+  bool outcome_unknown = false;
 
   bool retryable() const { return IsRetryable(kind); }
   // "<kind>: <message>", the form used in logs.
@@ -43,6 +49,14 @@ struct Error {
 inline Error MakeError(ErrorKind kind, std::string message,
                        std::optional<std::chrono::milliseconds> retry_after = std::nullopt) {
   return Error{kind, std::move(message), retry_after};
+}
+
+// An error after which the peer may or may not have applied the request (see
+// Error::outcome_unknown). `kind` is the transport's (kTimeout, kTransient).
+inline Error MakeOutcomeUnknown(ErrorKind kind, std::string message) {
+  Error error{kind, std::move(message), std::nullopt};
+  error.outcome_unknown = true;
+  return error;
 }
 
 // Tag used to construct a failed Result: `return Unexpected(MakeError(...));`

@@ -122,6 +122,8 @@ std::string_view IntentName(const Intent& intent) {
         if constexpr (std::is_same_v<T, PingIntent>) return "ping";
         if constexpr (std::is_same_v<T, NewIssueFormIntent>) return "new_issue_form";
         if constexpr (std::is_same_v<T, CreateIssueIntent>) return "create_issue";
+        if constexpr (std::is_same_v<T, StatusIntent>) return "status";
+        if constexpr (std::is_same_v<T, RetryIntent>) return "retry";
         if constexpr (std::is_same_v<T, UnknownIntent>) return "unknown";
       },
       intent);
@@ -158,6 +160,16 @@ core::Result<Intent> ParseSlashCommand(std::string_view text) {
   if (name == "ping") return Intent{PingIntent{}};
   if (name == "new") return Intent{NewIssueFormIntent{}};
   if (name == "issue") return ParseIssue(*words, std::move(rest));
+  if (name == "status") return Intent{StatusIntent{}};
+  if (name == "retry") {
+    const std::string target = words->size() > 1 ? Lower((*words)[1].text) : std::string();
+    if (target == "all") return Intent{RetryIntent{}};
+    if (!target.empty() && target.find_first_not_of("0123456789") == std::string::npos &&
+        target.size() < 19) {
+      return Intent{RetryIntent{std::stoll(target)}};
+    }
+    return Invalid("Retry what? `retry all` or `retry <effect id>` (ids are in `status`).");
+  }
   const auto suggestions = SuggestCommands(name);
   return Intent{UnknownIntent{words->front().text, suggestions.empty() ? "" : suggestions.front()}};
 }

@@ -2,6 +2,7 @@
 // Typed intents: what a user asked for, parsed from text with no I/O and no Slack types
 // (../shared/DESIGN.md §2, intents/). Handlers turn an Intent into a workflow start.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,17 @@ struct CreateIssueIntent {
   bool operator==(const CreateIssueIntent&) const = default;
 };
 
+// `/ctx status`: the health of the integrations and of the outbox, dead letters first.
+struct StatusIntent {
+  bool operator==(const StatusIntent&) const = default;
+};
+
+// `/ctx retry all|<effect id>`: dead-lettered effects back to the outbox.
+struct RetryIntent {
+  std::optional<std::int64_t> effect_id;  // nullopt: all of them
+  bool operator==(const RetryIntent&) const = default;
+};
+
 // A first word that is no command. `suggestion` is the closest command name, or "".
 struct UnknownIntent {
   std::string word;
@@ -44,10 +56,10 @@ struct UnknownIntent {
   bool operator==(const UnknownIntent&) const = default;
 };
 
-using Intent =
-    std::variant<HelpIntent, PingIntent, NewIssueFormIntent, CreateIssueIntent, UnknownIntent>;
+using Intent = std::variant<HelpIntent, PingIntent, NewIssueFormIntent, CreateIssueIntent,
+                            StatusIntent, RetryIntent, UnknownIntent>;
 
-// "help", "ping", "new_issue_form", "create_issue", "unknown".
+// "help", "ping", "new_issue_form", "create_issue", "status", "retry", "unknown".
 std::string_view IntentName(const Intent& intent);
 
 // Parses the text after the slash command. Empty text is HelpIntent; an unknown first word is

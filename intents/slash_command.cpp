@@ -65,6 +65,8 @@ const std::vector<CommandSpec>& Commands() {
       {"new", "new", "Open a form to file a new issue"},
       {"issue", "issue create <TEAM> <title> [priority:urgent|high|medium|low]",
        "File a Linear issue in one line, e.g. `issue create ENG Login fails on Safari`"},
+      {"status", "status", "Integrations, queued work and dead letters"},
+      {"retry", "retry all|<effect id>", "Send dead-lettered work again (ids are in `status`)"},
   };
   return commands;
 }

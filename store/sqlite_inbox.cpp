@@ -40,7 +40,8 @@ core::WallTime FromMs(std::int64_t ms) {
       std::chrono::duration_cast<core::WallTime::duration>(std::chrono::milliseconds(ms))};
 }
 
-InboxItem ReadRow(SQLite::Statement& row) {
+// A row whose status text is not one of InboxStatus's is reported, not guessed at.
+core::Result<InboxItem> ReadRow(SQLite::Statement& row) {
   InboxItem item;
   item.id = row.getColumn(0).getInt64();
   item.source = row.getColumn(1).getString();
@@ -50,7 +51,14 @@ InboxItem ReadRow(SQLite::Statement& row) {
   item.body.assign(static_cast<const char*>(body.getBlob()),
                    static_cast<std::size_t>(body.getBytes()));
   item.received_at = FromMs(row.getColumn(5).getInt64());
-  item.status = row.getColumn(6).getString();
+  const std::string status = row.getColumn(6).getString();
+  const std::optional<InboxStatus> parsed = InboxStatusFromString(status);
+  if (!parsed) {
+    return core::MakeError(
+        core::ErrorKind::kInternal,
+        "inbox row " + std::to_string(item.id) + " has an unknown status '" + status + "'");
+  }
+  item.status = *parsed;
   item.attempts = row.getColumn(7).getInt();
   item.last_error = row.getColumn(8).getString();
   return item;
@@ -60,22 +68,18 @@ core::Status NotFound(std::int64_t id) {
   return core::MakeError(core::ErrorKind::kNotFound, "no inbox row " + std::to_string(id));
 }
 
-bool IsTerminal(const std::string& status) {
-  return status == "done" || status == "failed" || status == "skipped";
-}
-
-core::Error NotTerminal(const std::string& status) {
-  return core::MakeError(
-      core::ErrorKind::kInvalidInput,
-      "inbox terminal status must be done, failed or skipped, not '" + status + "'");
+core::Error NotTerminal(InboxStatus status) {
+  return core::MakeError(core::ErrorKind::kInvalidInput,
+                         "inbox terminal status must be done, failed or skipped, not '" +
+                             std::string(ToString(status)) + "'");
 }
 
 // Sets a terminal status without touching attempts or last_error.
-core::Status UpdateStatus(SQLite::Database& db, std::int64_t id, const std::string& status,
+core::Status UpdateStatus(SQLite::Database& db, std::int64_t id, InboxStatus status,
                           std::int64_t now_ms) {
   SQLite::Statement& update =
       Prepared(db, "UPDATE inbox SET status = ?, processed_at_ms = ? WHERE id = ?");
-  update.bind(1, status);
+  update.bind(1, std::string(ToString(status)));
   update.bind(2, now_ms);
   update.bind(3, id);
   if (update.exec() == 0) return NotFound(id);
@@ -97,16 +101,11 @@ void SqliteInbox::AppendAsync(InboxItem item,
       return core::MakeError(core::ErrorKind::kInvalidInput,
                              "inbox item needs a source and a dedupe key");
     }
-    if (item.status != "pending" && !IsTerminal(item.status)) {
-      return core::MakeError(
-          core::ErrorKind::kInvalidInput,
-          "a new inbox item is pending, done, skipped or failed, not '" + item.status + "'");
-    }
     if (item.body.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
       return core::MakeError(core::ErrorKind::kTooLarge, "inbox body too large");
     }
-    const bool failed = item.status == "failed";
-    const bool finished = item.status != "pending";
+    const bool failed = item.status == InboxStatus::kFailed;
+    const bool finished = IsTerminal(item.status);
     SQLite::Statement& insert =
         Prepared(db, failed ? kInsertFailed : (finished ? kInsertFinished : kInsert));
     insert.bind(1, item.source);
@@ -118,7 +117,7 @@ void SqliteInbox::AppendAsync(InboxItem item,
     if (failed) {
       insert.bind(6, item.last_error);
     } else if (finished) {
-      insert.bind(6, item.status);
+      insert.bind(6, std::string(ToString(item.status)));
     }
     if (insert.exec() == 1) {
       *result = AppendResult{AppendOutcome::kInserted, db.getLastInsertRowid()};
@@ -155,14 +154,14 @@ core::Result<AppendResult> SqliteInbox::Append(InboxItem item) {
   return future.get();
 }
 
-core::Status SqliteInbox::MarkDone(std::int64_t id, std::string status) {
+core::Status SqliteInbox::MarkDone(std::int64_t id, InboxStatus status) {
   if (!IsTerminal(status)) return NotTerminal(status);
   const std::int64_t now_ms = ToMs(clock_.WallNow());
   return db_.Write(
       [&](SQLite::Database& db) -> core::Status { return UpdateStatus(db, id, status, now_ms); });
 }
 
-void SqliteInbox::MarkDoneAsync(std::int64_t id, std::string status, std::string reason,
+void SqliteInbox::MarkDoneAsync(std::int64_t id, InboxStatus status, std::string reason,
                                 std::function<void(core::Status)> done) {
   if (!IsTerminal(status)) {
     if (done) done(NotTerminal(status));
@@ -171,9 +170,8 @@ void SqliteInbox::MarkDoneAsync(std::int64_t id, std::string status, std::string
   if (reason.size() > kMaxErrorChars) reason.resize(kMaxErrorChars);
   const std::int64_t now_ms = ToMs(clock_.WallNow());
   db_.Submit(
-      [id, status = std::move(status), reason = std::move(reason),
-       now_ms](SQLite::Database& db) -> core::Status {
-        if (status != "failed") return UpdateStatus(db, id, status, now_ms);
+      [id, status, reason = std::move(reason), now_ms](SQLite::Database& db) -> core::Status {
+        if (status != InboxStatus::kFailed) return UpdateStatus(db, id, status, now_ms);
         SQLite::Statement& update =
             Prepared(db,
                      "UPDATE inbox SET status = 'failed', attempts = attempts + 1, last_error = ?, "
@@ -211,7 +209,11 @@ core::Result<std::vector<InboxItem>> SqliteInbox::Pending(std::size_t limit,
                 "WHERE status = 'pending' AND (?1 = '' OR source = ?1) ORDER BY id LIMIT ?2");
     query.bind(1, source);
     query.bind(2, capped);
-    while (query.executeStep()) items.push_back(ReadRow(query));
+    while (query.executeStep()) {
+      auto item = ReadRow(query);
+      if (!item) return item.error();
+      items.push_back(std::move(item).value());
+    }
     return core::Ok();
   });
   if (!status) return status.error();
@@ -226,7 +228,11 @@ core::Result<std::optional<InboxItem>> SqliteInbox::Find(const std::string& sour
         Prepared(db, std::string(kColumns) + "WHERE source = ? AND dedupe_key = ?");
     query.bind(1, source);
     query.bind(2, dedupe_key);
-    if (query.executeStep()) found = ReadRow(query);
+    if (query.executeStep()) {
+      auto item = ReadRow(query);
+      if (!item) return item.error();
+      found = std::move(item).value();
+    }
     return core::Ok();
   });
   if (!status) return status.error();

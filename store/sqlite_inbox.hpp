@@ -16,12 +16,12 @@ class SqliteInbox final : public Inbox {
 
   void AppendAsync(InboxItem item, std::function<void(core::Result<AppendResult>)> done) override;
   core::Result<AppendResult> Append(InboxItem item) override;
-  // `status` is the terminal state: "done", "failed" (gave up) or "skipped".
-  core::Status MarkDone(std::int64_t id, std::string status = "done") override;
+  // `status` is the terminal state: kDone, kFailed (gave up) or kSkipped.
+  core::Status MarkDone(std::int64_t id, InboxStatus status = InboxStatus::kDone) override;
   // Records a failed attempt; the row stays pending so replay tries it again.
   core::Status MarkFailed(std::int64_t id, std::string reason) override;
   // Submitted to the writer, so marks share group commits with appends.
-  void MarkDoneAsync(std::int64_t id, std::string status, std::string reason,
+  void MarkDoneAsync(std::int64_t id, InboxStatus status, std::string reason,
                      std::function<void(core::Status)> done) override;
   core::Result<std::vector<InboxItem>> Pending(std::size_t limit,
                                                const std::string& source = {}) override;

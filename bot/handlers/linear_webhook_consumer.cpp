@@ -32,7 +32,7 @@ core::Status LinearWebhookConsumer::Handle(std::int64_t inbox_id, const std::str
     if (auto failed = inbox_.MarkFailed(inbox_id, "parse: " + event.error().message); !failed) {
       return failed;
     }
-    return inbox_.MarkDone(inbox_id, "failed");
+    return inbox_.MarkDone(inbox_id, store::InboxStatus::kFailed);
   }
   auto routed =
       workflows::builtin::RouteLinearEvent(*event, "inbox:" + std::to_string(inbox_id));

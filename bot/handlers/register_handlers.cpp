@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "bot/handlers/new_issue.hpp"
+#include "bot/handlers/status_handler.hpp"
 #include "intents/intent.hpp"
 #include "intents/slash_command.hpp"
 
@@ -43,9 +44,10 @@ core::Status CreateIssue(ListenerContext& context, const intents::CreateIssueInt
 }  // namespace
 
 void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& commands,
-                      const std::string& command, workflows::engine::Engine& engine,
-                      FileIssueSettings settings) {
-  registry.Command(command, [&commands, &engine, settings](ListenerContext& context) {
+                      const std::string& command, HandlerDeps deps) {
+  auto& engine = deps.engine;
+  const FileIssueSettings settings = deps.file_issue;
+  registry.Command(command, [&commands, deps, settings](ListenerContext& context) {
     const auto& interaction = context.interaction();
     // `new` needs the trigger_id; `issue create` starts a workflow; everything else is a reply
     // in the ack.
@@ -55,7 +57,13 @@ void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& com
     }
     if (intent) {
       if (const auto* create = std::get_if<intents::CreateIssueIntent>(&*intent)) {
-        return CreateIssue(context, *create, engine, settings);
+        return CreateIssue(context, *create, deps.engine, settings);
+      }
+      if (std::holds_alternative<intents::StatusIntent>(*intent)) {
+        return context.Ack(StatusReply(deps.workflows, deps.health, deps.engine.NowMs()));
+      }
+      if (const auto* retry = std::get_if<intents::RetryIntent>(&*intent)) {
+        return context.Ack(RetryReply(deps.workflows, *retry, deps.wake_outbox));
       }
     }
     CommandContext c;

@@ -7,18 +7,31 @@
 
 #include "bot/handlers/command_handler.hpp"
 #include "bot/handlers/file_issue_handlers.hpp"
+#include "store/workflow_store.hpp"
 #include "workflows/engine/engine.hpp"
+#include "workflows/health/health_registry.hpp"
+
+#include <functional>
 #include "integrations/slack/listeners/listener_registry.hpp"
 
 namespace contexten::bot::handlers {
 
 namespace listeners = integrations::slack::listeners;
 
-// `commands` and `engine` must outlive the registry. `command` is the configured slash command
-// ("/ctx"). `/ctx issue create`, the form and the issue card's buttons drive `engine`.
+// What the handlers drive, beyond Slack: the workflow engine and the outbox it feeds.
+struct HandlerDeps {
+  workflows::engine::Engine& engine;
+  store::WorkflowStore& workflows;
+  std::function<void()> wake_outbox;                   // after `/ctx retry`
+  const workflows::HealthRegistry* health = nullptr;  // for `/ctx status`
+  FileIssueSettings file_issue;
+};
+
+// `commands` and what `deps` references must outlive the registry. `command` is the configured
+// slash command ("/ctx"). `/ctx issue create`, the form and the issue card's buttons drive the
+// engine; `/ctx status` and `/ctx retry` show and retry the outbox.
 void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& commands,
-                      const std::string& command, workflows::engine::Engine& engine,
-                      FileIssueSettings settings);
+                      const std::string& command, HandlerDeps deps);
 
 // The text of an app_mention without the "<@U123>" mention of the bot.
 std::string StripMention(const std::string& text, const std::string& bot_user_id);

@@ -196,17 +196,17 @@ struct WebhookIngress::State {
   // The row's status on arrival. Only a typed event with a consumer stays pending (the hook's
   // owner finishes it, crash recovery replays it); everything else is stored finished, so a
   // delivery costs exactly one write.
-  std::string StatusOnArrival(const Classified& c) const {
-    if (c.hand_over) return "pending";
+  store::InboxStatus StatusOnArrival(const Classified& c) const {
+    if (c.hand_over) return store::InboxStatus::kPending;
     switch (c.outcome) {
       case ProcessOutcome::kParseFailed:
-        return "failed";
+        return store::InboxStatus::kFailed;
       case ProcessOutcome::kSkipped:
-        return "skipped";
+        return store::InboxStatus::kSkipped;
       case ProcessOutcome::kTyped:
         break;
     }
-    return "done";
+    return store::InboxStatus::kDone;
   }
 
   void Store(const std::shared_ptr<State>& self, const PlatformSpec& platform, std::string event,

@@ -66,8 +66,10 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
     handlers::FileIssueSettings file_issue;
     file_issue.linear_enabled = orchestration.linear_enabled();
     file_issue.default_team = config.linear.default_team;
-    handlers::RegisterHandlers(dispatcher_.listeners(), commands_, config.slack.command,
-                               orchestration.engine(), file_issue);
+    handlers::RegisterHandlers(
+        dispatcher_.listeners(), commands_, config.slack.command,
+        {orchestration.engine(), orchestration.workflows(),
+         [&orchestration] { orchestration.relay().Wake(); }, &health_, file_issue});
     if (orchestration.linear_enabled()) {
       // Linear's Issue and Comment webhooks feed the runs tracking those issues; the rows stay
       // pending until a run has taken them (or nobody waits for them).

@@ -216,7 +216,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   // a fresh connection. Only where sending twice is harmless: an idempotent method, or a write
   // that failed (the server had closed before the request reached it). A POST whose connection
   // is reset after it was sent may have been acted on, so that is the caller's error to handle
-  // (kTransient), as it would be on a fresh connection.
+  // (kTransient with outcome_unknown), as it would be on a fresh connection.
   void RetryOrFail(const boost::system::error_code& ec, bool writing) {
     if (reused_ && !retried_ && detail::IsStaleConnection(ec) && Clock::now() < deadline_ &&
         (writing || Idempotent())) {
@@ -226,13 +226,21 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       Open();
       return;
     }
-    if (ec == beast::error::timeout) {
-      return Fail(MakeError(ErrorKind::kTimeout,
-                            std::string(request_.method_string()) + " " + url_.scheme + "://" +
-                                url_.HostPort() + std::string(request_.target()) +
-                                " timed out after " + std::to_string(timeout_.count()) + " ms"));
+    Error error =
+        ec == beast::error::timeout
+            ? MakeError(ErrorKind::kTimeout,
+                        std::string(request_.method_string()) + " " + url_.scheme + "://" +
+                            url_.HostPort() + std::string(request_.target()) + " timed out after " +
+                            std::to_string(timeout_.count()) + " ms")
+            : detail::TransportError(ec, "HTTP exchange with " + url_.HostPort());
+    // Once the whole request was written, the peer may have acted on it, whatever happened to
+    // the answer (timeout, reset, close). A failed write never delivered a complete request; a
+    // response over the size limit is an answer, not a lost one.
+    if (!writing && ec != http::error::body_limit) {
+      error.outcome_unknown = true;
+      error.message += " after the request was sent (outcome unknown)";
     }
-    Fail(detail::TransportError(ec, "HTTP exchange with " + url_.HostPort()));
+    Fail(std::move(error));
   }
 
   // RFC 9110 9.2.2.

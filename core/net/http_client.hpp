@@ -33,6 +33,10 @@ struct OutgoingRequest {
 // Any HTTP status is a successful Result (callers map statuses); the error side is for
 // transport failures: kTransient (refused, reset), kTimeout, kTls (verification, with the
 // reason in the message), kInvalidInput (bad URL), kTooLarge (response over the limit).
+// Error::outcome_unknown is set when the request was fully written and then the exchange timed
+// out or the connection was reset or closed before a complete answer: the server may have acted
+// on it. Failures before that (resolve, refused or timed-out connect, TLS handshake, a failed
+// write) leave it false: the request cannot have been processed.
 class HttpClient {
  public:
   HttpClient(IoRuntime& io, HttpClientOptions options = {});

@@ -120,7 +120,13 @@ class Decorated {
     const auto elapsed = clock_->Now() - start;
     slot.reset();
 
-    if (budget_ && elapsed > *budget_) result.emplace(TimeoutError(what_, elapsed, *budget_));
+    if (budget_ && elapsed > *budget_) {
+      // The call ran to its end and its answer is dropped: whether it took effect is unknown
+      // unless it had already failed in a way that says it did not.
+      const bool unknown = result->has_value() || result->error().outcome_unknown;
+      result.emplace(TimeoutError(what_, elapsed, *budget_));
+      result->error().outcome_unknown = unknown;
+    }
     if (!result->has_value()) {
       const Error& error = result->error();
       if (limiter_ != nullptr && error.kind == ErrorKind::kRateLimited && error.retry_after) {

@@ -9,6 +9,7 @@ std::string IdempotencyMarker(const std::string& key) {
 
 bool SurelyNotApplied(const core::Error& error) {
   using core::ErrorKind;
+  if (error.outcome_unknown) return false;
   switch (error.kind) {
     case ErrorKind::kRateLimited:
     case ErrorKind::kUnavailable:
@@ -21,6 +22,21 @@ bool SurelyNotApplied(const core::Error& error) {
     default:
       return false;
   }
+}
+
+core::Result<std::optional<Comment>> FindCommentContaining(GitHubApi& api, const RepoRef& repo,
+                                                           int number, const std::string& marker) {
+  if (marker.empty()) {
+    return core::Unexpected(
+        core::MakeError(core::ErrorKind::kInvalidInput, "an empty marker matches every comment"));
+  }
+  auto comments = api.ListComments(repo, number);
+  if (!comments) return core::Unexpected(comments.error());
+  // GitHub lists comments oldest first; the newest match is the one a retry would have made.
+  for (auto it = comments->rbegin(); it != comments->rend(); ++it) {
+    if (it->body.find(marker) != std::string::npos) return std::optional<Comment>(std::move(*it));
+  }
+  return std::optional<Comment>();
 }
 
 }  // namespace contexten::integrations::github

@@ -229,10 +229,17 @@ class GitHubApi {
 // it does not render). Empty key: empty marker.
 std::string IdempotencyMarker(const std::string& key);
 
+// The newest comment on issue or pull request `number` whose body contains `marker` (e.g.
+// IdempotencyMarker(key)), or nullopt. Reads through ListComments, which GitHubRestClient
+// pages (100 a page) up to its first 1000 comments. An empty marker is kInvalidInput. For
+// looking before re-creating a comment whose create had an unknown outcome.
+core::Result<std::optional<Comment>> FindCommentContaining(GitHubApi& api, const RepoRef& repo,
+                                                           int number, const std::string& marker);
+
 // True when the request surely did not take effect on GitHub, so sending it again cannot
 // duplicate anything: rate limited (429/403 with limit headers), 502/503 (GitHub answers these
 // before processing), connection refused, an open circuit. A timeout, a reset or a 500/504
-// leaves the outcome unknown.
+// leaves the outcome unknown, and so does any error with Error::outcome_unknown set.
 bool SurelyNotApplied(const core::Error& error);
 
 }  // namespace contexten::integrations::github

@@ -202,8 +202,10 @@ core::Result<GitHubRestClient::Answer> GitHubRestClient::Request(const std::stri
     }
     response = http_.Send(std::move(request));
     if (!response) {
-      const auto& error = response.error();
-      return Unexpected(MakeError(error.kind, what + ": " + error.message, error.retry_after));
+      // Keep the transport's error whole (kind, retry_after, outcome_unknown), named.
+      core::Error error = response.error();
+      error.message = what + ": " + error.message;
+      return Unexpected(std::move(error));
     }
     if (auto limits = ReadRateLimit(response->headers)) {
       std::lock_guard lock(mu_);

@@ -19,9 +19,12 @@ std::string RandomKey() {
   return core::HexEncode(bytes);
 }
 
+// The create may have landed and we could not tell: typed, so callers look before re-creating.
 core::Error OutcomeUnknown(const core::Error& error, const std::string& why) {
-  return core::MakeError(error.kind, error.message + " (outcome unknown: " + why + ")",
-                         error.retry_after);
+  core::Error unknown = error;
+  unknown.message += " (outcome unknown: " + why + ")";
+  unknown.outcome_unknown = true;
+  return unknown;
 }
 
 }  // namespace

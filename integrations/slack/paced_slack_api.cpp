@@ -200,8 +200,8 @@ core::Status PacedSlackApi::Admit(RateLimiter& limiter, SteadyTime deadline) {
 }
 
 template <class F>
-auto PacedSlackApi::Paced(const std::string& what, RateLimiter* limiter, Millis max_wait, F&& fn)
-    -> decltype(fn()) {
+auto PacedSlackApi::Paced(const std::string& what, RateLimiter* limiter, Millis max_wait, F&& fn,
+                          Repeat repeat) -> decltype(fn()) {
   const SteadyTime deadline = clock_.Now() + max_wait;
   int transient_failures = 0;
   for (int attempt = 1;; ++attempt) {
@@ -236,6 +236,10 @@ auto PacedSlackApi::Paced(const std::string& what, RateLimiter* limiter, Millis 
       continue;
     }
     if (error.kind == core::ErrorKind::kTransient) {
+      if (error.outcome_unknown && repeat == Repeat::kNotAfterUnknownOutcome) {
+        Log()->warn("slack {}: outcome unknown, not sent again", what);
+        return result;
+      }
       ++transient_failures;
       if (attempt >= options_.max_attempts ||
           transient_failures >= options_.transient_max_attempts) {
@@ -259,8 +263,9 @@ core::Result<AuthInfo> PacedSlackApi::AuthTest() {
 core::Result<PostedMessage> PacedSlackApi::PostMessage(const OutgoingMessage& message) {
   QueueTurn turn(*this, message.channel);
   const std::shared_ptr<RateLimiter> channel = channel_limiters_.For(message.channel);
-  return Paced("chat.postMessage to " + message.channel, channel.get(), options_.max_wait,
-               [&] { return inner_.PostMessage(message); });
+  return Paced(
+      "chat.postMessage to " + message.channel, channel.get(), options_.max_wait,
+      [&] { return inner_.PostMessage(message); }, Repeat::kNotAfterUnknownOutcome);
 }
 
 core::Result<PostedMessage> PacedSlackApi::UpdateMessage(const MessageUpdate& update) {
@@ -269,8 +274,9 @@ core::Result<PostedMessage> PacedSlackApi::UpdateMessage(const MessageUpdate& up
 }
 
 core::Result<std::string> PacedSlackApi::PostEphemeral(const EphemeralMessage& message) {
-  return Paced("chat.postEphemeral", MethodLimiter("chat.postEphemeral"), options_.max_wait,
-               [&] { return inner_.PostEphemeral(message); });
+  return Paced(
+      "chat.postEphemeral", MethodLimiter("chat.postEphemeral"), options_.max_wait,
+      [&] { return inner_.PostEphemeral(message); }, Repeat::kNotAfterUnknownOutcome);
 }
 
 core::Status PacedSlackApi::DeleteMessage(const std::string& channel, const std::string& ts) {
@@ -325,6 +331,16 @@ core::Result<ConversationInfo> PacedSlackApi::GetConversationInfo(const std::str
                       [&] { return inner_.GetConversationInfo(channel_id); });
   if (result.has_value()) conversations_->Put(channel_id, result.value());
   return result;
+}
+
+core::Result<std::optional<PostedMessage>> PacedSlackApi::FindMessageByMetadata(
+    const std::string& channel, const std::string& event_type, const std::string& key_field,
+    const std::string& key_value, std::optional<std::string> thread_ts) {
+  const char* method =
+      thread_ts && !thread_ts->empty() ? "conversations.replies" : "conversations.history";
+  return Paced(method, MethodLimiter(method), options_.max_wait, [&] {
+    return inner_.FindMessageByMetadata(channel, event_type, key_field, key_value, thread_ts);
+  });
 }
 
 core::Status PacedSlackApi::Respond(const std::string& response_url, const nlohmann::json& body) {

@@ -7,8 +7,10 @@
 //   never let a later message overtake an earlier one. Channels never wait on each other;
 // - a 429 pauses that method's bucket (for chat.postMessage: that channel's) until Retry-After
 //   (1 s when absent) and retries the same call, within max_wait and max_attempts;
-// - kTransient is retried with full-jitter backoff (transient_max_attempts); every other error
-//   is returned at once;
+// - kTransient is retried with full-jitter backoff (transient_max_attempts), except an
+//   outcome-unknown failure of a post (chat.postMessage, chat.postEphemeral): sending it again
+//   could show the message twice, so that is the caller's to resolve (FindMessageByMetadata);
+//   every other error is returned at once;
 // - users.info and conversations.info answers are cached for a TTL; errors are not.
 // All waiting goes through core::Clock, so a FakeClock makes it instant. The token lives in the
 // wrapped client; logs name methods and channels, never message text.
@@ -86,6 +88,10 @@ class PacedSlackApi final : public SlackApi {
                            const std::string& name) override;
   core::Result<UserInfo> GetUserInfo(const std::string& user_id) override;
   core::Result<ConversationInfo> GetConversationInfo(const std::string& channel_id) override;
+  // Paced on conversations.history, or conversations.replies with a thread (both Tier 3).
+  core::Result<std::optional<PostedMessage>> FindMessageByMetadata(
+      const std::string& channel, const std::string& event_type, const std::string& key_field,
+      const std::string& key_value, std::optional<std::string> thread_ts = {}) override;
   // response_url posts are not Web API methods (no tier, the URL is the credential): no
   // bucket, but a 429 or kTransient is retried like any call.
   core::Status Respond(const std::string& response_url, const nlohmann::json& body) override;
@@ -104,11 +110,15 @@ class PacedSlackApi final : public SlackApi {
   struct ChannelQueue;
   class QueueTurn;
 
+  // Whether a call whose request may have been applied (Error::outcome_unknown) may be sent
+  // again: yes for reads and idempotent writes, no for posts.
+  enum class Repeat { kSafe, kNotAfterUnknownOutcome };
+
   // Calls `fn` until it succeeds or fails for good. `limiter` (may be null: no pacing) gives
   // the tokens and takes the 429 pauses; `what` names the call in logs.
   template <class F>
   auto Paced(const std::string& what, core::resilience::RateLimiter* limiter, core::Millis max_wait,
-             F&& fn) -> decltype(fn());
+             F&& fn, Repeat repeat = Repeat::kSafe) -> decltype(fn());
   // Waits for any pause and one token of `limiter`; kRateLimited if that ends after `deadline`.
   core::Status Admit(core::resilience::RateLimiter& limiter, core::SteadyTime deadline);
   core::resilience::RateLimiter* MethodLimiter(std::string_view method);

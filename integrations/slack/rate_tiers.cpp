@@ -23,6 +23,8 @@ constexpr std::array kMethodTiers = {
     SlackMethodTier{"reactions.add", SlackRateTier::kTier3},
     SlackMethodTier{"users.info", SlackRateTier::kTier4},
     SlackMethodTier{"conversations.info", SlackRateTier::kTier3},
+    SlackMethodTier{"conversations.history", SlackRateTier::kTier3},
+    SlackMethodTier{"conversations.replies", SlackRateTier::kTier3},
 };
 
 }  // namespace

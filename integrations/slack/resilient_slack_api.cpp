@@ -61,6 +61,13 @@ class ResilientSlackApi::Guarded final : public SlackApi {
   core::Result<ConversationInfo> GetConversationInfo(const std::string& channel_id) override {
     return breaker_.Execute([&] { return inner_.GetConversationInfo(channel_id); });
   }
+  core::Result<std::optional<PostedMessage>> FindMessageByMetadata(
+      const std::string& channel, const std::string& event_type, const std::string& key_field,
+      const std::string& key_value, std::optional<std::string> thread_ts) override {
+    return breaker_.Execute([&] {
+      return inner_.FindMessageByMetadata(channel, event_type, key_field, key_value, thread_ts);
+    });
+  }
   core::Status Respond(const std::string& response_url, const nlohmann::json& body) override {
     return breaker_.Execute([&] { return inner_.Respond(response_url, body); });
   }
@@ -129,6 +136,12 @@ core::Result<UserInfo> ResilientSlackApi::GetUserInfo(const std::string& user_id
 core::Result<ConversationInfo> ResilientSlackApi::GetConversationInfo(
     const std::string& channel_id) {
   return paced_->GetConversationInfo(channel_id);
+}
+core::Result<std::optional<PostedMessage>> ResilientSlackApi::FindMessageByMetadata(
+    const std::string& channel, const std::string& event_type, const std::string& key_field,
+    const std::string& key_value, std::optional<std::string> thread_ts) {
+  return paced_->FindMessageByMetadata(channel, event_type, key_field, key_value,
+                                       std::move(thread_ts));
 }
 core::Status ResilientSlackApi::Respond(const std::string& response_url,
                                         const nlohmann::json& body) {

@@ -54,6 +54,9 @@ class ResilientSlackApi final : public SlackApi {
                            const std::string& name) override;
   core::Result<UserInfo> GetUserInfo(const std::string& user_id) override;
   core::Result<ConversationInfo> GetConversationInfo(const std::string& channel_id) override;
+  core::Result<std::optional<PostedMessage>> FindMessageByMetadata(
+      const std::string& channel, const std::string& event_type, const std::string& key_field,
+      const std::string& key_value, std::optional<std::string> thread_ts = {}) override;
   core::Status Respond(const std::string& response_url, const nlohmann::json& body) override;
 
   core::resilience::CircuitBreaker& breaker() { return breaker_; }

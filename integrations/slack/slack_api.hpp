@@ -23,6 +23,10 @@ struct OutgoingMessage {
   nlohmann::json blocks;         // null or an array
   std::string thread_ts;         // reply in this thread when set
   bool reply_broadcast = false;  // also show a thread reply in the channel
+  // Message metadata (https://api.slack.com/metadata/using): {"event_type": "...",
+  // "event_payload": {...}}. Invisible to people; lets the bot find its own message again
+  // (FindMessageByMetadata) when it cannot tell whether a post went through.
+  std::optional<nlohmann::json> metadata{};
 };
 
 struct PostedMessage {
@@ -59,7 +63,8 @@ struct UserInfo {
   std::string name;
   std::string real_name;
   std::string display_name;
-  std::string tz;  // IANA zone, e.g. "Europe/Berlin"
+  std::string tz;     // IANA zone, e.g. "Europe/Berlin"
+  std::string email;  // user.profile.email; empty without the users:read.email scope or for bots
   bool is_bot = false;
   bool deleted = false;
 };
@@ -73,6 +78,15 @@ struct ConversationInfo {
   bool is_archived = false;
   bool is_member = false;
 };
+
+// How many of the latest messages FindMessageByMetadata looks at.
+inline constexpr int kMetadataSearchLimit = 200;
+
+// Whether a message's metadata (Slack's {"event_type","event_payload"} object) is of
+// `event_type` and has event_payload[key_field] == key_value (a string, or a number compared
+// by its JSON text).
+bool MetadataMatches(const nlohmann::json& metadata, const std::string& event_type,
+                     const std::string& key_field, const std::string& key_value);
 
 class SlackApi {
  public:
@@ -98,6 +112,15 @@ class SlackApi {
                                    const std::string& name) = 0;
   virtual core::Result<UserInfo> GetUserInfo(const std::string& user_id) = 0;
   virtual core::Result<ConversationInfo> GetConversationInfo(const std::string& channel_id) = 0;
+  // The newest message carrying metadata of `event_type` whose event_payload[key_field] equals
+  // `key_value`, among the latest kMetadataSearchLimit top-level messages of `channel`
+  // (conversations.history), or among the first kMetadataSearchLimit messages of the thread
+  // `thread_ts` when given (conversations.replies, which lists a thread oldest first). nullopt
+  // when none matches. For looking before re-posting after an outcome-unknown failure
+  // (../shared/DESIGN.md §3).
+  virtual core::Result<std::optional<PostedMessage>> FindMessageByMetadata(
+      const std::string& channel, const std::string& event_type, const std::string& key_field,
+      const std::string& key_value, std::optional<std::string> thread_ts = {}) = 0;
   // Replies through an interaction's response_url (no token; the URL is the credential).
   virtual core::Status Respond(const std::string& response_url, const nlohmann::json& body) = 0;
 };

@@ -1,5 +1,6 @@
 #include "integrations/slack/slack_web_client.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace contexten::integrations::slack {
@@ -88,12 +89,27 @@ SlackWebClient::SlackWebClient(core::net::HttpClient& http, std::string api_url,
 
 core::Result<nlohmann::json> SlackWebClient::Call(const std::string& method,
                                                   const nlohmann::json& args) {
+  return Send(method, "application/json; charset=utf-8", args.dump());
+}
+
+core::Result<nlohmann::json> SlackWebClient::CallForm(
+    const std::string& method, const std::vector<std::pair<std::string, std::string>>& args) {
+  std::string body;
+  for (const auto& [name, value] : args) {
+    if (!body.empty()) body += '&';
+    body += core::net::UrlEncode(name) + "=" + core::net::UrlEncode(value);
+  }
+  return Send(method, "application/x-www-form-urlencoded", std::move(body));
+}
+
+core::Result<nlohmann::json> SlackWebClient::Send(const std::string& method,
+                                                  std::string content_type, std::string body) {
   core::net::OutgoingRequest request;
   request.method = "POST";
   request.url = api_url_ + "/" + method;
-  request.headers.Set("Content-Type", "application/json; charset=utf-8");
+  request.headers.Set("Content-Type", std::move(content_type));
   request.headers.Set("Authorization", "Bearer " + bot_token_);
-  request.body = args.dump();
+  request.body = std::move(body);
   auto response = http_.Send(std::move(request));
   if (!response) {
     auto error = response.error();
@@ -121,6 +137,7 @@ core::Result<PostedMessage> SlackWebClient::PostMessage(const OutgoingMessage& m
     args["thread_ts"] = message.thread_ts;
     if (message.reply_broadcast) args["reply_broadcast"] = true;
   }
+  if (message.metadata) args["metadata"] = *message.metadata;
   auto body = Call("chat.postMessage", args);
   if (!body) return core::Unexpected(body.error());
   return PostedMessage{body->value("channel", message.channel), body->value("ts", "")};
@@ -204,6 +221,7 @@ core::Result<UserInfo> SlackWebClient::GetUserInfo(const std::string& user_id) {
   info.real_name = user.value("real_name", profile.value("real_name", ""));
   info.display_name = profile.value("display_name", "");
   info.tz = user.value("tz", "");
+  info.email = profile.value("email", "");
   info.is_bot = user.value("is_bot", false);
   info.deleted = user.value("deleted", false);
   return info;
@@ -222,6 +240,55 @@ core::Result<ConversationInfo> SlackWebClient::GetConversationInfo(const std::st
   info.is_archived = channel.value("is_archived", false);
   info.is_member = channel.value("is_member", false);
   return info;
+}
+
+core::Result<std::optional<PostedMessage>> SlackWebClient::FindMessageByMetadata(
+    const std::string& channel, const std::string& event_type, const std::string& key_field,
+    const std::string& key_value, std::optional<std::string> thread_ts) {
+  // conversations.history answers newest first; conversations.replies oldest first (the parent,
+  // then its replies), so a thread's page is searched from its end.
+  const bool in_thread = thread_ts.has_value() && !thread_ts->empty();
+  const std::string method = in_thread ? "conversations.replies" : "conversations.history";
+  constexpr int kPageSize = 100;
+  std::vector<nlohmann::json> seen;
+  std::string cursor;
+  while (static_cast<int>(seen.size()) < kMetadataSearchLimit) {
+    std::vector<std::pair<std::string, std::string>> args = {
+        {"channel", channel},
+        {"include_all_metadata", "true"},
+        {"limit", std::to_string(std::min<int>(
+                      kPageSize, kMetadataSearchLimit - static_cast<int>(seen.size())))}};
+    if (in_thread) args.emplace_back("ts", *thread_ts);
+    if (!cursor.empty()) args.emplace_back("cursor", cursor);
+    auto body = CallForm(method, args);
+    if (!body) return core::Unexpected(body.error());
+    const auto messages = body->value("messages", nlohmann::json::array());
+    if (!messages.is_array()) break;
+    for (const auto& m : messages) {
+      if (static_cast<int>(seen.size()) >= kMetadataSearchLimit) break;
+      seen.push_back(m);
+    }
+    const auto meta = body->value("response_metadata", nlohmann::json::object());
+    cursor = meta.is_object() ? meta.value("next_cursor", "") : "";
+    if (cursor.empty() || messages.empty()) break;
+  }
+  auto matches = [&](const nlohmann::json& m) {
+    return m.is_object() && m.contains("metadata") &&
+           MetadataMatches(m["metadata"], event_type, key_field, key_value);
+  };
+  auto found = [&](const nlohmann::json& m) {
+    return std::optional<PostedMessage>(PostedMessage{channel, m.value("ts", "")});
+  };
+  if (in_thread) {
+    for (auto it = seen.rbegin(); it != seen.rend(); ++it) {
+      if (matches(*it)) return found(*it);
+    }
+  } else {
+    for (const auto& m : seen) {
+      if (matches(m)) return found(m);
+    }
+  }
+  return std::optional<PostedMessage>();
 }
 
 core::Status SlackWebClient::Respond(const std::string& response_url, const nlohmann::json& body) {

@@ -105,6 +105,13 @@ core::Result<json> BuildStateValues(const json& view,
         break;
       }
     }
+    // A text input shown with an initial_value submits it unless the user changed it, as
+    // Slack's client does.
+    std::string initial;
+    if (!given && element.contains("initial_value") && element["initial_value"].is_string()) {
+      initial = element["initial_value"].get<std::string>();
+      given = &initial;
+    }
     if (!given && !block.value("optional", false)) {
       return core::Unexpected(
           core::MakeError(core::ErrorKind::kInvalidInput,

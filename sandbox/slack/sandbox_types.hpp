@@ -22,6 +22,17 @@ struct SandboxMessage {
   bool from_bot = false;
   bool reply_broadcast = false;
   std::vector<std::string> reactions;  // names, in the order they were added
+  nlohmann::json metadata;             // {"event_type","event_payload"} from the poster, or null
+};
+
+// A member of the sandbox workspace, as users.info describes them.
+struct SandboxUser {
+  std::string id;
+  std::string name;
+  std::string real_name;
+  std::string tz = "UTC";
+  std::string email;  // profile.email (Slack needs users:read.email for it); empty for bots
+  bool is_bot = false;
 };
 
 // One modal in a user's view stack.

@@ -747,6 +747,8 @@ void SlackSandbox::Subscribe(std::function<void(const SandboxEvent&)> observer) 
   impl_->observers.push_back(std::move(observer));
 }
 
+void SlackSandbox::SeedUser(SandboxUser user) { impl_->workspace.SeedUser(std::move(user)); }
+
 }  // namespace contexten::sandbox
 
 namespace contexten::sandbox {

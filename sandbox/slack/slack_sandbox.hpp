@@ -1,6 +1,7 @@
 #pragma once
 // A Slack stand-in on loopback: Web API over HTTP (apps.connections.open, auth.test, chat.*,
-// views.*, reactions.add, users.info, conversations.info, with Slack's rate limits and errors),
+// views.*, reactions.add, users.info, conversations.info/history/replies, with Slack's rate
+// limits and errors),
 // response_urls, Socket Mode over WebSocket (hello, envelopes, acks), and a control interface
 // for tests and the terminal console (a simulated user clicks buttons and submits modals). The
 // bot talks to it only through its base URL.
@@ -111,6 +112,9 @@ class SlackSandbox {
   void InjectRateLimit(const std::string& method, int count, int retry_after_seconds);
   // How many Web API calls were answered 429 so far.
   std::uint64_t RateLimitedResponses() const;
+  // Adds a workspace member for users.info (or replaces the one with the same id), e.g. with
+  // an email. U0SANDBOXUSER starts as sandbox.user@example.com.
+  void SeedUser(SandboxUser user);
 
   // --- a simulated user ---------------------------------------------------------------------
   // Clicks a button (by its text or action_id) or picks an overflow/select option (by its

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 
 #include "core/json_fields.hpp"
 #include "integrations/slack/block_kit/validate.hpp"
@@ -38,19 +39,54 @@ std::optional<WebApiAnswer> BlockViolations(const json& payload, blocks::Surface
                       {}};
 }
 
-struct SeedUser {
-  const char* id;
-  const char* name;
-  const char* real_name;
-  const char* tz;
-  bool is_bot;
-};
-constexpr std::array kUsers = {
-    SeedUser{"U0SANDBOXUSER", "you", "Sandbox User", "Europe/Berlin", false},
-    SeedUser{"U0ALICE", "alice", "Alice Example", "America/New_York", false},
-    SeedUser{"U0BOB", "bob", "Bob Example", "Asia/Tokyo", false},
-    SeedUser{"U0CONTEXTEN", "contexten", "Contexten", "UTC", true},
-};
+std::vector<SandboxUser> DefaultUsers(const std::string& bot_user_id) {
+  return {
+      {"U0SANDBOXUSER", "you", "Sandbox User", "Europe/Berlin", "sandbox.user@example.com", false},
+      {"U0ALICE", "alice", "Alice Example", "America/New_York", "alice@example.com", false},
+      {"U0BOB", "bob", "Bob Example", "Asia/Tokyo", "bob@example.com", false},
+      {bot_user_id, "contexten", "Contexten", "UTC", "", true},
+  };
+}
+
+// Slack's conversations.history/replies take `limit` as a number (JSON) or text (a form);
+// default 100, at most 999.
+int LimitArg(const json& args) {
+  int limit = 100;
+  if (auto it = args.find("limit"); it != args.end()) {
+    if (it->is_number_integer()) {
+      limit = it->get<int>();
+    } else if (it->is_string()) {
+      limit = std::atoi(it->get<std::string>().c_str());
+    }
+  }
+  if (limit <= 0) limit = 100;
+  return std::min(limit, 999);
+}
+
+bool TrueArg(const json& args, const char* name) {
+  auto it = args.find(name);
+  if (it == args.end()) return false;
+  if (it->is_boolean()) return it->get<bool>();
+  if (it->is_string()) return it->get<std::string>() == "true" || it->get<std::string>() == "1";
+  return it->is_number_integer() && it->get<int>() != 0;
+}
+
+// chat.postMessage's `metadata`: an object (JSON post) or its JSON text (form post) with a
+// string event_type and an object event_payload.
+std::optional<std::string> ReadMetadata(const json& args, json& out) {
+  auto it = args.find("metadata");
+  if (it == args.end() || it->is_null()) return std::nullopt;
+  json metadata = *it;
+  if (metadata.is_string()) metadata = json::parse(metadata.get<std::string>(), nullptr, false);
+  if (metadata.is_discarded() || !metadata.is_object()) return "invalid_metadata_format";
+  if (!metadata.contains("event_type") || !metadata["event_type"].is_string() ||
+      metadata["event_type"].get<std::string>().empty() || !metadata.contains("event_payload") ||
+      !metadata["event_payload"].is_object()) {
+    return "invalid_metadata_schema";
+  }
+  out = std::move(metadata);
+  return std::nullopt;
+}
 
 struct SeedChannel {
   const char* id;
@@ -76,7 +112,27 @@ SlackWorkspace::SlackWorkspace(const core::Clock& clock, WorkspaceOptions option
                                              {"app_id", options_.app_id},
                                              {"bot_id", options_.bot_id},
                                              {"app_installed_team_id", options_.team_id},
-                                             {"type", "modal"}}}) {}
+                                             {"type", "modal"}}}),
+      users_(DefaultUsers(options_.bot_user_id)) {}
+
+void SlackWorkspace::SeedUser(SandboxUser user) {
+  std::lock_guard lock(mu_);
+  for (auto& existing : users_) {
+    if (existing.id == user.id) {
+      existing = std::move(user);
+      return;
+    }
+  }
+  users_.push_back(std::move(user));
+}
+
+std::optional<SandboxUser> SlackWorkspace::FindUser(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  for (const auto& u : users_) {
+    if (u.id == id) return u;
+  }
+  return std::nullopt;
+}
 
 std::string SlackWorkspace::NextTs() {
   const auto now =
@@ -98,7 +154,7 @@ SandboxMessage* SlackWorkspace::FindLocked(const std::string& channel, const std
   return nullptr;
 }
 
-json SlackWorkspace::MessageJson(const SandboxMessage& m) const {
+json SlackWorkspace::MessageJson(const SandboxMessage& m, bool metadata, int reply_count) const {
   json message = {{"type", "message"},
                   {"text", m.text},
                   {"user", m.user},
@@ -111,6 +167,11 @@ json SlackWorkspace::MessageJson(const SandboxMessage& m) const {
   if (m.blocks.is_array()) message["blocks"] = m.blocks;
   if (!m.thread_ts.empty()) message["thread_ts"] = m.thread_ts;
   if (m.reply_broadcast) message["subtype"] = "thread_broadcast";
+  if (reply_count > 0) {
+    message["thread_ts"] = m.ts;
+    message["reply_count"] = reply_count;
+  }
+  if (metadata && m.metadata.is_object()) message["metadata"] = m.metadata;
   return message;
 }
 
@@ -126,6 +187,8 @@ std::optional<WebApiAnswer> SlackWorkspace::Call(std::string_view method, const 
   if (method == "reactions.add") return AddReaction(args);
   if (method == "users.info") return UserInfo(args);
   if (method == "conversations.info") return ConversationInfo(args);
+  if (method == "conversations.history") return History(args);
+  if (method == "conversations.replies") return Replies(args);
   return std::nullopt;
 }
 
@@ -142,6 +205,7 @@ WebApiAnswer SlackWorkspace::PostMessage(const json& args) {
   if (msg.blocks.is_array()) {
     if (auto bad = BlockViolations(msg.blocks, blocks::Surface::kMessage, "")) return *bad;
   }
+  if (auto bad = ReadMetadata(args, msg.metadata)) return Fail(*bad);
   msg.thread_ts = Str(args, "thread_ts");
   msg.reply_broadcast = !msg.thread_ts.empty() && args.value("reply_broadcast", false);
   msg.user = options_.bot_user_id;
@@ -158,7 +222,7 @@ WebApiAnswer SlackWorkspace::PostMessage(const json& args) {
     msg.ts = NextTs();
     messages_.push_back(msg);
   }
-  return Ok({{"channel", channel}, {"ts", msg.ts}, {"message", MessageJson(msg)}},
+  return Ok({{"channel", channel}, {"ts", msg.ts}, {"message", MessageJson(msg, true)}},
             {{SandboxEvent::Kind::kMessagePosted, msg, std::nullopt}});
 }
 
@@ -302,25 +366,24 @@ WebApiAnswer SlackWorkspace::AddReaction(const json& args) {
 }
 
 WebApiAnswer SlackWorkspace::UserInfo(const json& args) {
-  const std::string id = Str(args, "user");
-  for (const auto& u : kUsers) {
-    if (id != u.id) continue;
-    const std::string display = u.is_bot ? "" : u.name;
-    return Ok({{"user",
-                {{"id", u.id},
-                 {"team_id", options_.team_id},
-                 {"name", u.name},
-                 {"deleted", false},
-                 {"real_name", u.real_name},
-                 {"tz", u.tz},
-                 {"is_bot", u.is_bot},
-                 {"is_app_user", false},
-                 {"profile",
-                  {{"real_name", u.real_name},
-                   {"display_name", display},
-                   {"team", options_.team_id}}}}}});
-  }
-  return Fail("user_not_found");
+  const std::optional<SandboxUser> found = FindUser(Str(args, "user"));
+  if (!found) return Fail("user_not_found");
+  const SandboxUser& u = *found;
+  json profile = {{"real_name", u.real_name},
+                  {"display_name", u.is_bot ? "" : u.name},
+                  {"team", options_.team_id}};
+  // Slack sends profile.email only to apps with users:read.email; the sandbox's bot has it.
+  if (!u.email.empty()) profile["email"] = u.email;
+  return Ok({{"user",
+              {{"id", u.id},
+               {"team_id", options_.team_id},
+               {"name", u.name},
+               {"deleted", false},
+               {"real_name", u.real_name},
+               {"tz", u.tz},
+               {"is_bot", u.is_bot},
+               {"is_app_user", false},
+               {"profile", profile}}}});
 }
 
 WebApiAnswer SlackWorkspace::ConversationInfo(const json& args) {
@@ -336,6 +399,85 @@ WebApiAnswer SlackWorkspace::ConversationInfo(const json& args) {
     return Ok({{"channel", channel}});
   }
   return Fail("channel_not_found");
+}
+
+bool SlackWorkspace::KnownChannelLocked(const std::string& channel) const {
+  for (const auto& c : kChannels) {
+    if (channel == c.id) return true;
+  }
+  for (const auto& m : messages_) {
+    if (m.channel == channel) return true;
+  }
+  return false;
+}
+
+WebApiAnswer SlackWorkspace::Page(const std::vector<SandboxMessage>& found, const json& args) {
+  // Cursors are opaque to clients; here "off:<index of the next message>".
+  std::size_t offset = 0;
+  const std::string cursor = Str(args, "cursor");
+  if (!cursor.empty()) {
+    if (!cursor.starts_with("off:")) return Fail("invalid_cursor");
+    offset = static_cast<std::size_t>(std::atoll(cursor.c_str() + 4));
+    if (offset > found.size()) return Fail("invalid_cursor");
+  }
+  const bool metadata = TrueArg(args, "include_all_metadata");
+  const std::size_t end = std::min(found.size(), offset + static_cast<std::size_t>(LimitArg(args)));
+  json messages = json::array();
+  {
+    std::lock_guard lock(mu_);
+    for (std::size_t i = offset; i < end; ++i) {
+      const SandboxMessage& m = found[i];
+      int replies = 0;
+      if (m.thread_ts.empty()) {
+        for (const auto& r : messages_) {
+          if (r.channel == m.channel && r.thread_ts == m.ts && !r.ephemeral) ++replies;
+        }
+      }
+      messages.push_back(MessageJson(m, metadata, replies));
+    }
+  }
+  const bool has_more = end < found.size();
+  return Ok({{"messages", messages},
+             {"has_more", has_more},
+             {"pin_count", 0},
+             {"response_metadata",
+              {{"next_cursor", has_more ? "off:" + std::to_string(end) : std::string()}}}});
+}
+
+WebApiAnswer SlackWorkspace::History(const json& args) {
+  const std::string channel = Str(args, "channel");
+  std::vector<SandboxMessage> found;
+  {
+    std::lock_guard lock(mu_);
+    if (channel.empty() || !KnownChannelLocked(channel)) return Fail("channel_not_found");
+    // The channel's own messages (thread replies only when broadcast), newest first.
+    for (auto it = messages_.rbegin(); it != messages_.rend(); ++it) {
+      if (it->channel != channel || it->ephemeral) continue;
+      if (!it->thread_ts.empty() && !it->reply_broadcast) continue;
+      found.push_back(*it);
+    }
+  }
+  return Page(found, args);
+}
+
+WebApiAnswer SlackWorkspace::Replies(const json& args) {
+  const std::string channel = Str(args, "channel");
+  const std::string ts = Str(args, "ts");
+  std::vector<SandboxMessage> found;
+  {
+    std::lock_guard lock(mu_);
+    if (channel.empty() || !KnownChannelLocked(channel)) return Fail("channel_not_found");
+    const SandboxMessage* parent = FindLocked(channel, ts);
+    if (ts.empty() || !parent || parent->ephemeral || !parent->thread_ts.empty()) {
+      return Fail("thread_not_found");
+    }
+    // The parent, then its replies oldest first, as Slack lists a thread.
+    found.push_back(*parent);
+    for (const auto& m : messages_) {
+      if (m.channel == channel && m.thread_ts == ts && !m.ephemeral) found.push_back(m);
+    }
+  }
+  return Page(found, args);
 }
 
 SandboxMessage SlackWorkspace::AddMessage(SandboxMessage message) {

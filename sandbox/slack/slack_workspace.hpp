@@ -55,7 +55,8 @@ class SlackWorkspace {
   SlackWorkspace(const core::Clock& clock, WorkspaceOptions options = {});
 
   // Bot-token Web API methods (chat.*, views.*, reactions.add, users.info,
-  // conversations.info). nullopt for a method this class does not implement.
+  // conversations.info, conversations.history, conversations.replies). nullopt for a method
+  // this class does not implement.
   std::optional<WebApiAnswer> Call(std::string_view method, const nlohmann::json& args);
 
   // Records a message as posted now (users' messages, slash-command replies); returns it.
@@ -65,6 +66,11 @@ class SlackWorkspace {
                                             const std::string& ts) const;
   // Messages `user` can see, newest first.
   std::vector<SandboxMessage> VisibleTo(const std::string& user) const;
+
+  // Adds a member, or replaces the one with the same id. The workspace starts with
+  // U0SANDBOXUSER (sandbox.user@example.com), U0ALICE, U0BOB and the bot user.
+  void SeedUser(SandboxUser user);
+  std::optional<SandboxUser> FindUser(const std::string& id) const;
 
   // A response_url id for an interaction (the URL is base + "/response/" + id).
   std::string NewResponseUrl(const InteractionOrigin& origin);
@@ -88,10 +94,18 @@ class SlackWorkspace {
   WebApiAnswer AddReaction(const nlohmann::json& args);
   WebApiAnswer UserInfo(const nlohmann::json& args);
   WebApiAnswer ConversationInfo(const nlohmann::json& args);
+  WebApiAnswer History(const nlohmann::json& args);
+  WebApiAnswer Replies(const nlohmann::json& args);
+  // One page of `found` (already in answer order) from args' cursor and limit, Slack's shape.
+  WebApiAnswer Page(const std::vector<SandboxMessage>& found, const nlohmann::json& args);
+  bool KnownChannelLocked(const std::string& channel) const;
 
   std::string NextTs();  // caller holds mu_
   SandboxMessage* FindLocked(const std::string& channel, const std::string& ts);
-  nlohmann::json MessageJson(const SandboxMessage& m) const;
+  // With `metadata`, the message's metadata is included (include_all_metadata); a thread
+  // parent carries reply_count when given.
+  nlohmann::json MessageJson(const SandboxMessage& m, bool metadata = false,
+                             int reply_count = 0) const;
 
   struct ResponseUrl {
     InteractionOrigin origin;
@@ -104,6 +118,7 @@ class SlackWorkspace {
   ViewRegistry views_;
   mutable std::mutex mu_;
   std::vector<SandboxMessage> messages_;
+  std::vector<SandboxUser> users_;
   std::map<std::string, ResponseUrl> response_urls_;
   std::uint64_t next_response_url_ = 0;
   std::int64_t ts_seconds_ = 0;

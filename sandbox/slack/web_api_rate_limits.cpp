@@ -28,6 +28,8 @@ constexpr std::array kTiers = {
     MethodTier{"reactions.add", SlackRateTier::kTier3},
     MethodTier{"users.info", SlackRateTier::kTier4},
     MethodTier{"conversations.info", SlackRateTier::kTier3},
+    MethodTier{"conversations.history", SlackRateTier::kTier3},
+    MethodTier{"conversations.replies", SlackRateTier::kTier3},
 };
 
 }  // namespace

@@ -71,13 +71,15 @@ TEST(CliTest, SandboxScriptFilesAnIssueThroughTheModalAndTakesIt) {
   pos = at("submit title=", pos);
   // A title over 255 characters: the error shows under the form.
   pos = at("! Title: Keep the title to 255 characters", pos);
-  // A good one: the form closes and the confirmation arrives with its button.
+  // A good one: the form closes, the workflow files it in Linear (the team field starts with
+  // the stand-in's ENG) and the card shows the identifier, with its button.
   pos = at("closed)", pos);
   pos = at("Login page crashes on Safari", pos);
+  pos = at("ENG-1", pos);
   pos = at("[Assign to me]", pos);
-  // The click: the message is updated in place and a thread reply names who took it.
+  // The click: assigned in Linear, the card is updated in place and a thread reply names who.
   pos = at("(updated its message)", pos);
-  at("assigned to", pos);
+  pos = at("Assignee @U0SANDBOXUSER", pos);
   at("is taking this one", pos);
 }
 

@@ -247,11 +247,12 @@ TEST_F(FileIssueFlowTest, ALinearOutageDelaysLinearEffectsButNotSlackPosts) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(IssuesTitled("During " + std::to_string(i)), 0);
 
   // The outage lasts 60 s of clock; the relay keeps rescheduling, durably, without sleeping.
-  while (f_.clock.WallNow() < outage_ends) {
+  while (f_.clock.WallNow() + std::chrono::seconds(5) < outage_ends) {  // inside the outage
     f_.clock.Advance(std::chrono::seconds(5));
     relay_->Tick();
   }
   EXPECT_EQ(f_.clock.slept(), std::chrono::nanoseconds(0));
+  EXPECT_GE(relay_->stats().rescheduled, 10u);  // Linear was tried, refused, rescheduled
   for (int i = 0; i < 5; ++i) EXPECT_EQ(IssuesTitled("During " + std::to_string(i)), 0);
   ASSERT_TRUE(Settle([&] {
     auto counts = f_.workflows->CountEffects();

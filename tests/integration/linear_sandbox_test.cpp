@@ -18,6 +18,7 @@
 #include "core/resilience/retry.hpp"
 #include "integrations/linear/events.hpp"
 #include "integrations/linear/linear_graphql_client.hpp"
+#include "integrations/linear/linear_ids.hpp"
 #include "integrations/linear/resilient_linear_api.hpp"
 #include "tests/support/wait_for.hpp"
 
@@ -451,6 +452,70 @@ TEST_F(LinearSandboxResilienceTest, BreakerOpensOn5xxBurstAndClosesAfterHalfOpen
   clock.Advance(std::chrono::seconds(31));
   EXPECT_TRUE(api.Teams().has_value());  // the half-open trial call
   EXPECT_EQ(breaker.state(), core::resilience::CircuitState::kClosed);
+}
+
+// Create by client id, as an outbox relay does it: the id derives from the effect's key, a lost
+// answer is typed outcome-unknown, and the relay can look before creating again.
+TEST_F(LinearSandboxResilienceTest, ClientIdIsSentAndADuplicateIsAConflictFoundByThatId) {
+  lin::LinearGraphqlClient client(http_, ClientOptions());
+  const std::string id = lin::UuidFromKey("run-7/step-1");
+  auto created = client.CreateIssue({.id = id, .team_id = TeamId(), .title = "Keyed"});
+  ASSERT_TRUE(created.has_value()) << created.error().Describe();
+  EXPECT_EQ(created->id, id);
+  ASSERT_FALSE(sandbox_.Requests().empty());
+  EXPECT_EQ(sandbox_.Requests().back().variables["input"]["id"], id) << "the caller's id is sent";
+
+  auto again = client.CreateIssue({.id = id, .team_id = TeamId(), .title = "Keyed again"});
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().kind, ErrorKind::kConflict) << again.error().Describe();
+  EXPECT_FALSE(again.error().outcome_unknown) << "Linear answered: nothing is unknown";
+  EXPECT_EQ(sandbox_.Issues().size(), 1u);
+
+  auto found = client.IssueByIdentifier(id);
+  ASSERT_TRUE(found.has_value()) << found.error().Describe();
+  EXPECT_EQ(found->id, id);
+  EXPECT_EQ(found->title, "Keyed");
+}
+
+TEST_F(LinearSandboxResilienceTest, ResetAfterTheRequestIsOutcomeUnknownAndLookingFindsIt) {
+  lin::LinearGraphqlClient client(http_, ClientOptions());
+  const std::string id = lin::UuidFromKey("run-8/step-1");
+
+  // The create landed, the answer was lost.
+  sandbox_.ResetNext(1, /*apply=*/true);
+  auto lost = client.CreateIssue({.id = id, .team_id = TeamId(), .title = "Landed"});
+  ASSERT_FALSE(lost.has_value());
+  EXPECT_EQ(lost.error().kind, ErrorKind::kTransient) << lost.error().Describe();
+  EXPECT_TRUE(lost.error().outcome_unknown) << lost.error().Describe();
+  auto look = client.IssueByIdentifier(id);
+  ASSERT_TRUE(look.has_value()) << look.error().Describe();
+  EXPECT_EQ(look->title, "Landed");
+
+  // The request was lost before it was applied: still unknown to the caller, and looking
+  // finds nothing, so creating again is safe.
+  const std::string other = lin::UuidFromKey("run-8/step-2");
+  sandbox_.ResetNext(1);
+  auto unknown = client.CreateIssue({.id = other, .team_id = TeamId(), .title = "Lost"});
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_TRUE(unknown.error().outcome_unknown) << unknown.error().Describe();
+  auto nothing = client.IssueByIdentifier(other);
+  ASSERT_FALSE(nothing.has_value());
+  EXPECT_EQ(nothing.error().kind, ErrorKind::kNotFound) << nothing.error().Describe();
+  EXPECT_TRUE(client.CreateIssue({.id = other, .team_id = TeamId(), .title = "Lost"}));
+  EXPECT_EQ(sandbox_.Issues().size(), 2u);
+}
+
+TEST_F(LinearSandboxResilienceTest, UnansweredCreateIsOutcomeUnknownThroughTheDecorator) {
+  auto options = ClientOptions();
+  options.request_timeout = std::chrono::milliseconds(200);
+  lin::LinearGraphqlClient client(http_, options);
+  lin::ResilientLinearApi api(client, {});  // breaker-less, retry-less: the error as it comes
+  sandbox_.DropNext(1);
+  auto issue = api.CreateIssue(
+      {.id = lin::UuidFromKey("run-9/step-1"), .team_id = TeamId(), .title = "Dropped"});
+  ASSERT_FALSE(issue.has_value());
+  EXPECT_EQ(issue.error().kind, ErrorKind::kTimeout) << issue.error().Describe();
+  EXPECT_TRUE(issue.error().outcome_unknown) << issue.error().Describe();
 }
 
 }  // namespace

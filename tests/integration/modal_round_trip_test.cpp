@@ -1,7 +1,8 @@
-// Acceptance 5 against the real bot and the sandbox Slack: `/ctx new` opens the "New issue"
-// modal within the trigger window, a bad title comes back as a field error, a good submission
-// closes the modal and posts a confirmation, and "Assign to me" updates that message in place
-// and replies in its thread.
+// The "New issue" form against the real bot and the stand-ins: `/ctx new` opens the modal within
+// the trigger window, a bad title comes back as a field error, a good submission closes the modal
+// and files the issue in Linear through the workflow, whose card shows the identifier; "Assign to
+// me" assigns it in Linear (Slack user to Linear user by email), updates the card in place and
+// replies in its thread.
 
 #include <gtest/gtest.h>
 
@@ -26,9 +27,12 @@ std::optional<sandbox::SandboxView> TopView(sandbox::SlackSandbox& slack) {
   return views.back();
 }
 
-std::optional<sandbox::SandboxMessage> Confirmation(sandbox::SlackSandbox& slack) {
+std::optional<sandbox::SandboxMessage> Card(sandbox::SlackSandbox& slack) {
   for (const auto& m : slack.Messages("C0GENERAL")) {
-    if (m.from_bot && m.thread_ts.empty() && m.text.rfind("New issue:", 0) == 0) return m;
+    if (m.from_bot && m.thread_ts.empty() && !m.ephemeral &&
+        m.text.find("Login page crashes on Safari") != std::string::npos) {
+      return m;
+    }
   }
   return std::nullopt;
 }
@@ -73,38 +77,63 @@ TEST(ModalRoundTripTest, NewIssueFromSlashCommandToAssignedMessage) {
            top->errors.contains(bot::handlers::kNewIssueTitleBlock);
   }));
   EXPECT_EQ(slack.AckFor(*bad)->payload["response_action"], "errors");
-  EXPECT_FALSE(Confirmation(slack).has_value());
+  EXPECT_FALSE(Card(slack).has_value());
 
-  // 3. A good submission closes the modal and posts the confirmation into the channel.
+  // 3. A good submission closes the modal; the workflow files the issue in Linear and its card
+  // shows the identifier.
   const auto good =
       slack.SubmitView(view.id,
                        {{bot::handlers::kNewIssueTitleAction, "Login page crashes on Safari"},
+                        {bot::handlers::kNewIssueTeamAction, "ENG"},
                         {bot::handlers::kNewIssueDescriptionAction, "Since 2.3, every time."},
                         {bot::handlers::kNewIssuePriorityAction, "2"}},
                        kUser);
   ASSERT_TRUE(good) << good.error().Describe();
-  ASSERT_TRUE(WaitFor([&] { return !TopView(slack) && Confirmation(slack).has_value(); }));
-  auto confirmation = *Confirmation(slack);
-  EXPECT_NE(confirmation.text.find("Login page crashes on Safari"), std::string::npos);
-  EXPECT_NE(confirmation.blocks.dump().find("Assign to me"), std::string::npos);
-  EXPECT_NE(confirmation.blocks.dump().find("High"), std::string::npos);
+  auto filed = [&] {
+    auto card = Card(slack);
+    return card && card->blocks.dump().find("ENG-") != std::string::npos;
+  };
+  ASSERT_TRUE(WaitFor([&] { return !TopView(slack) && filed(); }));
+  auto card = *Card(slack);
+  EXPECT_NE(card.blocks.dump().find("Assign to me"), std::string::npos);
+  EXPECT_NE(card.blocks.dump().find("High"), std::string::npos);
+  int issues = 0;
+  std::string identifier;
+  for (const auto& issue : env.linear().Issues()) {
+    if (issue.title == "Login page crashes on Safari") {
+      ++issues;
+      identifier = issue.identifier;
+      EXPECT_EQ(issue.priority, 2);
+      EXPECT_EQ(issue.team_key, "ENG");
+    }
+  }
+  EXPECT_EQ(issues, 1);
+  EXPECT_NE(card.blocks.dump().find(identifier), std::string::npos);
 
-  // 4. "Assign to me" updates the message in place and replies in its thread.
-  const auto click = slack.Click("Assign to me", "U0TAKER");
+  // 4. "Assign to me" assigns it in Linear (the clicker's Slack email is a Linear user's), updates
+  // the card in place and replies in its thread.
+  const auto click = slack.Click("Assign to me", kUser);
   ASSERT_TRUE(click) << click.error().Describe();
   ASSERT_TRUE(WaitFor([&] {
-    auto now = Confirmation(slack);
-    if (!now || now->blocks.dump().find("assigned to <@U0TAKER>") == std::string::npos) {
-      return false;
-    }
+    auto now = Card(slack);
+    if (!now || now->blocks.dump().find("Assign to me") != std::string::npos) return false;
     for (const auto& m : slack.Messages("C0GENERAL")) {
-      if (m.from_bot && m.thread_ts == confirmation.ts) return true;
+      if (m.from_bot && m.thread_ts == card.ts &&
+          m.text.find("is taking this one") != std::string::npos) {
+        return true;
+      }
     }
     return false;
-  })) << Confirmation(slack)->blocks.dump();
-  auto updated = *Confirmation(slack);
-  EXPECT_EQ(updated.ts, confirmation.ts);  // the same message, not a new one
+  })) << Card(slack)->blocks.dump();
+  int replies = 0;
+  for (const auto& m : slack.Messages("C0GENERAL")) replies += m.thread_ts == card.ts;
+  EXPECT_EQ(replies, 1);  // Linear's webhook for our own change adds nothing
+  auto updated = *Card(slack);
+  EXPECT_EQ(updated.ts, card.ts);  // the same message, not a new one
   EXPECT_EQ(updated.blocks.dump().find("Assign to me"), std::string::npos);
+  auto assigned = env.linear().GetIssue(identifier);
+  ASSERT_TRUE(assigned && assigned->assignee);
+  EXPECT_EQ(assigned->assignee->email, "sandbox.user@example.com");
   ASSERT_TRUE(env.app().WaitIdle(std::chrono::seconds(10)));
   EXPECT_EQ(env.app().dispatcher().stats().failed, 0u);
 

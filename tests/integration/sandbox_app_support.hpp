@@ -19,6 +19,7 @@ class SandboxApp {
   SandboxApp();
   ~SandboxApp();
   bot::App& app() { return mode_->app(); }
+  bot::SandboxMode& mode() { return *mode_; }
   sandbox::SlackSandbox& slack() { return mode_->peers().slack(); }
   sandbox::GitHubSandbox& github() { return mode_->peers().github(); }
   sandbox::LinearSandbox& linear() { return mode_->peers().linear(); }

@@ -48,7 +48,7 @@ class WorkflowFixture {
 
   std::string InboxStatus(const std::string& key) {
     auto found = inbox->Find("test", key);
-    return found && *found ? (*found)->status : std::string("missing");
+    return found && *found ? std::string(store::ToString((*found)->status)) : std::string("missing");
   }
 
   TempDir dir;

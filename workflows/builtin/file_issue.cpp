@@ -1,6 +1,6 @@
 #include "workflows/builtin/file_issue.hpp"
 
-#include "core/crypto.hpp"
+#include "integrations/linear/linear_ids.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
 #include "workflows/present/coalescer.hpp"
 #include "workflows/present/issue_card.hpp"
@@ -221,6 +221,7 @@ void OnAssignStep(Step& s, const std::string& step, const json& result) {
       s.state().erase("assign");
       return;
     }
+    assign["linear_user"] = result["user"]["id"];
     s.Effect(s.NextStep("assign-update"), outbox::kLinearLane, outbox::kLinearUpdateIssue,
              s.LinearKey(),
              {{"issue_id", Str(s.state()["issue"], "id")}, {"assignee_id", result["user"]["id"]}});
@@ -279,17 +280,20 @@ void OnLinearIssue(Step& s, const Event& event) {
   if (incoming.contains("assignee")) {
     const std::string before = issue["assignee"].is_object() ? Str(issue["assignee"], "id") : "";
     const std::string after = incoming["assignee"].is_object() ? Str(incoming["assignee"], "id") : "";
+    const json assign = s.state().value("assign", json());
+    // Linear's webhook for our own assignment may come ahead of the update's result, which says
+    // it in the thread (once): this only records it.
+    const bool ours = assign.is_object() && !after.empty() && Str(assign, "linear_user") == after;
     if (before != after) {
       issue["assignee"] = incoming["assignee"];
-      if (after.empty()) {
-        s.state().erase("assignee_slack");
-        s.Tell("*" + identifier + "* is unassigned now");
-      } else {
-        const std::string name = Str(incoming["assignee"], "name");
+      if (!ours) {
         s.state().erase("assignee_slack");  // someone else in Linear: no Slack id known
-        s.Tell("*" + identifier + "* assigned to " + name + (actor.empty() ? "" : " by " + actor));
+        s.Tell(after.empty() ? "*" + identifier + "* is unassigned now"
+                             : "*" + identifier + "* assigned to " +
+                                   Str(incoming["assignee"], "name") +
+                                   (actor.empty() ? "" : " by " + actor));
+        changed = true;
       }
-      changed = true;
     }
   }
   if (incoming.contains("priority") && incoming["priority"].is_number_integer() &&
@@ -343,12 +347,7 @@ void OnTimer(Step& s, const DecideContext& context, const Event& event) {
 }  // namespace
 
 std::string IssueUuidFor(const std::string& run_id) {
-  // Name-based, RFC 4122 layout (version 8: vendor-specific, from SHA-256).
-  std::string hex = core::Sha256Hex("contexten-issue:" + run_id).substr(0, 32);
-  hex[12] = '8';
-  hex[16] = "89ab"[hex[16] % 4];
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20, 12);
+  return integrations::linear::UuidFromKey(run_id + "/create");
 }
 
 Decision FileIssueWorkflow::Decide(const DecideContext& context, const json& state,

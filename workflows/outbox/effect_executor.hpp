@@ -24,9 +24,9 @@ class EffectExecutor {
       const store::EffectRecord& effect) = 0;
 };
 
-// Whether a failed attempt may have been applied by the platform. Until the HTTP client marks
-// errors "outcome unknown" itself, a timeout or a transient failure (reset, 5xx) counts as
-// unknown: looking costs one read, re-creating costs a duplicate.
+// Whether a failed attempt may have been applied by the platform: the client says so
+// (core::Error::outcome_unknown: sent, then no answer), or a timeout or transient failure (a
+// 5xx may come after the platform applied it): looking costs one read, re-creating a duplicate.
 bool MayHaveApplied(const core::Error& error);
 
 }  // namespace contexten::workflows::outbox

@@ -23,7 +23,8 @@ std::string ResultText(const json& result) {
 }  // namespace
 
 bool MayHaveApplied(const core::Error& error) {
-  return error.kind == core::ErrorKind::kTimeout || error.kind == core::ErrorKind::kTransient;
+  return error.outcome_unknown || error.kind == core::ErrorKind::kTimeout ||
+         error.kind == core::ErrorKind::kTransient;
 }
 
 OutboxRelay::OutboxRelay(store::WorkflowStore& store, engine::Engine& engine, core::Clock& clock,
@@ -51,10 +52,12 @@ std::int64_t OutboxRelay::NowMs() const {
 }
 
 core::Millis OutboxRelay::Backoff(int attempt) {
+  // Equal jitter: spread, but never much sooner than the ceiling (a retry a few ms after a
+  // failure only adds load to a platform that just failed).
+  const core::Millis ceiling = core::resilience::BackoffCeiling(options_.backoff, attempt);
   std::lock_guard lock(mu_);
-  // At least a second: a retry sooner than that only adds load to a platform that just failed.
-  return std::max(core::Millis(1000),
-                  core::resilience::ComputeBackoff(attempt, rng_, options_.backoff));
+  std::uniform_int_distribution<core::Millis::rep> half(0, ceiling.count() / 2);
+  return std::max(core::Millis(1000), core::Millis(ceiling.count() / 2 + half(rng_)));
 }
 
 std::size_t OutboxRelay::Tick() {

@@ -28,8 +28,11 @@
 namespace contexten::workflows::outbox {
 
 struct RelayOptions {
-  int max_attempts = 8;
-  core::resilience::BackoffPolicy backoff{std::chrono::seconds(1), 2.0, std::chrono::minutes(5)};
+  // With the backoff below ("equal jitter": half the ceiling plus a random half), the attempts
+  // span at least ~20 minutes, so a platform outage of that length delays effects without
+  // dead-lettering them. Rate-limit refusals do not count as attempts.
+  int max_attempts = 10;
+  core::resilience::BackoffPolicy backoff{std::chrono::seconds(2), 2.0, std::chrono::minutes(10)};
   // A lane with nothing claimable checks again at least this often (effects whose order key is
   // blocked by one in flight become claimable when that one finishes, which also wakes it).
   core::Millis idle_recheck = std::chrono::seconds(1);

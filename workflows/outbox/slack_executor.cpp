@@ -35,6 +35,10 @@ core::Result<json> SlackExecutor::Execute(const store::EffectRecord& effect) {
     message.blocks = Blocks(args);
     message.thread_ts = OptionalString(args, "thread_ts");
     message.reply_broadcast = args.value("broadcast", false);
+    // The idempotency key rides along as message metadata, so an attempt whose outcome is
+    // unknown can be found instead of posted twice (Lookup).
+    message.metadata = json{{"event_type", kSlackEffectEventType},
+                            {"event_payload", {{"key", effect.idempotency_key()}}}};
     auto posted = slack_.PostMessage(message);
     if (!posted) return core::Unexpected(posted.error());
     return Posted(*posted);
@@ -77,15 +81,26 @@ core::Result<json> SlackExecutor::Execute(const store::EffectRecord& effect) {
                 {"name", info->name},
                 {"real_name", info->real_name},
                 {"display_name", info->display_name},
-                {"email", ""}};
+                {"email", info->email}};
   }
   return core::Unexpected(UnknownKind(effect));
 }
 
 core::Result<std::optional<json>> SlackExecutor::Lookup(const store::EffectRecord& effect) {
-  // Updates, ephemeral messages and reads are safe to perform again.
-  (void)effect;
-  return std::optional<json>();
+  // Updates, ephemeral messages and reads are safe to perform again; a post is looked for by
+  // the idempotency key it carries in its metadata.
+  if (effect.kind != kSlackPostMessage) return std::optional<json>();
+  auto parsed = ParseArgs(effect);
+  if (!parsed) return core::Unexpected(parsed.error());
+  auto channel = RequiredString(*parsed, "channel", effect);
+  if (!channel) return core::Unexpected(channel.error());
+  std::optional<std::string> thread;
+  if (auto t = OptionalString(*parsed, "thread_ts"); !t.empty()) thread = t;
+  auto found = slack_.FindMessageByMetadata(*channel, kSlackEffectEventType, "key",
+                                            effect.idempotency_key(), thread);
+  if (!found) return core::Unexpected(found.error());
+  if (!*found) return std::optional<json>();
+  return std::optional<json>(Posted(**found));
 }
 
 }  // namespace contexten::workflows::outbox

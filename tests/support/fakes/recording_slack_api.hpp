@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,24 @@ class RecordingSlackApi : public integrations::slack::SlackApi {
     return core::Ok();
   }
 
+  core::Result<std::optional<integrations::slack::PostedMessage>> FindMessageByMetadata(
+      const std::string& channel, const std::string& event_type, const std::string& key_field,
+      const std::string& key_value, std::optional<std::string> thread_ts) override {
+    Record(thread_ts ? "conversations.replies" : "conversations.history",
+           {{"channel", channel},
+            {"event_type", event_type},
+            {"key_field", key_field},
+            {"key_value", key_value},
+            {"thread_ts", thread_ts.value_or("")}});
+    std::lock_guard lock(mu_);
+    return found_message_;
+  }
+  // What FindMessageByMetadata answers (nothing found by default).
+  void SetFoundMessage(std::optional<integrations::slack::PostedMessage> message) {
+    std::lock_guard lock(mu_);
+    found_message_ = std::move(message);
+  }
+
   std::vector<Call> calls() const {
     std::lock_guard lock(mu_);
     return calls_;
@@ -115,6 +134,7 @@ class RecordingSlackApi : public integrations::slack::SlackApi {
   }
   mutable std::mutex mu_;
   std::vector<Call> calls_;
+  std::optional<integrations::slack::PostedMessage> found_message_;
   std::atomic<int> ts_{0};
 };
 

@@ -49,7 +49,7 @@ class FailingInbox final : public store::Inbox {
     ++appends;
     return core::MakeError(core::ErrorKind::kUnavailable, "disk full");
   }
-  core::Status MarkDone(std::int64_t, std::string) override {
+  core::Status MarkDone(std::int64_t, store::InboxStatus) override {
     ++marks;
     return core::Ok();
   }
@@ -156,7 +156,7 @@ class DispatcherTest : public ::testing::Test {
     item.dedupe_key = envelope.DedupeKey();
     item.kind = envelope.type;
     item.body = SanitizedEnvelopeJson(envelope);
-    item.status = status;
+    item.status = store::InboxStatusFromString(status).value_or(store::InboxStatus::kPending);
     auto appended = inbox_->Append(std::move(item));
     EXPECT_TRUE(appended.has_value()) << appended.error().Describe();
     return appended ? appended->id : 0;
@@ -165,7 +165,7 @@ class DispatcherTest : public ::testing::Test {
   std::string Status(const std::string& envelope_id) {
     auto row = inbox_->Find("slack", "envelope:" + envelope_id);
     EXPECT_TRUE(row.has_value());
-    return row && *row ? (*row)->status : "(missing)";
+    return row && *row ? std::string(store::ToString((*row)->status)) : "(missing)";
   }
 
   int Runs(const std::string& envelope_id) {

@@ -46,7 +46,7 @@ class FailingInbox final : public store::Inbox {
   core::Result<store::AppendResult> Append(store::InboxItem) override {
     return core::MakeError(core::ErrorKind::kUnavailable, "disk full");
   }
-  core::Status MarkDone(std::int64_t, std::string) override { return core::Ok(); }
+  core::Status MarkDone(std::int64_t, store::InboxStatus) override { return core::Ok(); }
   core::Status MarkFailed(std::int64_t, std::string) override { return core::Ok(); }
   core::Result<std::vector<store::InboxItem>> Pending(std::size_t, const std::string&) override {
     return std::vector<store::InboxItem>{};
@@ -250,7 +250,7 @@ TEST_F(WebhookIngressTest, JsonVectorIsDurableWhenThe202Arrives) {
   // "star" is not an event we act on: stored already skipped, in the same commit.
   EXPECT_EQ(query.getColumn(3).getString(), "skipped");
   ASSERT_TRUE(WaitFor([&] { return Idle(); }));
-  EXPECT_EQ(Row("github", "d-foo")->status, "skipped");
+  EXPECT_EQ(Row("github", "d-foo")->status, store::InboxStatus::kSkipped);
   EXPECT_EQ(ingress_->stats().skipped, 1u);
 }
 
@@ -317,7 +317,7 @@ TEST_F(WebhookIngressTest, StaleLinearTimestampIsRejected401AndFreshOneAccepted)
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->kind, "Issue:create");
   ASSERT_TRUE(WaitFor([&] { return Idle(); }));
-  EXPECT_EQ(Row("linear", "l-fresh")->status, "done");
+  EXPECT_EQ(Row("linear", "l-fresh")->status, store::InboxStatus::kDone);
   EXPECT_EQ(ingress_->stats().typed, 1u);
 }
 
@@ -400,7 +400,7 @@ TEST_F(WebhookIngressTest, KindCarriesTheActionAndHandledEventsReachTheHook) {
   EXPECT_EQ(std::get<1>(seen[0]), Row("github", "d-pr")->id);
   EXPECT_EQ(std::get<2>(seen[0]), "pull_request:opened");
   // The hook's owner finishes the row; until then it is pending (crash recovery replays it).
-  EXPECT_EQ(Row("github", "d-pr")->status, "pending");
+  EXPECT_EQ(Row("github", "d-pr")->status, store::InboxStatus::kPending);
   EXPECT_EQ(ingress_->stats().typed, 1u);
 }
 
@@ -412,7 +412,7 @@ TEST_F(WebhookIngressTest, HandledEventThatDoesNotParseIsStoredAndMarkedFailed) 
   ASSERT_TRUE(WaitFor([&] { return Idle(); }));
   auto row = Row("github", "d-broken");
   ASSERT_TRUE(row.has_value());
-  EXPECT_EQ(row->status, "failed");
+  EXPECT_EQ(row->status, store::InboxStatus::kFailed);
   EXPECT_NE(row->last_error.find("pull_request"), std::string::npos) << row->last_error;
   EXPECT_EQ(ingress_->stats().parse_failures, 1u);
 }
@@ -423,11 +423,11 @@ TEST_F(WebhookIngressTest, RowCarriesItsFinalStatusWhenThe202Arrives) {
       json{{"action", "opened"}, {"issue", {{"number", 4}, {"title", "Login broken"}}}}.dump();
   ASSERT_EQ(PostGitHub("issues", "d-typed", issue).status, 202);
   // Read at once, before waiting for anything: one write already holds the outcome.
-  EXPECT_EQ(Row("github", "d-typed")->status, "done");
+  EXPECT_EQ(Row("github", "d-typed")->status, store::InboxStatus::kDone);
   ASSERT_EQ(PostGitHub("pull_request", "d-bad", R"({"action":"opened"})").status, 202);
   auto bad = Row("github", "d-bad");
   ASSERT_TRUE(bad.has_value());
-  EXPECT_EQ(bad->status, "failed");
+  EXPECT_EQ(bad->status, store::InboxStatus::kFailed);
   EXPECT_EQ(bad->attempts, 1);
   ASSERT_TRUE(WaitFor([&] { return Idle(); }));
   EXPECT_EQ(ingress_->stats().typed, 1u);

@@ -36,7 +36,19 @@ TEST(IntentNameTest, EveryAlternativeHasAName) {
   EXPECT_EQ(IntentName(PingIntent{}), "ping");
   EXPECT_EQ(IntentName(NewIssueFormIntent{}), "new_issue_form");
   EXPECT_EQ(IntentName(CreateIssueIntent{}), "create_issue");
+  EXPECT_EQ(IntentName(StatusIntent{}), "status");
+  EXPECT_EQ(IntentName(RetryIntent{}), "retry");
   EXPECT_EQ(IntentName(UnknownIntent{}), "unknown");
+}
+
+TEST(ParseSlashCommandTest, StatusAndRetryNameWhatTheyTake) {
+  EXPECT_EQ(Parse("status"), Intent{StatusIntent{}});
+  EXPECT_EQ(Parse("retry all"), Intent{RetryIntent{}});
+  EXPECT_EQ(Parse("retry ALL"), Intent{RetryIntent{}});
+  EXPECT_EQ(Parse("retry 42"), Intent{RetryIntent{42}});
+  EXPECT_TRUE(Contains(ErrorOf("retry"), "retry all"));
+  EXPECT_TRUE(Contains(ErrorOf("retry -3"), "retry <effect id>"));
+  EXPECT_TRUE(Contains(ErrorOf("retry 99999999999999999999"), "retry <effect id>"));
 }
 
 TEST(ParseSlashCommandTest, EmptyTextMeansHelp) {

@@ -61,7 +61,7 @@ TEST(CommandsTest, HelpListsEveryCommand) {
     EXPECT_TRUE(c.usage.starts_with(c.name)) << c.name;
     names.push_back(c.name);
   }
-  EXPECT_THAT(names, ElementsAre("help", "ping", "new", "issue"));
+  EXPECT_THAT(names, ElementsAre("help", "ping", "new", "issue", "status", "retry"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "store/sqlite_inbox.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -95,7 +96,7 @@ TEST_F(SqliteInboxTest, FindRoundTripsEveryField) {
   EXPECT_EQ(item.dedupe_key, "delivery-1");
   EXPECT_EQ(item.kind, "event_callback");
   EXPECT_EQ(item.body, body);
-  EXPECT_EQ(item.status, "pending");
+  EXPECT_EQ(item.status, InboxStatus::kPending);
   EXPECT_EQ(item.attempts, 0);
   EXPECT_EQ(item.last_error, "");
   EXPECT_EQ(std::chrono::floor<std::chrono::milliseconds>(item.received_at),
@@ -132,7 +133,7 @@ TEST_F(SqliteInboxTest, PendingReturnsPendingOnlyOldestFirst) {
     ids.push_back(r->id);
   }
   ASSERT_TRUE(inbox_->MarkDone(ids[1]));
-  ASSERT_TRUE(inbox_->MarkDone(ids[3], "skipped"));
+  ASSERT_TRUE(inbox_->MarkDone(ids[3], InboxStatus::kSkipped));
 
   auto pending = inbox_->Pending(10);
   ASSERT_TRUE(pending.has_value());
@@ -162,17 +163,17 @@ TEST_F(SqliteInboxTest, PendingCanBeLimitedToOneSource) {
 TEST_F(SqliteInboxTest, MarkDoneRemovesFromPendingAndRecordsStatus) {
   auto r = inbox_->Append(Item("linear", "d1"));
   ASSERT_TRUE(r.has_value());
-  ASSERT_TRUE(inbox_->MarkDone(r->id, "failed"));
+  ASSERT_TRUE(inbox_->MarkDone(r->id, InboxStatus::kFailed));
   EXPECT_TRUE(inbox_->Pending(10)->empty());
   auto found = inbox_->Find("linear", "d1");
   ASSERT_TRUE(found.has_value() && found->has_value());
-  EXPECT_EQ((*found)->status, "failed");
+  EXPECT_EQ((*found)->status, InboxStatus::kFailed);
 }
 
 TEST_F(SqliteInboxTest, MarkDoneRejectsUnknownStatusAndMissingRow) {
   auto r = inbox_->Append(Item("linear", "d1"));
   ASSERT_TRUE(r.has_value());
-  core::Status bad_status = inbox_->MarkDone(r->id, "pending");
+  core::Status bad_status = inbox_->MarkDone(r->id, InboxStatus::kPending);
   ASSERT_FALSE(bad_status);
   EXPECT_EQ(bad_status.error().kind, ErrorKind::kInvalidInput);
   core::Status missing = inbox_->MarkDone(r->id + 1000);
@@ -194,15 +195,15 @@ TEST_F(SqliteInboxTest, MarkFailedCountsAttemptsAndKeepsItPending) {
   ASSERT_EQ(pending->size(), 1u);
   EXPECT_EQ((*pending)[0].attempts, 2);
   EXPECT_EQ((*pending)[0].last_error, "503 from GitHub");
-  EXPECT_EQ((*pending)[0].status, "pending");
+  EXPECT_EQ((*pending)[0].status, InboxStatus::kPending);
 }
 
 TEST_F(SqliteInboxTest, AppendFinishedOnArrivalStoresStatusAndReasonInOneRow) {
   InboxItem failed = Item("github", "bad-1", R"({"action":"opened"})");
-  failed.status = "failed";
+  failed.status = InboxStatus::kFailed;
   failed.last_error = "parse: missing object \"pull_request\"";
   InboxItem skipped = Item("github", "star-1");
-  skipped.status = "skipped";
+  skipped.status = InboxStatus::kSkipped;
   ASSERT_TRUE(inbox_->Append(failed).has_value());
   ASSERT_TRUE(inbox_->Append(skipped).has_value());
   // A redelivery of the failed one is still a duplicate, not a second row.
@@ -212,23 +213,53 @@ TEST_F(SqliteInboxTest, AppendFinishedOnArrivalStoresStatusAndReasonInOneRow) {
 
   auto found = inbox_->Find("github", "bad-1");
   ASSERT_TRUE(found.has_value() && found->has_value());
-  EXPECT_EQ((*found)->status, "failed");
+  EXPECT_EQ((*found)->status, InboxStatus::kFailed);
   EXPECT_EQ((*found)->attempts, 1);
   EXPECT_EQ((*found)->last_error, failed.last_error);
   EXPECT_EQ((*found)->body, failed.body);
   auto star = inbox_->Find("github", "star-1");
   ASSERT_TRUE(star.has_value() && star->has_value());
-  EXPECT_EQ((*star)->status, "skipped");
+  EXPECT_EQ((*star)->status, InboxStatus::kSkipped);
   EXPECT_EQ((*star)->attempts, 0);
   auto pending = inbox_->Pending(10);
   ASSERT_TRUE(pending.has_value());
   EXPECT_TRUE(pending->empty());
+}
 
-  InboxItem odd = Item("github", "odd-1");
-  odd.status = "processing";
-  auto refused = inbox_->Append(odd);
-  ASSERT_FALSE(refused.has_value());
-  EXPECT_EQ(refused.error().kind, ErrorKind::kInvalidInput);
+TEST(InboxStatusTest, TextRoundTripsAndUnknownTextIsRefused) {
+  for (InboxStatus status :
+       {InboxStatus::kPending, InboxStatus::kDone, InboxStatus::kSkipped, InboxStatus::kFailed}) {
+    EXPECT_EQ(InboxStatusFromString(ToString(status)), status) << ToString(status);
+  }
+  EXPECT_EQ(ToString(InboxStatus::kSkipped), "skipped");
+  EXPECT_FALSE(InboxStatusFromString("processing").has_value());
+  EXPECT_FALSE(InboxStatusFromString("Done").has_value());
+}
+
+TEST_F(SqliteInboxTest, StatusIsStoredAsItsTextAndUnknownTextIsAnError) {
+  auto r = inbox_->Append(Item("github", "text-1"));
+  ASSERT_TRUE(r.has_value());
+  ASSERT_TRUE(inbox_->MarkDone(r->id, InboxStatus::kSkipped));
+  std::string stored;
+  ASSERT_TRUE(db_->ReadOnly([&](SQLite::Database& db) -> core::Status {
+    SQLite::Statement query(db, "SELECT status FROM inbox WHERE id = ?");
+    query.bind(1, r->id);
+    if (query.executeStep()) stored = query.getColumn(0).getString();
+    return core::Ok();
+  }));
+  EXPECT_EQ(stored, "skipped");
+
+  // A row written by something else with a status this build does not know.
+  ASSERT_TRUE(db_->Write([&](SQLite::Database& db) -> core::Status {
+    SQLite::Statement update(db, "UPDATE inbox SET status = 'processing' WHERE id = ?");
+    update.bind(1, r->id);
+    update.exec();
+    return core::Ok();
+  }));
+  auto found = inbox_->Find("github", "text-1");
+  ASSERT_FALSE(found.has_value());
+  EXPECT_EQ(found.error().kind, ErrorKind::kInternal);
+  EXPECT_NE(found.error().message.find("processing"), std::string::npos);
 }
 
 TEST_F(SqliteInboxTest, RestartKeepsPendingRows) {

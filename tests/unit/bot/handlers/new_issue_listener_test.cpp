@@ -1,6 +1,8 @@
-// `/ctx new` through the built-in listeners against a recording Slack API: modal opened before
-// the ack, field errors on a bad title, confirmation after a good one, "Assign to me" updates the
-// message and replies in its thread.
+// `/ctx new`, `/ctx issue create` and the issue card's button through the registered handlers,
+// against a recording Slack API and a real durable engine: modal opened before the ack, field
+// errors on a bad title or team, a good submission closes the modal and starts one file_issue
+// run (the card is the workflow's, posted through the outbox), "Assign to me" is an event of
+// that run.
 
 #include <gtest/gtest.h>
 
@@ -9,6 +11,10 @@
 #include "bot/handlers/register_handlers.hpp"
 #include "core/clock.hpp"
 #include "tests/support/fakes/recording_slack_api.hpp"
+#include "tests/support/workflow_fixture.hpp"
+#include "workflows/builtin/file_issue.hpp"
+#include "workflows/outbox/effect_kinds.hpp"
+#include "workflows/present/issue_card.hpp"
 
 namespace contexten::bot::handlers {
 namespace {
@@ -33,7 +39,20 @@ Interaction Parse(std::string type, json payload) {
 class NewIssueListenerTest : public ::testing::Test {
  protected:
   NewIssueListenerTest() : commands_(slack_, clock_) {
-    RegisterHandlers(registry_, commands_, "/ctx");
+    f_.engine->Register(std::make_unique<workflows::builtin::FileIssueWorkflow>());
+    RegisterHandlers(registry_, commands_, "/ctx",
+                     {*f_.engine, *f_.workflows, nullptr, nullptr, {true, "ENG"}});
+  }
+
+  // The start request of the one file_issue run, and the effects it asked for.
+  json OnlyRunRequest() {
+    auto runs = f_.workflows->CountRuns(std::nullopt, "file_issue");
+    EXPECT_TRUE(runs && *runs == 1) << (runs ? *runs : -1);
+    auto effects = f_.workflows->Effects(std::nullopt, "", 10);
+    EXPECT_TRUE(effects && !effects->empty());
+    auto run = f_.workflows->LoadRun(effects->front().run_id);
+    EXPECT_TRUE(run && *run);
+    return json::parse((*run)->state_json)["request"];
   }
 
   core::Status Run(const Interaction& interaction) {
@@ -50,9 +69,12 @@ class NewIssueListenerTest : public ::testing::Test {
     return result.status;
   }
 
-  Interaction Submit(const std::string& title, std::string metadata = R"({"channel":"C9"})") {
+  Interaction Submit(const std::string& title, std::string metadata = R"({"channel":"C9"})",
+                     const std::string& team = "eng") {
     json values = {{kNewIssueTitleBlock,
                     {{kNewIssueTitleAction, {{"type", "plain_text_input"}, {"value", title}}}}},
+                   {kNewIssueTeamBlock,
+                    {{kNewIssueTeamAction, {{"type", "plain_text_input"}, {"value", team}}}}},
                    {kNewIssuePriorityBlock,
                     {{kNewIssuePriorityAction,
                       {{"type", "static_select"},
@@ -66,6 +88,7 @@ class NewIssueListenerTest : public ::testing::Test {
                                    {"state", {{"values", values}}}}}});
   }
 
+  testing::WorkflowFixture f_;
   testing::RecordingSlackApi slack_;
   core::FakeClock clock_;
   CommandHandler commands_;
@@ -89,10 +112,12 @@ TEST_F(NewIssueListenerTest, SlashNewOpensTheModalThenAcksEmpty) {
   EXPECT_EQ(json::parse(view["private_metadata"].get<std::string>())["channel"], "C9");
   std::vector<std::string> inputs;
   for (const auto& b : view["blocks"]) inputs.push_back(b["element"]["type"]);
-  EXPECT_EQ(inputs,
-            (std::vector<std::string>{"plain_text_input", "plain_text_input", "static_select"}));
+  EXPECT_EQ(inputs, (std::vector<std::string>{"plain_text_input", "plain_text_input",
+                                              "plain_text_input", "static_select"}));
   EXPECT_FALSE(view["blocks"][0].value("optional", false));  // title required
-  EXPECT_TRUE(view["blocks"][1]["element"]["multiline"]);
+  EXPECT_EQ(view["blocks"][1]["block_id"], kNewIssueTeamBlock);
+  EXPECT_EQ(view["blocks"][1]["element"]["initial_value"], "ENG");  // linear.default_team
+  EXPECT_TRUE(view["blocks"][2]["element"]["multiline"]);
   ASSERT_EQ(acks_.size(), 1u);
   EXPECT_TRUE(acks_[0].is_null());
 }
@@ -123,42 +148,88 @@ TEST_F(NewIssueListenerTest, BlankOrOverlongTitlesGetErrorsOnTheTitleField) {
   EXPECT_TRUE(slack_.CallsTo("chat.postMessage").empty());
 }
 
-TEST_F(NewIssueListenerTest, AGoodSubmissionClosesTheModalAndPostsAConfirmation) {
+TEST_F(NewIssueListenerTest, ABadTeamKeyIsAnErrorOnTheTeamField) {
+  ASSERT_TRUE(Run(Submit("Crash on login", R"({"channel":"C9"})", "not a key")));
+  ASSERT_EQ(acks_.size(), 1u);
+  EXPECT_EQ(acks_[0]["response_action"], "errors");
+  EXPECT_TRUE(acks_[0]["errors"].contains(kNewIssueTeamBlock)) << acks_[0].dump();
+  auto runs = f_.workflows->CountRuns(std::nullopt, "");
+  ASSERT_TRUE(runs);
+  EXPECT_EQ(*runs, 0);
+}
+
+TEST_F(NewIssueListenerTest, AGoodSubmissionClosesTheModalAndStartsOneFilingRun) {
   std::string title;
   for (int i = 0; i < 255; ++i) title += "\xc3\xa9";  // exactly at the limit
   ASSERT_TRUE(Run(Submit(title)));
   ASSERT_EQ(acks_.size(), 1u);
   EXPECT_TRUE(acks_[0].is_null());
-  auto posts = slack_.CallsTo("chat.postMessage");
-  ASSERT_EQ(posts.size(), 1u);
-  EXPECT_EQ(posts[0].args["channel"], "C9");
-  const std::string blocks = posts[0].args["blocks"].dump();
-  EXPECT_NE(blocks.find("Assign to me"), std::string::npos);
-  EXPECT_NE(blocks.find(kNewIssueAssignAction), std::string::npos);
-  EXPECT_NE(blocks.find("High"), std::string::npos);
-  EXPECT_NE(blocks.find("<@U7>"), std::string::npos);
+  // Nothing is posted inline: the card and the Linear issue are the outbox's to do.
+  EXPECT_TRUE(slack_.CallsTo("chat.postMessage").empty());
+  const json request = OnlyRunRequest();
+  EXPECT_EQ(request["team_key"], "ENG");
+  EXPECT_EQ(request["title"], title);
+  EXPECT_EQ(request["priority"], 2);
+  EXPECT_EQ(request["channel"], "C9");
+  EXPECT_EQ(request["reporter"], "U7");
+  auto effects = f_.workflows->Effects(store::EffectStatus::kPending, "", 10);
+  ASSERT_TRUE(effects);
+  ASSERT_EQ(effects->size(), 2u);
+  EXPECT_EQ((*effects)[0].kind, workflows::outbox::kSlackPostMessage);
+  EXPECT_EQ((*effects)[1].kind, workflows::outbox::kLinearCreateIssue);
+
+  // Slack redelivers the submission (the ack was lost): still one run.
+  ASSERT_TRUE(Run(Submit(title)));
+  auto runs = f_.workflows->CountRuns(std::nullopt, "file_issue");
+  ASSERT_TRUE(runs);
+  EXPECT_EQ(*runs, 1);
 }
 
-TEST_F(NewIssueListenerTest, TitlesCannotInjectMentionsOrLinks) {
-  ASSERT_TRUE(Run(Submit("<!channel> look <https://evil|here>")));
-  auto posts = slack_.CallsTo("chat.postMessage");
-  ASSERT_EQ(posts.size(), 1u);
-  const std::string section = posts[0].args["blocks"][0]["text"]["text"];
-  EXPECT_EQ(section.find("<!channel>"), std::string::npos) << section;
-  EXPECT_NE(section.find("&lt;!channel&gt;"), std::string::npos) << section;
-}
-
-TEST_F(NewIssueListenerTest, WithoutAChannelTheConfirmationGoesToTheReporter) {
+TEST_F(NewIssueListenerTest, WithoutAChannelTheCardGoesToTheReporter) {
   ASSERT_TRUE(Run(Submit("Crash on login", "")));
-  auto posts = slack_.CallsTo("chat.postMessage");
-  ASSERT_EQ(posts.size(), 1u);
-  EXPECT_EQ(posts[0].args["channel"], "U7");
+  EXPECT_EQ(OnlyRunRequest()["channel"], "U7");
 }
 
-TEST_F(NewIssueListenerTest, AssignToMeUpdatesTheMessageAndRepliesInItsThread) {
+TEST_F(NewIssueListenerTest, TheSlashCommandStartsTheSameWorkflowAndAcksAtOnce) {
+  ASSERT_TRUE(Run(Parse("slash_commands", {{"command", "/ctx"},
+                                           {"text", "issue create ENG Login crash priority:high"},
+                                           {"channel_id", "C9"},
+                                           {"user_id", "U7"}})));
+  ASSERT_EQ(acks_.size(), 1u);
+  EXPECT_TRUE(acks_[0].is_null()) << acks_[0].dump();
+  const json request = OnlyRunRequest();
+  EXPECT_EQ(request["team_key"], "ENG");
+  EXPECT_EQ(request["title"], "Login crash");
+  EXPECT_EQ(request["priority"], 2);
+}
+
+TEST_F(NewIssueListenerTest, WithoutLinearTheUserIsToldAndNothingStarts) {
+  ListenerRegistry registry;
+  RegisterHandlers(registry, commands_, "/ctx",
+                   {*f_.engine, *f_.workflows, nullptr, nullptr, {false, ""}});
+  Interaction command = Parse("slash_commands", {{"command", "/ctx"},
+                                                 {"text", "issue create ENG Login crash"},
+                                                 {"channel_id", "C9"},
+                                                 {"user_id", "U7"}});
+  ListenerContext context(command, slack_, [this](const json* p) {
+    acks_.push_back(p ? *p : json());
+    return true;
+  }, "U0BOT");
+  registry.Dispatch(context);
+  ASSERT_EQ(acks_.size(), 1u);
+  EXPECT_EQ(acks_[0]["response_type"], "ephemeral");
+  EXPECT_NE(acks_[0]["text"].get<std::string>().find("Linear is not configured"),
+            std::string::npos);
+  auto runs = f_.workflows->CountRuns(std::nullopt, "");
+  ASSERT_TRUE(runs);
+  EXPECT_EQ(*runs, 0);
+}
+
+TEST_F(NewIssueListenerTest, AssignToMeIsAnEventOfTheCardsRun) {
   ASSERT_TRUE(Run(Submit("Crash on login")));
-  const json posted = slack_.CallsTo("chat.postMessage")[0].args;
-  const json button = posted["blocks"].back()["elements"][0];
+  auto effects = f_.workflows->Effects(std::nullopt, "", 10);
+  ASSERT_TRUE(effects && !effects->empty());
+  const std::string run_id = effects->front().run_id;
   acks_.clear();
   ASSERT_TRUE(
       Run(Parse("interactive",
@@ -166,22 +237,30 @@ TEST_F(NewIssueListenerTest, AssignToMeUpdatesTheMessageAndRepliesInItsThread) {
                  {"user", {{"id", "U8"}}},
                  {"channel", {{"id", "C9"}}},
                  {"container", {{"type", "message"}, {"message_ts", "77.1"}, {"channel_id", "C9"}}},
-                 {"actions", json::array({{{"action_id", button["action_id"]},
+                 {"actions", json::array({{{"action_id", workflows::present::kIssueCardAssignAction},
                                            {"type", "button"},
-                                           {"value", button["value"]}}})}})));
+                                           {"value", run_id}}})}})));
   ASSERT_EQ(acks_.size(), 1u);
-  auto updates = slack_.CallsTo("chat.update");
-  ASSERT_EQ(updates.size(), 1u);
-  EXPECT_EQ(updates[0].args["channel"], "C9");
-  EXPECT_EQ(updates[0].args["ts"], "77.1");
-  const std::string blocks = updates[0].args["blocks"].dump();
-  EXPECT_NE(blocks.find("Crash on login"), std::string::npos);
-  EXPECT_NE(blocks.find("assigned to <@U8>"), std::string::npos);
-  EXPECT_EQ(blocks.find("Assign to me"), std::string::npos);  // the button is gone
-  auto posts = slack_.CallsTo("chat.postMessage");
-  ASSERT_EQ(posts.size(), 2u);
-  EXPECT_EQ(posts[1].args["thread_ts"], "77.1");
-  EXPECT_NE(posts[1].args["text"].get<std::string>().find("<@U8>"), std::string::npos);
+  auto history = f_.workflows->History(run_id);
+  ASSERT_TRUE(history);
+  bool clicked = false;
+  for (const auto& h : *history) clicked |= h.detail_json.find("slack.assign") != std::string::npos;
+  EXPECT_TRUE(clicked);
+}
+
+TEST_F(NewIssueListenerTest, AClickForARunThatIsGoneIsToldToTheClicker) {
+  EXPECT_FALSE(Run(Parse(
+      "interactive",
+      {{"type", "block_actions"},
+       {"user", {{"id", "U8"}}},
+       {"channel", {{"id", "C9"}}},
+       {"container", {{"type", "message"}, {"message_ts", "77.1"}, {"channel_id", "C9"}}},
+       {"actions", json::array({{{"action_id", workflows::present::kIssueCardAssignAction},
+                                 {"type", "button"},
+                                 {"value", "file_issue:slack:gone"}}})}})));
+  auto ephemerals = slack_.CallsTo("chat.postEphemeral");
+  ASSERT_EQ(ephemerals.size(), 1u);
+  EXPECT_EQ(ephemerals[0].args["user"], "U8");
 }
 
 TEST_F(NewIssueListenerTest, HelpAndPingStillAnswerInTheAck) {

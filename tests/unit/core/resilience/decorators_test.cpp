@@ -181,6 +181,56 @@ TEST(DecoratorsTest, OverBudgetCallsBecomeTimeoutsAndOpenTheBreaker) {
   EXPECT_EQ(calls, 2);
 }
 
+TEST(DecoratorsTest, OverBudgetTimeoutSaysWhetherTheCallMayHaveTakenEffect) {
+  FakeClock clock;
+  Result<int> inner = 1;
+  auto call = Decorate(
+                  [&]() -> Result<int> {
+                    clock.Advance(seconds(4));
+                    return inner;
+                  },
+                  clock)
+                  .WithTimeout(seconds(3), "slack.postMessage");
+  // It ran to the end and its answer is dropped: it may well have taken effect.
+  Result<int> late = call();
+  ASSERT_FALSE(late.has_value());
+  EXPECT_TRUE(late.error().outcome_unknown);
+
+  inner = MakeOutcomeUnknown(ErrorKind::kTransient, "reset after sending");
+  late = call();
+  ASSERT_FALSE(late.has_value());
+  EXPECT_EQ(late.error().kind, ErrorKind::kTimeout);
+  EXPECT_TRUE(late.error().outcome_unknown);
+
+  inner = MakeError(ErrorKind::kTransient, "connection refused");
+  late = call();
+  ASSERT_FALSE(late.has_value());
+  EXPECT_EQ(late.error().kind, ErrorKind::kTimeout);
+  EXPECT_FALSE(late.error().outcome_unknown) << "a slow refusal still sent nothing";
+}
+
+TEST(DecoratorsTest, RetryAndBreakerPassTheOutcomeUnknownFlagThrough) {
+  FakeClock clock;
+  CircuitBreaker breaker("github", TwoCallBreaker(seconds(30)), clock);
+  RetryConfig config;
+  config.max_attempts = 2;
+  Retry retry("github", config, clock, kSeed);
+  int calls = 0;
+  auto call = Decorate(
+                  [&]() -> Result<int> {
+                    ++calls;
+                    return MakeOutcomeUnknown(ErrorKind::kTimeout, "no answer");
+                  },
+                  clock)
+                  .WithCircuitBreaker(breaker)
+                  .WithRetry(retry);
+  const Result<int> result = call();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(result.error().kind, ErrorKind::kTimeout);
+  EXPECT_TRUE(result.error().outcome_unknown);
+}
+
 TEST(DecoratorsTest, FullBulkheadRefusesWithoutCallingAndReturnsTheTrialPermit) {
   FakeClock clock;
   CircuitBreaker breaker("github", TwoCallBreaker(seconds(30)), clock);

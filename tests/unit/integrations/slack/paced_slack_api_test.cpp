@@ -147,6 +147,13 @@ class FakeSlack final : public SlackApi {
     if (auto e = Next("response_url", "response_url")) return *e;
     return core::Ok();
   }
+  core::Result<std::optional<PostedMessage>> FindMessageByMetadata(
+      const std::string& channel, const std::string&, const std::string&, const std::string&,
+      std::optional<std::string> thread_ts) override {
+    const std::string method = thread_ts ? "conversations.replies" : "conversations.history";
+    if (auto e = Next(method, method)) return *e;
+    return std::optional<PostedMessage>(PostedMessage{channel, "9.9"});
+  }
 
  private:
   std::optional<core::Error> Next(const std::string& method, const std::string& key) {
@@ -306,6 +313,33 @@ TEST(PacedSlackApiTest, TransientErrorsAreRetriedWithBackoffAtMostThreeTimes) {
   ASSERT_FALSE(ephemeral);
   EXPECT_EQ(ephemeral.error().kind, ErrorKind::kTransient);
   EXPECT_EQ(inner.Calls("chat.postEphemeral"), 3);
+}
+
+TEST(PacedSlackApiTest, PostWhoseOutcomeIsUnknownIsNotSentAgain) {
+  FakeSlack inner;
+  core::FakeClock clock;
+  PacedSlackApi api(inner, clock, Options());
+  inner.Fail("lost answer",
+             core::MakeOutcomeUnknown(ErrorKind::kTransient, "connection reset after sending"));
+  auto posted = api.PostMessage(Post("C1", "lost answer"));
+  ASSERT_FALSE(posted.has_value());
+  EXPECT_TRUE(posted.error().outcome_unknown);
+  EXPECT_EQ(inner.Calls("chat.postMessage"), 1) << "a second post could show the message twice";
+  EXPECT_TRUE(inner.Delivered("C1").empty());
+
+  // A transient failure known not to have landed is still retried.
+  inner.Fail("refused", core::MakeError(ErrorKind::kTransient, "connection refused"));
+  ASSERT_TRUE(api.PostMessage(Post("C1", "refused")).has_value());
+  EXPECT_EQ(inner.Calls("chat.postMessage"), 3);
+
+  // A read whose answer was lost is simply asked again.
+  inner.Fail("conversations.history",
+             core::MakeOutcomeUnknown(ErrorKind::kTransient, "connection reset after sending"));
+  auto found = api.FindMessageByMetadata("C1", "contexten_effect", "key", "k1");
+  ASSERT_TRUE(found.has_value()) << found.error().message;
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->ts, "9.9");
+  EXPECT_EQ(inner.Calls("conversations.history"), 2);
 }
 
 TEST(PacedSlackApiTest, RetryAfterBeyondMaxWaitReturnsRateLimitedWithoutWaiting) {

@@ -85,6 +85,12 @@ class ScriptedSlack final : public SlackApi {
     return ConversationInfo{};
   }
   core::Status Respond(const std::string&, const nlohmann::json&) override { return Next(); }
+  core::Result<std::optional<PostedMessage>> FindMessageByMetadata(
+      const std::string&, const std::string&, const std::string&, const std::string&,
+      std::optional<std::string>) override {
+    if (auto s = Next(); !s) return core::Unexpected(s.error());
+    return std::optional<PostedMessage>();
+  }
 
  private:
   core::Status Next() {
