@@ -207,6 +207,16 @@ TEST_F(FileIssueFlowTest, TheIssueIsFiledOnceAndItsCardFollowsLinear) {
   EXPECT_EQ((*links)[0].to_key, "slack_thread:C0TEAM/" + cards[0].ts);
 }
 
+// Linear allows an API key 1500 requests an hour; a create that asked for the teams each time
+// would spend two tokens, and under a sustained limit the retry finds only one.
+TEST_F(FileIssueFlowTest, IssuesOfOneTeamAskLinearForTheTeamIdOnce) {
+  File("file_issue:env-a", "First of three");
+  File("file_issue:env-b", "Second of three");
+  File("file_issue:env-c", "Third of three");
+  ASSERT_TRUE(Settle([&] { return linear_sandbox_.RequestCount("IssueCreate") == 3; }));
+  EXPECT_EQ(linear_sandbox_.RequestCount("Teams"), 1);
+}
+
 TEST_F(FileIssueFlowTest, ALinearOutageDelaysLinearEffectsButNotSlackPosts) {
   // One issue filed before the outage, with its thread.
   // Each card in its own channel: Slack's per-channel pacing runs on real time, which this test

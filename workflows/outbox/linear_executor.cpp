@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 
 #include "workflows/outbox/effect_kinds.hpp"
 #include "workflows/outbox/executor_args.hpp"
@@ -39,15 +40,16 @@ core::Result<std::string> StateId(linear::LinearApi& api, const std::string& tea
       core::ErrorKind::kNotFound, "team " + team_key + " has no workflow state '" + name + "'"));
 }
 
-core::Result<json> CreateIssue(linear::LinearApi& api, const store::EffectRecord& effect,
-                               const json& args) {
+core::Result<json> CreateIssue(
+    linear::LinearApi& api, const store::EffectRecord& effect, const json& args,
+    const std::function<core::Result<std::string>(const std::string&)>& team_id_for) {
   auto id = RequiredString(args, "id", effect);
   if (!id) return core::Unexpected(id.error());
   auto team_key = RequiredString(args, "team_key", effect);
   if (!team_key) return core::Unexpected(team_key.error());
   auto title = RequiredString(args, "title", effect);
   if (!title) return core::Unexpected(title.error());
-  auto team_id = TeamId(api, *team_key);
+  auto team_id = team_id_for(*team_key);
   if (!team_id) return core::Unexpected(team_id.error());
   linear::IssueCreateRequest request;
   request.id = *id;
@@ -147,7 +149,10 @@ json IssueJson(const linear::Issue& issue) {
 core::Result<json> LinearExecutor::Execute(const store::EffectRecord& effect) {
   auto parsed = ParseArgs(effect);
   if (!parsed) return core::Unexpected(parsed.error());
-  if (effect.kind == kLinearCreateIssue) return CreateIssue(linear_, effect, *parsed);
+  if (effect.kind == kLinearCreateIssue) {
+    return CreateIssue(linear_, effect, *parsed,
+                       [this](const std::string& key) { return TeamIdFor(key); });
+  }
   if (effect.kind == kLinearUpdateIssue) return UpdateIssue(linear_, effect, *parsed);
   if (effect.kind == kLinearUserByEmail) return UserByEmail(linear_, effect, *parsed);
   if (effect.kind == kLinearCreateComment) return CreateComment(linear_, effect, *parsed);
@@ -164,6 +169,18 @@ core::Result<std::optional<json>> LinearExecutor::Lookup(const store::EffectReco
   if (existing) return std::optional<json>(IssueJson(*existing));
   if (existing.error().kind == core::ErrorKind::kNotFound) return std::optional<json>();
   return core::Unexpected(existing.error());
+}
+
+core::Result<std::string> LinearExecutor::TeamIdFor(const std::string& key) {
+  {
+    std::lock_guard lock(team_ids_mu_);
+    if (auto it = team_ids_.find(key); it != team_ids_.end()) return it->second;
+  }
+  auto id = TeamId(linear_, key);
+  if (!id) return id;
+  std::lock_guard lock(team_ids_mu_);
+  team_ids_[key] = *id;
+  return id;
 }
 
 }  // namespace contexten::workflows::outbox

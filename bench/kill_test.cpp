@@ -1,0 +1,978 @@
+// The kill test: issue-filing workflows survive SIGKILLs of the bot (../shared/DESIGN.md §3,
+// "an acknowledged event is never lost", "each external side effect has an idempotency key").
+//
+// This process hosts the Slack, Linear and GitHub stand-ins (sandbox/) on one I/O thread and runs
+// the real bot, `contexten run`, as a child process configured through the environment (the
+// CONTEXTEN_* / SLACK_* / LINEAR_* / GITHUB_* overrides of core/config.cpp) against them, with
+// its store in a work directory that outlives restarts and a fixed HTTP port, so the stand-ins'
+// webhook URL stays valid across restarts.
+//
+// While it runs:
+// - `--concurrency` simulated users type `/ctx issue create ENG Kill test <n> r<try>` in three
+//   channels (slash_commands envelopes through the Slack stand-in, several in flight) until
+//   `--workflows` distinct commands have been acknowledged. Slack does not redeliver a slash
+//   command (the stand-in's redelivery is off here): a user whose command is not acked within
+//   Slack's 3 s (the bot died) sees an error and types it again, which is a new envelope with
+//   a new title ("r2", "r3", ...). Both envelopes may end up as workflows: the first can have
+//   reached the bot's inbox before the kill, or have been queued by the stand-in while no
+//   socket was open and delivered on the next hello. So the tool counts honestly:
+//     workflows started = file_issue runs in the bot's store (every title a run was started
+//     for), each must come from an envelope the tool sent, and every acked envelope must have
+//     its run (else a workflow was lost); each run must end with exactly one Linear issue and
+//     exactly one Slack card, matched by title.
+// - Webhooks arrive: from the start until the last kill, a Linear actor moves filed issues to "In
+// Progress" and comments on some
+//   (the Linear stand-in posts signed Issue/Comment webhooks to the bot; the bot creating
+//   issues makes Linear send Issue create webhooks too). It only acts on issues whose card
+//   already shows the identifier (the run knows its issue), so every such change must reach
+//   the card (state) or the card's thread (comment). A webhook posted while the bot is dead
+//   fails; Linear retries failed deliveries, so the tool re-sends each one (same
+//   Linear-Delivery id, body and signature) once the bot is back, sooner than Linear's backoff
+//   so the body's webhookTimestamp stays inside the bot's 60 s window.
+// - The bot is SIGKILLed `--kills` times at random moments (a seeded RNG; the seed is printed
+//   and `--seed` repeats the schedule): when progress (acknowledged commands plus cards that
+//   show their identifier, 0 .. 2 x workflows) passes thresholds drawn uniformly from that
+//   range, plus 0-300 ms, so kills land while commands arrive and while the outbox files issues
+//   and updates cards. Each time it is restarted after 0-1000 ms and the tool waits (with a
+//   deadline) for a new Socket Mode connection before users go on.
+//
+// Then it waits for quiet, a condition polled until a deadline (`--quiet-timeout`): no inbox
+// row left unfinished, no outbox row pending or in flight, no timer set, every run filed and
+// its card showing the Linear identifier, every webhook accepted, every move and comment shown.
+// It stops the bot with SIGTERM, reads the final state and prints a table; the exit status is
+// non-zero when an invariant fails (issues != workflows, a duplicate issue or card, a lost
+// workflow, an unfinished inbox row, a dead letter, a webhook change that never reached Slack).
+//
+// `--card-kills N` adds N targeted kills before the random ones: each SIGKILLs the bot the
+// moment the Slack stand-in records a new card, while Slack's answer (the message ts) is still on
+// its way to the bot, which is the window where a card can be posted twice.
+//
+// The Slack stand-in's Web API rate limits are off by default (`--slack-rate-limits` turns them
+// on); the bot still paces itself (chat.update is Tier 3, about 50 a minute) and keeps to
+// Linear's 1500 requests an hour (a burst of 50, then one every 2.4 s, fresh at every start),
+// which is what sets the wall time of a long run: minutes, mostly draining.
+//
+// Usage: kill_test [--workflows 300] [--kills 10] [--card-kills 0] [--seed N]
+//                  [--concurrency 8] [--bot build/contexten] [--quiet-timeout 300] [--keep]
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/bench_support.hpp"
+#include "bench/bot_process.hpp"
+#include "bench/kill_test_store.hpp"
+#include "core/logging.hpp"
+#include "core/net/http_client.hpp"
+#include "core/net/io_runtime.hpp"
+#include "core/wait_until.hpp"
+#include "sandbox/github/github_sandbox.hpp"
+#include "sandbox/linear/linear_sandbox.hpp"
+#include "sandbox/slack/slack_sandbox.hpp"
+#include "workflows/builtin/file_issue_events.hpp"
+
+namespace contexten::bench {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+using nlohmann::json;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr const char* kChannels[] = {"C0GENERAL", "C0RANDOM", "C0ENG"};
+constexpr char kUser[] = "U0SANDBOXUSER";
+constexpr char kMovedTo[] = "In Progress";
+
+struct Options {
+  int workflows = 300;
+  int kills = 10;
+  int card_kills = 0;  // extra kills, each the moment Slack records a new card
+  std::uint64_t seed = 0;
+  int concurrency = 8;
+  std::string bot;
+  int quiet_timeout_s = 300;
+  int ack_timeout_ms = 3000;  // Slack's window for acking a slash command
+  int max_downtime_ms = 1000;
+  bool slack_rate_limits = false;
+  std::string bot_log_level = "warn";
+  bool keep = false;
+};
+
+// "Kill test 17 r2": command 17, the user's second try.
+std::string Title(int command, int attempt) {
+  return "Kill test " + std::to_string(command) + " r" + std::to_string(attempt);
+}
+
+// The title a card's text ends with ("Filing: <title>", "ENG-12: <title>"), and the identifier
+// in front of it once filed.
+struct CardText {
+  std::string title;
+  std::string prefix;  // "Filing", "ENG-12", ...
+};
+std::optional<CardText> ParseCardText(const std::string& text) {
+  static const std::regex pattern(R"(^(.*): (Kill test \d+ r\d+)$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, pattern)) return std::nullopt;
+  return CardText{m[2].str(), m[1].str()};
+}
+
+bool IsKillTestTitle(const std::string& title) {
+  static const std::regex pattern(R"(^Kill test \d+ r\d+$)");
+  return std::regex_match(title, pattern);
+}
+
+std::string Str(const json& j, const char* key) {
+  if (!j.is_object()) return "";
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+core::Result<int> FreeLoopbackPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return core::Unexpected(core::MakeError(core::ErrorKind::kInternal, "socket"));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    close(fd);
+    return core::Unexpected(core::MakeError(core::ErrorKind::kInternal, "bind port 0"));
+  }
+  const int port = ntohs(addr.sin_port);
+  close(fd);
+  return port;
+}
+
+struct EnvelopeInfo {
+  int command = 0;
+  int attempt = 0;
+  std::string title;
+};
+
+// Everything the final check needs, read after the bot has stopped.
+struct Verdict {
+  std::vector<std::string> failures;
+  bench::Table table{{"metric", "value", "expected"}};
+};
+
+class KillTest {
+ public:
+  explicit KillTest(Options options) : options_(std::move(options)), rng_(options_.seed) {}
+
+  int Run();
+
+ private:
+  // --- set-up -------------------------------------------------------------------------------
+  core::Status StartStandIns();
+  std::map<std::string, std::string> BotEnvironment() const;
+
+  // --- the bot's life -----------------------------------------------------------------------
+  // Starts the bot and waits for a new Socket Mode connection; false (with a message) when it
+  // exits or does not connect in time.
+  bool StartBotAndWait();
+  bool KillAndRestart(const std::string& when);
+  void SetBotUp(bool up);
+
+  // --- load ---------------------------------------------------------------------------------
+  void UserLoop(int user_index);
+  void LinearActorLoop();
+  void WebhookRetrierLoop();
+  // Waits on the state condition variable for `duration` or until the run stops.
+  void Pause(milliseconds duration);
+
+  // --- checks -------------------------------------------------------------------------------
+  struct Outstanding {
+    std::int64_t inbox_pending = 0, outbox_open = 0, outbox_dead = 0, timers = 0;
+    std::int64_t runs_not_filed = 0, cards_not_current = 0, acked_without_run = 0;
+    std::int64_t webhooks_not_accepted = 0, moves_not_shown = 0, comments_not_shown = 0;
+    std::vector<std::string> examples;  // a few of what is missing, for the report
+    bool store_readable = false;
+    bool Quiet() const {
+      return store_readable && inbox_pending == 0 && outbox_open == 0 && timers == 0 &&
+             runs_not_filed == 0 && cards_not_current == 0 && acked_without_run == 0 &&
+             webhooks_not_accepted == 0 && moves_not_shown == 0 && comments_not_shown == 0;
+    }
+    // Nothing can change any more on its own: no work queued, but a dead letter stays.
+    bool Stuck() const { return store_readable && outbox_open == 0 && outbox_dead > 0; }
+    std::string Describe() const;
+  };
+  Outstanding Measure();
+  bool WaitForQuiet();
+  Verdict Judge(const StoreSnapshot& store);
+
+  std::string StorePath() const { return (work_dir_ / "bot.db").string(); }
+  std::set<std::string> AckedTitles() const;
+  // acked commands + filed cards; with mu_ held.
+  int Progress() const { return acked_commands_ + filed_cards_; }
+
+  Options options_;
+  std::mt19937_64 rng_;
+  std::filesystem::path work_dir_;
+  int http_port_ = 0;
+
+  core::net::IoRuntime io_{1};
+  std::unique_ptr<sandbox::SlackSandbox> slack_;
+  std::unique_ptr<sandbox::LinearSandbox> linear_;
+  std::unique_ptr<sandbox::GitHubSandbox> github_;
+  std::unique_ptr<core::net::HttpClient> webhook_client_;
+  std::unique_ptr<BotProcess> bot_;
+
+  // Shared with the load threads.
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool bot_up_ = false;
+  bool stopping_ = false;                          // load threads end
+  bool actor_stop_ = false;                        // the Linear actor ends (after the last kill)
+  bool retrier_stop_ = false;                      // the webhook retrier ends (after quiet)
+  std::map<std::string, EnvelopeInfo> envelopes_;  // by envelope id
+  std::set<std::string> acked_ids_;
+  int next_command_ = 0;
+  int acked_commands_ = 0;  // commands with at least one acked envelope
+  int user_retries_ = 0;
+  std::atomic<pid_t> armed_pid_{-1};  // the bot to kill on the next card post
+  bool card_kill_fired_ = false;
+  int card_kills_ = 0;
+  int filed_cards_ = 0;              // cards showing their identifier, as the Linear actor last saw
+  std::set<std::string> moved_;      // identifiers the actor moved to kMovedTo
+  std::set<std::string> commented_;  // identifiers the actor commented on
+  std::map<std::string, int> webhook_resends_;  // delivery id -> re-sends
+  std::set<std::string> webhook_accepted_;      // delivery ids the bot answered 2xx
+  std::map<std::string, SteadyClock::time_point> webhook_last_try_;
+  int webhook_rejected_ = 0;  // 4xx answers (a signature or shape the bot refused)
+  int kills_ = 0;
+  int restarts_ = 0;
+  std::uint64_t connections_before_ = 0;
+};
+
+core::Status KillTest::StartStandIns() {
+  sandbox::SlackSandboxOptions slack_options;
+  slack_options.redelivery_delay = milliseconds(0);  // Slack does not redeliver slash commands
+  slack_options.rate_limits.enabled = options_.slack_rate_limits;
+  slack_ = std::make_unique<sandbox::SlackSandbox>(io_, slack_options);
+  linear_ = std::make_unique<sandbox::LinearSandbox>(io_);
+  github_ = std::make_unique<sandbox::GitHubSandbox>(io_);
+  if (auto s = slack_->Start(); !s) return s;
+  if (auto s = linear_->Start(); !s) return s;
+  if (auto s = github_->Start(); !s) return s;
+  const std::string base = "http://127.0.0.1:" + std::to_string(http_port_);
+  linear_->SetWebhookUrl(base + "/webhooks/linear");
+  github_->SetWebhookUrl(base + "/webhooks/github");
+  webhook_client_ = std::make_unique<core::net::HttpClient>(io_);
+  slack_->Subscribe([this](const sandbox::SandboxEvent& event) {
+    if (event.kind == sandbox::SandboxEvent::Kind::kMessagePosted && event.message &&
+        event.message->from_bot && event.message->thread_ts.empty() &&
+        event.message->text.rfind("Filing: ", 0) == 0) {
+      // An armed card kill: the bot dies while Slack's answer to its chat.postMessage is on
+      // the wire, before it can record the message's ts.
+      const pid_t pid = armed_pid_.exchange(-1);
+      if (pid > 0) {
+        ::kill(pid, SIGKILL);
+        std::lock_guard lock(mu_);
+        card_kill_fired_ = true;
+        cv_.notify_all();
+      }
+      return;
+    }
+    if (event.kind != sandbox::SandboxEvent::Kind::kAcked || !event.ack) return;
+    std::lock_guard lock(mu_);
+    acked_ids_.insert(event.ack->envelope_id);
+    cv_.notify_all();
+  });
+  return core::Ok();
+}
+
+std::map<std::string, std::string> KillTest::BotEnvironment() const {
+  return {{"SLACK_API_URL", slack_->api_url()},
+          {"SLACK_APP_TOKEN", slack_->options().app_token},
+          {"SLACK_BOT_TOKEN", slack_->options().bot_token},
+          {"GITHUB_API_URL", github_->base_url()},
+          {"GITHUB_TOKEN", github_->options().token},
+          {"GITHUB_WEBHOOK_SECRET", github_->options().webhook_secret},
+          {"LINEAR_API_URL", linear_->base_url()},
+          {"LINEAR_API_KEY", linear_->options().api_key},
+          {"LINEAR_WEBHOOK_SECRET", linear_->options().webhook_secret},
+          {"CONTEXTEN_HTTP_BIND", "127.0.0.1"},
+          {"CONTEXTEN_HTTP_PORT", std::to_string(http_port_)},
+          {"CONTEXTEN_STORE_PATH", StorePath()},
+          {"CONTEXTEN_LOG_LEVEL", options_.bot_log_level},
+          {"CONTEXTEN_LOG_FORMAT", "text"}};
+}
+
+void KillTest::SetBotUp(bool up) {
+  std::lock_guard lock(mu_);
+  bot_up_ = up;
+  cv_.notify_all();
+}
+
+bool KillTest::StartBotAndWait() {
+  connections_before_ = slack_->connections_opened();
+  if (auto started = bot_->Start(); !started) {
+    std::cerr << "kill_test: cannot start the bot: " << started.error().Describe() << "\n";
+    return false;
+  }
+  std::optional<int> exited;
+  const bool connected = core::WaitUntil(
+      [&] {
+        if ((exited = bot_->Exited())) return true;
+        return slack_->connections_opened() > connections_before_ && slack_->open_connections() > 0;
+      },
+      seconds(60), milliseconds(5));
+  if (exited || !connected) {
+    std::cerr << "kill_test: the bot "
+              << (exited ? "exited (status " + std::to_string(*exited) + ")"
+                         : std::string("did not open a Socket Mode connection in 60 s"))
+              << "; log tail:\n"
+              << bot_->LogTail() << "\n";
+    return false;
+  }
+  SetBotUp(true);
+  return true;
+}
+
+bool KillTest::KillAndRestart(const std::string& when) {
+  SetBotUp(false);
+  if (auto killed = bot_->Kill(); !killed) {
+    std::cerr << "kill_test: kill failed: " << killed.error().Describe() << "\n";
+    return false;
+  }
+  ++kills_;
+  std::cout << "  kill " << kills_ << " (" << when << ")" << std::endl;
+  Pause(milliseconds(std::uniform_int_distribution<int>(0, options_.max_downtime_ms)(rng_)));
+  if (!StartBotAndWait()) return false;
+  ++restarts_;
+  return true;
+}
+
+void KillTest::Pause(milliseconds duration) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, duration, [&] { return stopping_; });
+}
+
+void KillTest::UserLoop(int user_index) {
+  for (;;) {
+    int command = 0;
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_ || next_command_ >= options_.workflows) return;
+      command = next_command_++;
+    }
+    for (int attempt = 1;; ++attempt) {
+      {
+        // A user does not type into a bot Slack shows as offline.
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return bot_up_ || stopping_; });
+        if (stopping_) return;
+      }
+      const std::string title = Title(command, attempt);
+      const std::string channel = kChannels[(command + user_index) % std::size(kChannels)];
+      const std::string envelope_id =
+          slack_->InjectSlashCommand("/ctx", "issue create ENG " + title, kUser, channel);
+      std::unique_lock lock(mu_);
+      envelopes_[envelope_id] = {command, attempt, title};
+      const bool acked = cv_.wait_for(lock, milliseconds(options_.ack_timeout_ms), [&] {
+        return acked_ids_.count(envelope_id) > 0 || stopping_;
+      });
+      if (stopping_) return;
+      if (acked) {
+        ++acked_commands_;
+        cv_.notify_all();
+        break;
+      }
+      ++user_retries_;  // Slack showed the user an error; they type the command again
+    }
+  }
+}
+
+void KillTest::LinearActorLoop() {
+  std::uniform_int_distribution<int> pause_ms(20, 150);
+  std::uniform_int_distribution<int> coin(0, 2);
+  std::mt19937_64 rng(options_.seed ^ 0x9e3779b97f4a7c15ULL);
+  for (;;) {
+    {
+      std::lock_guard lock(mu_);
+      if (actor_stop_) return;
+    }
+    // Issues whose card shows the identifier: their runs wait for their webhooks.
+    std::vector<std::string> filed;
+    for (const auto& message : slack_->Messages()) {
+      if (!message.thread_ts.empty() || message.ephemeral || !message.from_bot) continue;
+      auto card = ParseCardText(message.text);
+      if (card && card->prefix.rfind("ENG-", 0) == 0) filed.push_back(card->prefix);
+    }
+    {
+      std::lock_guard lock(mu_);
+      filed_cards_ = static_cast<int>(filed.size());
+      cv_.notify_all();
+    }
+    if (!filed.empty()) {
+      const std::string identifier =
+          filed[std::uniform_int_distribution<std::size_t>(0, filed.size() - 1)(rng)];
+      const bool comment = coin(rng) == 0;
+      bool act = false;
+      {
+        std::lock_guard lock(mu_);
+        act = comment ? commented_.insert(identifier).second : moved_.insert(identifier).second;
+      }
+      if (act) {
+        std::optional<core::Error> refused;
+        if (comment) {
+          auto added = linear_->AddComment(identifier, "Seen it on " + identifier + " too");
+          if (!added) refused = added.error();
+        } else {
+          auto moved = linear_->MoveIssue(identifier, kMovedTo);
+          if (!moved) refused = moved.error();
+        }
+        if (refused) {
+          std::cerr << "kill_test: Linear stand-in refused a change of " << identifier << ": "
+                    << refused->Describe() << "\n";
+        }
+      }
+    }
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, milliseconds(pause_ms(rng)), [&] { return actor_stop_; });
+  }
+}
+
+void KillTest::WebhookRetrierLoop() {
+  for (;;) {
+    bool up = false;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, milliseconds(200), [&] { return retrier_stop_; });
+      if (retrier_stop_) return;
+      up = bot_up_;
+    }
+    for (const auto& d : linear_->Deliveries()) {
+      if (!d.sent || !d.done) continue;
+      std::unique_lock lock(mu_);
+      if (webhook_accepted_.count(d.delivery_id)) continue;
+      if (d.status >= 200 && d.status < 300) {
+        webhook_accepted_.insert(d.delivery_id);
+        continue;
+      }
+      if (d.status >= 400 && d.status < 500) {
+        ++webhook_rejected_;
+        webhook_accepted_.insert(d.delivery_id);  // not retried: counted as rejected
+        continue;
+      }
+      if (!up) continue;
+      auto& last = webhook_last_try_[d.delivery_id];
+      if (SteadyClock::now() - last < milliseconds(500)) continue;
+      last = SteadyClock::now();
+      ++webhook_resends_[d.delivery_id];
+      lock.unlock();
+      // As Linear retries a failed delivery: the same id, body and signature.
+      core::net::OutgoingRequest request;
+      request.method = "POST";
+      request.url = "http://127.0.0.1:" + std::to_string(http_port_) + "/webhooks/linear";
+      request.headers.Set("Content-Type", "application/json; charset=utf-8");
+      request.headers.Set("User-Agent", "Linear-Webhook");
+      request.headers.Set("Linear-Delivery", d.delivery_id);
+      request.headers.Set("Linear-Event", d.event);
+      request.headers.Set("Linear-Signature", d.signature);
+      request.body = d.body;
+      request.timeout = seconds(5);
+      auto answer = webhook_client_->Send(std::move(request));
+      lock.lock();
+      if (answer && answer->status >= 200 && answer->status < 300) {
+        webhook_accepted_.insert(d.delivery_id);
+      } else if (answer && answer->status >= 400 && answer->status < 500) {
+        ++webhook_rejected_;
+        webhook_accepted_.insert(d.delivery_id);
+      }
+    }
+  }
+}
+
+std::set<std::string> KillTest::AckedTitles() const {
+  std::lock_guard lock(mu_);
+  std::set<std::string> titles;
+  for (const auto& [id, info] : envelopes_) {
+    if (acked_ids_.count(id)) titles.insert(info.title);
+  }
+  return titles;
+}
+
+std::string KillTest::Outstanding::Describe() const {
+  if (!store_readable) return "store not readable yet";
+  std::ostringstream out;
+  out << "inbox pending " << inbox_pending << ", outbox open " << outbox_open << ", dead "
+      << outbox_dead << ", timers " << timers << ", runs not filed " << runs_not_filed
+      << ", cards not current " << cards_not_current << ", acked without run " << acked_without_run
+      << ", webhooks not accepted " << webhooks_not_accepted << ", moves not shown "
+      << moves_not_shown << ", comments not shown " << comments_not_shown;
+  return out.str();
+}
+
+KillTest::Outstanding KillTest::Measure() {
+  Outstanding o;
+  auto store = ReadStore(StorePath(), workflows::builtin::kFileIssueType);
+  if (!store) return o;
+  o.store_readable = true;
+  o.inbox_pending = store->InboxNotDone();
+  o.outbox_open = store->Outbox("pending") + store->Outbox("in_flight");
+  o.outbox_dead = store->Outbox("dead");
+  o.timers = store->timers;
+
+  std::map<std::string, std::string> card_prefix;           // title -> card text prefix
+  std::map<std::string, std::string> card_blocks;           // identifier -> card blocks
+  std::map<std::string, std::string> card_ts;               // identifier -> card ts
+  std::map<std::string, std::vector<std::string>> replies;  // thread ts -> reply texts
+  for (const auto& m : slack_->Messages()) {
+    if (m.ephemeral || !m.from_bot) continue;
+    if (!m.thread_ts.empty()) {
+      replies[m.thread_ts].push_back(m.text);
+      continue;
+    }
+    auto card = ParseCardText(m.text);
+    if (!card) continue;
+    card_prefix[card->title] = card->prefix;
+    card_blocks[card->prefix] = m.blocks.dump();
+    card_ts[card->prefix] = m.ts;
+  }
+  std::set<std::string> run_titles;
+  for (const auto& run : store->runs) {
+    const std::string title = Str(run.state.value("request", json::object()), "title");
+    run_titles.insert(title);
+    if (run.state.value("phase", "") != "filed") {
+      ++o.runs_not_filed;
+      continue;
+    }
+    const std::string identifier = Str(run.state.value("issue", json::object()), "identifier");
+    auto card = card_prefix.find(title);
+    if (card == card_prefix.end() || card->second != identifier) ++o.cards_not_current;
+  }
+  for (const auto& title : AckedTitles()) {
+    if (!run_titles.count(title)) ++o.acked_without_run;
+  }
+  std::set<std::string> moved, commented;
+  {
+    std::lock_guard lock(mu_);
+    moved = moved_;
+    commented = commented_;
+  }
+  for (const auto& identifier : moved) {
+    auto blocks = card_blocks.find(identifier);
+    if (blocks == card_blocks.end() || blocks->second.find(kMovedTo) == std::string::npos) {
+      ++o.moves_not_shown;
+      if (o.examples.size() < 5) {
+        auto issue = linear_->GetIssue(identifier);
+        o.examples.push_back(
+            "move of " + identifier + " (Linear: " + (issue ? issue->state.name : "?") +
+            ", card: " + (blocks == card_blocks.end() ? "none" : "not updated") + ")");
+      }
+    }
+  }
+  for (const auto& identifier : commented) {
+    bool shown = false;
+    if (auto ts = card_ts.find(identifier); ts != card_ts.end()) {
+      for (const auto& text : replies[ts->second]) {
+        if (text.find("commented on *" + identifier + "*") != std::string::npos) shown = true;
+      }
+    }
+    if (!shown) {
+      ++o.comments_not_shown;
+      if (o.examples.size() < 5) o.examples.push_back("comment on " + identifier);
+    }
+  }
+  const auto deliveries = linear_->Deliveries();
+  std::lock_guard lock(mu_);
+  for (const auto& d : deliveries) {
+    if (d.sent && !webhook_accepted_.count(d.delivery_id)) ++o.webhooks_not_accepted;
+  }
+  return o;
+}
+
+bool KillTest::WaitForQuiet() {
+  const auto deadline = SteadyClock::now() + seconds(options_.quiet_timeout_s);
+  auto next_report = SteadyClock::now() + seconds(5);
+  Outstanding last;
+  for (;;) {
+    last = Measure();
+    if (last.Quiet()) return true;
+    if (last.Stuck()) {
+      std::cout << "  stuck on dead letters: " << last.Describe() << std::endl;
+      return false;
+    }
+    if (auto exited = bot_->Exited()) {
+      std::cout << "  the bot exited (status " << *exited << ") while draining; log tail:\n"
+                << bot_->LogTail() << std::endl;
+      return false;
+    }
+    const auto now = SteadyClock::now();
+    if (now >= deadline) {
+      std::cout << "  not quiet after " << options_.quiet_timeout_s << " s: " << last.Describe()
+                << std::endl;
+      return false;
+    }
+    if (now >= next_report) {
+      std::cout << "  draining: " << last.Describe() << std::endl;
+      next_report = now + seconds(5);
+    }
+    // A poll, not a wait for time: the condition above is what ends the loop.
+    core::WaitUntil([] { return false; }, milliseconds(200), milliseconds(200));
+  }
+}
+
+Verdict KillTest::Judge(const StoreSnapshot& store) {
+  Verdict v;
+  auto row = [&](const std::string& metric, std::int64_t value, const std::string& expected) {
+    v.table.AddRow({metric, std::to_string(value), expected});
+  };
+  auto fail = [&](bool bad, const std::string& what) {
+    if (bad) v.failures.push_back(what);
+  };
+
+  // Runs by title (a title is one envelope: one user's one try).
+  std::map<std::string, int> runs_per_title;
+  std::map<std::string, const StoredRun*> run_by_title;
+  for (const auto& run : store.runs) {
+    const std::string title = Str(run.state.value("request", json::object()), "title");
+    ++runs_per_title[title];
+    run_by_title[title] = &run;
+  }
+  std::map<std::string, EnvelopeInfo> sent_titles;
+  std::set<std::string> acked_titles;
+  int envelopes = 0, acked = 0;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, info] : envelopes_) {
+      ++envelopes;
+      sent_titles[info.title] = info;
+      if (acked_ids_.count(id)) {
+        ++acked;
+        acked_titles.insert(info.title);
+      }
+    }
+  }
+  int runs_unacked = 0, runs_unknown = 0, run_duplicates = 0;
+  for (const auto& [title, n] : runs_per_title) {
+    if (!sent_titles.count(title)) ++runs_unknown;
+    if (!acked_titles.count(title)) ++runs_unacked;
+    run_duplicates += n - 1;
+  }
+  int lost = 0;
+  for (const auto& title : acked_titles) lost += runs_per_title.count(title) ? 0 : 1;
+
+  // Linear issues and Slack cards by title.
+  std::map<std::string, int> issues_per_title;
+  int issues = 0;
+  for (const auto& issue : linear_->Issues()) {
+    if (!IsKillTestTitle(issue.title)) continue;
+    ++issues;
+    ++issues_per_title[issue.title];
+  }
+  std::map<std::string, int> cards_per_title;
+  std::map<std::string, std::string> card_prefix;
+  int cards = 0;
+  for (const auto& m : slack_->Messages()) {
+    if (!m.thread_ts.empty() || m.ephemeral || !m.from_bot) continue;
+    auto card = ParseCardText(m.text);
+    if (!card) continue;
+    ++cards;
+    ++cards_per_title[card->title];
+    card_prefix[card->title] = card->prefix;
+  }
+  auto duplicates = [](const std::map<std::string, int>& per_title) {
+    int d = 0;
+    for (const auto& [title, n] : per_title) d += n - 1;
+    return d;
+  };
+  const int duplicate_issues = duplicates(issues_per_title);
+  const int duplicate_cards = duplicates(cards_per_title);
+  int issues_without_run = 0, cards_without_run = 0, runs_without_issue = 0, runs_without_card = 0,
+      completed = 0;
+  for (const auto& [title, n] : issues_per_title)
+    issues_without_run += run_by_title.count(title) ? 0 : 1;
+  for (const auto& [title, n] : cards_per_title)
+    cards_without_run += run_by_title.count(title) ? 0 : 1;
+  for (const auto& [title, run] : run_by_title) {
+    if (!issues_per_title.count(title)) ++runs_without_issue;
+    if (!cards_per_title.count(title)) ++runs_without_card;
+    const std::string identifier = Str(run->state.value("issue", json::object()), "identifier");
+    const bool filed = run->state.value("phase", "") == "filed" && !identifier.empty();
+    auto card = card_prefix.find(title);
+    if (filed && card != card_prefix.end() && card->second == identifier) ++completed;
+  }
+  const Outstanding o = Measure();
+  const auto workflows = static_cast<std::int64_t>(store.runs.size());
+  int resent = 0, resends = 0;
+  std::size_t webhooks = 0;
+  int rejected = 0;
+  {
+    std::lock_guard lock(mu_);
+    resent = static_cast<int>(webhook_resends_.size());
+    for (const auto& [id, n] : webhook_resends_) resends += n;
+    rejected = webhook_rejected_;
+  }
+  webhooks = linear_->DeliveryCount();
+
+  row("commands (distinct user requests)", options_.workflows, "");
+  row("slash-command envelopes sent", envelopes, "");
+  row("  acked", acked, ">= commands");
+  row("  user retries (not acked within 3 s)", user_retries_, "");
+  row("workflows started (file_issue runs)", workflows, ">= acked envelopes");
+  row("  from envelopes never acked", runs_unacked, "");
+  row("  acked envelopes without a run (lost)", lost, "0");
+  row("  runs of one envelope started twice", run_duplicates, "0");
+  row("workflows completed (filed, card shows identifier)", completed, "= started");
+  row("Linear issues created", issues, "= started");
+  row("duplicate issues", duplicate_issues, "0");
+  row("  issues without a run / runs without an issue", issues_without_run + runs_without_issue,
+      "0");
+  row("Slack cards", cards, "= started");
+  row("duplicate cards", duplicate_cards, "0");
+  row("  cards without a run / runs without a card", cards_without_run + runs_without_card, "0");
+  row("unprocessed inbox rows", store.InboxNotDone(), "0");
+  row("dead-lettered effects", store.Outbox("dead"), "0");
+  row("effects pending or in flight", store.Outbox("pending") + store.Outbox("in_flight"), "0");
+  row("Linear webhooks sent", static_cast<std::int64_t>(webhooks), "");
+  v.table.AddRow({"  re-sent after failing (deliveries / posts)",
+                  std::to_string(resent) + " / " + std::to_string(resends), ""});
+  row("  rejected by the bot (4xx)", rejected, "0");
+  row("issue moves not on the card", o.moves_not_shown, "0");
+  row("comments not in the thread", o.comments_not_shown, "0");
+  row("kills (SIGKILL)", kills_, ">= " + std::to_string(options_.kills));
+  row("  of which the moment a card was posted", card_kills_, "");
+  row("restarts", restarts_, "= kills");
+
+  fail(lost > 0, std::to_string(lost) + " acked command(s) have no workflow run (lost)");
+  fail(runs_unknown > 0, std::to_string(runs_unknown) + " run(s) for titles the tool never sent");
+  fail(run_duplicates > 0, std::to_string(run_duplicates) + " envelope(s) started two runs");
+  fail(issues != workflows, "Linear issues (" + std::to_string(issues) + ") != workflows (" +
+                                std::to_string(workflows) + ")");
+  fail(duplicate_issues > 0, std::to_string(duplicate_issues) + " duplicate Linear issue(s)");
+  fail(issues_without_run + runs_without_issue > 0, "issues and runs do not pair up");
+  fail(cards != workflows, "Slack cards (" + std::to_string(cards) + ") != workflows (" +
+                               std::to_string(workflows) + ")");
+  fail(duplicate_cards > 0, std::to_string(duplicate_cards) + " duplicate Slack card(s)");
+  fail(cards_without_run + runs_without_card > 0, "cards and runs do not pair up");
+  fail(completed != workflows,
+       std::to_string(workflows - completed) + " workflow(s) not completed");
+  fail(store.InboxNotDone() > 0,
+       std::to_string(store.InboxNotDone()) + " unprocessed inbox row(s)");
+  fail(store.Outbox("dead") > 0, std::to_string(store.Outbox("dead")) + " dead-lettered effect(s)");
+  fail(store.Outbox("pending") + store.Outbox("in_flight") > 0, "effects left pending/in flight");
+  fail(rejected > 0, std::to_string(rejected) + " webhook(s) rejected by the bot");
+  fail(o.webhooks_not_accepted > 0, "webhooks never accepted");
+  fail(o.moves_not_shown > 0, std::to_string(o.moves_not_shown) + " move(s) never reached a card");
+  for (const auto& example : o.examples) fail(true, "  missing: " + example);
+  fail(o.comments_not_shown > 0,
+       std::to_string(o.comments_not_shown) + " comment(s) never reached a thread");
+  fail(kills_ < options_.kills + card_kills_, "fewer kills than asked");
+  fail(restarts_ != kills_, "not every kill was followed by a restart");
+  return v;
+}
+
+int KillTest::Run() {
+  const auto started_at = SteadyClock::now();
+  std::cout << "kill_test: " << options_.workflows << " workflows, " << options_.kills
+            << " kills, seed " << options_.seed << " (repeat with --seed " << options_.seed << ")"
+            << std::endl;
+  char dir_template[] = "/tmp/contexten-kill-test-XXXXXX";
+  if (mkdtemp(dir_template) == nullptr) {
+    std::cerr << "kill_test: mkdtemp failed\n";
+    return 2;
+  }
+  work_dir_ = dir_template;
+  auto port = FreeLoopbackPort();
+  if (!port) {
+    std::cerr << "kill_test: " << port.error().Describe() << "\n";
+    return 2;
+  }
+  http_port_ = *port;
+  if (auto s = StartStandIns(); !s) {
+    std::cerr << "kill_test: stand-ins: " << s.error().Describe() << "\n";
+    return 2;
+  }
+  bot_ = std::make_unique<BotProcess>(options_.bot, std::vector<std::string>{"run"},
+                                      BotEnvironment(), (work_dir_ / "bot.log").string());
+  std::cout << "  work dir " << work_dir_.string() << ", bot HTTP port " << http_port_ << std::endl;
+  if (!StartBotAndWait()) return 2;
+
+  // Kill moments: thresholds of progress (acked commands + cards showing their identifier,
+  // 0 .. 2 x workflows) drawn uniformly, so kills land while commands arrive and while the
+  // outbox files issues and updates cards, each 0-300 ms after its threshold is passed.
+  const int total = 2 * options_.workflows;
+  std::vector<int> thresholds;
+  std::uniform_int_distribution<int> at(std::max(1, total / 20), std::max(1, total - total / 20));
+  for (int i = 0; i < options_.kills; ++i) thresholds.push_back(at(rng_));
+  std::sort(thresholds.begin(), thresholds.end());
+
+  std::vector<std::thread> users;
+  for (int i = 0; i < options_.concurrency; ++i) users.emplace_back([this, i] { UserLoop(i); });
+  std::thread actor([this] { LinearActorLoop(); });
+  std::thread retrier([this] { WebhookRetrierLoop(); });
+  bool ok = true;
+  std::string failure;
+  // Waits until `reached()` holds; gives up when nothing moved for 120 s (a broken bot).
+  auto wait_progress = [&](const std::function<bool()>& reached) {
+    std::unique_lock lock(mu_);
+    int seen = Progress();
+    while (!reached()) {
+      if (!cv_.wait_for(lock, seconds(120), [&] { return Progress() != seen || reached(); })) {
+        return false;
+      }
+      seen = Progress();
+    }
+    return true;
+  };
+  // Targeted kills first, while cards are being posted.
+  for (int i = 0; ok && i < options_.card_kills; ++i) {
+    {
+      std::lock_guard lock(mu_);
+      card_kill_fired_ = false;
+    }
+    armed_pid_ = bot_->pid();
+    bool fired = false;
+    {
+      std::unique_lock lock(mu_);
+      fired = cv_.wait_for(lock, seconds(60), [&] { return card_kill_fired_; });
+    }
+    armed_pid_ = -1;
+    if (!fired) {
+      std::cout << "  no card was posted within 60 s; card kill " << i + 1 << " skipped"
+                << std::endl;
+      break;
+    }
+    ++card_kills_;
+    if (!KillAndRestart("the moment a card was posted")) {
+      ok = false;
+      failure = "the bot did not come back";
+    }
+  }
+  for (int threshold : thresholds) {
+    if (!ok) break;
+    if (!wait_progress([&] { return Progress() >= threshold; })) {
+      ok = false;
+      failure = "no progress for 120 s";
+      break;
+    }
+    Pause(milliseconds(std::uniform_int_distribution<int>(0, 300)(rng_)));
+    std::string when;
+    {
+      std::lock_guard lock(mu_);
+      when = std::to_string(acked_commands_) + " acked, " + std::to_string(filed_cards_) +
+             " cards filed";
+    }
+    if (!KillAndRestart(when)) {
+      ok = false;
+      failure = "the bot did not come back";
+      break;
+    }
+  }
+  if (ok && !wait_progress([&] { return acked_commands_ >= options_.workflows; })) {
+    ok = false;
+    failure = "no command acked for 120 s";
+  }
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    cv_.notify_all();
+  }
+  for (auto& t : users) t.join();
+  {
+    std::lock_guard lock(mu_);
+    actor_stop_ = true;
+    cv_.notify_all();
+  }
+  actor.join();
+  const bool quiet = ok && WaitForQuiet();
+  {
+    std::lock_guard lock(mu_);
+    retrier_stop_ = true;
+    cv_.notify_all();
+  }
+  retrier.join();
+
+  // Stop the bot gracefully, then read the final state.
+  if (bot_->running()) {
+    auto stopped = bot_->Terminate(seconds(30));
+    if (!stopped || !WIFEXITED(*stopped) || WEXITSTATUS(*stopped) != 0) {
+      std::cout << "  the bot did not stop cleanly on SIGTERM" << std::endl;
+      (void)bot_->Kill();
+    }
+  }
+  auto store = ReadStore(StorePath(), workflows::builtin::kFileIssueType);
+  if (!store) {
+    std::cerr << "kill_test: " << store.error().Describe() << "\n";
+    return 2;
+  }
+  Verdict verdict = Judge(*store);
+  const double wall = std::chrono::duration<double>(SteadyClock::now() - started_at).count();
+  std::ostringstream wall_text;
+  wall_text.precision(1);
+  wall_text << std::fixed << wall << " s";
+  verdict.table.AddRow({"wall time", wall_text.str(), ""});
+  verdict.table.AddRow({"seed", std::to_string(options_.seed), ""});
+  if (!ok) verdict.failures.insert(verdict.failures.begin(), failure);
+  if (ok && !quiet) verdict.failures.insert(verdict.failures.begin(), "never quiet");
+  std::cout << "\n";
+  verdict.table.Print(std::cout);
+  std::cout << "\n";
+  for (const auto& f : verdict.failures) std::cout << "FAIL: " << f << "\n";
+  if (verdict.failures.empty()) {
+    std::cout << "PASS" << std::endl;
+    if (!options_.keep) std::filesystem::remove_all(work_dir_);
+  } else {
+    std::cout << "work dir kept for inspection: " << work_dir_.string() << std::endl;
+  }
+  slack_->Stop();
+  linear_->Stop();
+  github_->Stop();
+  io_.Stop();
+  return verdict.failures.empty() ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace contexten::bench
+
+int main(int argc, char** argv) {
+  using contexten::bench::Options;
+  Options options;
+  CLI::App app{"SIGKILL the bot while it files issues; check nothing is lost or duplicated"};
+  app.add_option("--workflows", options.workflows, "distinct issue-filing commands to run")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--kills", options.kills, "SIGKILLs of the bot")->check(CLI::NonNegativeNumber);
+  app.add_option("--seed", options.seed, "RNG seed (0: random)");
+  app.add_option("--concurrency", options.concurrency, "simulated users typing at once")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--bot", options.bot, "the contexten executable");
+  app.add_option("--quiet-timeout", options.quiet_timeout_s, "seconds to wait for quiet");
+  app.add_option("--max-downtime-ms", options.max_downtime_ms, "longest pause before a restart");
+  app.add_option("--bot-log-level", options.bot_log_level, "the bot's log level");
+  app.add_flag("--slack-rate-limits", options.slack_rate_limits,
+               "enforce Slack's Web API rate limits in the stand-in");
+  app.add_option("--card-kills", options.card_kills,
+                 "extra kills, each the moment the Slack stand-in records a new card");
+  app.add_flag("--keep", options.keep, "keep the work directory (store, bot log)");
+  CLI11_PARSE(app, argc, argv);
+  if (options.seed == 0) options.seed = std::random_device{}() | 1;
+  if (options.bot.empty()) options.bot = CONTEXTEN_DEFAULT_BOT;
+  contexten::core::InitLogging({"warn", "text"});
+  return contexten::bench::KillTest(options).Run();
+}

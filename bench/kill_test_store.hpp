@@ -1,0 +1,36 @@
+#pragma once
+// What bench/kill_test.cpp reads from the bot's SQLite store, opened read-only beside the running
+// bot (WAL readers never block its writer): the file-issue runs and the row counts of the inbox,
+// the outbox and the timers by status (tables of store/migrations.cpp).
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace contexten::bench {
+
+struct StoredRun {
+  std::string id;
+  std::string status;  // running | waiting | completed | failed
+  nlohmann::json state;
+};
+
+struct StoreSnapshot {
+  std::vector<StoredRun> runs;                 // workflow_runs of `run_type`
+  std::map<std::string, std::int64_t> inbox;   // status -> rows
+  std::map<std::string, std::int64_t> outbox;  // status -> rows
+  std::int64_t timers = 0;                     // workflow_timers rows (set, not yet fired)
+
+  std::int64_t Inbox(const std::string& status) const;
+  std::int64_t Outbox(const std::string& status) const;
+  std::int64_t InboxNotDone() const;  // every row whose status is not "done"
+};
+
+// kNotFound until the bot has created the file.
+core::Result<StoreSnapshot> ReadStore(const std::string& path, const std::string& run_type);
+
+}  // namespace contexten::bench
