@@ -76,6 +76,7 @@ constexpr std::array<const char*, 3> kMigrations = {
       );
       CREATE INDEX outbox_due ON outbox(lane, status, due_at_ms);
       CREATE INDEX outbox_order ON outbox(order_key, status, id);
+      CREATE INDEX outbox_status ON outbox(status, id);
       CREATE TABLE workflow_timers (
         run_id TEXT NOT NULL,
         name TEXT NOT NULL,

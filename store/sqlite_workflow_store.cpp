@@ -377,7 +377,7 @@ core::Status SqliteWorkflowStore::Reschedule(std::int64_t effect_id, std::int64_
   return db_.Write([&](SQLite::Database& db) -> core::Status {
     auto& update = Prepared(db,
                             "UPDATE outbox SET status = 'pending', due_at_ms = ?, last_error = ?, "
-                            "outcome_unknown = MAX(outcome_unknown, ?), updated_at_ms = ?1, "
+                            "outcome_unknown = ?, updated_at_ms = ?1, "
                             "attempts = attempts - ? WHERE id = ? AND status = 'in_flight'");
     update.bind(1, due_at_ms);
     update.bind(2, Clip(error));
@@ -435,9 +435,16 @@ core::Result<std::vector<EffectRecord>> SqliteWorkflowStore::Effects(
     std::optional<EffectStatus> status_filter, const std::string& run_id, std::size_t limit) {
   return ReadInto<std::vector<EffectRecord>>(db_, [&](SQLite::Database& db,
                                                       std::vector<EffectRecord>& effects) {
-    auto& select = Prepared(db, std::string(kEffectColumns) +
-                                    "WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR run_id = ?2) "
-                                    "ORDER BY id LIMIT ?3");
+    // One statement per filter combination, so each uses its index (run_id: the UNIQUE
+    // (run_id, step_id); status: outbox_due) instead of scanning the whole outbox.
+    const bool by_status = status_filter.has_value();
+    const bool by_run = !run_id.empty();
+    const char* where = by_status && by_run ? "WHERE run_id = ?2 AND status = ?1 "
+                        : by_run            ? "WHERE run_id = ?2 AND ?1 = ?1 "
+                        : by_status         ? "WHERE status = ?1 AND ?2 = ?2 "
+                                            : "WHERE ?1 = ?1 AND ?2 = ?2 ";
+    auto& select =
+        Prepared(db, std::string(kEffectColumns) + where + "ORDER BY id LIMIT ?3");
     select.bind(1, status_filter ? std::string(ToString(*status_filter)) : std::string());
     select.bind(2, run_id);
     select.bind(3, static_cast<std::int64_t>(limit));

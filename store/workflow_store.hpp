@@ -142,7 +142,8 @@ class WorkflowStore {
   virtual core::Result<std::vector<EffectRecord>> ClaimDue(const std::string& lane,
                                                            std::int64_t now_ms,
                                                            std::size_t limit) = 0;
-  // Back to pending at `due_at_ms` (a retry: no thread waits for it).
+  // Back to pending at `due_at_ms` (a retry: no thread waits for it), with `outcome_unknown`
+  // saying whether an attempt so far may have landed unseen.
   virtual core::Status Reschedule(std::int64_t effect_id, std::int64_t due_at_ms,
                                   const std::string& error, bool outcome_unknown,
                                   bool counts_as_attempt = true) = 0;

@@ -94,7 +94,7 @@ void OutboxRelay::Perform(Lane& lane, const store::EffectRecord& effect) {
       ++stats_.looked_up;
     }
     auto found = lane.executor->Lookup(effect);
-    if (!found) return Fail(effect, found.error());
+    if (!found) return Fail(effect, found.error(), /*looked_up=*/false);
     if (*found) {
       {
         std::lock_guard lock(mu_);
@@ -106,7 +106,7 @@ void OutboxRelay::Perform(Lane& lane, const store::EffectRecord& effect) {
     }
   }
   auto result = lane.executor->Execute(effect);
-  if (!result) return Fail(effect, result.error());
+  if (!result) return Fail(effect, result.error(), /*looked_up=*/effect.outcome_unknown);
   Finish(effect, {effect.id, store::EffectStatus::kDone, ResultText(*result), ""});
 }
 
@@ -144,7 +144,8 @@ void OutboxRelay::Finish(const store::EffectRecord& effect, store::EffectOutcome
   wake_cv_.notify_all();
 }
 
-void OutboxRelay::Fail(const store::EffectRecord& effect, const core::Error& error) {
+void OutboxRelay::Fail(const store::EffectRecord& effect, const core::Error& error,
+                       bool looked_up) {
   // A rate-limit refusal is "not yet", with the platform's own time: it does not use up an
   // attempt, so a long 429 storm delays effects without dead-lettering them.
   const bool refused = error.kind == core::ErrorKind::kRateLimited;
@@ -155,8 +156,18 @@ void OutboxRelay::Fail(const store::EffectRecord& effect, const core::Error& err
     Finish(effect, {effect.id, store::EffectStatus::kDead, "", error.Describe()});
     return;
   }
-  const core::Millis wait = error.retry_after.value_or(Backoff(effect.attempts - 1));
-  const bool unknown = effect.outcome_unknown || MayHaveApplied(error);
+  core::Millis wait = error.retry_after.value_or(Backoff(effect.attempts - 1));
+  if (refused && error.retry_after) {
+    // Every effect a limiter refuses in one moment hears the same retry_after; spread them over
+    // the next window, or they all come back at once and are refused together again.
+    std::lock_guard lock(mu_);
+    std::uniform_int_distribution<core::Millis::rep> spread(0, std::max<core::Millis::rep>(
+                                                                  wait.count(), 1));
+    wait += core::Millis(spread(rng_));
+  }
+  // After a lookup that found nothing, a refused attempt leaves the effect known-not-applied:
+  // the next attempt need not look again (a lookup costs a rate-limit token too).
+  const bool unknown = (effect.outcome_unknown && !looked_up) || MayHaveApplied(error);
   auto rescheduled =
       store_.Reschedule(effect.id, NowMs() + wait.count(), error.Describe(), unknown, !refused);
   std::lock_guard lock(mu_);

@@ -86,7 +86,9 @@ class OutboxRelay {
   bool RunOne(Lane& lane, std::int64_t now_ms);
   void Perform(Lane& lane, const store::EffectRecord& effect);
   void Finish(const store::EffectRecord& effect, store::EffectOutcome outcome);
-  void Fail(const store::EffectRecord& effect, const core::Error& error);
+  // `looked_up`: this attempt looked for an earlier one's result and found none, so only this
+  // attempt's own error says whether the effect may have landed.
+  void Fail(const store::EffectRecord& effect, const core::Error& error, bool looked_up);
   void LaneLoop(Lane& lane);
   std::int64_t NowMs() const;
   core::Millis Backoff(int attempt);

@@ -131,7 +131,27 @@ TEST_F(OutboxRelayTest, RetryAfterIsHonoured) {
       core::MakeError(core::ErrorKind::kRateLimited, "429", std::chrono::seconds(30))};
   StartRun("r", json::array({Effect("post", "slack")}));
   relay_->Tick();
-  EXPECT_EQ(Only("r").due_at_ms, f_.NowMs() + 30000);
+  // Not sooner than Slack said; spread over the next window so refused effects do not all come
+  // back in the same instant.
+  EXPECT_GE(Only("r").due_at_ms, f_.NowMs() + 30000);
+  EXPECT_LE(Only("r").due_at_ms, f_.NowMs() + 60000);
+}
+
+TEST_F(OutboxRelayTest, ALookupThatFindsNothingThenARefusalNeedNotBeLookedUpAgain) {
+  linear_.failures["create"] = {
+      core::MakeError(core::ErrorKind::kTimeout, "no answer"),  // unknown: was it created?
+      core::MakeError(core::ErrorKind::kRateLimited, "429", std::chrono::seconds(1))};
+  StartRun("r", json::array({Effect("create", "linear")}));
+  relay_->Tick();
+  EXPECT_TRUE(Only("r").outcome_unknown);
+  f_.clock.Advance(std::chrono::minutes(10));
+  relay_->Tick();  // looks (nothing), creates, refused: nothing can have landed
+  EXPECT_FALSE(Only("r").outcome_unknown);
+  f_.clock.Advance(std::chrono::minutes(10));
+  relay_->Tick();
+  EXPECT_EQ(Only("r").status, store::EffectStatus::kDone);
+  EXPECT_EQ(linear_.looked_up.size(), 1u);  // not a second time
+  EXPECT_EQ(linear_.executed.size(), 3u);
 }
 
 TEST_F(OutboxRelayTest, RateLimitRefusalsDoNotUseUpAttempts) {
@@ -142,7 +162,7 @@ TEST_F(OutboxRelayTest, RateLimitRefusalsDoNotUseUpAttempts) {
   StartRun("r", json::array({Effect("post", "slack")}));
   for (int i = 0; i < 11; ++i) {
     relay_->Tick();
-    f_.clock.Advance(std::chrono::seconds(1));
+    f_.clock.Advance(std::chrono::seconds(2));  // retry_after 1 s, spread over up to 1 s more
   }
   const auto effect = Only("r");
   EXPECT_EQ(effect.status, store::EffectStatus::kDone);
