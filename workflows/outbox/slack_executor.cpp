@@ -34,7 +34,14 @@ core::Result<json> SlackExecutor::Execute(const store::EffectRecord& effect) {
     message.text = OptionalString(args, "text");
     message.blocks = Blocks(args);
     message.thread_ts = OptionalString(args, "thread_ts");
-    message.reply_broadcast = args.value("broadcast", false);
+    // Checked, not args.value(): that throws on a non-boolean, and a malformed row must come
+    // back as an error the relay dead-letters, not an exception out of a lane thread.
+    auto broadcast = args.find("broadcast");
+    if (broadcast != args.end() && !broadcast->is_boolean() && !broadcast->is_null()) {
+      return core::Unexpected(core::MakeError(core::ErrorKind::kInvalidInput,
+                                              effect.kind + " needs 'broadcast' to be a boolean"));
+    }
+    message.reply_broadcast = broadcast != args.end() && broadcast->is_boolean() && *broadcast;
     // The idempotency key rides along as message metadata, so an attempt whose outcome is
     // unknown can be found instead of posted twice (Lookup).
     message.metadata = json{{"event_type", kSlackEffectEventType},

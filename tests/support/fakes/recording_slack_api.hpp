@@ -28,7 +28,8 @@ class RecordingSlackApi : public integrations::slack::SlackApi {
                                 {"text", m.text},
                                 {"blocks", m.blocks},
                                 {"thread_ts", m.thread_ts},
-                                {"reply_broadcast", m.reply_broadcast}});
+                                {"reply_broadcast", m.reply_broadcast},
+                                {"metadata", m.metadata.value_or(nlohmann::json())}});
     if (!post_ok) return core::Unexpected(core::MakeError(core::ErrorKind::kUnavailable, "down"));
     return integrations::slack::PostedMessage{m.channel, "1700000000." + std::to_string(++ts_)};
   }
@@ -39,7 +40,11 @@ class RecordingSlackApi : public integrations::slack::SlackApi {
     return integrations::slack::PostedMessage{u.channel, u.ts};
   }
   core::Result<std::string> PostEphemeral(const integrations::slack::EphemeralMessage& m) override {
-    Record("chat.postEphemeral", {{"channel", m.channel}, {"user", m.user}, {"text", m.text}});
+    Record("chat.postEphemeral", {{"channel", m.channel},
+                                  {"user", m.user},
+                                  {"text", m.text},
+                                  {"blocks", m.blocks},
+                                  {"thread_ts", m.thread_ts}});
     return std::string("1700000000.9");
   }
   core::Status DeleteMessage(const std::string& channel, const std::string& ts) override {
@@ -78,7 +83,8 @@ class RecordingSlackApi : public integrations::slack::SlackApi {
   }
   core::Result<integrations::slack::UserInfo> GetUserInfo(const std::string& user_id) override {
     Record("users.info", {{"user", user_id}});
-    integrations::slack::UserInfo info;
+    std::lock_guard lock(mu_);
+    integrations::slack::UserInfo info = user_info_.value_or(integrations::slack::UserInfo{});
     info.id = user_id;
     return info;
   }
@@ -112,6 +118,12 @@ class RecordingSlackApi : public integrations::slack::SlackApi {
     found_message_ = std::move(message);
   }
 
+  // What GetUserInfo answers (its id is always the one asked for; otherwise empty fields).
+  void SetUserInfo(integrations::slack::UserInfo info) {
+    std::lock_guard lock(mu_);
+    user_info_ = std::move(info);
+  }
+
   std::vector<Call> calls() const {
     std::lock_guard lock(mu_);
     return calls_;
@@ -135,6 +147,7 @@ class RecordingSlackApi : public integrations::slack::SlackApi {
   mutable std::mutex mu_;
   std::vector<Call> calls_;
   std::optional<integrations::slack::PostedMessage> found_message_;
+  std::optional<integrations::slack::UserInfo> user_info_;
   std::atomic<int> ts_{0};
 };
 
