@@ -25,9 +25,9 @@ OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& pl
     : workflow_store_(store.database()),
       engine_(workflow_store_, clock),
       slack_executor_(platforms.slack_outbox()),
-      linear_executor_(platforms.linear()
-                           ? std::make_unique<workflows::outbox::LinearExecutor>(*platforms.linear())
-                           : nullptr),
+      linear_executor_(platforms.linear() ? std::make_unique<workflows::outbox::LinearExecutor>(
+                                                *platforms.linear())
+                                          : nullptr),
       relay_(workflow_store_, engine_, clock),
       timers_(engine_) {
   engine_.Register(std::make_unique<workflows::builtin::FileIssueWorkflow>());
@@ -37,8 +37,8 @@ OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& pl
   engine_.set_on_effects([this] { relay_.Wake(); });
   engine_.set_on_timers([this] { timers_.Wake(); });
   if (auto started = relay_.Start(); !started) {
-    throw StartupError(core::MakeError(started.error().kind,
-                                       "outbox recovery: " + started.error().message));
+    throw StartupError(
+        core::MakeError(started.error().kind, "outbox recovery: " + started.error().message));
   }
   timers_.Start();
 }

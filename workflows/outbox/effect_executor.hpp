@@ -20,8 +20,7 @@ class EffectExecutor {
   // Called before performing an effect that an earlier attempt may have applied (a timeout or
   // reset after sending, a crash while in flight): what that attempt made, found on the
   // platform by the effect's idempotency key; nullopt when it did not land.
-  virtual core::Result<std::optional<nlohmann::json>> Lookup(
-      const store::EffectRecord& effect) = 0;
+  virtual core::Result<std::optional<nlohmann::json>> Lookup(const store::EffectRecord& effect) = 0;
 };
 
 // Whether a failed attempt may have been applied by the platform: the client says so

@@ -17,8 +17,8 @@ core::Result<std::string> RequiredString(const json& args, const char* name,
                                          const store::EffectRecord& effect) {
   std::string value = OptionalString(args, name);
   if (value.empty()) {
-    return core::Unexpected(core::MakeError(core::ErrorKind::kInvalidInput,
-                                            effect.kind + " needs '" + name + "'"));
+    return core::Unexpected(
+        core::MakeError(core::ErrorKind::kInvalidInput, effect.kind + " needs '" + name + "'"));
   }
   return value;
 }

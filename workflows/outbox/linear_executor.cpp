@@ -129,13 +129,14 @@ core::Result<json> CreateComment(linear::LinearApi& api, const store::EffectReco
 }  // namespace
 
 json IssueJson(const linear::Issue& issue) {
-  json j = {{"id", issue.id},
-            {"identifier", issue.identifier},
-            {"title", issue.title},
-            {"url", issue.url},
-            {"priority", issue.priority},
-            {"team_key", issue.team_key},
-            {"state", {{"id", issue.state.id}, {"name", issue.state.name}, {"type", issue.state.type}}}};
+  json j = {
+      {"id", issue.id},
+      {"identifier", issue.identifier},
+      {"title", issue.title},
+      {"url", issue.url},
+      {"priority", issue.priority},
+      {"team_key", issue.team_key},
+      {"state", {{"id", issue.state.id}, {"name", issue.state.name}, {"type", issue.state.type}}}};
   if (issue.assignee) {
     j["assignee"] = {{"id", issue.assignee->id},
                      {"name", issue.assignee->name},

@@ -46,8 +46,7 @@ void OutboxRelay::AddLane(const std::string& lane, EffectExecutor& executor, int
 }
 
 std::int64_t OutboxRelay::NowMs() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             clock_.WallNow().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.WallNow().time_since_epoch())
       .count();
 }
 
@@ -100,8 +99,8 @@ void OutboxRelay::Perform(Lane& lane, const store::EffectRecord& effect) {
         std::lock_guard lock(mu_);
         ++stats_.found_by_lookup;
       }
-      Log()->info("effect {} ({}) had landed before; not performed again",
-                  effect.idempotency_key(), effect.kind);
+      Log()->info("effect {} ({}) had landed before; not performed again", effect.idempotency_key(),
+                  effect.kind);
       return Finish(effect, {effect.id, store::EffectStatus::kDone, ResultText(**found), ""});
     }
   }
@@ -161,8 +160,8 @@ void OutboxRelay::Fail(const store::EffectRecord& effect, const core::Error& err
     // Every effect a limiter refuses in one moment hears the same retry_after; spread them over
     // the next window, or they all come back at once and are refused together again.
     std::lock_guard lock(mu_);
-    std::uniform_int_distribution<core::Millis::rep> spread(0, std::max<core::Millis::rep>(
-                                                                  wait.count(), 1));
+    std::uniform_int_distribution<core::Millis::rep> spread(
+        0, std::max<core::Millis::rep>(wait.count(), 1));
     wait += core::Millis(spread(rng_));
   }
   // After a lookup that found nothing, a refused attempt leaves the effect known-not-applied:

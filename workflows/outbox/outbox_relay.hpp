@@ -40,9 +40,9 @@ struct RelayOptions {
 };
 
 struct RelayStats {
-  std::uint64_t performed = 0;     // effects done
-  std::uint64_t rescheduled = 0;   // retryable failures turned into a later due time
-  std::uint64_t looked_up = 0;     // lookups before re-creating
+  std::uint64_t performed = 0;    // effects done
+  std::uint64_t rescheduled = 0;  // retryable failures turned into a later due time
+  std::uint64_t looked_up = 0;    // lookups before re-creating
   std::uint64_t found_by_lookup = 0;
   std::uint64_t dead_lettered = 0;
   std::uint64_t store_errors = 0;
