@@ -1,5 +1,6 @@
 #include "workflows/builtin/file_issue.hpp"
 
+#include "core/json_fields.hpp"
 #include "integrations/linear/linear_ids.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
 #include "workflows/present/coalescer.hpp"
@@ -17,10 +18,7 @@ namespace present = workflows::present;
 constexpr char kFlushTimer[] = "flush";
 constexpr std::int64_t kCoalesceWindowMs = 10000;
 
-std::string Str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using core::json_fields::Str;
 
 // Mutable view of the run's state with the helpers every step needs.
 class Step {

@@ -1,5 +1,7 @@
 #include "workflows/outbox/executor_args.hpp"
 
+#include "core/json_fields.hpp"
+
 namespace contexten::workflows::outbox {
 
 using nlohmann::json;
@@ -24,8 +26,7 @@ core::Result<std::string> RequiredString(const json& args, const char* name,
 }
 
 std::string OptionalString(const json& args, const char* name) {
-  auto it = args.find(name);
-  return it != args.end() && it->is_string() ? it->get<std::string>() : std::string();
+  return core::json_fields::Str(args, name);
 }
 
 core::Error UnknownKind(const store::EffectRecord& effect) {
