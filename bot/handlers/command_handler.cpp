@@ -17,31 +17,32 @@ std::string Millis(std::chrono::microseconds us) {
   return buf;
 }
 
-json Ephemeral(std::string text, json blocks = nullptr) {
+}  // namespace
+
+json EphemeralReply(std::string text, json blocks) {
   json reply = {{"response_type", "ephemeral"}, {"text", std::move(text)}};
   if (!blocks.is_null()) reply["blocks"] = std::move(blocks);
   return reply;
 }
-
-}  // namespace
 
 CommandHandler::CommandHandler(integrations::slack::SlackApi& slack, core::Clock& clock)
     : slack_(slack), clock_(clock) {}
 
 json CommandHandler::Handle(const CommandContext& context) {
   auto intent = intents::ParseSlashCommand(context.text);
-  if (!intent) return Ephemeral(intent.error().message);
+  if (!intent) return EphemeralReply(intent.error().message);
   if (std::holds_alternative<intents::HelpIntent>(*intent)) return Help(context);
   if (std::holds_alternative<intents::PingIntent>(*intent)) return Ping(context);
   // Opening the form needs a trigger_id, which only a slash command or a click carries; the
   // `/ctx` listener handles `new` itself, so this answers mentions.
   if (std::holds_alternative<intents::NewIssueFormIntent>(*intent)) {
-    return Ephemeral("Type `/ctx new` to open the new-issue form.");
+    return EphemeralReply("Type `/ctx new` to open the new-issue form.");
   }
   if (const auto* unknown = std::get_if<intents::UnknownIntent>(&*intent)) {
-    return Ephemeral(intents::UnknownCommandMessage(*unknown));
+    return EphemeralReply(intents::UnknownCommandMessage(*unknown));
   }
-  return Ephemeral("`" + std::string(intents::IntentName(*intent)) + "` is not available yet.");
+  return EphemeralReply("`" + std::string(intents::IntentName(*intent)) +
+                        "` is not available yet.");
 }
 
 json CommandHandler::Help(const CommandContext& context) const {
@@ -60,7 +61,7 @@ json CommandHandler::Help(const CommandContext& context) const {
                                   {"text", "Contexten " + std::string(Version()) +
                                                " · Slack, GitHub and Linear in one place"}}})}},
   });
-  return Ephemeral(plain, blocks);
+  return EphemeralReply(plain, blocks);
 }
 
 json CommandHandler::Ping(const CommandContext& context) {
@@ -76,7 +77,7 @@ json CommandHandler::Ping(const CommandContext& context) {
   } else {
     text += " · Slack API unreachable: " + auth.error().Describe();
   }
-  return Ephemeral(text);
+  return EphemeralReply(text);
 }
 
 }  // namespace contexten::bot::handlers

@@ -20,6 +20,9 @@ struct CommandContext {
   std::chrono::microseconds inbox_latency{0};
 };
 
+// A slash-command reply only the user sees ({response_type: ephemeral, text, blocks?}).
+nlohmann::json EphemeralReply(std::string text, nlohmann::json blocks = nullptr);
+
 class CommandHandler {
  public:
   CommandHandler(integrations::slack::SlackApi& slack, core::Clock& clock);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "bot/handlers/command_handler.hpp"
 #include "core/logging.hpp"
 #include "integrations/slack/block_kit/modal.hpp"
 #include "integrations/slack/block_kit/truncate.hpp"
@@ -41,10 +42,6 @@ std::string Upper(std::string s) {
 std::string Field(const ViewPayload& view, const char* action_id) {
   auto it = view.values.find(action_id);
   return it == view.values.end() ? "" : it->second;
-}
-
-json EphemeralReply(std::string text) {
-  return {{"response_type", "ephemeral"}, {"text", std::move(text)}};
 }
 
 // A Linear team key: a letter, then letters or digits, at most 10 (Linear's own rule for keys).

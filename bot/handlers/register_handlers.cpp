@@ -35,8 +35,7 @@ core::Status CreateIssue(ListenerContext& context, const intents::CreateIssueInt
   request.reporter = interaction.user_id;
   auto started = StartFileIssue(engine, settings, interaction.envelope_id, request);
   if (!started) {
-    return context.Ack(
-        nlohmann::json{{"response_type", "ephemeral"}, {"text", started.error().message}});
+    return context.Ack(EphemeralReply(started.error().message));
   }
   return context.Ack();
 }

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "bot/handlers/command_handler.hpp"
 #include "integrations/slack/block_kit/blocks.hpp"
 #include "integrations/slack/block_kit/message.hpp"
 #include "integrations/slack/block_kit/text.hpp"
@@ -20,7 +21,7 @@ json Ephemeral(json message) {
   return message;
 }
 
-json Plain(const std::string& text) { return {{"response_type", "ephemeral"}, {"text", text}}; }
+json Plain(const std::string& text) { return EphemeralReply(text); }
 
 }  // namespace
 
