@@ -1,0 +1,49 @@
+#pragma once
+// What a person meant, in one shape for every way of saying it: a slash command, a mention, a
+// direct message or a reply in a thread (../shared/DESIGN.md §2, intents/). Pure: text and
+// context in, Understanding out; no I/O, no Slack types. Handlers turn it into an action after
+// access control and, for destructive intents, a confirmation by button.
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace contexten::intents {
+
+// The stable intent vocabulary (used by `contexten intents --eval`). Commands outside it that
+// the bot also knows (status, ping, retry, new_issue_form, ...) use their own names.
+inline constexpr std::string_view kVocabulary[] = {
+    "create_issue", "assign", "close", "reopen", "change_state", "change_priority",
+    "comment",      "link",   "trace", "deploy", "rerun",        "subscribe",
+    "unsubscribe",  "report", "help",  "none"};
+
+struct UtteranceContext {
+  enum class Source { kSlashCommand, kMention, kDirectMessage, kThreadReply };
+  Source source = Source::kMention;
+  // The Linear identifier ("ENG-1") whose home thread this was said in, or "": lets "close it"
+  // mean that issue.
+  std::string thread_issue;
+  // Linear team keys known to exist; empty means any key-shaped word is accepted as a team.
+  std::vector<std::string> team_keys;
+};
+
+struct Understanding {
+  std::string intent = "none";
+  double confidence = 0;  // 0..1; callers ask before acting below their threshold
+  // Entities by key: team, title, body, priority (urgent|high|medium|low), assignee (handle, "me"
+  // or "none"), labels (list), issue ("ENG-123"), issues (list), state (lower case), repo
+  // ("owner/repo"), pr ("owner/repo#12"), environment, ref, kind, schedule, features (list).
+  nlohmann::json entities = nlohmann::json::object();
+  std::vector<std::string> missing;  // required entities not found, e.g. {"team"}
+  std::string error;                 // malformed input, pointing at the offending word; "" if none
+  std::string suggestion;            // a typo'd command's closest match ("issue create"), or ""
+};
+
+// Never throws; any text (however long, hostile or not UTF-8) gives an intent or an error.
+Understanding Understand(std::string_view text, const UtteranceContext& context);
+
+// close, deploy, rerun, unsubscribe: these never run without a confirmation.
+bool IsDestructive(std::string_view intent);
+
+}  // namespace contexten::intents
