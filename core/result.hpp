@@ -40,6 +40,11 @@ struct Error {
   // re-creating"). False when nothing can have reached the peer (refused connect, TLS handshake
   // failure, a failed write) or when the peer answered.
   bool outcome_unknown = false;
+  // Set by a rate limiter's refusal: which budget refused ("slack.chat.update",
+  // "slack.chat.postMessage[C1]") and the time it grants one call in. A caller holding many
+  // refused calls gives each its own later slot instead of retrying them all at once.
+  std::string rate_scope;
+  std::chrono::milliseconds rate_interval{0};
 
   bool retryable() const { return IsRetryable(kind); }
   // "<kind>: <message>", the form used in logs.
@@ -48,13 +53,17 @@ struct Error {
 
 inline Error MakeError(ErrorKind kind, std::string message,
                        std::optional<std::chrono::milliseconds> retry_after = std::nullopt) {
-  return Error{kind, std::move(message), retry_after};
+  Error error;
+  error.kind = kind;
+  error.message = std::move(message);
+  error.retry_after = retry_after;
+  return error;
 }
 
 // An error after which the peer may or may not have applied the request (see
 // Error::outcome_unknown). `kind` is the transport's (kTimeout, kTransient).
 inline Error MakeOutcomeUnknown(ErrorKind kind, std::string message) {
-  Error error{kind, std::move(message), std::nullopt};
+  Error error = MakeError(kind, std::move(message));
   error.outcome_unknown = true;
   return error;
 }

@@ -45,6 +45,7 @@ core::Status Guarded(Fn&& fn, std::string_view context = {}) {
 
 // SQLite's own default for its automatic checkpoint (about 4 MB of WAL with 4 KB pages).
 constexpr int kCheckpointPages = 1000;
+constexpr std::int64_t kWalSizeLimitBytes = 64 << 20;
 
 // Returns SQLite's answer to a PRAGMA that reports its new value.
 std::string PragmaValue(SQLite::Database& db, const char* pragma) {
@@ -240,6 +241,8 @@ core::Result<std::unique_ptr<Database>> Database::Open(StoreOptions options) {
     // commit must reach the disk: FULL fsyncs the WAL on each commit. Group commit is what
     // keeps that affordable (one fsync per batch, not per event).
     db.exec("PRAGMA synchronous=FULL");
+    // When the WAL restarts, a file grown past this under a burst is cut back to it.
+    db.exec("PRAGMA journal_size_limit=" + std::to_string(kWalSizeLimitBytes));
     db.exec("PRAGMA foreign_keys=ON");
 
     auto migrated = MigrateConnection(db);

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -81,6 +82,36 @@ void ApplyFinishers(SQLite::Database& db, const StepCommit& step) {
   }
 }
 
+// StepCommit::claim_lanes: the step's new effects go in flight at once where ClaimDue would
+// hand them out now (same order-per-key rule).
+void ClaimNew(SQLite::Database& db, const StepCommit& step) {
+  for (const auto& effect : step.effects) {
+    if (std::find(step.claim_lanes.begin(), step.claim_lanes.end(), effect.lane) ==
+            step.claim_lanes.end() ||
+        effect.due_at_ms > step.now_ms) {
+      continue;
+    }
+    auto& claim = Prepared(db,
+                           "UPDATE outbox AS o SET status = 'in_flight', attempts = attempts + 1, "
+                           "updated_at_ms = ? WHERE o.run_id = ? AND o.step_id = ? AND "
+                           "o.status = 'pending' AND NOT EXISTS (SELECT 1 FROM outbox p "
+                           "WHERE p.order_key = o.order_key AND p.status IN "
+                           "('pending', 'in_flight') AND p.id < o.id) AND NOT EXISTS "
+                           "(SELECT 1 FROM outbox q WHERE q.order_key = o.order_key AND "
+                           "q.status = 'in_flight')");
+    claim.bind(1, step.now_ms);
+    claim.bind(2, step.run_id);
+    claim.bind(3, effect.step_id);
+    if (claim.exec() == 0) continue;
+    auto& read =
+        Prepared(db, std::string(kEffectColumns) + "o WHERE o.run_id = ? AND o.step_id = ?");
+    read.bind(1, step.run_id);
+    read.bind(2, effect.step_id);
+    if (read.executeStep()) step.claimed->push_back(ReadEffect(read));
+    read.reset();
+  }
+}
+
 core::Status ApplyStep(SQLite::Database& db, const StepCommit& step, CommitOutcome& outcome) {
   outcome = CommitOutcome::kApplied;
   if (!step.consumed_event_key.empty()) {
@@ -137,6 +168,7 @@ core::Status ApplyStep(SQLite::Database& db, const StepCommit& step, CommitOutco
     insert.bind(8, step.now_ms);
     insert.exec();
   }
+  if (step.claimed != nullptr && !step.claim_lanes.empty()) ClaimNew(db, step);
   if (step.fired_timer) {
     // Only if still due: a timer set again meanwhile stays.
     auto& fired = Prepared(
@@ -283,8 +315,12 @@ core::Result<CommitOutcome> SqliteWorkflowStore::CommitStep(const StepCommit& st
     return core::Unexpected(core::MakeError(core::ErrorKind::kInvalidInput, "step without a run"));
   }
   CommitOutcome outcome = CommitOutcome::kApplied;
-  auto status =
-      db_.Write([&step, &outcome](SQLite::Database& db) { return ApplyStep(db, step, outcome); });
+  auto status = db_.Write([&step, &outcome](SQLite::Database& db) {
+    // A group commit that failed may run this again: start the claimed list afresh.
+    if (step.claimed != nullptr) step.claimed->clear();
+    return ApplyStep(db, step, outcome);
+  });
+  if (!status && step.claimed != nullptr) step.claimed->clear();
   if (!status) return core::Unexpected(status.error());
   return outcome;
 }
@@ -392,6 +428,16 @@ core::Status SqliteWorkflowStore::Reschedule(std::int64_t effect_id, std::int64_
   });
 }
 
+core::Status SqliteWorkflowStore::Complete(const EffectOutcome& outcome, std::int64_t now_ms) {
+  StepCommit step;
+  step.effect_outcome = outcome;
+  step.now_ms = now_ms;
+  return db_.Write([&step](SQLite::Database& db) -> core::Status {
+    ApplyFinishers(db, step);
+    return core::Ok();
+  });
+}
+
 core::Result<std::optional<std::int64_t>> SqliteWorkflowStore::NextEffectDue(
     const std::string& lane) {
   return ReadInto<std::optional<std::int64_t>>(
@@ -433,23 +479,22 @@ core::Result<std::int64_t> SqliteWorkflowStore::RetryDead(std::optional<std::int
 
 core::Result<std::vector<EffectRecord>> SqliteWorkflowStore::Effects(
     std::optional<EffectStatus> status_filter, const std::string& run_id, std::size_t limit) {
-  return ReadInto<std::vector<EffectRecord>>(db_, [&](SQLite::Database& db,
-                                                      std::vector<EffectRecord>& effects) {
-    // One statement per filter combination, so each uses its index (run_id: the UNIQUE
-    // (run_id, step_id); status: outbox_due) instead of scanning the whole outbox.
-    const bool by_status = status_filter.has_value();
-    const bool by_run = !run_id.empty();
-    const char* where = by_status && by_run ? "WHERE run_id = ?2 AND status = ?1 "
-                        : by_run            ? "WHERE run_id = ?2 AND ?1 = ?1 "
-                        : by_status         ? "WHERE status = ?1 AND ?2 = ?2 "
-                                            : "WHERE ?1 = ?1 AND ?2 = ?2 ";
-    auto& select =
-        Prepared(db, std::string(kEffectColumns) + where + "ORDER BY id LIMIT ?3");
-    select.bind(1, status_filter ? std::string(ToString(*status_filter)) : std::string());
-    select.bind(2, run_id);
-    select.bind(3, static_cast<std::int64_t>(limit));
-    while (select.executeStep()) effects.push_back(ReadEffect(select));
-  });
+  return ReadInto<std::vector<EffectRecord>>(
+      db_, [&](SQLite::Database& db, std::vector<EffectRecord>& effects) {
+        // One statement per filter combination, so each uses its index (run_id: the UNIQUE
+        // (run_id, step_id); status: outbox_due) instead of scanning the whole outbox.
+        const bool by_status = status_filter.has_value();
+        const bool by_run = !run_id.empty();
+        const char* where = by_status && by_run ? "WHERE run_id = ?2 AND status = ?1 "
+                            : by_run            ? "WHERE run_id = ?2 AND ?1 = ?1 "
+                            : by_status         ? "WHERE status = ?1 AND ?2 = ?2 "
+                                                : "WHERE ?1 = ?1 AND ?2 = ?2 ";
+        auto& select = Prepared(db, std::string(kEffectColumns) + where + "ORDER BY id LIMIT ?3");
+        select.bind(1, status_filter ? std::string(ToString(*status_filter)) : std::string());
+        select.bind(2, run_id);
+        select.bind(3, static_cast<std::int64_t>(limit));
+        while (select.executeStep()) effects.push_back(ReadEffect(select));
+      });
 }
 
 core::Result<EffectCounts> SqliteWorkflowStore::CountEffects() {

@@ -22,6 +22,7 @@ class SqliteWorkflowStore final : public WorkflowStore {
   core::Status Reschedule(std::int64_t effect_id, std::int64_t due_at_ms, const std::string& error,
                           bool outcome_unknown, bool counts_as_attempt) override;
   core::Result<std::optional<std::int64_t>> NextEffectDue(const std::string& lane) override;
+  core::Status Complete(const EffectOutcome& outcome, std::int64_t now_ms) override;
   core::Result<std::int64_t> ReleaseInFlight() override;
   core::Result<std::int64_t> RetryDead(std::optional<std::int64_t> effect_id) override;
   core::Result<std::vector<EffectRecord>> Effects(std::optional<EffectStatus> status,

@@ -8,8 +8,10 @@
 
 namespace contexten::store {
 
-WalCheckpointer::WalCheckpointer(const std::string& path, int busy_timeout_ms, int threshold_pages)
+WalCheckpointer::WalCheckpointer(const std::string& path, int busy_timeout_ms, int threshold_pages,
+                                 int catch_up_pages)
     : threshold_pages_(threshold_pages),
+      catch_up_pages_(catch_up_pages > 0 ? catch_up_pages : 16 * threshold_pages),
       connection_(std::make_unique<SQLite::Database>(
           path, SQLite::OPEN_READWRITE | SQLite::OPEN_FULLMUTEX, busy_timeout_ms)) {
   // A connection learns that the file is in WAL mode only once it has read it; until then a
@@ -34,14 +36,26 @@ std::uint64_t WalCheckpointer::checkpoints() const {
   return checkpoints_;
 }
 
+std::uint64_t WalCheckpointer::catch_ups() const {
+  std::lock_guard lock(mu_);
+  return catch_ups_;
+}
+
 std::uint64_t WalCheckpointer::declined() const {
   std::lock_guard lock(mu_);
   return declined_;
 }
 
 // On the writer thread, after each commit: only a flag and a notify.
-int WalCheckpointer::OnCommit(void* self, sqlite3* /*db*/, const char* /*schema*/, int wal_pages) {
+int WalCheckpointer::OnCommit(void* self, sqlite3* db, const char* /*schema*/, int wal_pages) {
   auto* checkpointer = static_cast<WalCheckpointer*>(self);
+  if (wal_pages >= checkpointer->catch_up_pages_) {
+    // Rare (see the header): this commit waits for the copy so the WAL can restart at all.
+    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    std::lock_guard lock(checkpointer->mu_);
+    ++checkpointer->catch_ups_;
+    return SQLITE_OK;
+  }
   if (wal_pages >= checkpointer->threshold_pages_) {
     {
       std::lock_guard lock(checkpointer->mu_);

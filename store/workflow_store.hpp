@@ -2,8 +2,10 @@
 // The workflow store port: durable workflow runs, their outbox (effects), timers, waits,
 // correlation links and history. DESIGN.md §3: a decision's new state, its effects, timers,
 // waits, links and the consumed inbox row's status are written by ONE CommitStep, in one
-// transaction; the outbox relay claims effects (ClaimDue) and finishes them (a CommitStep that
-// carries the effect's outcome, so the run learns of it in the same transaction).
+// transaction; the outbox relay claims effects (ClaimDue, or the CommitStep that created them:
+// StepCommit::claim_lanes), reschedules them (Reschedule) and completes them (the CommitStep
+// that carries the effect's outcome, so the run learns of it in the same transaction; Complete
+// when no run is left to tell).
 
 #include <cstdint>
 #include <optional>
@@ -110,6 +112,13 @@ struct StepCommit {
   std::optional<EffectOutcome> effect_outcome;
   std::optional<std::string> fired_timer;  // timer (name) consumed by this step
   std::int64_t now_ms = 0;
+  // New effects of these lanes are claimed (in flight, attempt 1) in this same transaction when
+  // their order key lets them run now, and appended to `*claimed`: the relay performs them at
+  // once, without a claim transaction of its own (one fsync less between a decision and its
+  // first effect, DESIGN.md §3). A crash leaves them in flight, so they are looked up before
+  // being performed again, like any effect in flight at a crash.
+  std::vector<std::string> claim_lanes;
+  std::vector<EffectRecord>* claimed = nullptr;  // out; with claim_lanes
 };
 
 enum class CommitOutcome { kApplied, kDuplicate };
@@ -148,6 +157,9 @@ class WorkflowStore {
                                   const std::string& error, bool outcome_unknown,
                                   bool counts_as_attempt = true) = 0;
   virtual core::Result<std::optional<std::int64_t>> NextEffectDue(const std::string& lane) = 0;
+  // Finishes an effect (done or dead) without telling a run: for an effect whose run is gone.
+  // The usual way is the CommitStep that tells the run (StepCommit::effect_outcome).
+  virtual core::Status Complete(const EffectOutcome& outcome, std::int64_t now_ms) = 0;
   // At startup: effects left in flight by a crash go back to pending, marked outcome unknown.
   virtual core::Result<std::int64_t> ReleaseInFlight() = 0;
   // Dead letters back to pending, attempts reset (an operator's retry). Returns how many.

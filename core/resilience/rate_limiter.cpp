@@ -101,10 +101,22 @@ Status RateLimiter::Acquire(std::int64_t n, Millis max_wait) {
     std::string message = "rate limiter '" + name_ + "' has no capacity for " +
                           std::to_string(retry_after.count()) + " ms";
     Publish(ResilienceEventKind::kRateLimited, message);
-    return Unexpected(MakeError(ErrorKind::kRateLimited, std::move(message), retry_after));
+    return Unexpected(Refusal(std::move(message), retry_after));
   }
   if (wait.count() > 0) clock_.SleepFor(wait);
   return Ok();
+}
+
+Millis RateLimiter::TokenInterval() const {
+  return CeilMillis(std::chrono::nanoseconds((unit_per_token_ + config_.refill_tokens - 1) /
+                                             config_.refill_tokens));
+}
+
+Error RateLimiter::Refusal(std::string message, Millis wait) const {
+  Error error = MakeError(ErrorKind::kRateLimited, std::move(message), wait);
+  error.rate_scope = name_;
+  error.rate_interval = TokenInterval();
+  return error;
 }
 
 void RateLimiter::PauseUntil(SteadyTime until) {

@@ -51,6 +51,11 @@ class RateLimiter {
   void PauseUntil(SteadyTime until);
   void PauseFor(std::chrono::nanoseconds d) { PauseUntil(clock_.Now() + d); }
 
+  // The time the bucket takes to refill one token.
+  Millis TokenInterval() const;
+  // A kRateLimited refusal with retry_after = `wait`, naming this limiter and its interval.
+  Error Refusal(std::string message, Millis wait) const;
+
   std::int64_t available_tokens() const;  // whole tokens now; 0 while in debt
   bool paused() const;
   // True if the bucket is full and not paused: it then behaves exactly like a new one.

@@ -185,8 +185,7 @@ core::Status PacedSlackApi::Admit(RateLimiter& limiter, SteadyTime deadline) {
     while (limiter.paused()) {
       const Millis wait = limiter.TimeUntilAvailable(1);
       if (clock_.Now() + wait > deadline) {
-        return core::Unexpected(core::MakeError(
-            core::ErrorKind::kRateLimited,
+        return core::Unexpected(limiter.Refusal(
             "paused by a rate limit for " + std::to_string(wait.count()) + " ms", wait));
       }
       clock_.SleepFor(wait);
@@ -209,8 +208,10 @@ auto PacedSlackApi::Paced(const std::string& what, RateLimiter* limiter, Millis 
       auto admitted = Admit(*limiter, deadline);
       if (!admitted) {
         core::Error error = admitted.error();
-        Log()->warn("slack {}: not sent, rate limit wait of {} ms exceeds the allowed wait", what,
-                    error.retry_after.value_or(Millis(0)).count());
+        // A caller that does not wait (the outbox relay) reschedules: routine flow control.
+        Log()->log(max_wait.count() > 0 ? spdlog::level::warn : spdlog::level::debug,
+                   "slack {}: not sent, rate limit wait of {} ms exceeds the allowed wait", what,
+                   error.retry_after.value_or(Millis(0)).count());
         error.message = what + ": " + error.message;
         return core::Unexpected(std::move(error));
       }

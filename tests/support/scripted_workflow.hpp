@@ -29,8 +29,10 @@ class ScriptedWorkflow final : public workflows::engine::Workflow {
       throw std::runtime_error(event.data["fail_with"].get<std::string>());
     }
     for (const auto& e : event.data.value("effects", json::array())) {
-      d.effects.push_back({e.value("step", ""), e.value("lane", "slack"), e.value("kind", "test"),
-                           e.value("order_key", ""), e.value("args", json::object())});
+      d.effects.push_back(
+          {e.value("step", ""), e.value("order_key", ""),
+           workflows::engine::effects::Raw{e.value("lane", "slack"), e.value("kind", "test"),
+                                           e.value("args", json::object())}});
     }
     for (const auto& k : event.data.value("wait_for", json::array())) d.wait_for.push_back(k);
     for (const auto& t : event.data.value("timers", json::array())) {

@@ -2,7 +2,6 @@
 
 #include "core/json_fields.hpp"
 #include "integrations/linear/linear_ids.hpp"
-#include "workflows/outbox/effect_kinds.hpp"
 #include "workflows/present/coalescer.hpp"
 #include "workflows/present/issue_card.hpp"
 
@@ -13,6 +12,7 @@ using engine::DecideContext;
 using engine::Decision;
 using engine::Event;
 using nlohmann::json;
+namespace effects = engine::effects;
 namespace present = workflows::present;
 
 constexpr char kFlushTimer[] = "flush";
@@ -41,10 +41,8 @@ class Step {
   std::string SlackKey() { return "slack:" + Channel() + "/" + context_.run_id; }
   std::string LinearKey() { return "linear:" + context_.run_id; }
 
-  void Effect(std::string step, const char* lane, const char* kind, std::string order_key,
-              json args) {
-    decision.effects.push_back(
-        {std::move(step), lane, kind, std::move(order_key), std::move(args)});
+  void Effect(std::string step, std::string order_key, engine::EffectAction action) {
+    decision.effects.push_back({std::move(step), std::move(order_key), std::move(action)});
   }
 
   present::IssueCardModel Card() {
@@ -88,21 +86,21 @@ class Step {
       return;
     }
     json message = present::RenderIssueCard(Card());
-    Effect(NextStep("card-update"), outbox::kSlackLane, outbox::kSlackUpdateMessage, SlackKey(),
-           {{"channel", state()["card"]["channel"]},
-            {"ts", state()["card"]["ts"]},
-            {"text", message.value("text", "")},
-            {"blocks", message.value("blocks", json::array())}});
+    Effect(NextStep("card-update"), SlackKey(),
+           effects::SlackUpdateMessage{Str(state()["card"], "channel"), Str(state()["card"], "ts"),
+                                       message.value("text", ""),
+                                       message.value("blocks", json::array())});
   }
 
   void PostReply(const std::vector<present::ThreadEvent>& events) {
     if (events.empty() || !HasCard()) return;
     json message = present::RenderThreadReply(events);
-    Effect(NextStep("reply"), outbox::kSlackLane, outbox::kSlackPostMessage, SlackKey(),
-           {{"channel", state()["card"]["channel"]},
-            {"thread_ts", state()["card"]["ts"]},
-            {"text", message.value("text", "")},
-            {"blocks", message.value("blocks", json::array())}});
+    effects::SlackPostMessage reply;
+    reply.channel = Str(state()["card"], "channel");
+    reply.thread_ts = Str(state()["card"], "ts");
+    reply.text = message.value("text", "");
+    reply.blocks = message.value("blocks", json::array());
+    Effect(NextStep("reply"), SlackKey(), std::move(reply));
   }
 
   // One line in the issue's thread, through the coalescer (a burst becomes one reply).
@@ -121,10 +119,12 @@ class Step {
 
   void Ephemeral(const std::string& user, std::string text) {
     if (user.empty() || Channel().empty()) return;
-    json args = {{"channel", Channel()}, {"user", user}, {"text", std::move(text)}};
-    if (HasCard()) args["thread_ts"] = state()["card"]["ts"];
-    Effect(NextStep("ephemeral"), outbox::kSlackLane, outbox::kSlackPostEphemeral, SlackKey(),
-           std::move(args));
+    effects::SlackPostEphemeral ephemeral;
+    ephemeral.channel = Channel();
+    ephemeral.user = user;
+    ephemeral.text = std::move(text);
+    if (HasCard()) ephemeral.thread_ts = Str(state()["card"], "ts");
+    Effect(NextStep("ephemeral"), SlackKey(), std::move(ephemeral));
   }
 
   void LinkThreadAndIssue() {
@@ -155,16 +155,18 @@ void OnStart(Step& s, const DecideContext& context, const Event& event) {
                   {"reporter", Str(event.data, "reporter")}};
   s.state() = {{"request", request}, {"phase", "filing"}, {"seq", 0}};
   json card = present::RenderIssueCard(s.Card());
-  s.Effect("card", outbox::kSlackLane, outbox::kSlackPostMessage, s.SlackKey(),
-           {{"channel", request["channel"]},
-            {"text", card.value("text", "")},
-            {"blocks", card.value("blocks", json::array())}});
-  json create = {{"id", IssueUuidFor(context.run_id)},
-                 {"team_key", request["team_key"]},
-                 {"title", request["title"]}};
-  if (!Str(request, "description").empty()) create["description"] = request["description"];
-  if (request["priority"].get<int>() != 0) create["priority"] = request["priority"];
-  s.Effect("create", outbox::kLinearLane, outbox::kLinearCreateIssue, s.LinearKey(), create);
+  effects::SlackPostMessage post;
+  post.channel = Str(request, "channel");
+  post.text = card.value("text", "");
+  post.blocks = card.value("blocks", json::array());
+  s.Effect("card", s.SlackKey(), std::move(post));
+  effects::LinearCreateIssue create;
+  create.id = IssueUuidFor(context.run_id);
+  create.team_key = Str(request, "team_key");
+  create.title = Str(request, "title");
+  create.description = Str(request, "description");
+  create.priority = request["priority"].get<int>();
+  s.Effect("create", s.LinearKey(), std::move(create));
   s.decision.note = "filing in " + Str(request, "team_key");
 }
 
@@ -215,8 +217,7 @@ void OnAssignStep(Step& s, const std::string& step, const json& result) {
       return;
     }
     assign["email"] = email;
-    s.Effect(s.NextStep("assign-user"), outbox::kLinearLane, outbox::kLinearUserByEmail,
-             s.LinearKey(), {{"email", email}});
+    s.Effect(s.NextStep("assign-user"), s.LinearKey(), effects::LinearUserByEmail{email});
   } else if (step.rfind("assign-user", 0) == 0) {
     if (!result.value("found", false)) {
       s.Ephemeral(user, "No Linear user has the email " + Str(assign, "email") +
@@ -226,9 +227,10 @@ void OnAssignStep(Step& s, const std::string& step, const json& result) {
       return;
     }
     assign["linear_user"] = result["user"]["id"];
-    s.Effect(s.NextStep("assign-update"), outbox::kLinearLane, outbox::kLinearUpdateIssue,
-             s.LinearKey(),
-             {{"issue_id", Str(s.state()["issue"], "id")}, {"assignee_id", result["user"]["id"]}});
+    effects::LinearUpdateIssue update;
+    update.issue_id = Str(s.state()["issue"], "id");
+    update.assignee_id = Str(result["user"], "id");
+    s.Effect(s.NextStep("assign-update"), s.LinearKey(), std::move(update));
   } else if (step.rfind("assign-update", 0) == 0) {
     s.state()["issue"] = result;
     s.state()["assignee_slack"] = user;
@@ -339,8 +341,7 @@ void OnAssignClicked(Step& s, const Event& event) {
   }
   if (s.state().contains("assign") && s.state()["assign"].is_object()) return;  // under way
   s.state()["assign"] = {{"user", user}};
-  s.Effect(s.NextStep("assign-email"), outbox::kSlackLane, outbox::kSlackUserInfo, s.SlackKey(),
-           {{"user", user}});
+  s.Effect(s.NextStep("assign-email"), s.SlackKey(), effects::SlackUserInfo{user});
 }
 
 void OnTimer(Step& s, const DecideContext& context, const Event& event) {

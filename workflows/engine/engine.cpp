@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "core/logging.hpp"
@@ -42,7 +43,7 @@ store::RunStatus StatusOf(const Decision& decision) {
 
 json DecisionSummary(const Decision& decision) {
   json effects = json::array();
-  for (const auto& e : decision.effects) effects.push_back(e.kind + " " + e.step);
+  for (const auto& e : decision.effects) effects.push_back(ToRow(e.action).kind + " " + e.step);
   json summary = {{"effects", effects}};
   if (!decision.note.empty()) summary["note"] = decision.note;
   if (!decision.wait_for.empty()) summary["wait_for"] = decision.wait_for;
@@ -82,6 +83,11 @@ std::mutex& Engine::RunMutex(const std::string& run_id) {
 std::int64_t Engine::NowMs() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.WallNow().time_since_epoch())
       .count();
+}
+
+void Engine::set_effect_handoff(EffectHandoff* handoff) {
+  std::unique_lock lock(handoff_mu_);
+  handoff_ = handoff;
 }
 
 core::Result<StepResult> Engine::Start(const std::string& type, const std::string& run_id,
@@ -156,12 +162,13 @@ core::Result<StepResult> Engine::Step(const std::string& run_id, const std::stri
       step.status = StatusOf(decision);
       step.state_json = decision.state.dump(-1, ' ', false, json::error_handler_t::replace);
       for (const auto& e : decision.effects) {
+        EffectRow row = ToRow(e.action);
         store::EffectRecord record;
         record.step_id = e.step;
-        record.lane = e.lane;
-        record.kind = e.kind;
+        record.lane = std::move(row.lane);
+        record.kind = std::move(row.kind);
         record.order_key = e.order_key.empty() ? run_id : e.order_key;
-        record.args_json = e.args.dump(-1, ' ', false, json::error_handler_t::replace);
+        record.args_json = row.args.dump(-1, ' ', false, json::error_handler_t::replace);
         record.due_at_ms = step.now_ms;
         step.effects.push_back(std::move(record));
       }
@@ -179,6 +186,19 @@ core::Result<StepResult> Engine::Step(const std::string& run_id, const std::stri
          Dump({{"type", event.type}, {"key", event.key}, {"data", event.data}})});
     step.history.push_back({0, run_id, step.now_ms, "decision", Dump(DecisionSummary(decision))});
 
+    std::shared_lock handoff_lock(handoff_mu_);
+    EffectHandoff* handoff = handoff_;
+    std::vector<store::EffectRecord> claimed;
+    if (handoff != nullptr) {
+      for (const auto& e : step.effects) {
+        if (std::find(step.claim_lanes.begin(), step.claim_lanes.end(), e.lane) ==
+                step.claim_lanes.end() &&
+            handoff->Accepts(e.lane)) {
+          step.claim_lanes.push_back(e.lane);
+        }
+      }
+      if (!step.claim_lanes.empty()) step.claimed = &claimed;
+    }
     auto committed = store_.CommitStep(step);
     if (!committed) {
       if (committed.error().kind == core::ErrorKind::kConflict && attempt < kConflictRetries) {
@@ -191,7 +211,9 @@ core::Result<StepResult> Engine::Step(const std::string& run_id, const std::stri
     if (result.applied) {
       result.effects = step.effects.size();
       result.finished = store::IsFinished(step.status);
-      if (!step.effects.empty() && on_effects_) on_effects_();
+      const bool all_claimed = claimed.size() == step.effects.size();
+      if (!claimed.empty()) handoff->Take(std::move(claimed));
+      if (!all_claimed && on_effects_) on_effects_();
       if (!step.set_timers.empty() && on_timers_) on_timers_();
     }
     return result;

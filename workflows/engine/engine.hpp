@@ -11,7 +11,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
@@ -19,6 +21,18 @@
 #include "workflows/engine/workflow.hpp"
 
 namespace contexten::workflows::engine {
+
+// Takes effects that a step claimed as it created them (StepCommit::claim_lanes): the outbox
+// relay implements it, so the first attempt of an effect costs no claim transaction.
+class EffectHandoff {
+ public:
+  virtual ~EffectHandoff() = default;
+  // Whether `lane` has a thread idle now: a claimed effect must not wait in memory behind a
+  // busy lane when ClaimDue could hand it to whichever thread frees up first.
+  virtual bool Accepts(const std::string& lane) = 0;
+  // The claimed effects, in flight; the taker performs each exactly as a claimed one.
+  virtual void Take(std::vector<store::EffectRecord> effects) = 0;
+};
 
 struct StepResult {
   bool applied = false;     // false: the run had consumed this event already (a redelivery)
@@ -36,6 +50,9 @@ class Engine {
   // Called after every step that wrote effects (the relay wakes) or timers (the timer loop).
   void set_on_effects(std::function<void()> hook) { on_effects_ = std::move(hook); }
   void set_on_timers(std::function<void()> hook) { on_timers_ = std::move(hook); }
+  // Null stops handing off; it returns once no step still uses the previous one (the relay's
+  // Stop calls it before its threads end).
+  void set_effect_handoff(EffectHandoff* handoff);
 
   // Starts run `run_id` (callers derive it from the delivery that asked, so a replay does not
   // start a second run) with `start` as its first event. A run that exists already is not
@@ -73,6 +90,8 @@ class Engine {
   std::array<std::mutex, 64> run_mutexes_;
   std::function<void()> on_effects_;
   std::function<void()> on_timers_;
+  std::shared_mutex handoff_mu_;  // shared by steps that use handoff_
+  EffectHandoff* handoff_ = nullptr;
 };
 
 // "timer:<name>@<due ms>": the dedupe key of one firing (a timer set again later fires again).

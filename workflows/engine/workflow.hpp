@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "workflows/engine/effect.hpp"
+
 namespace contexten::workflows::engine {
 
 // Event types the engine itself delivers.
@@ -25,16 +27,6 @@ struct Event {
   // Dedupe key within one run: an event with a key the run already consumed is dropped
   // ("inbox:42", "effect:7", "timer:flush@1700000000000"). Empty: never deduplicated.
   std::string key;
-};
-
-// One effect to perform, through the outbox relay. `step` is unique within the run; with the
-// run id it is the effect's idempotency key.
-struct EffectSpec {
-  std::string step;
-  std::string lane;       // "slack" | "linear" | "github"
-  std::string kind;       // e.g. "slack.post_message" (see workflows/outbox/effect_kinds.hpp)
-  std::string order_key;  // effects sharing it run in order (one thread, one issue)
-  nlohmann::json args = nlohmann::json::object();
 };
 
 struct TimerSpec {
@@ -52,7 +44,7 @@ struct LinkSpec {
 struct Decision {
   nlohmann::json state;
   enum class Outcome { kContinue, kCompleted, kFailed } outcome = Outcome::kContinue;
-  std::vector<EffectSpec> effects;
+  std::vector<Effect> effects;  // performed by the outbox relay, never here
   std::vector<TimerSpec> timers;
   std::vector<std::string> cancel_timers;
   std::vector<std::string> wait_for;      // correlation keys to wait on (durable, no thread)

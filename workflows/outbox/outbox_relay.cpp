@@ -59,12 +59,12 @@ core::Millis OutboxRelay::Backoff(int attempt) {
   return std::max(core::Millis(1000), core::Millis(ceiling.count() / 2 + half(rng_)));
 }
 
-std::size_t OutboxRelay::Tick() {
+std::size_t OutboxRelay::Tick(std::int64_t now_ms) {
   std::size_t attempted = 0;
   for (bool any = true; any;) {
     any = false;
     for (auto& [name, lane] : lanes_) {
-      while (RunOne(*lane, NowMs())) {
+      while (RunOne(*lane, now_ms)) {
         ++attempted;
         any = true;
       }
@@ -122,6 +122,16 @@ void OutboxRelay::Finish(const store::EffectRecord& effect, store::EffectOutcome
     event.data["error"] = outcome.error;
   }
   auto delivered = engine_.Deliver(effect.run_id, std::move(event), std::nullopt, outcome);
+  if (!delivered && delivered.error().kind == core::ErrorKind::kNotFound) {
+    // No run is left to tell (deleted by an operator): record the outcome on the effect alone,
+    // or it would be retried for ever.
+    Log()->warn("effect {} finished but its run is gone: {}", effect.idempotency_key(),
+                delivered.error().Describe());
+    delivered = engine::StepResult{};
+    if (auto completed = store_.Complete(outcome, NowMs()); !completed) {
+      delivered = core::Unexpected(completed.error());
+    }
+  }
   if (!delivered) {
     // The platform has it but the run could not be told: keep the effect, marked so the next
     // attempt looks first instead of doing it twice.
@@ -156,14 +166,7 @@ void OutboxRelay::Fail(const store::EffectRecord& effect, const core::Error& err
     return;
   }
   core::Millis wait = error.retry_after.value_or(Backoff(effect.attempts - 1));
-  if (refused && error.retry_after) {
-    // Every effect a limiter refuses in one moment hears the same retry_after; spread them over
-    // the next window, or they all come back at once and are refused together again.
-    std::lock_guard lock(mu_);
-    std::uniform_int_distribution<core::Millis::rep> spread(
-        0, std::max<core::Millis::rep>(wait.count(), 1));
-    wait += core::Millis(spread(rng_));
-  }
+  if (refused && error.retry_after) wait = RefusedWait(error, wait);
   // After a lookup that found nothing, a refused attempt leaves the effect known-not-applied:
   // the next attempt need not look again (a lookup costs a rate-limit token too).
   const bool unknown = (effect.outcome_unknown && !looked_up) || MayHaveApplied(error);
@@ -179,6 +182,28 @@ void OutboxRelay::Fail(const store::EffectRecord& effect, const core::Error& err
   ++stats_.rescheduled;
   Log()->info("effect {} ({}) attempt {} failed, again in {} ms: {}", effect.idempotency_key(),
               effect.kind, effect.attempts, wait.count(), error.Describe());
+}
+
+core::Millis OutboxRelay::RefusedWait(const core::Error& error, core::Millis retry_after) {
+  // Every effect a limiter refuses in one moment hears the same retry_after. When the refusal
+  // names its budget, each effect gets its own slot, one token interval after the last slot
+  // handed out for that budget: a backlog drains at the budget's rate and each effect is
+  // rescheduled about once (a commit per refusal adds up fast: chat.update allows ~1 call a
+  // second per workspace). A platform's own 429 names no budget: spread those over the window.
+  const std::int64_t now = NowMs();
+  std::lock_guard lock(mu_);
+  if (error.rate_scope.empty() || error.rate_interval.count() <= 0) {
+    std::uniform_int_distribution<core::Millis::rep> spread(
+        0, std::max<core::Millis::rep>(retry_after.count(), 1));
+    return retry_after + core::Millis(spread(rng_));
+  }
+  if (slots_.size() > kMaxSlotScopes) {
+    std::erase_if(slots_, [now](const auto& entry) { return entry.second <= now; });
+  }
+  std::int64_t& next_free = slots_[error.rate_scope];
+  const std::int64_t slot = std::max(now + retry_after.count(), next_free);
+  next_free = slot + error.rate_interval.count();
+  return core::Millis(slot - now);
 }
 
 core::Status OutboxRelay::Recover() {
@@ -202,13 +227,21 @@ core::Status OutboxRelay::Start() {
       lane->threads.emplace_back([this, l = lane.get()] { LaneLoop(*l); });
     }
   }
+  {
+    std::lock_guard lock(mu_);
+    started_ = true;
+  }
+  engine_.set_effect_handoff(this);
   return core::Ok();
 }
 
 void OutboxRelay::Stop() {
+  // First, so no step hands this relay anything more (it waits for steps doing so now).
+  engine_.set_effect_handoff(nullptr);
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
+    started_ = false;
     wake_cv_.notify_all();
   }
   for (auto& [name, lane] : lanes_) {
@@ -216,6 +249,48 @@ void OutboxRelay::Stop() {
       if (t.joinable()) t.join();
     }
     lane->threads.clear();
+    std::deque<store::EffectRecord> left;
+    {
+      std::lock_guard lock(mu_);
+      left.swap(lane->handed);
+    }
+    ReturnHanded(std::move(left));
+  }
+}
+
+bool OutboxRelay::Accepts(const std::string& lane) {
+  std::lock_guard lock(mu_);
+  auto it = lanes_.find(lane);
+  return started_ && !stopping_ && it != lanes_.end() &&
+         it->second->handed.size() < static_cast<std::size_t>(it->second->idle);
+}
+
+void OutboxRelay::Take(std::vector<store::EffectRecord> effects) {
+  std::deque<store::EffectRecord> refused;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& effect : effects) {
+      auto it = lanes_.find(effect.lane);
+      if (!started_ || stopping_ || it == lanes_.end()) {
+        refused.push_back(std::move(effect));
+      } else {
+        it->second->handed.push_back(std::move(effect));
+      }
+    }
+    wake_cv_.notify_all();
+  }
+  ReturnHanded(std::move(refused));
+}
+
+void OutboxRelay::ReturnHanded(std::deque<store::EffectRecord> effects) {
+  for (const auto& effect : effects) {
+    auto returned = store_.Reschedule(effect.id, NowMs(), "", /*outcome_unknown=*/false,
+                                      /*counts_as_attempt=*/false);
+    if (!returned) {
+      // Left in flight: the next start releases it (looked up before it is performed).
+      Log()->warn("effect {} could not be returned to the outbox: {}", effect.idempotency_key(),
+                  returned.error().Describe());
+    }
   }
 }
 
@@ -228,10 +303,20 @@ void OutboxRelay::Wake() {
 void OutboxRelay::LaneLoop(Lane& lane) {
   while (true) {
     std::uint64_t seen;
+    std::optional<store::EffectRecord> handed;
     {
       std::lock_guard lock(mu_);
       if (stopping_) return;
       seen = wake_seq_;
+      if (!lane.handed.empty()) {
+        handed = std::move(lane.handed.front());
+        lane.handed.pop_front();
+        ++stats_.handed_off;
+      }
+    }
+    if (handed) {
+      Perform(lane, *handed);
+      continue;
     }
     const std::int64_t claimed_at = NowMs();
     if (RunOne(lane, claimed_at)) continue;
@@ -244,7 +329,10 @@ void OutboxRelay::LaneLoop(Lane& lane) {
       wait = std::clamp(core::Millis(**next - NowMs()), core::Millis(0), options_.idle_recheck);
     }
     std::unique_lock lock(mu_);
-    wake_cv_.wait_for(lock, wait, [&] { return stopping_ || wake_seq_ != seen; });
+    ++lane.idle;
+    wake_cv_.wait_for(lock, wait,
+                      [&] { return stopping_ || wake_seq_ != seen || !lane.handed.empty(); });
+    --lane.idle;
   }
 }
 

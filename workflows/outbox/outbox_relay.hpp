@@ -11,6 +11,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -41,6 +42,7 @@ struct RelayOptions {
 
 struct RelayStats {
   std::uint64_t performed = 0;    // effects done
+  std::uint64_t handed_off = 0;   // attempts of effects claimed by the step that created them
   std::uint64_t rescheduled = 0;  // retryable failures turned into a later due time
   std::uint64_t looked_up = 0;    // lookups before re-creating
   std::uint64_t found_by_lookup = 0;
@@ -48,26 +50,28 @@ struct RelayStats {
   std::uint64_t store_errors = 0;
 };
 
-class OutboxRelay {
+class OutboxRelay final : public engine::EffectHandoff {
  public:
   OutboxRelay(store::WorkflowStore& store, engine::Engine& engine, core::Clock& clock,
               RelayOptions options = {});
-  ~OutboxRelay();
+  ~OutboxRelay() override;
   OutboxRelay(const OutboxRelay&) = delete;
   OutboxRelay& operator=(const OutboxRelay&) = delete;
 
   // Before Start. `concurrency`: effects of different order keys performed at once.
   void AddLane(const std::string& lane, EffectExecutor& executor, int concurrency = 4);
 
-  // Claims what is due now in every lane and performs it on the calling thread, until nothing
-  // more is due. Returns how many effects were attempted. For tests with a fake clock and for
-  // tools; a started relay does the same on its own threads.
-  std::size_t Tick();
+  // Claims what is due at `now_ms` (wall clock) in every lane and performs it on the calling
+  // thread, until nothing more is due. Returns how many effects were attempted. Never sleeps.
+  // For tests with a fake clock and for tools; a started relay does the same on its threads.
+  std::size_t Tick(std::int64_t now_ms);
+  std::size_t Tick() { return Tick(NowMs()); }  // at the clock's now
 
   // Effects left in flight by a crash go back to pending, marked outcome unknown (so each is
   // looked up before it is performed again). Start() does this first.
   core::Status Recover();
-  // Recover(), then `concurrency` threads per lane start claiming.
+  // Recover(), then `concurrency` threads per lane start claiming, and the engine hands this
+  // relay the effects its steps claim as they create them (engine::EffectHandoff).
   core::Status Start();
   void Stop();
   // New effects were committed (Engine::set_on_effects).
@@ -75,13 +79,22 @@ class OutboxRelay {
 
   RelayStats stats() const;
 
+  // engine::EffectHandoff: only while started, only to a lane with an idle thread.
+  bool Accepts(const std::string& lane) override;
+  void Take(std::vector<store::EffectRecord> effects) override;
+
  private:
   struct Lane {
     std::string name;
     EffectExecutor* executor = nullptr;
     int concurrency = 1;
     std::vector<std::thread> threads;
+    // Guarded by mu_: effects claimed by the step that created them, and threads waiting.
+    std::deque<store::EffectRecord> handed;
+    int idle = 0;
   };
+  // Handed-off effects not performed (the relay stopped): back to pending, not an attempt.
+  void ReturnHanded(std::deque<store::EffectRecord> effects);
   // Claims and performs one effect of `lane`; false when none was claimable.
   bool RunOne(Lane& lane, std::int64_t now_ms);
   void Perform(Lane& lane, const store::EffectRecord& effect);
@@ -89,6 +102,8 @@ class OutboxRelay {
   // `looked_up`: this attempt looked for an earlier one's result and found none, so only this
   // attempt's own error says whether the effect may have landed.
   void Fail(const store::EffectRecord& effect, const core::Error& error, bool looked_up);
+  // How long a rate-limit refusal waits (see the .cpp: a slot per effect where possible).
+  core::Millis RefusedWait(const core::Error& error, core::Millis retry_after);
   void LaneLoop(Lane& lane);
   std::int64_t NowMs() const;
   core::Millis Backoff(int attempt);
@@ -103,8 +118,13 @@ class OutboxRelay {
   std::condition_variable wake_cv_;
   std::uint64_t wake_seq_ = 0;
   bool stopping_ = false;
+  bool started_ = false;
   RelayStats stats_;
   std::mt19937_64 rng_;
+  // Per rate-limit budget (Error::rate_scope): the first free slot (wall ms). In memory only:
+  // after a restart the effects keep the slots they were given.
+  static constexpr std::size_t kMaxSlotScopes = 4096;
+  std::map<std::string, std::int64_t> slots_;
 };
 
 }  // namespace contexten::workflows::outbox

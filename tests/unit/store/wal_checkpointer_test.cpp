@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -61,6 +62,34 @@ TEST(WalCheckpointerTest, BelowTheThresholdNothingIsCheckpointed) {
   // neither woke the thread. (Reading checkpoints() alone would race a wrongly woken thread.)
   EXPECT_EQ(checkpointer.declined(), 2u);
   EXPECT_EQ(checkpointer.checkpoints(), 0u);
+}
+
+TEST(WalCheckpointerTest, AWalTheBackgroundCannotKeepDownIsCaughtUpByTheWriterAndRestarts) {
+  testing::TempDir dir;
+  const std::string path = dir.File("wal.db");
+  SQLite::Database writer(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  ASSERT_EQ(writer.execAndGet("PRAGMA journal_mode=WAL").getString(), "wal");
+  writer.exec("PRAGMA journal_size_limit=0");  // a restarted WAL is cut to nothing
+  writer.exec("CREATE TABLE t (body BLOB)");
+  // A threshold the background thread never reaches stands in for checkpoints that never catch
+  // up under sustained writes.
+  WalCheckpointer checkpointer(path, 1000, /*threshold_pages=*/1'000'000, /*catch_up_pages=*/40);
+  checkpointer.Attach(writer.getHandle());
+
+  const std::string body(16 * 1024, 'x');  // about 4 pages a commit
+  SQLite::Statement insert(writer, "INSERT INTO t(body) VALUES(?)");
+  std::uintmax_t largest_wal = 0;
+  for (int i = 0; i < 100; ++i) {
+    insert.bindNoCopy(1, static_cast<const void*>(body.data()), static_cast<int>(body.size()));
+    insert.exec();
+    insert.reset();
+    largest_wal = std::max(largest_wal, FileSize(path + "-wal"));
+  }
+  // 400 pages written; the WAL never held much more than 40 of them.
+  EXPECT_GE(checkpointer.catch_ups(), 5u);
+  EXPECT_LT(largest_wal, 60u * 4096u) << "the WAL grew to " << largest_wal << " bytes";
+  EXPECT_EQ(checkpointer.checkpoints(), 0u);
+  EXPECT_EQ(writer.execAndGet("SELECT count(*) FROM t").getInt(), 100);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "workflows/builtin/file_issue.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
 
@@ -41,13 +43,22 @@ class FileIssueWorkflowTest : public ::testing::Test {
             {"state", {{"name", state_name}, {"type", "unstarted"}}},
             {"assignee", nullptr}};
   }
-  static const engine::EffectSpec* Find(const Decision& d, const std::string& kind) {
-    for (const auto& e : d.effects) {
-      if (e.kind == kind) return &e;
-    }
-    return nullptr;
+  // An effect in its outbox row form, as the executors will read it.
+  struct Row {
+    std::string step, order_key, lane, kind;
+    json args;
+  };
+  static Row RowOf(const engine::Effect& e) {
+    auto row = engine::ToRow(e.action);
+    return {e.step, e.order_key, row.lane, row.kind, row.args};
   }
-  static std::string Text(const engine::EffectSpec& e) { return e.args.value("text", ""); }
+  static std::optional<Row> Find(const Decision& d, const std::string& kind) {
+    for (const auto& e : d.effects) {
+      if (auto row = RowOf(e); row.kind == kind) return row;
+    }
+    return std::nullopt;
+  }
+  static std::string Text(const Row& e) { return e.args.value("text", ""); }
 
   FileIssueWorkflow workflow_;
   json state_;
@@ -57,8 +68,8 @@ class FileIssueWorkflowTest : public ::testing::Test {
 TEST_F(FileIssueWorkflowTest, StartPostsACardAndCreatesTheIssueWithAStableId) {
   auto d = Start();
   ASSERT_EQ(d.effects.size(), 2u);
-  const auto* card = Find(d, outbox::kSlackPostMessage);
-  const auto* create = Find(d, outbox::kLinearCreateIssue);
+  const auto card = Find(d, outbox::kSlackPostMessage);
+  const auto create = Find(d, outbox::kLinearCreateIssue);
   ASSERT_TRUE(card && create);
   EXPECT_EQ(card->lane, outbox::kSlackLane);
   EXPECT_EQ(card->args["channel"], "C1");
@@ -76,7 +87,7 @@ TEST_F(FileIssueWorkflowTest, TheCardShowsTheIdentifierOnceFiledAndTheRunWaitsFo
   Start();
   Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
   auto d = Done("create", Issue());
-  const auto* update = Find(d, outbox::kSlackUpdateMessage);
+  const auto update = Find(d, outbox::kSlackUpdateMessage);
   ASSERT_TRUE(update);
   EXPECT_EQ(update->args["ts"], "100.1");
   EXPECT_NE(update->args.dump().find("ENG-1"), std::string::npos);
@@ -92,9 +103,9 @@ TEST_F(FileIssueWorkflowTest, TheCardShowsTheIdentifierOnceFiledAndTheRunWaitsFo
 TEST_F(FileIssueWorkflowTest, AnIssueFiledBeforeTheCardIsPostedUpdatesTheCardWhenItArrives) {
   Start();
   auto filed = Done("create", Issue());
-  EXPECT_EQ(Find(filed, outbox::kSlackUpdateMessage), nullptr);  // no card yet
+  EXPECT_FALSE(Find(filed, outbox::kSlackUpdateMessage));  // no card yet
   auto card = Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
-  const auto* update = Find(card, outbox::kSlackUpdateMessage);
+  const auto update = Find(card, outbox::kSlackUpdateMessage);
   ASSERT_TRUE(update);
   EXPECT_NE(update->args.dump().find("ENG-1"), std::string::npos);
 }
@@ -105,8 +116,8 @@ TEST_F(FileIssueWorkflowTest, AStateChangeUpdatesTheCardAndRepliesInItsThread) {
   Done("create", Issue());
   json data = {{"issue", Issue("In Progress")}, {"actor", "Alice"}};
   auto d = Step({kLinearIssueEvent, data, "inbox:9"});
-  const auto* update = Find(d, outbox::kSlackUpdateMessage);
-  const auto* reply = Find(d, outbox::kSlackPostMessage);
+  const auto update = Find(d, outbox::kSlackUpdateMessage);
+  const auto reply = Find(d, outbox::kSlackPostMessage);
   ASSERT_TRUE(update && reply);
   EXPECT_NE(update->args.dump().find("In Progress"), std::string::npos);
   EXPECT_EQ(reply->args["thread_ts"], "100.1");
@@ -126,7 +137,7 @@ TEST_F(FileIssueWorkflowTest, ACommentIsQuotedInTheThread) {
   auto d = Step({kLinearCommentEvent,
                  {{"comment", {{"body", "Repro on 17.2"}, {"user", "Bob"}}}},
                  "inbox:11"});
-  const auto* reply = Find(d, outbox::kSlackPostMessage);
+  const auto reply = Find(d, outbox::kSlackPostMessage);
   ASSERT_TRUE(reply);
   EXPECT_NE(reply->args.dump().find("Bob"), std::string::npos);
   EXPECT_NE(reply->args.dump().find("Repro on 17.2"), std::string::npos);
@@ -137,20 +148,20 @@ TEST_F(FileIssueWorkflowTest, AssignToMeGoesFromSlackEmailToLinearUserToTheIssue
   Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
   Done("create", Issue());
   auto clicked = Step({kSlackAssignEvent, {{"user", "U2"}}, "click-1"});
-  const auto* info = Find(clicked, outbox::kSlackUserInfo);
+  const auto info = Find(clicked, outbox::kSlackUserInfo);
   ASSERT_TRUE(info);
   EXPECT_EQ(info->args["user"], "U2");
   // A second click while it is under way starts nothing more.
   EXPECT_TRUE(Step({kSlackAssignEvent, {{"user", "U2"}}, "click-2"}).effects.empty());
 
   auto email = Done(info->step, {{"id", "U2"}, {"email", "ana@example.com"}});
-  const auto* lookup = Find(email, outbox::kLinearUserByEmail);
+  const auto lookup = Find(email, outbox::kLinearUserByEmail);
   ASSERT_TRUE(lookup);
   EXPECT_EQ(lookup->args["email"], "ana@example.com");
 
   auto user =
       Done(lookup->step, {{"found", true}, {"user", {{"id", "lin-user-7"}, {"name", "Ana"}}}});
-  const auto* assign = Find(user, outbox::kLinearUpdateIssue);
+  const auto assign = Find(user, outbox::kLinearUpdateIssue);
   ASSERT_TRUE(assign);
   EXPECT_EQ(assign->args["issue_id"], "uuid-1");
   EXPECT_EQ(assign->args["assignee_id"], "lin-user-7");
@@ -158,8 +169,8 @@ TEST_F(FileIssueWorkflowTest, AssignToMeGoesFromSlackEmailToLinearUserToTheIssue
   json assigned = Issue();
   assigned["assignee"] = {{"id", "lin-user-7"}, {"name", "Ana"}};
   auto done = Done(assign->step, assigned);
-  const auto* card = Find(done, outbox::kSlackUpdateMessage);
-  const auto* reply = Find(done, outbox::kSlackPostMessage);
+  const auto card = Find(done, outbox::kSlackUpdateMessage);
+  const auto reply = Find(done, outbox::kSlackPostMessage);
   ASSERT_TRUE(card && reply);
   EXPECT_NE(card->args.dump().find("<@U2>"), std::string::npos);  // the Slack id, once known
   EXPECT_NE(reply->args.dump().find("<@U2>"), std::string::npos);
@@ -175,9 +186,9 @@ TEST_F(FileIssueWorkflowTest, NoLinearUserWithTheEmailAsksTheClickerOnly) {
   auto email = Done(clicked.effects[0].step, {{"email", "ana@example.com"}});
   auto none = Done(email.effects[0].step, {{"found", false}});
   ASSERT_EQ(none.effects.size(), 1u);
-  EXPECT_EQ(none.effects[0].kind, outbox::kSlackPostEphemeral);
-  EXPECT_EQ(none.effects[0].args["user"], "U2");
-  EXPECT_NE(Text(none.effects[0]).find("ana@example.com"), std::string::npos);
+  EXPECT_EQ(RowOf(none.effects[0]).kind, outbox::kSlackPostEphemeral);
+  EXPECT_EQ(RowOf(none.effects[0]).args["user"], "U2");
+  EXPECT_NE(Text(RowOf(none.effects[0])).find("ana@example.com"), std::string::npos);
 }
 
 TEST_F(FileIssueWorkflowTest, ACreateThatDeadLettersFailsTheRunAndSaysSoOnTheCard) {
@@ -185,7 +196,7 @@ TEST_F(FileIssueWorkflowTest, ACreateThatDeadLettersFailsTheRunAndSaysSoOnTheCar
   Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
   auto d =
       Step({engine::kEffectDead, {{"step", "create"}, {"error", "not_found: no team ENG"}}, "x"});
-  const auto* card = Find(d, outbox::kSlackUpdateMessage);
+  const auto card = Find(d, outbox::kSlackUpdateMessage);
   ASSERT_TRUE(card);
   EXPECT_NE(card->args.dump().find("no team ENG"), std::string::npos);
   EXPECT_EQ(d.outcome, Decision::Outcome::kFailed);

@@ -6,11 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <set>
 
+#include "core/resilience/rate_limiter.hpp"
 #include "tests/support/scripted_workflow.hpp"
 #include "tests/support/wait_for.hpp"
 #include "tests/support/workflow_fixture.hpp"
@@ -170,6 +172,54 @@ TEST_F(OutboxRelayTest, RateLimitRefusalsDoNotUseUpAttempts) {
   EXPECT_EQ(slack_.executed.size(), 11u);
 }
 
+// Performs through a real token bucket (one call a second) that refuses without waiting, as
+// the paced Slack client does for the relay.
+class LimitedExecutor final : public EffectExecutor {
+ public:
+  explicit LimitedExecutor(core::Clock& clock)
+      : limiter_("slack.chat.update", {1, 1, std::chrono::seconds(1)}, clock) {}
+  core::Result<json> Execute(const store::EffectRecord& effect) override {
+    ++calls;
+    if (auto admitted = limiter_.Acquire(1, core::Millis(0)); !admitted) {
+      ++refusals;
+      return core::Unexpected(admitted.error());
+    }
+    return json{{"done", effect.step_id}};
+  }
+  core::Result<std::optional<json>> Lookup(const store::EffectRecord&) override {
+    return std::optional<json>();
+  }
+  int calls = 0;
+  int refusals = 0;
+
+ private:
+  core::resilience::RateLimiter limiter_;
+};
+
+TEST_F(OutboxRelayTest, ABacklogRefusedByALimiterDrainsAtItsRateWithOneRescheduleEach) {
+  LimitedExecutor limited(f_.clock);
+  relay_->AddLane("paced", limited);
+  constexpr int kEffects = 30;
+  for (int i = 0; i < kEffects; ++i) {
+    StartRun("r" + std::to_string(i), json::array({Effect("update", "paced")}));
+  }
+  // One call a second is all the budget allows; every refused effect gets its own slot, so
+  // each second exactly one comes due and goes through, and none is refused twice.
+  relay_->Tick();
+  EXPECT_EQ(limited.calls, kEffects);
+  EXPECT_EQ(limited.refusals, kEffects - 1);
+  for (int second = 1; second < kEffects; ++second) {
+    f_.clock.Advance(std::chrono::seconds(1));
+    relay_->Tick();
+  }
+  EXPECT_EQ(limited.calls, kEffects + kEffects - 1);  // each refused effect came back once
+  EXPECT_EQ(limited.refusals, kEffects - 1);
+  EXPECT_EQ(relay_->stats().rescheduled, static_cast<std::uint64_t>(kEffects - 1));
+  auto counts = f_.workflows->CountEffects();
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->done, kEffects);
+}
+
 TEST_F(OutboxRelayTest, TooManyAttemptsDeadLetterTheEffectAndTellTheRun) {
   for (int i = 0; i < 3; ++i) {
     linear_.failures["create"].push_back(core::MakeError(core::ErrorKind::kUnavailable, "503"));
@@ -261,6 +311,70 @@ TEST_F(OutboxRelayTest, StartedLanesPerformWithoutTicks) {
   ASSERT_TRUE(testing::WaitFor([&] { return relay_->stats().performed == 2; }));
   relay_->Stop();
   EXPECT_EQ(Seen("r").size(), 3u);
+}
+
+// Stands in for a relay that takes what a step claimed and then dies before performing it.
+class CapturingHandoff final : public engine::EffectHandoff {
+ public:
+  bool Accepts(const std::string&) override { return true; }
+  void Take(std::vector<store::EffectRecord> effects) override {
+    for (auto& e : effects) taken.push_back(std::move(e));
+  }
+  std::vector<store::EffectRecord> taken;
+};
+
+TEST_F(OutboxRelayTest, AStartedRelayPerformsEffectsClaimedByTheStepThatCreatedThem) {
+  ASSERT_TRUE(relay_->Start());
+  f_.engine->set_on_effects([this] { relay_->Wake(); });
+  ASSERT_TRUE(testing::WaitFor([&] { return relay_->Accepts("slack"); }));
+  StartRun("r",
+           json::array({Effect("first", "slack", "thread-1"), Effect("second", "slack", "thread-1"),
+                        Effect("other", "slack", "thread-2")}));
+  ASSERT_TRUE(testing::WaitFor([&] { return relay_->stats().performed == 3; }));
+  relay_->Stop();
+  // "first" and "other" went in flight with the step; "second" waited for "first" (order per
+  // key) and was claimed after it.
+  EXPECT_EQ(relay_->stats().handed_off, 2u);
+  std::lock_guard lock(slack_.mu_);
+  const auto& executed = slack_.executed;
+  const auto first = std::find(executed.begin(), executed.end(), "first");
+  const auto second = std::find(executed.begin(), executed.end(), "second");
+  ASSERT_NE(second, executed.end());
+  EXPECT_LT(first, second);
+  EXPECT_TRUE(slack_.looked_up.empty());
+}
+
+TEST_F(OutboxRelayTest, AnEffectClaimedByItsStepIsLookedUpIfTheProcessDiesBeforeItIsDone) {
+  CapturingHandoff dying;
+  f_.engine->set_effect_handoff(&dying);
+  StartRun("r", json::array({Effect("create", "linear")}));
+  f_.engine->set_effect_handoff(nullptr);
+  ASSERT_EQ(dying.taken.size(), 1u);
+  EXPECT_EQ(dying.taken[0].status, store::EffectStatus::kInFlight);
+  EXPECT_EQ(dying.taken[0].attempts, 1);
+  EXPECT_EQ(Only("r").status, store::EffectStatus::kInFlight);
+  Restart();
+  ASSERT_TRUE(relay_->Recover());
+  EXPECT_TRUE(Only("r").outcome_unknown);
+  EXPECT_EQ(relay_->Tick(), 1u);
+  EXPECT_EQ(linear_.looked_up, (std::vector<std::string>{"create"}));
+  EXPECT_EQ(Only("r").status, store::EffectStatus::kDone);
+}
+
+TEST_F(OutboxRelayTest, ARelayNotRunningGivesHandedEffectsBackUnattempted) {
+  CapturingHandoff capture;
+  f_.engine->set_effect_handoff(&capture);
+  StartRun("r", json::array({Effect("post", "slack")}));
+  f_.engine->set_effect_handoff(nullptr);
+  ASSERT_EQ(capture.taken.size(), 1u);
+  relay_->Take(std::move(capture.taken));  // not started: nothing will perform it
+  auto effect = Only("r");
+  EXPECT_EQ(effect.status, store::EffectStatus::kPending);
+  EXPECT_EQ(effect.attempts, 0);
+  EXPECT_FALSE(effect.outcome_unknown);  // never attempted: no lookup needed
+  EXPECT_EQ(relay_->Tick(), 1u);
+  EXPECT_TRUE(slack_.looked_up.empty());
+  EXPECT_EQ(Only("r").status, store::EffectStatus::kDone);
 }
 
 }  // namespace
