@@ -62,22 +62,9 @@ void OrchestrationModule::set_report_source(ReportSource source) {
 
 core::Status OrchestrationModule::FireReport(const store::ScheduleRecord& schedule,
                                              core::WallTime slot) {
-  workflows::builtin::ReportRequest request;
-  request.kind = schedule.kind;
-  request.channel = schedule.channel;
-  request.schedule_id = schedule.id;
-  request.slot_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(slot.time_since_epoch()).count();
-  request.options = workflows::present::ReportOptionsFromJson(
-      nlohmann::json::parse(schedule.options, nullptr, /*allow_exceptions=*/false));
-  {
-    std::lock_guard lock(report_source_mu_);
-    if (report_source_) request.model = report_source_(request.options);
-  }
-  auto started = workflows::builtin::StartReport(
-      engine_, workflows::schedule::SlotRunId(schedule.id, slot), request);
-  if (!started) return started.error();
-  return core::Ok();
+  // Under the lock: the ingress takes the source back (it reads its health registry) on drain.
+  std::lock_guard lock(report_source_mu_);
+  return workflows::builtin::StartScheduledReport(engine_, schedule, slot, report_source_);
 }
 
 bool OrchestrationModule::Quiet() {

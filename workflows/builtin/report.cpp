@@ -4,6 +4,7 @@
 #include "workflows/outbox/effect_kinds.hpp"
 #include "workflows/present/report_digest.hpp"
 #include "workflows/present/report_weekly.hpp"
+#include "workflows/schedule/scheduler.hpp"
 
 namespace contexten::workflows::builtin {
 namespace {
@@ -88,6 +89,22 @@ core::Result<engine::StepResult> StartReport(engine::Engine& engine, const std::
                        {"options", present::ToJson(request.options)}},
                       "start"};
   return engine.Start(kReportType, run_id, std::move(start));
+}
+
+core::Status StartScheduledReport(engine::Engine& engine, const store::ScheduleRecord& schedule,
+                                  core::WallTime slot, const ReportGather& gather) {
+  ReportRequest request;
+  request.kind = schedule.kind;
+  request.channel = schedule.channel;
+  request.schedule_id = schedule.id;
+  request.slot_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(slot.time_since_epoch()).count();
+  request.options = present::ReportOptionsFromJson(
+      json::parse(schedule.options, nullptr, /*allow_exceptions=*/false));
+  if (gather) request.model = gather(request.options);
+  auto started = StartReport(engine, schedule::SlotRunId(schedule.id, slot), request);
+  if (!started) return started.error();
+  return core::Ok();
 }
 
 }  // namespace contexten::workflows::builtin

@@ -9,11 +9,14 @@
 // It completes when the post is done, and fails when the outbox gives up on it.
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
+#include "core/clock.hpp"
 #include "core/result.hpp"
+#include "store/schedule_store.hpp"
 #include "workflows/engine/engine.hpp"
 #include "workflows/engine/workflow.hpp"
 #include "workflows/present/report_model.hpp"
@@ -50,5 +53,14 @@ struct ReportRequest {
 // started twice is one run). kInvalidInput for an unknown kind or no channel.
 core::Result<engine::StepResult> StartReport(engine::Engine& engine, const std::string& run_id,
                                              const ReportRequest& request);
+
+// What a report shows, gathered for its options when it runs.
+using ReportGather = std::function<present::ReportModel(const present::ReportOptions&)>;
+
+// Starts the report run for `slot` of `schedule` (run id workflows/schedule SlotRunId(id, slot):
+// a slot started again after a crash is the same run), with the model `gather` gives for the
+// schedule's options (an empty model without one). For Scheduler's fire callback.
+core::Status StartScheduledReport(engine::Engine& engine, const store::ScheduleRecord& schedule,
+                                  core::WallTime slot, const ReportGather& gather);
 
 }  // namespace contexten::workflows::builtin
