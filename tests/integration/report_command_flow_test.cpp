@@ -44,7 +44,8 @@ TEST(ReportCommandFlowTest, ScheduleListRunAndAMissedSlotPostedOnce) {
   // A schedule as another process (or a build before a restart) left it: created two days ago,
   // never fired. Its missed midnights are one report, posted once the scheduler looks.
   {
-    SQLite::Database db(env.store_path(), SQLite::OPEN_READWRITE);
+    // The app's writer may hold the write lock for a moment: wait for it, as the store does.
+    SQLite::Database db(env.store_path(), SQLite::OPEN_READWRITE, 5000);
     SQLite::Statement insert(db,
                              "INSERT INTO schedules(channel, kind, cron, tz, created_by, "
                              "created_at_ms) VALUES('C0GENERAL', 'digest', '0 0 * * *', 'UTC', "
