@@ -14,7 +14,7 @@ namespace contexten::store {
 namespace {
 
 // Append only: a migration, once released, is never edited. Index i is version i + 1.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     // 1: the inbox. UNIQUE(source, dedupe_key) is what makes redeliveries no-ops; the
     // (status, id) index serves "pending, oldest first" for crash-recovery replay.
     R"sql(
@@ -114,6 +114,25 @@ constexpr std::array<const char*, 3> kMigrations = {
         UNIQUE(from_key, to_key, kind)
       );
       CREATE INDEX correlation_links_to ON correlation_links(to_key);
+    )sql",
+    // 4: scheduled channel reports. next_due_ms is what the scheduler loop waits for (one row,
+    // no thread per schedule); last_slot_ms is the last slot fired, so a restart or a second
+    // tick never fires a slot twice.
+    R"sql(
+      CREATE TABLE schedules (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        cron TEXT NOT NULL,
+        tz TEXT NOT NULL,
+        options TEXT NOT NULL DEFAULT '{}',
+        created_by TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        last_slot_ms INTEGER,
+        next_due_ms INTEGER,
+        enabled INTEGER NOT NULL DEFAULT 1
+      );
+      CREATE INDEX schedules_due ON schedules(enabled, next_due_ms);
     )sql",
 };
 

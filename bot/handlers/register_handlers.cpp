@@ -48,6 +48,11 @@ void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& com
   const FileIssueSettings settings = deps.file_issue;
   registry.Command(command, [&commands, deps, settings](ListenerContext& context) {
     const auto& interaction = context.interaction();
+    if (auto words = ReportWords(interaction.text); words && deps.schedules) {
+      ReportDeps reports{*deps.schedules, deps.report_source, deps.wake_scheduler};
+      return context.Ack(ReportReply(
+          *words, {interaction.user_id, interaction.channel_id, deps.engine.NowMs()}, reports));
+    }
     // `new` needs the trigger_id; `issue create` starts a workflow; everything else is a reply
     // in the ack.
     auto intent = intents::ParseSlashCommand(interaction.text);

@@ -8,6 +8,7 @@
 
 #include "bot/handlers/command_handler.hpp"
 #include "bot/handlers/file_issue_handlers.hpp"
+#include "bot/handlers/report_handler.hpp"
 #include "integrations/slack/listeners/listener_registry.hpp"
 #include "store/workflow_store.hpp"
 #include "workflows/engine/engine.hpp"
@@ -24,6 +25,10 @@ struct HandlerDeps {
   std::function<void()> wake_outbox;                  // after `/ctx retry`
   const workflows::HealthRegistry* health = nullptr;  // for `/ctx status`
   FileIssueSettings file_issue;
+  // `/ctx report ...` (bot/handlers/report_handler.hpp); without a store it is not offered.
+  store::ScheduleStore* schedules = nullptr;
+  ReportSource report_source = nullptr;
+  std::function<void()> wake_scheduler = nullptr;
 };
 
 // `commands` and what `deps` references must outlive the registry. `command` is the configured

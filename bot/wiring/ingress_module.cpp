@@ -66,10 +66,20 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
     handlers::FileIssueSettings file_issue;
     file_issue.linear_enabled = orchestration.linear_enabled();
     file_issue.default_team = config.linear.default_team;
-    handlers::RegisterHandlers(
-        dispatcher_.listeners(), commands_, config.slack.command,
-        {orchestration.engine(), orchestration.workflows(),
-         [&orchestration] { orchestration.relay().Wake(); }, &health_, file_issue});
+    handlers::HandlerDeps deps{orchestration.engine(), orchestration.workflows(),
+                               [&orchestration] { orchestration.relay().Wake(); }, &health_,
+                               file_issue};
+    // Scheduled reports show the bot's own health (bot/handlers/report_handler.hpp).
+    handlers::ReportSource report_source = [this, &orchestration](const auto&) {
+      return handlers::LocalReportModel(&health_, orchestration.workflows());
+    };
+    orchestration.set_report_source(report_source);
+    forget_report_source_ = [&orchestration] { orchestration.set_report_source(nullptr); };
+    deps.schedules = &orchestration.schedules();
+    deps.report_source = report_source;
+    deps.wake_scheduler = [&orchestration] { orchestration.WakeScheduler(); };
+    handlers::RegisterHandlers(dispatcher_.listeners(), commands_, config.slack.command,
+                               std::move(deps));
     if (orchestration.linear_enabled()) {
       // Linear's Issue and Comment webhooks feed the runs tracking those issues; the rows stay
       // pending until a run has taken them (or nobody waits for them).
@@ -147,6 +157,7 @@ void IngressModule::StartServer(const core::Config& config, core::net::IoRuntime
 void IngressModule::Drain() {
   if (drained_) return;
   drained_ = true;
+  if (forget_report_source_) forget_report_source_();
   socket_mode_.Stop();
   if (server_) server_->Stop();
   // Deliveries already accepted finish their inbox write and answer before the I/O runtime

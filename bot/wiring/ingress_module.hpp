@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "bot/dispatcher.hpp"
@@ -61,6 +62,8 @@ class IngressModule {
   Dispatcher dispatcher_;
   handlers::LinearWebhookConsumer linear_hooks_;  // before webhooks_: it outlives their hooks
   workflows::HealthRegistry health_;
+  // Takes back the report source handed to the scheduler (it reads health_), in Drain().
+  std::function<void()> forget_report_source_;
   webhooks::WebhookIngress webhooks_;  // GitHub/Linear webhook routes
   integrations::slack::SocketModeClient socket_mode_;
   std::unique_ptr<core::net::HttpServer> server_;

@@ -7,6 +7,7 @@
 #include "bot/wiring/store_module.hpp"
 #include "core/logging.hpp"
 #include "workflows/builtin/file_issue.hpp"
+#include "workflows/builtin/report.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
 
 namespace contexten::bot::wiring {
@@ -23,14 +24,21 @@ constexpr int kSlackLaneThreads = 16;
 OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& platforms,
                                          core::Clock& clock)
     : workflow_store_(store.database()),
+      schedule_store_(store.database()),
       engine_(workflow_store_, clock),
       slack_executor_(platforms.slack_outbox()),
       linear_executor_(platforms.linear() ? std::make_unique<workflows::outbox::LinearExecutor>(
                                                 *platforms.linear())
                                           : nullptr),
       relay_(workflow_store_, engine_, clock),
-      timers_(engine_) {
+      timers_(engine_),
+      scheduler_(schedule_store_,
+                 [this](const store::ScheduleRecord& schedule, core::WallTime slot) {
+                   return FireReport(schedule, slot);
+                 }),
+      schedule_loop_(scheduler_, clock) {
   engine_.Register(std::make_unique<workflows::builtin::FileIssueWorkflow>());
+  engine_.Register(std::make_unique<workflows::builtin::ReportWorkflow>());
   // Slack posts to different threads go out side by side; the per-channel pacing still holds.
   relay_.AddLane(workflows::outbox::kSlackLane, slack_executor_, kSlackLaneThreads);
   if (linear_executor_) relay_.AddLane(workflows::outbox::kLinearLane, *linear_executor_, 4);
@@ -41,9 +49,23 @@ OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& pl
         core::MakeError(started.error().kind, "outbox recovery: " + started.error().message));
   }
   timers_.Start();
+  // A report missed while the process was down runs once now (workflows/schedule/scheduler.hpp).
+  schedule_loop_.Start();
 }
 
 OrchestrationModule::~OrchestrationModule() { Drain(); }
+
+void OrchestrationModule::set_report_source(ReportSource source) {
+  std::lock_guard lock(report_source_mu_);
+  report_source_ = std::move(source);
+}
+
+core::Status OrchestrationModule::FireReport(const store::ScheduleRecord& schedule,
+                                             core::WallTime slot) {
+  // Under the lock: the ingress takes the source back (it reads its health registry) on drain.
+  std::lock_guard lock(report_source_mu_);
+  return workflows::builtin::StartScheduledReport(engine_, schedule, slot, report_source_);
+}
 
 bool OrchestrationModule::Quiet() {
   const std::int64_t now = engine_.NowMs();
@@ -56,6 +78,7 @@ bool OrchestrationModule::Quiet() {
 void OrchestrationModule::Drain() {
   if (drained_) return;
   drained_ = true;
+  schedule_loop_.Stop();
   timers_.Stop();
   relay_.Stop();
 }

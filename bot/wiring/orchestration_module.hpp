@@ -4,17 +4,25 @@
 // after the store and the platforms, before ingress, so ingress handlers can start and feed
 // workflows; drained before the I/O runtime stops, since the relay calls the platform clients.
 // Starting it resumes what a crash left: effects in flight are looked up before they are redone,
-// pending effects and due timers run, waiting runs keep waiting.
+// pending effects and due timers run, waiting runs keep waiting. Scheduled reports: one loop
+// waits for the earliest schedule row and starts a report run per slot (run id from schedule and
+// slot, so a slot fired again after a crash is the same run).
 
+#include <functional>
 #include <memory>
+#include <mutex>
 
 #include "core/clock.hpp"
+#include "store/sqlite_schedule_store.hpp"
 #include "store/sqlite_workflow_store.hpp"
 #include "workflows/engine/engine.hpp"
 #include "workflows/engine/timer_loop.hpp"
 #include "workflows/outbox/linear_executor.hpp"
 #include "workflows/outbox/outbox_relay.hpp"
 #include "workflows/outbox/slack_executor.hpp"
+#include "workflows/present/report_model.hpp"
+#include "workflows/schedule/schedule_loop.hpp"
+#include "workflows/schedule/scheduler.hpp"
 
 namespace contexten::bot::wiring {
 
@@ -32,6 +40,14 @@ class OrchestrationModule {
   workflows::engine::Engine& engine() { return engine_; }
   store::WorkflowStore& workflows() { return workflow_store_; }
   workflows::outbox::OutboxRelay& relay() { return relay_; }
+  store::ScheduleStore& schedules() { return schedule_store_; }
+  // After a schedule was added or removed: the scheduler looks again at once.
+  void WakeScheduler() { schedule_loop_.Wake(); }
+  using ReportSource =
+      std::function<workflows::present::ReportModel(const workflows::present::ReportOptions&)>;
+  // What scheduled reports show (set once the health registry exists); until then they show
+  // an empty model.
+  void set_report_source(ReportSource source);
   // Whether Linear effects can be performed (Linear configured).
   bool linear_enabled() const { return linear_executor_ != nullptr; }
 
@@ -39,17 +55,24 @@ class OrchestrationModule {
   // time do not count).
   bool Quiet();
 
-  // Stops the relay lanes (an effect being performed finishes) and the timer loop. Call while
-  // the I/O runtime still runs. What is left stays in the outbox for the next start.
+  // Stops the scheduler, the relay lanes (an effect being performed finishes) and the timer loop.
+  // Call while the I/O runtime still runs. What is left stays in the outbox for the next start.
   void Drain();
 
  private:
+  core::Status FireReport(const store::ScheduleRecord& schedule, core::WallTime slot);
+
   store::SqliteWorkflowStore workflow_store_;
+  store::SqliteScheduleStore schedule_store_;
   workflows::engine::Engine engine_;
   workflows::outbox::SlackExecutor slack_executor_;
   std::unique_ptr<workflows::outbox::LinearExecutor> linear_executor_;
   workflows::outbox::OutboxRelay relay_;
   workflows::engine::TimerLoop timers_;
+  std::mutex report_source_mu_;
+  ReportSource report_source_;
+  workflows::schedule::Scheduler scheduler_;
+  workflows::schedule::ScheduleLoop schedule_loop_;
   bool drained_ = false;
 };
 
