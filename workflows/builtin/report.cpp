@@ -1,7 +1,6 @@
 #include "workflows/builtin/report.hpp"
 
 #include "core/json_fields.hpp"
-#include "workflows/outbox/effect_kinds.hpp"
 #include "workflows/present/report_digest.hpp"
 #include "workflows/present/report_weekly.hpp"
 #include "workflows/schedule/scheduler.hpp"
@@ -47,10 +46,11 @@ engine::Decision ReportWorkflow::Decide(const engine::DecideContext& context, co
     const json message =
         RenderReport(kind, present::ReportModelFromJson(Obj(event.data, "model")),
                      present::ReportOptionsFromJson(Obj(event.data, "options")), context.now_ms);
-    json args = {{"channel", channel}, {"text", message.value("text", "")}};
-    if (message.contains("blocks")) args["blocks"] = message["blocks"];
-    d.effects.push_back({kPostStep, outbox::kSlackLane, outbox::kSlackPostMessage,
-                         "slack:" + channel + "/" + context.run_id, std::move(args)});
+    engine::effects::SlackPostMessage post;
+    post.channel = channel;
+    post.text = message.value("text", "");
+    if (message.contains("blocks")) post.blocks = message["blocks"];
+    d.effects.push_back({kPostStep, "slack:" + channel + "/" + context.run_id, std::move(post)});
     d.note = "posting the " + kind + " report to " + channel;
     return d;
   }

@@ -41,11 +41,12 @@ TEST(ReportWorkflowTest, StartPostsTheRenderedReportToTheChannel) {
                       "start"};
   auto d = workflow.Decide({"report:3@1", request.slot_ms}, nullptr, start);
   ASSERT_EQ(d.effects.size(), 1u);
-  EXPECT_EQ(d.effects[0].kind, outbox::kSlackPostMessage);
-  EXPECT_EQ(d.effects[0].args["channel"], "C_TEAM");
-  EXPECT_NE(d.effects[0].args["text"].get<std::string>().find("1 PRs awaiting first review"),
+  const auto row = engine::ToRow(d.effects[0].action);
+  EXPECT_EQ(row.kind, outbox::kSlackPostMessage);
+  EXPECT_EQ(row.args["channel"], "C_TEAM");
+  EXPECT_NE(row.args["text"].get<std::string>().find("1 PRs awaiting first review"),
             std::string::npos);
-  EXPECT_NE(d.effects[0].args["blocks"].dump().find("acme/api#42"), std::string::npos);
+  EXPECT_NE(row.args["blocks"].dump().find("acme/api#42"), std::string::npos);
   EXPECT_EQ(d.outcome, engine::Decision::Outcome::kContinue);
 
   auto done = workflow.Decide(
