@@ -5,6 +5,7 @@
 // access control and, for destructive intents, a confirmation by button.
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,7 +39,25 @@ struct Understanding {
   std::vector<std::string> missing;  // required entities not found, e.g. {"team"}
   std::string error;                 // malformed input, pointing at the offending word; "" if none
   std::string suggestion;            // a typo'd command's closest match ("issue create"), or ""
+  // The word the error or the suggestion is about, as the person typed it ("isue"), or "".
+  std::string offending_word;
+  // The next-best readings, best first (at most a few, each without alternatives of its own):
+  // what clarifying buttons offer when confidence is below kAskBelow.
+  std::vector<Understanding> alternatives;
 };
+
+// Below this confidence a caller asks ("Did you mean ...? [Yes] [No]") rather than acts.
+inline constexpr double kAskBelow = 0.7;
+
+// {"intent","confidence","entities"} plus "missing", "error", "suggestion", "offending_word" and
+// "alternatives" (intents and confidences) when they are set. Never throws: every string in an
+// Understanding is valid UTF-8.
+nlohmann::json ToJson(const Understanding& understanding);
+
+// Parses the source names the `contexten intents` tool and the corpus use: "command", "mention",
+// "dm", "thread".
+std::optional<UtteranceContext::Source> SourceFromName(std::string_view name);
+std::string_view SourceName(UtteranceContext::Source source);
 
 // Never throws; any text (however long, hostile or not UTF-8) gives an intent or an error.
 Understanding Understand(std::string_view text, const UtteranceContext& context);
