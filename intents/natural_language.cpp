@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 #include <set>
+#include <span>
 #include <utility>
 
 #include "intents/text.hpp"
@@ -260,7 +261,24 @@ class Reader {
     if (!i) return 0;
     double s = weight + (First(i) ? 0.75 : 0);
     if (cues_[*i].typo) s -= 0.25;
+    if (Narrated(*i)) s -= 2;
     return s;
+  }
+  // "I'll deploy ... after lunch", "did you close ENG-7?", "trying to subscribe": the verb is
+  // told about, not asked for.
+  bool Narrated(std::size_t i) const {
+    static constexpr std::string_view kSubjects[] = {"i",    "i'll",   "i'm", "we",     "we'll",
+                                                     "they", "he",     "she", "should", "to",
+                                                     "will", "i\u2019ll"};
+    static constexpr std::string_view kAuxiliaries[] = {"did", "didn't", "have", "has", "who"};
+    auto in = [](std::span<const std::string_view> words, std::string_view w) {
+      return std::find(words.begin(), words.end(), w) != words.end();
+    };
+    if (i > 0 && T(i - 1).kind == TokenKind::kWord && T(i - 1).punct_after == 0 &&
+        in(kSubjects, T(i - 1).lower)) {
+      return true;
+    }
+    return i > 1 && T(i - 2).kind == TokenKind::kWord && in(kAuxiliaries, T(i - 2).lower);
   }
   // After the verb at `i`, an object that is something else ("close the loop", "subscribe to
   // my newsletter"): a determiner then a word outside `domain`.
@@ -492,8 +510,9 @@ class Reader {
   double ScorePriority() {
     const auto priority = PriorityWord();
     double s = 0;
-    for (std::string_view cue : {"bump", "lower", "raise", "set", "change", "make"}) {
+    for (std::string_view cue : {"bump", "lower", "raise", "set", "change", "make", "move"}) {
       if (auto v = Verb(cue); v && (priority || Find("priority", *v))) {
+        if (cue == "move" && !Find("priority", *v)) continue;
         s = std::max(s, VerbScore(v, 3.25));
         used_.insert(*v);
       }
@@ -712,6 +731,9 @@ class Reader {
     for (std::size_t i = from; i < Size(); ++i) {
       if (T(i).kind == TokenKind::kUser) return T(i).value;
       if (IsWord(i, "me") || IsWord(i, "myself")) return std::string("me");
+      if (IsWord(i, "nobody") || IsWord(i, "noone") || (IsWord(i, "no") && IsWord(i + 1, "one"))) {
+        return std::string("none");
+      }
       if ((IsWord(i, "him") || IsWord(i, "her") || IsWord(i, "them")) && i > 0) {
         for (std::size_t j = 0; j < i; ++j) {
           if (T(j).kind == TokenKind::kUser) return T(j).value;
@@ -1051,7 +1073,9 @@ class Reader {
       return i < Size() && T(i).kind == TokenKind::kWord && !IsEnvironment(T(i).lower) &&
              T(i).lower != "to" && T(i).lower != "of" && T(i).lower != "please" &&
              T(i).lower != "pls" && T(i).lower != "now" && T(i).lower != "on" &&
-             T(i).lower != "the" && T(i).lower != "in";
+             T(i).lower != "the" && T(i).lower != "in" && T(i).lower != "today" &&
+             T(i).lower != "tomorrow" && T(i).lower != "tonight" && T(i).lower != "asap" &&
+             T(i).lower != "again" && T(i).lower != "too";
     };
     auto raw = [&](std::size_t i) {
       return std::string(std::string_view(u_.text).substr(T(i).begin, T(i).end - T(i).begin));
@@ -1089,7 +1113,8 @@ class Reader {
     if (verb) {
       static constexpr std::string_view kSkip[] = {"the", "failed", "failing", "jobs", "job",
                                                    "checks", "workflow", "run", "please", "pls",
-                                                   "again", "for", "on", "in", "of"};
+                                                   "again", "for", "on", "in", "of", "it",
+                                                   "this", "that", "them", "now"};
       auto skip = [&](std::size_t i) {
         return T(i).kind != TokenKind::kWord ||
                std::find(std::begin(kSkip), std::end(kSkip), T(i).lower) != std::end(kSkip);
@@ -1133,6 +1158,15 @@ Understanding UnderstandNaturalLanguage(std::string_view text, const UtteranceCo
     Understanding out;
     out.intent = "help";
     out.confidence = 0.75;
+    return out;
+  }
+  // A bare "ENG-5" or "acme/web#5" said to the bot: probably "tell me about it"; ask first.
+  if (u.tokens.size() == 1 &&
+      (u.tokens[0].kind == TokenKind::kIssue || u.tokens[0].kind == TokenKind::kPr)) {
+    Understanding out;
+    out.intent = "trace";
+    out.entities[u.tokens[0].kind == TokenKind::kIssue ? "issue" : "pr"] = u.tokens[0].value;
+    out.confidence = 0.6;
     return out;
   }
   Reader reader(std::move(u), context);

@@ -46,9 +46,13 @@ constexpr std::array<QuotePair, 4> kQuotes = {{
 }};
 
 // Position of the `close` quote that ends a word (followed by whitespace or the end), if any.
+// Looks at most kMaxQuoted bytes ahead, so that text full of quotes stays linear to split.
+constexpr std::size_t kMaxQuoted = 4096;
+
 std::optional<std::size_t> ClosingQuote(std::string_view text, std::size_t from,
                                         std::string_view close) {
-  for (auto at = text.find(close, from); at != std::string_view::npos;
+  const std::size_t limit = std::min(text.size(), from + kMaxQuoted);
+  for (auto at = text.find(close, from); at != std::string_view::npos && at < limit;
        at = text.find(close, at + 1)) {
     const std::size_t after = at + close.size();
     if (after == text.size() || IsSpace(text[after])) return at;

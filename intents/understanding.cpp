@@ -46,7 +46,8 @@ Understanding Understand(std::string_view text, const UtteranceContext& context)
     if (context.source == UtteranceContext::Source::kSlashCommand) {
       Understanding command = ParseCommand(clean);
       // "/ctx create a bug in ENG for ..." is prose after the slash: read it as such.
-      if (command.intent == "none" && !command.error.empty() && command.suggestion.empty()) {
+      if (command.intent == "none" && !command.offending_word.empty() &&
+          command.suggestion.empty()) {
         Understanding prose = UnderstandNaturalLanguage(clean, context);
         if (prose.intent != "none") return prose;
       }
@@ -56,9 +57,20 @@ Understanding Understand(std::string_view text, const UtteranceContext& context)
     if (std::find(std::begin(kMentionCommands), std::end(kMentionCommands), first) !=
         std::end(kMentionCommands)) {
       Understanding command = ParseCommand(AfterMention(clean));
-      if (command.error.empty() && command.missing.empty() && command.confidence >= 1) {
+      const bool known_topic = command.intent != "help" || !command.entities.contains("topic") ||
+                               !HelpText(command.entities["topic"].get<std::string>())
+                                    .starts_with("No help");
+      if (command.error.empty() && command.missing.empty() && command.confidence >= 1 &&
+          known_topic) {
         return command;
       }
+    } else if (Understanding command = ParseCommand(AfterMention(clean));
+               !command.suggestion.empty() && command.error.empty() && command.missing.empty() &&
+               std::find(std::begin(kMentionCommands), std::end(kMentionCommands),
+                         command.suggestion.substr(0, command.suggestion.find(' '))) !=
+                   std::end(kMentionCommands)) {
+      // "isue create ENG ..." in a mention: the command it almost is, to be confirmed.
+      return command;
     }
     return UnderstandNaturalLanguage(clean, context);
   } catch (const std::exception& e) {

@@ -52,6 +52,9 @@ struct QuotePair {
 constexpr QuotePair kQuotes[] = {{"\"", "\""}, {"\u201c", "\u201d"}, {"'", "'"}, {"\u2018", "\u2019"}};
 
 constexpr std::string_view kTrailing = ",.:;?!)";
+// Bounds that keep tokenizing linear on hostile input (thousands of '<' or quotes).
+constexpr std::size_t kMaxMarkup = 512;
+constexpr std::size_t kMaxQuoted = 2048;
 
 }  // namespace
 
@@ -70,8 +73,12 @@ Utterance Tokenize(std::string_view input, const std::vector<std::string>& team_
     Token token;
     // Slack markup: <@U1|name>, <#C1|name>, <https://x|label>, <!here>.
     if (text[i] == '<') {
-      const auto close = text.find('>', i);
-      const auto space = text.find_first_of(" \t\n", i);
+      // Markup is short; looking further would make "<<<<..." quadratic.
+      const std::string_view window = text.substr(i, kMaxMarkup);
+      auto close = window.find('>');
+      auto space = window.find_first_of(" \t\n");
+      if (close != std::string_view::npos) close += i;
+      if (space != std::string_view::npos) space += i;
       if (close != std::string_view::npos && (space == std::string_view::npos || space > close ||
                                               text.substr(i, 2) == "<h")) {
         const std::string_view markup = text.substr(i, close + 1 - i);
@@ -113,7 +120,8 @@ Utterance Tokenize(std::string_view input, const std::vector<std::string>& team_
     for (const auto& quote : kQuotes) {
       if (text.substr(i).starts_with(quote.open)) {
         const std::size_t inner = i + quote.open.size();
-        for (auto at = text.find(quote.close, inner); at != std::string_view::npos;
+        const std::size_t limit = std::min(text.size(), inner + kMaxQuoted);
+        for (auto at = text.find(quote.close, inner); at != std::string_view::npos && at < limit;
              at = text.find(quote.close, at + 1)) {
           const std::size_t after = at + quote.close.size();
           if (after == text.size() || IsSpace(text[after]) ||
