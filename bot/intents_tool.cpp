@@ -139,7 +139,8 @@ int Evaluate(const IntentsToolOptions& options, const intents::UtteranceContext&
       << " found, " << eval.gold_pairs << " labelled)\n";
   std::vector<std::pair<std::size_t, std::pair<std::string, std::string>>> pairs;
   for (const auto& [key, count] : eval.confusion) pairs.emplace_back(count, key);
-  std::sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::sort(pairs.begin(), pairs.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
   out << "confusion (labelled -> parsed):" << (pairs.empty() ? " none" : "") << "\n";
   for (const auto& [count, key] : pairs) {
     out << "  " << key.first << " -> " << key.second << "  " << count << "\n";
@@ -152,8 +153,7 @@ int Evaluate(const IntentsToolOptions& options, const intents::UtteranceContext&
     below = true;
   }
   if (options.min_f1 && eval.f1() < *options.min_f1) {
-    err << "contexten intents: entity F1 " << eval.f1() << " is below " << *options.min_f1
-        << "\n";
+    err << "contexten intents: entity F1 " << eval.f1() << " is below " << *options.min_f1 << "\n";
     below = true;
   }
   return below ? 1 : 0;

@@ -14,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kIssueVerbs[] = {"create", "assign", "close",   "reopen",
+constexpr std::string_view kIssueVerbs[] = {"create", "assign",   "close",   "reopen",
                                             "state",  "priority", "comment", "link"};
 constexpr std::string_view kReportVerbs[] = {"schedule", "list", "run"};
 
@@ -34,7 +34,8 @@ std::string UsageOf(std::string_view noun, std::string_view verb) {
 }
 
 // The closest of `names` to `word` within `budget` edits, if exactly one is closest.
-std::optional<std::string_view> Closest(std::string_view word, std::span<const std::string_view> names,
+std::optional<std::string_view> Closest(std::string_view word,
+                                        std::span<const std::string_view> names,
                                         std::size_t budget) {
   std::optional<std::string_view> best;
   std::size_t best_distance = budget + 1;
@@ -101,8 +102,8 @@ std::optional<std::string> UserArg(std::string_view word) {
 }
 
 // `key:value` with a known key, outside quotes.
-std::optional<std::pair<std::string, std::string>> OptionOf(const Word& word,
-                                                            std::span<const std::string_view> keys) {
+std::optional<std::pair<std::string, std::string>> OptionOf(
+    const Word& word, std::span<const std::string_view> keys) {
   if (word.quoted) return std::nullopt;
   const auto colon = word.text.find(':');
   if (colon == std::string::npos || colon == 0) return std::nullopt;
@@ -129,7 +130,8 @@ std::vector<std::string> SplitList(std::string_view text) {
 
 bool IssueAt(Parse& p, std::size_t i, std::string_view what = "issue") {
   if (i >= p.words.size()) {
-    return p.Missing("issue", "Missing the " + std::string(what) + " (a Linear id such as ENG-123).");
+    return p.Missing("issue",
+                     "Missing the " + std::string(what) + " (a Linear id such as ENG-123).");
   }
   auto id = AsIssueId(p.words[i].text, false);
   if (!id) {
@@ -176,9 +178,11 @@ bool ParseCreate(Parse& p) {
     if (!p.out.entities.contains("team")) {
       if (word.quoted || !IsTeamKey(word.text, false)) {
         p.out.missing.emplace_back("team");
-        return p.Fail("Missing team: the first word after `issue create` is a Linear team key "
-                      "such as ENG (`" + word.text + "` is not one).",
-                      word.text);
+        return p.Fail(
+            "Missing team: the first word after `issue create` is a Linear team key "
+            "such as ENG (`" +
+                word.text + "` is not one).",
+            word.text);
       }
       p.out.entities["team"] = AsciiUpper(word.text);
       continue;
@@ -220,7 +224,8 @@ bool ParseIssueVerb(Parse& p) {
   if (!IssueAt(p, 0)) return false;
   if (v == "reopen") return true;
   if (v == "assign") {
-    if (p.words.size() < 2) return p.Missing("assignee", "Missing whom to assign: @name, me or none.");
+    if (p.words.size() < 2)
+      return p.Missing("assignee", "Missing whom to assign: @name, me or none.");
     auto user = UserArg(p.words[1].text);
     if (!user) {
       return p.Fail("`" + p.words[1].text + "` is not a person: use @name, me or none.",
@@ -241,9 +246,9 @@ bool ParseIssueVerb(Parse& p) {
     }
     const std::string priority = NormalizePriority(p.words[1].text);
     if (priority.empty()) {
-      return p.Fail("Unknown priority `" + p.words[1].text +
-                        "`: use urgent, high, medium, low or none.",
-                    p.words[1].text);
+      return p.Fail(
+          "Unknown priority `" + p.words[1].text + "`: use urgent, high, medium, low or none.",
+          p.words[1].text);
     }
     p.out.entities["priority"] = priority;
     return true;
@@ -449,8 +454,10 @@ bool ParseReport(Parse& p) {
     } else if (auto channel = AsChannelMention(text)) {
       p.out.entities["channel"] = *channel;
     } else {
-      return p.Fail("Unexpected `" + text + "`: after the schedule come tz:Area/City and "
-                    "in #channel.", text);
+      return p.Fail("Unexpected `" + text +
+                        "`: after the schedule come tz:Area/City and "
+                        "in #channel.",
+                    text);
     }
   }
   return true;
@@ -482,8 +489,7 @@ bool ParseOther(Parse& p) {
       return true;
     }
     if (p.words.empty()) return true;
-    return p.Fail("Say `whoami github <login>` to tell me your GitHub login.",
-                  p.words[0].text);
+    return p.Fail("Say `whoami github <login>` to tell me your GitHub login.", p.words[0].text);
   }
   if (n == "audit") {
     if (p.words.empty()) return true;
@@ -536,59 +542,125 @@ std::string_view IssueIntent(std::string_view verb) {
 
 const std::vector<CommandDoc>& CommandDocs() {
   static const std::vector<CommandDoc> docs = {
-      {"issue", "create", "create_issue",
+      {"issue",
+       "create",
+       "create_issue",
        "issue create <TEAM> <title> [priority:high] [assignee:@name] [labels:bug,ui]",
        "File a Linear issue; lines after the first are its description",
        {"issue create ENG Login fails on Safari priority:high",
         "issue create OPS \"Disk full on db-2\" assignee:me labels:infra"}},
-      {"issue", "assign", "assign", "issue assign <ISSUE> <@name|me|none>",
-       "Assign an issue (none unassigns)", {"issue assign ENG-12 @alice", "issue assign ENG-12 me"}},
-      {"issue", "close", "close", "issue close <ISSUE> [ISSUE...]",
-       "Close issues (asks to confirm)", {"issue close ENG-12"}},
-      {"issue", "reopen", "reopen", "issue reopen <ISSUE>", "Reopen a closed issue",
+      {"issue",
+       "assign",
+       "assign",
+       "issue assign <ISSUE> <@name|me|none>",
+       "Assign an issue (none unassigns)",
+       {"issue assign ENG-12 @alice", "issue assign ENG-12 me"}},
+      {"issue",
+       "close",
+       "close",
+       "issue close <ISSUE> [ISSUE...]",
+       "Close issues (asks to confirm)",
+       {"issue close ENG-12"}},
+      {"issue",
+       "reopen",
+       "reopen",
+       "issue reopen <ISSUE>",
+       "Reopen a closed issue",
        {"issue reopen ENG-12"}},
-      {"issue", "state", "change_state", "issue state <ISSUE> <state>",
-       "Move an issue to a workflow state", {"issue state ENG-12 \"in progress\""}},
-      {"issue", "priority", "change_priority", "issue priority <ISSUE> <urgent|high|medium|low|none>",
-       "Change an issue's priority", {"issue priority ENG-12 urgent"}},
-      {"issue", "comment", "comment", "issue comment <ISSUE> <text>", "Comment on an issue",
+      {"issue",
+       "state",
+       "change_state",
+       "issue state <ISSUE> <state>",
+       "Move an issue to a workflow state",
+       {"issue state ENG-12 \"in progress\""}},
+      {"issue",
+       "priority",
+       "change_priority",
+       "issue priority <ISSUE> <urgent|high|medium|low|none>",
+       "Change an issue's priority",
+       {"issue priority ENG-12 urgent"}},
+      {"issue",
+       "comment",
+       "comment",
+       "issue comment <ISSUE> <text>",
+       "Comment on an issue",
        {"issue comment ENG-12 Reproduced on 2.3.1"}},
-      {"issue", "link", "link", "issue link <ISSUE> <owner/repo#N|ISSUE>",
-       "Link an issue to a pull request or another issue", {"issue link ENG-12 acme/web#34"}},
-      {"trace", "", "trace", "trace <ISSUE|owner/repo#N|Slack link>",
-       "Everything linked to an issue, PR or thread", {"trace ENG-1", "trace acme/web#12"}},
-      {"deploy", "", "deploy", "deploy <owner/repo> <environment> [ref]",
+      {"issue",
+       "link",
+       "link",
+       "issue link <ISSUE> <owner/repo#N|ISSUE>",
+       "Link an issue to a pull request or another issue",
+       {"issue link ENG-12 acme/web#34"}},
+      {"trace",
+       "",
+       "trace",
+       "trace <ISSUE|owner/repo#N|Slack link>",
+       "Everything linked to an issue, PR or thread",
+       {"trace ENG-1", "trace acme/web#12"}},
+      {"deploy",
+       "",
+       "deploy",
+       "deploy <owner/repo> <environment> [ref]",
        "Deploy a ref to an environment (asks to confirm)",
        {"deploy acme/web staging", "deploy acme/web production v1.4.2"}},
-      {"rerun", "", "rerun", "rerun <owner/repo> <run id|workflow>",
+      {"rerun",
+       "",
+       "rerun",
+       "rerun <owner/repo> <run id|workflow>",
        "Re-run a GitHub Actions run or workflow (asks to confirm)",
        {"rerun acme/web 123456789", "rerun acme/web ci"}},
-      {"subscribe", "", "subscribe",
+      {"subscribe",
+       "",
+       "subscribe",
        "subscribe <owner/repo> [features] [filters] | subscribe linear <TEAM> [features]",
        "Post a repository's or a Linear team's activity in this channel",
        {"subscribe acme/web pulls,ci", "subscribe acme/web pulls label:frontend",
         "subscribe linear ENG"}},
-      {"unsubscribe", "", "unsubscribe",
+      {"unsubscribe",
+       "",
+       "unsubscribe",
        "unsubscribe <owner/repo> [features] | unsubscribe linear <TEAM>",
        "Stop posting a repository's or team's activity here (asks to confirm)",
        {"unsubscribe acme/web ci", "unsubscribe linear ENG"}},
-      {"subscriptions", "", "subscriptions", "subscriptions", "This channel's subscriptions",
+      {"subscriptions",
+       "",
+       "subscriptions",
+       "subscriptions",
+       "This channel's subscriptions",
        {"subscriptions"}},
-      {"report", "schedule", "report",
+      {"report",
+       "schedule",
+       "report",
        "report schedule <kind> <cron> [tz:Area/City] [in #channel]",
        "Post a report on a schedule (kinds: digest, stale_prs, ci_failures, health)",
        {"report schedule digest \"0 9 * * 1-5\" tz:Europe/Berlin"}},
       {"report", "list", "report", "report list", "The scheduled reports", {"report list"}},
-      {"report", "run", "report", "report run <kind>", "Post a report now",
+      {"report",
+       "run",
+       "report",
+       "report run <kind>",
+       "Post a report now",
        {"report run stale_prs"}},
-      {"help", "", "help", "help [topic]", "The commands, or one command with examples",
+      {"help",
+       "",
+       "help",
+       "help [topic]",
+       "The commands, or one command with examples",
        {"help issue", "help deploy"}},
       {"ping", "", "ping", "ping", "Check that Contexten is alive", {"ping"}},
       {"status", "", "status", "status", "Integrations, queued work and dead letters", {"status"}},
-      {"retry", "", "retry", "retry all|<effect id>", "Send dead-lettered work again",
+      {"retry",
+       "",
+       "retry",
+       "retry all|<effect id>",
+       "Send dead-lettered work again",
        {"retry all", "retry 42"}},
       {"new", "", "new_issue_form", "new", "Open a form to file a new issue", {"new"}},
-      {"whoami", "", "whoami", "whoami github <login>", "Tell Contexten your GitHub login",
+      {"whoami",
+       "",
+       "whoami",
+       "whoami github <login>",
+       "Tell Contexten your GitHub login",
        {"whoami github octocat"}},
       {"audit", "", "audit", "audit [n]", "The last n audited commands (admins)", {"audit 20"}},
   };
@@ -632,7 +704,8 @@ Understanding ParseCommand(std::string_view text) {
   Parse p;
   const auto newline = text.find('\n');
   const std::string_view first_line = text.substr(0, newline);
-  if (newline != std::string_view::npos) p.more_lines = std::string(TrimSpace(text.substr(newline)));
+  if (newline != std::string_view::npos)
+    p.more_lines = std::string(TrimSpace(text.substr(newline)));
 
   auto words = SplitWords(first_line);
   if (!words) {
@@ -683,8 +756,8 @@ Understanding ParseCommand(std::string_view text) {
     if (std::find(verbs.begin(), verbs.end(), p.verb) == verbs.end()) {
       const auto closest = Closest(p.verb, verbs, std::max<std::size_t>(TypoBudget(p.verb), 1));
       if (!closest) {
-        p.out.error = "Unknown `" + p.noun + "` command `" + typed_verb + "`. Try `help " +
-                      p.noun + "`.";
+        p.out.error =
+            "Unknown `" + p.noun + "` command `" + typed_verb + "`. Try `help " + p.noun + "`.";
         p.out.offending_word = typed_verb;
         return p.out;
       }

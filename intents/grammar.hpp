@@ -12,11 +12,11 @@
 namespace contexten::intents {
 
 struct CommandDoc {
-  std::string noun;     // "issue"
-  std::string verb;     // "create", or "" for one-word commands
-  std::string intent;   // "create_issue"
-  std::string usage;    // "issue create <TEAM> <title> [priority:high] ..."
-  std::string summary;  // one line
+  std::string noun;                   // "issue"
+  std::string verb;                   // "create", or "" for one-word commands
+  std::string intent;                 // "create_issue"
+  std::string usage;                  // "issue create <TEAM> <title> [priority:high] ..."
+  std::string summary;                // one line
   std::vector<std::string> examples;  // text after `/ctx`
 };
 

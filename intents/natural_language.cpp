@@ -26,56 +26,114 @@ struct Lexeme {
   std::string_view cue;
 };
 constexpr Lexeme kLexicon[] = {
-    {"create", "create"},      {"file", "create"},          {"log", "create"},
-    {"open", "open"},          {"make", "make"},            {"new", "new"},
-    {"raise", "raise"},        {"issue", "noun"},           {"ticket", "noun"},
-    {"bug", "noun"},           {"task", "noun"},            {"assign", "assign"},
-    {"reassign", "assign"},    {"unassign", "unassign"},    {"assigned", "assigned"},
-    {"give", "give"},          {"take", "take"},            {"hand", "give"},
-    {"mine", "mine"},          {"pick", "pick"},            {"close", "close"},
-    {"resolve", "close"},      {"closed", "closed"},        {"reopen", "reopen"},
-    {"again", "again"},        {"move", "move"},            {"set", "set"},
-    {"mark", "mark"},          {"put", "put"},              {"change", "change"},
-    {"bump", "bump"},          {"escalate", "bump"},        {"deprioritize", "lower"},
-    {"lower", "lower"},        {"priority", "priority"},    {"prio", "priority"},
-    {"comment", "comment"},    {"note", "comment"},         {"reply", "reply"},
-    {"tell", "tell"},          {"add", "add"},              {"leave", "add"},
-    {"post", "post"},          {"link", "link"},            {"connect", "link"},
-    {"attach", "link"},        {"trace", "trace"},          {"status", "status"},
-    {"updates", "updates"},    {"update", "updates"},       {"where", "where"},
-    {"deploy", "deploy"},      {"ship", "deploy"},          {"push", "push"},
-    {"roll", "roll"},          {"rerun", "rerun"},          {"retry", "rerun"},
-    {"subscribe", "subscribe"}, {"follow", "subscribe"},    {"notify", "subscribe"},
-    {"watch", "subscribe"},    {"unsubscribe", "unsubscribe"}, {"unfollow", "unsubscribe"},
-    {"mute", "unsubscribe"},   {"stop", "stop"},            {"report", "report"},
-    {"digest", "digest"},      {"schedule", "schedule"},    {"list", "list"},
-    {"run", "run"},            {"show", "show"},            {"send", "send"},
-    {"help", "help"},          {"commands", "commands"},    {"how", "how"},
-    {"what", "what"},          {"what's", "what's"},        {"whats", "what's"},
-    {"please", "please"},      {"pls", "please"},           {"plz", "please"},
-    {"now", "now"},            {"every", "every"},          {"scheduled", "scheduled"},
-    {"run", "run"},            {"fixes", "fixes"},          {"fix", "fix"},
+    {"create", "create"},
+    {"file", "create"},
+    {"log", "create"},
+    {"open", "open"},
+    {"make", "make"},
+    {"new", "new"},
+    {"raise", "raise"},
+    {"issue", "noun"},
+    {"ticket", "noun"},
+    {"bug", "noun"},
+    {"task", "noun"},
+    {"assign", "assign"},
+    {"reassign", "assign"},
+    {"unassign", "unassign"},
+    {"assigned", "assigned"},
+    {"give", "give"},
+    {"take", "take"},
+    {"hand", "give"},
+    {"mine", "mine"},
+    {"pick", "pick"},
+    {"close", "close"},
+    {"resolve", "close"},
+    {"closed", "closed"},
+    {"reopen", "reopen"},
+    {"again", "again"},
+    {"move", "move"},
+    {"set", "set"},
+    {"mark", "mark"},
+    {"put", "put"},
+    {"change", "change"},
+    {"bump", "bump"},
+    {"escalate", "bump"},
+    {"deprioritize", "lower"},
+    {"lower", "lower"},
+    {"priority", "priority"},
+    {"prio", "priority"},
+    {"comment", "comment"},
+    {"note", "comment"},
+    {"reply", "reply"},
+    {"tell", "tell"},
+    {"add", "add"},
+    {"leave", "add"},
+    {"post", "post"},
+    {"link", "link"},
+    {"connect", "link"},
+    {"attach", "link"},
+    {"trace", "trace"},
+    {"status", "status"},
+    {"updates", "updates"},
+    {"update", "updates"},
+    {"where", "where"},
+    {"deploy", "deploy"},
+    {"ship", "deploy"},
+    {"push", "push"},
+    {"roll", "roll"},
+    {"rerun", "rerun"},
+    {"retry", "rerun"},
+    {"subscribe", "subscribe"},
+    {"follow", "subscribe"},
+    {"notify", "subscribe"},
+    {"watch", "subscribe"},
+    {"unsubscribe", "unsubscribe"},
+    {"unfollow", "unsubscribe"},
+    {"mute", "unsubscribe"},
+    {"stop", "stop"},
+    {"report", "report"},
+    {"digest", "digest"},
+    {"schedule", "schedule"},
+    {"list", "list"},
+    {"run", "run"},
+    {"show", "show"},
+    {"send", "send"},
+    {"help", "help"},
+    {"commands", "commands"},
+    {"how", "how"},
+    {"what", "what"},
+    {"what's", "what's"},
+    {"whats", "what's"},
+    {"please", "please"},
+    {"pls", "please"},
+    {"plz", "please"},
+    {"now", "now"},
+    {"every", "every"},
+    {"scheduled", "scheduled"},
+    {"run", "run"},
+    {"fixes", "fixes"},
+    {"fix", "fix"},
 };
 
 // Cue words people mistype often enough to look for within an edit or two.
 constexpr std::string_view kTypoTargets[] = {
-    "create", "issue",  "assign",  "close",     "reopen",      "comment", "link",
-    "trace",  "deploy", "rerun",   "subscribe", "unsubscribe", "report",  "move",
-    "change", "ticket", "priority", "help",     "resolve",     "schedule"};
+    "create", "issue",  "assign",   "close",     "reopen",      "comment", "link",
+    "trace",  "deploy", "rerun",    "subscribe", "unsubscribe", "report",  "move",
+    "change", "ticket", "priority", "help",      "resolve",     "schedule"};
 
 // Ordinary words a typo match must never swallow ("lint" is not "link").
 constexpr std::string_view kRealWords[] = {
-    "lint",  "line",   "like",   "list",   "lick",   "lose",   "clone",  "closed", "those",
-    "these", "trade",  "track",  "grace",  "race",   "return", "held",   "hell",   "helm",
-    "heap",  "hello",  "moved",  "more",   "mode",   "love",   "note",   "node",   "nose",
-    "none",  "done",   "tissue", "assist", "assume", "cause",  "clause", "choose", "chose",
-    "repo",  "report", "deploy", "sport",  "resort", "retort", "import", "export", "rerun",
-    "movie", "hope",   "help",   "linked", "links",  "lines",  "likes",  "issues", "crate",
-    "reuse", "rerun",  "runner", "create", "created", "ticket", "rocket", "pocket", "change",
-    "charge", "chance", "range",  "lane",   "close",  "cloe",   "loose",  "closet", "comet",
-    "commit", "commits", "content", "moment", "assign", "design", "resign", "align",  "sign",
-    "again",  "trace",  "traced", "brace",  "place",  "space",  "state",  "estate", "date",
-    "rate",   "late",   "plate",  "slate",  "schedule", "module", "priority", "property"};
+    "lint",   "line",    "like",    "list",   "lick",     "lose",   "clone",    "closed",  "those",
+    "these",  "trade",   "track",   "grace",  "race",     "return", "held",     "hell",    "helm",
+    "heap",   "hello",   "moved",   "more",   "mode",     "love",   "note",     "node",    "nose",
+    "none",   "done",    "tissue",  "assist", "assume",   "cause",  "clause",   "choose",  "chose",
+    "repo",   "report",  "deploy",  "sport",  "resort",   "retort", "import",   "export",  "rerun",
+    "movie",  "hope",    "help",    "linked", "links",    "lines",  "likes",    "issues",  "crate",
+    "reuse",  "rerun",   "runner",  "create", "created",  "ticket", "rocket",   "pocket",  "change",
+    "charge", "chance",  "range",   "lane",   "close",    "cloe",   "loose",    "closet",  "comet",
+    "commit", "commits", "content", "moment", "assign",   "design", "resign",   "align",   "sign",
+    "again",  "trace",   "traced",  "brace",  "place",    "space",  "state",    "estate",  "date",
+    "rate",   "late",    "plate",   "slate",  "schedule", "module", "priority", "property"};
 
 bool IsRealWord(std::string_view w) {
   return std::find(std::begin(kRealWords), std::end(kRealWords), w) != std::end(kRealWords);
@@ -113,27 +171,27 @@ Cued CueOf(const Token& token) {
   return {};
 }
 
-constexpr std::string_view kDeterminers[] = {"the", "a", "an", "my", "our", "your", "his", "her",
-                                             "their", "last", "its", "this", "that", "any"};
+constexpr std::string_view kDeterminers[] = {"the", "a",     "an",   "my",  "our",  "your", "his",
+                                             "her", "their", "last", "its", "this", "that", "any"};
 bool IsDeterminer(std::string_view w) {
   return std::find(std::begin(kDeterminers), std::end(kDeterminers), w) != std::end(kDeterminers);
 }
 
 // Capitalised words that are not Linear team keys.
 constexpr std::string_view kAcronyms[] = {
-    "CSV", "API", "ETL", "QA",  "CI",  "PR",  "PRS", "UI",  "UX",  "SDK", "DNS", "URL",
-    "SSO", "IOS", "JSON", "HTML", "CSS", "SQL", "AWS", "GCP", "DB", "PDF", "MVP", "ASAP",
-    "FYI", "TODO", "AI", "ML",  "OK",  "PM",  "EOD", "LOL", "TY", "OOO", "CPU", "RAM",
-    "HTTP", "HTTPS", "SLA", "MR", "BTW", "IMO", "TBD", "WIP", "EU", "US", "UK", "PST", "UTC",
-    "CET", "AM", "ID", "IP", "OS", "VPN", "SMS", "2FA", "MFA", "JS", "TS", "GO", "P0",
-    "P1", "P2", "P3", "I"};
+    "CSV", "API",  "ETL", "QA",   "CI",    "PR",  "PRS", "UI",  "UX",  "SDK", "DNS",
+    "URL", "SSO",  "IOS", "JSON", "HTML",  "CSS", "SQL", "AWS", "GCP", "DB",  "PDF",
+    "MVP", "ASAP", "FYI", "TODO", "AI",    "ML",  "OK",  "PM",  "EOD", "LOL", "TY",
+    "OOO", "CPU",  "RAM", "HTTP", "HTTPS", "SLA", "MR",  "BTW", "IMO", "TBD", "WIP",
+    "EU",  "US",   "UK",  "PST",  "UTC",   "CET", "AM",  "ID",  "IP",  "OS",  "VPN",
+    "SMS", "2FA",  "MFA", "JS",   "TS",    "GO",  "P0",  "P1",  "P2",  "P3",  "I"};
 
 constexpr std::string_view kStates[] = {"in progress", "in review", "todo",    "to do",
                                         "done",        "backlog",   "blocked", "canceled",
                                         "cancelled",   "triage",    "started", "ready"};
-constexpr std::string_view kEnvironments[] = {"staging", "production", "prod", "qa",     "dev",
-                                              "development", "preview", "sandbox", "uat",
-                                              "canary", "test", "stage"};
+constexpr std::string_view kEnvironments[] = {"staging", "production",  "prod",    "qa",
+                                              "dev",     "development", "preview", "sandbox",
+                                              "uat",     "canary",      "test",    "stage"};
 
 bool IsEnvironment(std::string_view w) {
   return std::find(std::begin(kEnvironments), std::end(kEnvironments), w) !=
@@ -249,9 +307,9 @@ class Reader {
     if (!i) return false;
     for (std::size_t j = 0; j < *i; ++j) {
       const auto c = cues_[j].cue;
-      if (!c.empty() && c != "please" && c != "what" && c != "what's" && c != "how" &&
-          c != "now" && c != "noun" && c != "where" && c != "again" && c != "priority" &&
-          c != "status" && c != "updates" && c != "fix" && c != "fixes") {
+      if (!c.empty() && c != "please" && c != "what" && c != "what's" && c != "how" && c != "now" &&
+          c != "noun" && c != "where" && c != "again" && c != "priority" && c != "status" &&
+          c != "updates" && c != "fix" && c != "fixes") {
         return false;
       }
     }
@@ -267,9 +325,9 @@ class Reader {
   // "I'll deploy ... after lunch", "did you close ENG-7?", "trying to subscribe": the verb is
   // told about, not asked for.
   bool Narrated(std::size_t i) const {
-    static constexpr std::string_view kSubjects[] = {"i",    "i'll",   "i'm", "we",     "we'll",
-                                                     "they", "he",     "she", "should", "to",
-                                                     "will", "i\u2019ll"};
+    static constexpr std::string_view kSubjects[] = {"i",      "i'll", "i'm",  "we",
+                                                     "we'll",  "they", "he",   "she",
+                                                     "should", "to",   "will", "i\u2019ll"};
     static constexpr std::string_view kAuxiliaries[] = {"did", "didn't", "have", "has", "who"};
     auto in = [](std::span<const std::string_view> words, std::string_view w) {
       return std::find(words.begin(), words.end(), w) != words.end();
@@ -288,9 +346,9 @@ class Reader {
     if (j >= Size() || T(j).kind != TokenKind::kWord || !IsDeterminer(T(j).lower)) return false;
     if (T(j).lower == "this" || T(j).lower == "that") {
       // "assign this to ..." : a pronoun, not a determiner.
-      static constexpr std::string_view kFunction[] = {"to", "as", "out", "in", "on", "for",
-                                                       "with", "please", "pls", "now", "and",
-                                                       "back", "over", "up", "one"};
+      static constexpr std::string_view kFunction[] = {"to",  "as",   "out",    "in",  "on",
+                                                       "for", "with", "please", "pls", "now",
+                                                       "and", "back", "over",   "up",  "one"};
       if (j + 1 >= Size() || T(j + 1).kind != TokenKind::kWord || T(j).punct_after != 0 ||
           std::find(std::begin(kFunction), std::end(kFunction), T(j + 1).lower) !=
               std::end(kFunction)) {
@@ -306,9 +364,7 @@ class Reader {
     const auto cue = cues_[k].cue;
     return cue != "noun";
   }
-  bool HasIssueRef() const {
-    return Has(TokenKind::kIssue) || !context_.thread_issue.empty();
-  }
+  bool HasIssueRef() const { return Has(TokenKind::kIssue) || !context_.thread_issue.empty(); }
   bool HasPronoun() const {
     return HasWord("it") || HasWord("this") || HasWord("that") || HasWord("them") ||
            HasWord("here");
@@ -332,8 +388,10 @@ class Reader {
     if (from >= to || from >= Size()) return "";
     to = std::min(to, Size());
     if (to - from == 1 && T(from).kind == TokenKind::kQuoted) return T(from).value;
-    std::string s(TrimSpace(std::string_view(u_.text).substr(T(from).begin, T(to - 1).end - T(from).begin)));
-    while (!s.empty() && (s.back() == ',' || s.back() == '.' || s.back() == ':' || s.back() == ';')) {
+    std::string s(
+        TrimSpace(std::string_view(u_.text).substr(T(from).begin, T(to - 1).end - T(from).begin)));
+    while (!s.empty() &&
+           (s.back() == ',' || s.back() == '.' || s.back() == ':' || s.back() == ';')) {
       s.pop_back();
     }
     return s;
@@ -361,9 +419,9 @@ class Reader {
       if (!is_key(i)) continue;
       const bool before_noun = Cue(i + 1, "noun") || IsWord(i + 1, "team") ||
                                IsWord(i + 1, "team's") || IsWord(i + 1, "updates");
-      const bool after_prep = i > 0 && (IsWord(i - 1, "in") || IsWord(i - 1, "for") ||
-                                        IsWord(i - 1, "into") || IsWord(i - 1, "to") ||
-                                        IsWord(i - 1, "linear") || IsWord(i - 1, "under"));
+      const bool after_prep =
+          i > 0 && (IsWord(i - 1, "in") || IsWord(i - 1, "for") || IsWord(i - 1, "into") ||
+                    IsWord(i - 1, "to") || IsWord(i - 1, "linear") || IsWord(i - 1, "under"));
       const bool after_noun = i > 0 && (Cue(i - 1, "noun") || Cue(i - 1, "create"));
       if (before_noun || after_prep || after_noun) return i;
     }
@@ -429,8 +487,7 @@ class Reader {
     }
     // "ENG issue: ...", "urgent issue for OPS: ...", "new issue INFRA ...".
     const auto team = TeamIndex();
-    const bool colon = T(*noun).punct_after == ':' ||
-                       (team && T(*team).punct_after == ':');
+    const bool colon = T(*noun).punct_after == ':' || (team && T(*team).punct_after == ':');
     if (team && (colon || *noun <= 2) && !Has(TokenKind::kIssue)) return 3;
     return 0;
   }
@@ -574,9 +631,9 @@ class Reader {
     const bool question = HasWord("what's") || HasWord("whats") || HasWord("what") ||
                           HasWord("where") || HasWord("which") || HasWord("who") ||
                           HasWord("any") || HasWord("is");
-    if (question && (Find("status") || Find("updates") || HasWord("going") ||
-                     HasWord("happening") || HasWord("at") || HasWord("linked") ||
-                     HasWord("tied") || HasWord("working"))) {
+    if (question &&
+        (Find("status") || Find("updates") || HasWord("going") || HasWord("happening") ||
+         HasWord("at") || HasWord("linked") || HasWord("tied") || HasWord("working"))) {
       s = std::max(s, 3.0);
     }
     if (HasWord("where") && (HasWord("we") || HasWord("is"))) s = std::max(s, 3.0);
@@ -630,9 +687,8 @@ class Reader {
   double ScoreReport() {
     const std::string kind = Kind();
     double s = 0;
-    const bool ask = Find("show") || Find("post") || Find("send") || Find("run") ||
-                     Find("give") || Find("schedule") || Find("please") || Find("now") ||
-                     Find("every");
+    const bool ask = Find("show") || Find("post") || Find("send") || Find("run") || Find("give") ||
+                     Find("schedule") || Find("please") || Find("now") || Find("every");
     if (!kind.empty() && ask) s = 3.5;
     if (Find("report") && (Find("list") || Find("scheduled") || Find("what"))) s = std::max(s, 3.5);
     if (!kind.empty() && Find("report") && s == 0) s = 2.5;
@@ -648,8 +704,8 @@ class Reader {
         (HasWord("you") || HasWord("contexten")) && (HasWord("do") || HasWord("help"))) {
       s = std::max(s, 4.5);
     }
-    if (auto how = Find("how"); how && (IsWord(*how + 1, "do") || IsWord(*how + 1, "does") ||
-                                        IsWord(*how + 1, "can"))) {
+    if (auto how = Find("how");
+        how && (IsWord(*how + 1, "do") || IsWord(*how + 1, "does") || IsWord(*how + 1, "can"))) {
       const std::string topic = Topic();
       if (!topic.empty()) s = std::max(s, 4.5);
     }
@@ -794,9 +850,7 @@ class Reader {
     if (i > 0 && T(i - 1).punct_after == ',' && (Cue(i, "priority"))) return true;
     return false;
   }
-  bool IsTeamAt(std::size_t i, std::optional<std::size_t> team) const {
-    return team && i == *team;
-  }
+  bool IsTeamAt(std::size_t i, std::optional<std::size_t> team) const { return team && i == *team; }
   std::string Title(std::size_t noun) const {
     for (std::size_t i = 0; i < Size(); ++i) {
       if (T(i).kind == TokenKind::kQuoted) return T(i).value;
@@ -849,7 +903,8 @@ class Reader {
       if (T(i).punct_after == ':') return Rest(i + 1);
     }
     for (std::size_t i = cue; i < Size(); ++i) {
-      if (IsWord(i, "saying") || (IsWord(i, "that") && i > 0 && T(i - 1).kind == TokenKind::kIssue)) {
+      if (IsWord(i, "saying") ||
+          (IsWord(i, "that") && i > 0 && T(i - 1).kind == TokenKind::kIssue)) {
         return Rest(i + 1);
       }
     }
@@ -865,8 +920,8 @@ class Reader {
     std::string days = "*";
     std::size_t i = *every + 1;
     static constexpr std::pair<std::string_view, std::string_view> kDays[] = {
-        {"day", "*"},      {"weekday", "1-5"}, {"morning", "*"},  {"monday", "1"},
-        {"tuesday", "2"},  {"wednesday", "3"}, {"thursday", "4"}, {"friday", "5"},
+        {"day", "*"},      {"weekday", "1-5"}, {"morning", "*"},   {"monday", "1"},
+        {"tuesday", "2"},  {"wednesday", "3"}, {"thursday", "4"},  {"friday", "5"},
         {"saturday", "6"}, {"sunday", "0"},    {"weekdays", "1-5"}};
     if (i < Size()) {
       for (const auto& [name, cron] : kDays) {
@@ -1064,8 +1119,8 @@ class Reader {
     for (std::size_t i = 0; i < Size(); ++i) {
       if ((IsWord(i, "branch") || IsWord(i, "tag") || IsWord(i, "ref")) && i + 1 < Size() &&
           T(i + 1).kind == TokenKind::kWord) {
-        e["ref"] = std::string(std::string_view(u_.text).substr(T(i + 1).begin,
-                                                                  T(i + 1).end - T(i + 1).begin));
+        e["ref"] = std::string(
+            std::string_view(u_.text).substr(T(i + 1).begin, T(i + 1).end - T(i + 1).begin));
         return;
       }
     }
@@ -1111,10 +1166,10 @@ class Reader {
     // The workflow: the words between the verb and "on/for/in <repo>", or after the repo.
     const auto verb = Verb("rerun");
     if (verb) {
-      static constexpr std::string_view kSkip[] = {"the", "failed", "failing", "jobs", "job",
-                                                   "checks", "workflow", "run", "please", "pls",
-                                                   "again", "for", "on", "in", "of", "it",
-                                                   "this", "that", "them", "now"};
+      static constexpr std::string_view kSkip[] = {
+          "the", "failed", "failing", "jobs",  "job",  "checks", "workflow",
+          "run", "please", "pls",     "again", "for",  "on",     "in",
+          "of",  "it",     "this",    "that",  "them", "now"};
       auto skip = [&](std::size_t i) {
         return T(i).kind != TokenKind::kWord ||
                std::find(std::begin(kSkip), std::end(kSkip), T(i).lower) != std::end(kSkip);

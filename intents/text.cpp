@@ -44,7 +44,9 @@ std::size_t Utf8Length(std::string_view text, std::size_t i) {
 std::string SanitizeUtf8(std::string_view text, std::size_t max_bytes) {
   std::string out;
   out.reserve(std::min(text.size(), max_bytes));
-  for (std::size_t i = 0; i < text.size();) {
+  // Invalid bytes are dropped without growing `out`: stop reading after a few times the cap.
+  const std::size_t read_limit = max_bytes > text.size() / 2 ? text.size() : max_bytes * 2;
+  for (std::size_t i = 0; i < read_limit;) {
     const std::size_t n = Utf8Length(text, i);
     if (n == 0) {
       ++i;
@@ -142,9 +144,8 @@ std::optional<std::string> AsIssueId(std::string_view word, bool upper_only) {
 namespace {
 bool IsRepoPart(std::string_view part) {
   if (part.empty() || part.size() > 100 || part == "." || part == "..") return false;
-  return std::all_of(part.begin(), part.end(), [](char c) {
-    return IsAsciiAlnum(c) || c == '-' || c == '_' || c == '.';
-  });
+  return std::all_of(part.begin(), part.end(),
+                     [](char c) { return IsAsciiAlnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 }  // namespace
 
@@ -180,9 +181,7 @@ std::optional<std::string> SlackRef(std::string_view word, std::string_view open
 
 std::optional<std::string> AsUserMention(std::string_view word) { return SlackRef(word, "<@"); }
 
-std::optional<std::string> AsChannelMention(std::string_view word) {
-  return SlackRef(word, "<#");
-}
+std::optional<std::string> AsChannelMention(std::string_view word) { return SlackRef(word, "<#"); }
 
 std::string NormalizePriority(std::string_view word) {
   const std::string w = AsciiLower(word);

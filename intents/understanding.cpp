@@ -16,9 +16,9 @@ constexpr std::size_t kMaxInputBytes = 16 * 1024;
 // Commands a mention may also spell as in `/ctx`: when the first word is one of these and the
 // grammar reads the rest without complaint, the grammar's reading stands. Others ("status of
 // ENG-1", "deploy acme/web to prod") read better as prose.
-constexpr std::string_view kMentionCommands[] = {"issue", "help",  "report", "trace",
-                                                 "subscribe", "unsubscribe", "subscriptions",
-                                                 "whoami", "audit", "ping"};
+constexpr std::string_view kMentionCommands[] = {
+    "issue",       "help",          "report", "trace", "subscribe",
+    "unsubscribe", "subscriptions", "whoami", "audit", "ping"};
 
 std::string FirstWordAfterMention(std::string_view text) {
   text = TrimSpace(text);
@@ -57,9 +57,9 @@ Understanding Understand(std::string_view text, const UtteranceContext& context)
     if (std::find(std::begin(kMentionCommands), std::end(kMentionCommands), first) !=
         std::end(kMentionCommands)) {
       Understanding command = ParseCommand(AfterMention(clean));
-      const bool known_topic = command.intent != "help" || !command.entities.contains("topic") ||
-                               !HelpText(command.entities["topic"].get<std::string>())
-                                    .starts_with("No help");
+      const bool known_topic =
+          command.intent != "help" || !command.entities.contains("topic") ||
+          !HelpText(command.entities["topic"].get<std::string>()).starts_with("No help");
       if (command.error.empty() && command.missing.empty() && command.confidence >= 1 &&
           known_topic) {
         return command;
@@ -86,11 +86,10 @@ bool IsDestructive(std::string_view intent) {
 }
 
 nlohmann::json ToJson(const Understanding& u) {
-  nlohmann::json out = {{"intent", u.intent},
-                        {"confidence", static_cast<double>(static_cast<int>(u.confidence * 100 +
-                                                                             0.5)) /
-                                           100.0},
-                        {"entities", u.entities}};
+  nlohmann::json out = {
+      {"intent", u.intent},
+      {"confidence", static_cast<double>(static_cast<int>(u.confidence * 100 + 0.5)) / 100.0},
+      {"entities", u.entities}};
   if (!u.missing.empty()) out["missing"] = u.missing;
   if (!u.error.empty()) out["error"] = u.error;
   if (!u.suggestion.empty()) out["suggestion"] = u.suggestion;

@@ -49,12 +49,14 @@ std::string StripBlocks(std::string_view in) {
 struct QuotePair {
   std::string_view open, close;
 };
-constexpr QuotePair kQuotes[] = {{"\"", "\""}, {"\u201c", "\u201d"}, {"'", "'"}, {"\u2018", "\u2019"}};
+constexpr QuotePair kQuotes[] = {
+    {"\"", "\""}, {"\u201c", "\u201d"}, {"'", "'"}, {"\u2018", "\u2019"}};
 
 constexpr std::string_view kTrailing = ",.:;?!)";
 // Bounds that keep tokenizing linear on hostile input (thousands of '<' or quotes).
 constexpr std::size_t kMaxMarkup = 512;
 constexpr std::size_t kMaxQuoted = 2048;
+constexpr std::size_t kQuoteBudget = 16 * 1024;
 
 }  // namespace
 
@@ -65,6 +67,7 @@ Utterance Tokenize(std::string_view input, const std::vector<std::string>& team_
   const std::string_view text = u.text;
   std::size_t i = 0;
   bool first = true;
+  std::size_t quote_budget = kQuoteBudget;
   while (i < text.size() && u.tokens.size() < max_tokens) {
     if (IsSpace(text[i])) {
       ++i;
@@ -79,8 +82,8 @@ Utterance Tokenize(std::string_view input, const std::vector<std::string>& team_
       auto space = window.find_first_of(" \t\n");
       if (close != std::string_view::npos) close += i;
       if (space != std::string_view::npos) space += i;
-      if (close != std::string_view::npos && (space == std::string_view::npos || space > close ||
-                                              text.substr(i, 2) == "<h")) {
+      if (close != std::string_view::npos &&
+          (space == std::string_view::npos || space > close || text.substr(i, 2) == "<h")) {
         const std::string_view markup = text.substr(i, close + 1 - i);
         const std::size_t start = i;
         i = close + 1;
@@ -120,7 +123,10 @@ Utterance Tokenize(std::string_view input, const std::vector<std::string>& team_
     for (const auto& quote : kQuotes) {
       if (text.substr(i).starts_with(quote.open)) {
         const std::size_t inner = i + quote.open.size();
-        const std::size_t limit = std::min(text.size(), inner + kMaxQuoted);
+        // A closing quote is looked for within kMaxQuoted bytes, and within a total budget for
+        // the whole message, so text full of stray quotes stays linear.
+        const std::size_t limit = std::min({text.size(), inner + kMaxQuoted, inner + quote_budget});
+        quote_budget -= std::min(quote_budget, limit - inner);
         for (auto at = text.find(quote.close, inner); at != std::string_view::npos && at < limit;
              at = text.find(quote.close, at + 1)) {
           const std::size_t after = at + quote.close.size();

@@ -23,8 +23,8 @@ enum class TokenKind {
 
 struct Token {
   TokenKind kind = TokenKind::kWord;
-  std::string lower;   // lower case, edge punctuation trimmed; words only
-  std::string value;   // normalised entity for non-words; the inner text for kQuoted
+  std::string lower;               // lower case, edge punctuation trimmed; words only
+  std::string value;               // normalised entity for non-words; the inner text for kQuoted
   std::size_t begin = 0, end = 0;  // byte range in Utterance::text, edge punctuation excluded
   char punct_after = 0;            // ',', ':', '.', '?', '!', ';' right after the token, or 0
 };

@@ -7,9 +7,9 @@
 namespace contexten::intents {
 namespace {
 
-constexpr std::string_view kFeatures[] = {"issues",  "pulls",       "commits",  "releases",
-                                          "reviews", "comments",    "branches", "deployments",
-                                          "ci",      "workflows",   "discussions"};
+constexpr std::string_view kFeatures[] = {"issues",  "pulls",     "commits",    "releases",
+                                          "reviews", "comments",  "branches",   "deployments",
+                                          "ci",      "workflows", "discussions"};
 
 }  // namespace
 

@@ -26,7 +26,8 @@ TEST(GrammarTest, IssueVerbsTakeTypedArguments) {
                               {"priority", "high"},
                               {"assignee", "U1"},
                               {"labels", {"bug", "ui"}}}));
-  EXPECT_EQ(Ok("issue assign eng-7 <@U2>").entities, (json{{"issue", "ENG-7"}, {"assignee", "U2"}}));
+  EXPECT_EQ(Ok("issue assign eng-7 <@U2>").entities,
+            (json{{"issue", "ENG-7"}, {"assignee", "U2"}}));
   EXPECT_EQ(Ok("issue assign ENG-7 @dave").entities["assignee"], "dave");
   EXPECT_EQ(Ok("issue assign ENG-7 none").entities["assignee"], "none");
   EXPECT_EQ(Ok("issue close ENG-1").entities, (json{{"issue", "ENG-1"}}));
@@ -37,7 +38,8 @@ TEST(GrammarTest, IssueVerbsTakeTypedArguments) {
   EXPECT_EQ(Ok("issue priority ENG-1 4").entities["priority"], "low");
   EXPECT_EQ(Ok("issue comment ENG-1 can't repro, users' data is fine").entities["body"],
             "can't repro, users' data is fine");
-  EXPECT_EQ(Ok("issue link ENG-1 acme/web#34").entities, (json{{"issue", "ENG-1"}, {"pr", "acme/web#34"}}));
+  EXPECT_EQ(Ok("issue link ENG-1 acme/web#34").entities,
+            (json{{"issue", "ENG-1"}, {"pr", "acme/web#34"}}));
   EXPECT_EQ(Ok("issue link ENG-1 ENG-2").entities, (json{{"issues", {"ENG-1", "ENG-2"}}}));
 }
 
@@ -56,8 +58,9 @@ TEST(GrammarTest, OtherNounsOfTheVocabulary) {
             (json{{"repo", "acme/web"}, {"environment", "production"}, {"ref", "v1.2"}}));
   EXPECT_EQ(Ok("rerun acme/web 123456").entities, (json{{"repo", "acme/web"}, {"run", "123456"}}));
   EXPECT_EQ(Ok("rerun acme/web \"integration tests\"").entities["workflow"], "integration tests");
-  EXPECT_EQ(Ok("subscribe acme/web pulls, ci +label:bug").entities,
-            (json{{"repo", "acme/web"}, {"features", {"pulls", "ci"}}, {"filters", {"label:bug"}}}));
+  EXPECT_EQ(
+      Ok("subscribe acme/web pulls, ci +label:bug").entities,
+      (json{{"repo", "acme/web"}, {"features", {"pulls", "ci"}}, {"filters", {"label:bug"}}}));
   EXPECT_EQ(Ok("subscribe linear ops comments").entities,
             (json{{"team", "OPS"}, {"features", {"comments"}}}));
   EXPECT_EQ(Ok("unsubscribe acme/web ci").intent, "unsubscribe");

@@ -8,12 +8,23 @@ namespace contexten::intents {
 namespace {
 
 TEST(SanitizeUtf8Test, KeepsValidTextDropsInvalidBytesAndNuls) {
-  EXPECT_EQ(SanitizeUtf8("caf\u00e9 \u201cok\u201d \U0001F680", 100), "caf\u00e9 \u201cok\u201d \U0001F680");
+  EXPECT_EQ(SanitizeUtf8("caf\u00e9 \u201cok\u201d \U0001F680", 100),
+            "caf\u00e9 \u201cok\u201d \U0001F680");
   EXPECT_EQ(SanitizeUtf8(std::string("a\0b", 3), 100), "ab");
-  EXPECT_EQ(SanitizeUtf8("a\xff" "b\xc3\x28" "c", 100), "ab(c");
-  EXPECT_EQ(SanitizeUtf8("\xed\xa0\x80x", 100), "x");          // surrogate
-  EXPECT_EQ(SanitizeUtf8("\xc0\xaf" "x", 100), "x");           // overlong '/'
-  EXPECT_EQ(SanitizeUtf8("a\x01\x7f" "b\nc\td", 100), "a  b\nc\td");
+  EXPECT_EQ(SanitizeUtf8("a\xff"
+                         "b\xc3\x28"
+                         "c",
+                         100),
+            "ab(c");
+  EXPECT_EQ(SanitizeUtf8("\xed\xa0\x80x", 100), "x");  // surrogate
+  EXPECT_EQ(SanitizeUtf8("\xc0\xaf"
+                         "x",
+                         100),
+            "x");  // overlong '/'
+  EXPECT_EQ(SanitizeUtf8("a\x01\x7f"
+                         "b\nc\td",
+                         100),
+            "a  b\nc\td");
   // Cut at a character boundary, never inside one.
   EXPECT_EQ(SanitizeUtf8("ab\u00e9", 3), "ab");
   EXPECT_NO_THROW((void)nlohmann::json(SanitizeUtf8("\xe2\x82\xf0\x9f", 100)).dump());

@@ -22,7 +22,7 @@ std::vector<std::string> HostileInputs() {
       std::string("close\0ENG-1", 11),
       std::string(5, '\0'),
       "\xff\xfe\xfd",
-      "close \xc3\x28 ENG-1",                 // invalid 2-byte sequence
+      "close \xc3\x28 ENG-1",                  // invalid 2-byte sequence
       "deploy acme/web \xed\xa0\x80 staging",  // a UTF-16 surrogate in UTF-8
       "create issue in ENG: \xf0\x28\x8c\x28",
       "assign ENG-1 to \xe2\x82",  // truncated 3-byte sequence at the end
@@ -67,10 +67,10 @@ std::vector<std::string> HostileInputs() {
 std::vector<std::string> RandomInputs() {
   std::mt19937 rng(20261127);  // fixed: a failure reproduces
   const std::vector<std::string> pieces = {
-      "close",  "ENG-1", "acme/web", "acme/web#2", "<@U1>", "<#C1|x>", "\"",  "'",    "\u201c",
-      "```",    ":",     "to",       "me",         "in",    "deploy",  "it",  "help", "issue",
-      "create", "?",     ",",        "\n",         "\xff",  "\xc3",    "\0",  "<",    ">",
-      "|",      "-",     "staging",  "priority:",  "high",  "every",   "at",  "9am",  "@"};
+      "close",  "ENG-1", "acme/web", "acme/web#2", "<@U1>", "<#C1|x>", "\"", "'",    "\u201c",
+      "```",    ":",     "to",       "me",         "in",    "deploy",  "it", "help", "issue",
+      "create", "?",     ",",        "\n",         "\xff",  "\xc3",    "\0", "<",    ">",
+      "|",      "-",     "staging",  "priority:",  "high",  "every",   "at", "9am",  "@"};
   std::vector<std::string> out;
   std::uniform_int_distribution<std::size_t> piece(0, pieces.size() - 1);
   std::uniform_int_distribution<int> length(0, 40);
@@ -92,8 +92,8 @@ std::vector<std::string> RandomInputs() {
 }
 
 void ExpectSane(const std::string& text) {
-  for (Source source : {Source::kSlashCommand, Source::kMention, Source::kDirectMessage,
-                        Source::kThreadReply}) {
+  for (Source source :
+       {Source::kSlashCommand, Source::kMention, Source::kDirectMessage, Source::kThreadReply}) {
     for (const char* thread_issue : {"", "ENG-1"}) {
       UtteranceContext context;
       context.source = source;

@@ -65,8 +65,8 @@ TEST(UnderstandTest, MissingTeamIsNamed) {
 
 TEST(UnderstandTest, ChatterIsNoneWithLowConfidence) {
   for (const char* text : {"thanks!", "lol", "anyone around?", "the deploy went fine yesterday",
-                           "I closed the browser and it worked again", ":tada: :tada:",
-                           "did anyone close the laptop lid during the demo lol",
+                           "I closed the browser and it worked again",
+                           ":tada: :tada:", "did anyone close the laptop lid during the demo lol",
                            "I'll deploy acme/web to staging after lunch"}) {
     const auto u = Say(text, Source::kThreadReply, "ENG-1");
     EXPECT_EQ(u.intent, "none") << text << " -> " << u.intent;
