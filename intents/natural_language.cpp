@@ -79,6 +79,7 @@ constexpr Lexeme kLexicon[] = {
     {"where", "where"},
     {"deploy", "deploy"},
     {"ship", "deploy"},
+    {"release", "deploy"},
     {"push", "push"},
     {"roll", "roll"},
     {"rerun", "rerun"},
@@ -157,14 +158,25 @@ Cued CueOf(const Token& token) {
   if (w == "re-open") w = "reopen";
   if (w == "re-run") w = "rerun";
   if (auto cue = LookUp(w); !cue.empty()) return {cue, false};
-  // Plurals and third persons: "tickets", "comments", "closes".
+  // Plurals of nouns ("tickets", "comments", "reports"); not third persons of verbs: "acme/web#6
+  // closes ENG-3" tells, it does not ask.
   if (w.size() > 4 && w.back() == 's' && w[w.size() - 2] != 's') {
-    if (auto cue = LookUp(std::string_view(w).substr(0, w.size() - 1)); !cue.empty()) {
+    const auto cue = LookUp(std::string_view(w).substr(0, w.size() - 1));
+    if (cue == "noun" || cue == "comment" || cue == "report" || cue == "digest") {
       return {cue, false};
     }
   }
   if (IsRealWord(w) || w.size() < 4 || w.size() > 14) return {};
   for (const auto target : kTypoTargets) {
+    // An inflection ("closes", "linked", "deploying") is a real word, not a typo of the cue.
+    if (w.starts_with(target) || w.starts_with(target.substr(0, target.size() - 1))) {
+      const std::string_view tail =
+          std::string_view(w).substr(w.starts_with(target) ? target.size() : target.size() - 1);
+      if (tail == "s" || tail == "d" || tail == "ed" || tail == "es" || tail == "ing" ||
+          tail == "r" || tail == "er" || tail == "ers") {
+        return {};
+      }
+    }
     const std::size_t budget = std::min(TypoBudget(target), TypoBudget(w));
     if (budget > 0 && EditDistance(w, target, budget) <= budget) return {LookUp(target), true};
   }
@@ -332,9 +344,11 @@ class Reader {
     auto in = [](std::span<const std::string_view> words, std::string_view w) {
       return std::find(words.begin(), words.end(), w) != words.end();
     };
+    static constexpr std::string_view kAsking[] = {"can", "could", "shall", "let's", "lets"};
     if (i > 0 && T(i - 1).kind == TokenKind::kWord && T(i - 1).punct_after == 0 &&
         in(kSubjects, T(i - 1).lower)) {
-      return true;
+      // "can we reopen ENG-3?" asks.
+      return !(i > 1 && T(i - 2).kind == TokenKind::kWord && in(kAsking, T(i - 2).lower));
     }
     return i > 1 && T(i - 2).kind == TokenKind::kWord && in(kAuxiliaries, T(i - 2).lower);
   }
@@ -412,7 +426,7 @@ class Reader {
         return std::any_of(context_.team_keys.begin(), context_.team_keys.end(),
                            [&](const std::string& k) { return AsciiUpper(k) == AsciiUpper(raw); });
       }
-      if (!IsTeamKey(raw, true)) return false;
+      if (!IsTeamKey(raw, true) || !NormalizePriority(raw).empty()) return false;
       return std::find(std::begin(kAcronyms), std::end(kAcronyms), raw) == std::end(kAcronyms);
     };
     for (std::size_t i = 0; i < Size(); ++i) {
@@ -479,6 +493,15 @@ class Reader {
   }
   double ScoreCreate() {
     const auto noun = IssueNoun();
+    if (auto verb = CreateVerb(); !verb) {
+      // "file \"Billing page shows the wrong currency\" in ENG": a quoted title right after.
+      for (std::size_t i = 0; i + 1 < Size(); ++i) {
+        if ((Cue(i, "create") || Cue(i, "open")) && T(i + 1).kind == TokenKind::kQuoted) {
+          used_.insert(i);
+          return VerbScore(i, 3.5) + (TeamIndex() ? 0.5 : 0);
+        }
+      }
+    }
     if (!noun) return 0;
     if (auto verb = CreateVerb()) {
       used_.insert(*verb);
@@ -577,7 +600,9 @@ class Reader {
     // "ENG-100 is low priority", "OPS-23 needs to be urgent", "ENG-211 is urgent now".
     if (priority && Has(TokenKind::kIssue) && s == 0 && !IssueNoun()) {
       const std::size_t at = priority->first;
-      if (at > 0 && (IsWord(at - 1, "is") || IsWord(at - 1, "be"))) s = 3;
+      if (at > 0 && (IsWord(at - 1, "is") || IsWord(at - 1, "be") || Cue(at - 1, "priority"))) {
+        s = 3;
+      }
     }
     if (s > 0 && !HasIssueRef()) s -= 1;
     return s;
@@ -631,9 +656,9 @@ class Reader {
     const bool question = HasWord("what's") || HasWord("whats") || HasWord("what") ||
                           HasWord("where") || HasWord("which") || HasWord("who") ||
                           HasWord("any") || HasWord("is");
-    if (question &&
-        (Find("status") || Find("updates") || HasWord("going") || HasWord("happening") ||
-         HasWord("at") || HasWord("linked") || HasWord("tied") || HasWord("working"))) {
+    if (question && (Find("status") || Find("updates") || HasWord("going") ||
+                     HasWord("happening") || HasWord("at") || HasWord("linked") ||
+                     HasWord("tied") || HasWord("working") || HasWord("prs") || HasWord("pr"))) {
       s = std::max(s, 3.0);
     }
     if (HasWord("where") && (HasWord("we") || HasWord("is"))) s = std::max(s, 3.0);
@@ -704,10 +729,12 @@ class Reader {
         (HasWord("you") || HasWord("contexten")) && (HasWord("do") || HasWord("help"))) {
       s = std::max(s, 4.5);
     }
-    if (auto how = Find("how");
-        how && (IsWord(*how + 1, "do") || IsWord(*how + 1, "does") || IsWord(*how + 1, "can"))) {
+    if (auto how = Find("how"); how && (IsWord(*how + 1, "do") || IsWord(*how + 1, "does") ||
+                                        IsWord(*how + 1, "can") || IsWord(*how + 1, "to"))) {
       const std::string topic = Topic();
       if (!topic.empty()) s = std::max(s, 4.5);
+      // "how do I use this bot?", "how does this work?"
+      if (HasWord("use") || HasWord("work") || HasWord("start")) s = std::max(s, 4.0);
     }
     return s;
   }
