@@ -314,6 +314,11 @@ bool RepoAt(Parse& p, std::size_t i) {
 
 bool ParseDeploy(Parse& p) {
   if (!RepoAt(p, 0)) return false;
+  // "deploy acme/web to staging" reads as well as "deploy acme/web staging".
+  if (p.words.size() > 2 && !p.words[1].quoted &&
+      (AsciiLower(p.words[1].text) == "to" || AsciiLower(p.words[1].text) == "on")) {
+    p.words.erase(p.words.begin() + 1);
+  }
   if (p.words.size() < 2) return p.Missing("environment", "Missing the environment, e.g. staging.");
   p.out.entities["environment"] = AsciiLower(p.words[1].text);
   if (p.words.size() > 2) p.out.entities["ref"] = p.words[2].text;

@@ -60,6 +60,8 @@ constexpr Lexeme kLexicon[] = {
     {"escalate", "bump"},
     {"deprioritize", "lower"},
     {"lower", "lower"},
+    {"drop", "lower"},
+    {"reopened", "reopened"},
     {"priority", "priority"},
     {"prio", "priority"},
     {"comment", "comment"},
@@ -550,6 +552,8 @@ class Reader {
       s = VerbScore(v, 3.5);
       used_.insert(*v);
     }
+    // "OPS-71 needs to be reopened".
+    if (auto v = Verb("reopened"); v && *v > 0 && IsWord(*v - 1, "be")) s = std::max(s, 3.0);
     if (auto v = Verb("open"); v && HasWord("again") && HasIssueRef() && !IssueNoun()) {
       s = std::max(s, 3.5);
     }
@@ -583,6 +587,17 @@ class Reader {
       if (cue == "mark" && HasWord("resolved")) continue;
       s = std::max(s, VerbScore(v, 3.25));
       used_.insert(*v);
+    }
+    // "ENG-408 back to todo please": no verb, an issue and "to <state>".
+    if (s == 0 && Has(TokenKind::kIssue)) {
+      if (auto state = StateAfter(0); state && state->first > 0 && IsWord(state->first - 1, "to")) {
+        bool other_verb = false;
+        for (const auto& c : cues_) {
+          other_verb |= c.cue == "close" || c.cue == "reopen" || c.cue == "assign" ||
+                        c.cue == "comment" || c.cue == "link" || c.cue == "deploy";
+        }
+        if (!other_verb) s = 3;
+      }
     }
     if (s > 0 && !HasIssueRef() && !HasPronoun()) s -= 0.5;
     return s;
@@ -656,9 +671,10 @@ class Reader {
     const bool question = HasWord("what's") || HasWord("whats") || HasWord("what") ||
                           HasWord("where") || HasWord("which") || HasWord("who") ||
                           HasWord("any") || HasWord("is");
-    if (question && (Find("status") || Find("updates") || HasWord("going") ||
-                     HasWord("happening") || HasWord("at") || HasWord("linked") ||
-                     HasWord("tied") || HasWord("working") || HasWord("prs") || HasWord("pr"))) {
+    if (question &&
+        (Find("status") || Find("updates") || HasWord("going") || HasWord("happening") ||
+         HasWord("at") || HasWord("linked") || HasWord("tied") || HasWord("working") ||
+         HasWord("prs") || HasWord("pr") || HasWord("happened"))) {
       s = std::max(s, 3.0);
     }
     if (HasWord("where") && (HasWord("we") || HasWord("is"))) s = std::max(s, 3.0);
@@ -867,6 +883,12 @@ class Reader {
       return true;
     }
     if (Cue(i, "assigned") && (IsWord(i + 1, "to"))) return true;
+    // "... rotates. assign to @alice": a new sentence with an instruction of its own.
+    if (i > 0 && T(i - 1).punct_after == '.' &&
+        (Cue(i, "assign") || Cue(i, "give") || IsWord(i, "label") || Cue(i, "priority") ||
+         !NormalizePriority(T(i).lower).empty())) {
+      return true;
+    }
     if (IsWord(i, "label") || IsWord(i, "labelled") || IsWord(i, "labeled")) {
       return i > 0 && T(i - 1).punct_after == ',';
     }
