@@ -513,7 +513,10 @@ class Reader {
     // "ENG issue: ...", "urgent issue for OPS: ...", "new issue INFRA ...".
     const auto team = TeamIndex();
     const bool colon = T(*noun).punct_after == ':' || (team && T(*team).punct_after == ':');
-    if (team && (colon || *noun <= 2) && !Has(TokenKind::kIssue)) return 3;
+    if (team && (colon || *noun <= 2) && !Has(TokenKind::kIssue)) {
+      used_.insert(*noun);
+      return 3;
+    }
     return 0;
   }
   double ScoreAssign() {

@@ -1,6 +1,7 @@
 #include "intents/understanding.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "intents/grammar.hpp"
 #include "intents/natural_language.hpp"
@@ -37,6 +38,9 @@ std::string AfterMention(std::string_view text) {
   }
   return std::string(t);
 }
+
+// Two decimals: enough to compare with a threshold, and stable in transcripts.
+double Rounded(double confidence) { return std::round(confidence * 100) / 100; }
 
 }  // namespace
 
@@ -87,9 +91,7 @@ bool IsDestructive(std::string_view intent) {
 
 nlohmann::json ToJson(const Understanding& u) {
   nlohmann::json out = {
-      {"intent", u.intent},
-      {"confidence", static_cast<double>(static_cast<int>(u.confidence * 100 + 0.5)) / 100.0},
-      {"entities", u.entities}};
+      {"intent", u.intent}, {"confidence", Rounded(u.confidence)}, {"entities", u.entities}};
   if (!u.missing.empty()) out["missing"] = u.missing;
   if (!u.error.empty()) out["error"] = u.error;
   if (!u.suggestion.empty()) out["suggestion"] = u.suggestion;
@@ -97,7 +99,7 @@ nlohmann::json ToJson(const Understanding& u) {
   if (!u.alternatives.empty()) {
     nlohmann::json alternatives = nlohmann::json::array();
     for (const auto& alt : u.alternatives) {
-      alternatives.push_back({{"intent", alt.intent}, {"confidence", alt.confidence}});
+      alternatives.push_back({{"intent", alt.intent}, {"confidence", Rounded(alt.confidence)}});
     }
     out["alternatives"] = alternatives;
   }
