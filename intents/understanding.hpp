@@ -35,6 +35,10 @@ struct Understanding {
   // Entities by key: team, title, body, priority (urgent|high|medium|low), assignee (handle, "me"
   // or "none"), labels (list), issue ("ENG-123"), issues (list), state (lower case), repo
   // ("owner/repo"), pr ("owner/repo#12"), environment, ref, kind, schedule, features (list).
+  // Also: url (trace of a Slack link), run (Actions run id) and workflow (rerun), filters (list of
+  // "key:value", subscribe), action (report: schedule|list|run), tz ("Area/City"), channel (Slack
+  // channel id), topic (help), and for commands outside the vocabulary effect_id (retry), github
+  // (whoami) and count (audit). All values are strings or lists of strings.
   nlohmann::json entities = nlohmann::json::object();
   std::vector<std::string> missing;  // required entities not found, e.g. {"team"}
   std::string error;                 // malformed input, pointing at the offending word; "" if none
