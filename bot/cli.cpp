@@ -16,6 +16,7 @@
 
 #include "bot/app.hpp"
 #include "bot/console.hpp"
+#include "bot/intents_tool.hpp"
 #include "bot/sandbox_mode.hpp"
 #include "bot/version.hpp"
 #include "core/config.hpp"
@@ -222,12 +223,36 @@ int RunCli(int argc, char** argv) {
   migrate->add_option("--config", config_path, "YAML configuration file")->check(CLI::ExistingFile);
   auto* check = cli.add_subcommand("check-config", "Validate the configuration and exit");
   check->add_option("--config", config_path, "YAML configuration file")->check(CLI::ExistingFile);
+  IntentsToolOptions intents_options;
+  auto* intents = cli.add_subcommand(
+      "intents",
+      "Parse utterances (one per line on stdin) into intents as JSON lines, or --eval a corpus");
+  intents
+      ->add_option("--source", intents_options.source,
+                   "Where the lines were said: command, mention, dm or thread")
+      ->check(CLI::IsMember({"command", "mention", "dm", "thread"}));
+  intents->add_option("--thread-issue", intents_options.thread_issue,
+                      "The Linear issue whose thread the lines were said in (ENG-1)");
+  intents
+      ->add_option("--eval", intents_options.eval_path,
+                   "JSONL of {\"text\",\"intent\",\"entities\"}: print accuracy, entity "
+                   "precision/recall/F1 and the confusion pairs")
+      ->check(CLI::ExistingFile);
+  intents->add_option("--min-accuracy", intents_options.min_accuracy,
+                      "With --eval: exit 1 when intent accuracy is below this (0..1)");
+  intents->add_option("--min-f1", intents_options.min_f1,
+                      "With --eval: exit 1 when entity F1 is below this (0..1)");
+  intents->add_flag("--show-errors", intents_options.show_errors,
+                    "With --eval: print every utterance parsed differently from its label");
 
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return cli.exit(e);
   }
+
+  // Reads text only: no configuration, no store, no Slack.
+  if (*intents) return RunIntentsTool(intents_options, std::cin, std::cout, std::cerr);
 
   try {
     core::Config config = core::LoadConfig(OptionalPath(config_path));

@@ -46,9 +46,17 @@ constexpr std::array<QuotePair, 4> kQuotes = {{
 }};
 
 // Position of the `close` quote that ends a word (followed by whitespace or the end), if any.
+// Looks at most kMaxQuoted bytes ahead, so that text full of quotes stays linear to split.
+constexpr std::size_t kMaxQuoted = 4096;
+
+// The bytes all quote searches of one SplitWords may look at together.
+constexpr std::size_t kQuoteBudget = 32 * 1024;
+
 std::optional<std::size_t> ClosingQuote(std::string_view text, std::size_t from,
-                                        std::string_view close) {
-  for (auto at = text.find(close, from); at != std::string_view::npos;
+                                        std::string_view close, std::size_t& budget) {
+  const std::size_t limit = std::min({text.size(), from + kMaxQuoted, from + budget});
+  budget -= std::min(budget, limit - from);
+  for (auto at = text.find(close, from); at != std::string_view::npos && at < limit;
        at = text.find(close, at + 1)) {
     const std::size_t after = at + close.size();
     if (after == text.size() || IsSpace(text[after])) return at;
@@ -74,6 +82,7 @@ const std::vector<CommandSpec>& Commands() {
 core::Result<std::vector<Word>> SplitWords(std::string_view text) {
   std::vector<Word> words;
   std::size_t i = 0;
+  std::size_t quote_budget = kQuoteBudget;
   while (i < text.size()) {
     if (IsSpace(text[i])) {
       ++i;
@@ -83,7 +92,7 @@ core::Result<std::vector<Word>> SplitWords(std::string_view text) {
     for (const auto& quote : kQuotes) {
       if (!text.substr(i).starts_with(quote.open)) continue;
       const std::size_t inner = i + quote.open.size();
-      if (auto close = ClosingQuote(text, inner, quote.close)) {
+      if (auto close = ClosingQuote(text, inner, quote.close, quote_budget)) {
         words.push_back({std::string(text.substr(inner, *close - inner)), true});
         i = *close + quote.close.size();
         grouped = true;

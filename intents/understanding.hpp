@@ -5,6 +5,7 @@
 // access control and, for destructive intents, a confirmation by button.
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,11 +35,33 @@ struct Understanding {
   // Entities by key: team, title, body, priority (urgent|high|medium|low), assignee (handle, "me"
   // or "none"), labels (list), issue ("ENG-123"), issues (list), state (lower case), repo
   // ("owner/repo"), pr ("owner/repo#12"), environment, ref, kind, schedule, features (list).
+  // Also: url (trace of a Slack link), run (Actions run id) and workflow (rerun), filters (list of
+  // "key:value", subscribe), action (report: schedule|list|run), tz ("Area/City"), channel (Slack
+  // channel id), topic (help), and for commands outside the vocabulary effect_id (retry), github
+  // (whoami) and count (audit). All values are strings or lists of strings.
   nlohmann::json entities = nlohmann::json::object();
   std::vector<std::string> missing;  // required entities not found, e.g. {"team"}
   std::string error;                 // malformed input, pointing at the offending word; "" if none
   std::string suggestion;            // a typo'd command's closest match ("issue create"), or ""
+  // The word the error or the suggestion is about, as the person typed it ("isue"), or "".
+  std::string offending_word;
+  // The next-best readings, best first (at most a few, each without alternatives of its own):
+  // what clarifying buttons offer when confidence is below kAskBelow.
+  std::vector<Understanding> alternatives;
 };
+
+// Below this confidence a caller asks ("Did you mean ...? [Yes] [No]") rather than acts.
+inline constexpr double kAskBelow = 0.7;
+
+// {"intent","confidence","entities"} plus "missing", "error", "suggestion", "offending_word" and
+// "alternatives" (intents and confidences) when they are set. Never throws: every string in an
+// Understanding is valid UTF-8.
+nlohmann::json ToJson(const Understanding& understanding);
+
+// Parses the source names the `contexten intents` tool and the corpus use: "command", "mention",
+// "dm", "thread".
+std::optional<UtteranceContext::Source> SourceFromName(std::string_view name);
+std::string_view SourceName(UtteranceContext::Source source);
 
 // Never throws; any text (however long, hostile or not UTF-8) gives an intent or an error.
 Understanding Understand(std::string_view text, const UtteranceContext& context);
