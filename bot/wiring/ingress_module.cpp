@@ -55,6 +55,7 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
       // trip: it measures the unpaced client, since waiting for an auth.test token would delay
       // the ack (a burst of pings otherwise acks late and Slack redelivers).
       commands_(platforms.slack_unpaced(), clock),
+      access_(config.access),
       dispatcher_(store.inbox(), platforms.slack(), workers_, clock, DispatcherSettings(config)),
       linear_hooks_(store.inbox(), orchestration.engine()),
       webhooks_(store.inbox(), workers_, clock, WebhookSettings(config)),
@@ -66,8 +67,14 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
     handlers::FileIssueSettings file_issue;
     file_issue.linear_enabled = orchestration.linear_enabled();
     file_issue.default_team = config.linear.default_team;
+    handlers::ConversationSettings conversation;
+    conversation.command = config.slack.command;
+    conversation.confidence_threshold = config.conversation.confidence_threshold;
+    conversation_ = std::make_unique<handlers::ConversationHandler>(handlers::ConversationDeps{
+        orchestration.engine(), orchestration.workflows(), &store.audit(), access_, file_issue,
+        conversation, intents::Understand});
     handlers::RegisterHandlers(
-        dispatcher_.listeners(), commands_, config.slack.command,
+        dispatcher_.listeners(), commands_, *conversation_, config.slack.command,
         {orchestration.engine(), orchestration.workflows(),
          [&orchestration] { orchestration.relay().Wake(); }, &health_, file_issue});
     if (orchestration.linear_enabled()) {
