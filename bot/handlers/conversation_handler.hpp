@@ -7,6 +7,7 @@
 // never memory (../shared/DESIGN.md §3).
 
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -26,6 +27,7 @@ using UnderstandFn =
 struct ConversationSettings {
   std::string command = "/ctx";       // the configured slash command, for help and pointers
   double confidence_threshold = 0.6;  // below it the bot asks before acting
+  std::map<std::string, std::string> github_logins;  // identity.github: Slack user id -> login
 };
 
 struct ConversationDeps {

@@ -6,6 +6,7 @@
 #include "bot/handlers/intent_actions.hpp"
 #include "bot/handlers/new_issue.hpp"
 #include "bot/handlers/status_handler.hpp"
+#include "bot/handlers/whoami.hpp"
 #include "intents/intent.hpp"
 #include "intents/slash_command.hpp"
 
@@ -111,6 +112,13 @@ core::Status SlashCommand(ListenerContext& context, CommandHandler& commands,
                         "showed " + std::to_string(n) + " entries");
     return Send(context, conversation.Audit(n), true);
   }
+  if (FirstWord(interaction.text) == "whoami") {
+    FirstWord(interaction.text, &rest);
+    const std::string text =
+        WhoAmI(deps.engine, conversation.deps().settings.github_logins, u.user, rest, u.origin);
+    conversation.Record(u, "whoami", nlohmann::json(rest).dump(), "allowed", text);
+    return context.Ack(EphemeralReply(text));
+  }
   // `new` needs the trigger_id; status, retry and ping answer in the ack.
   auto intent = intents::ParseSlashCommand(interaction.text);
   if (intent && std::holds_alternative<intents::NewIssueFormIntent>(*intent)) {
@@ -191,14 +199,16 @@ void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& com
   registry.Event("message", [&conversation](ListenerContext& context) {
     const auto& interaction = context.interaction();
     const auto& event = *interaction.event;
+    if (event.channel_type == "im") {
+      // Slack sends no app_mention in a DM: a mention there is just part of the text.
+      Utterance u = FromEvent(context, Source::kDirectMessage,
+                              StripMention(event.text, context.bot_user_id()));
+      u.addressed = true;
+      return Send(context, conversation.Handle(u), false);
+    }
     if (!context.bot_user_id().empty() &&
         event.text.find("<@" + context.bot_user_id() + ">") != std::string::npos) {
       return core::Status(core::Ok());
-    }
-    if (event.channel_type == "im") {
-      Utterance u = FromEvent(context, Source::kDirectMessage, event.text);
-      u.addressed = true;
-      return Send(context, conversation.Handle(u), false);
     }
     if (event.thread_ts.empty() || event.thread_ts == event.ts) return core::Status(core::Ok());
     // Only the bot's own threads: elsewhere people talk among themselves.

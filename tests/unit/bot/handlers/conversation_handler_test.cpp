@@ -11,11 +11,13 @@
 
 #include "bot/handlers/command_handler.hpp"
 #include "bot/handlers/register_handlers.hpp"
+#include "bot/handlers/whoami.hpp"
 #include "store/sqlite_audit_log.hpp"
 #include "tests/support/fakes/recording_slack_api.hpp"
 #include "tests/support/scripted_workflow.hpp"
 #include "tests/support/workflow_fixture.hpp"
 #include "workflows/builtin/file_issue.hpp"
+#include "workflows/builtin/identity.hpp"
 #include "workflows/builtin/intent_action.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
 
@@ -49,7 +51,7 @@ class ConversationHandlerTest : public ::testing::Test {
                        &audit_,
                        access_,
                        {true, "ENG"},
-                       {"/ctx", 0.6},
+                       {"/ctx", 0.6, {}},
                        [this](std::string_view text, const UtteranceContext& context) {
                          seen_text_ = std::string(text);
                          seen_context_ = context;
@@ -59,6 +61,7 @@ class ConversationHandlerTest : public ::testing::Test {
     f_.engine->Register(std::make_unique<workflows::builtin::FileIssueWorkflow>());
     f_.engine->Register(std::make_unique<workflows::builtin::IntentActionWorkflow>());
     f_.engine->Register(std::make_unique<testing::ScriptedWorkflow>());
+    f_.engine->Register(std::make_unique<workflows::builtin::IdentityWorkflow>());
     RegisterHandlers(registry_, commands_, conversation_, "/ctx",
                      {*f_.engine, *f_.workflows, nullptr, nullptr, {true, "ENG"}});
     // ENG-1's card is the root of thread C9/100.1 (what file_issue links when it posts it).
@@ -391,6 +394,34 @@ TEST_F(ConversationHandlerTest, IntentsWithoutAWorkflowAreAnsweredHonestlyAfterC
     told = told || e.args_json.find("Deploys are not configured for acme/web") != std::string::npos;
   }
   EXPECT_TRUE(told);
+}
+
+TEST_F(ConversationHandlerTest, WhoAmIKeepsTheGitHubLoginAPersonSetsDurably) {
+  Slash("whoami", "U7", "C9", "E20");
+  EXPECT_NE(acks_.back()["text"].get<std::string>().find("GitHub: not known yet"),
+            std::string::npos);
+  Slash("whoami github @octo-cat", "U7", "C9", "E21");
+  EXPECT_NE(acks_.back()["text"].get<std::string>().find("`octo-cat` on GitHub"),
+            std::string::npos);
+  Slash("whoami github -bad-", "U7", "C9", "E22");
+  EXPECT_NE(acks_.back()["text"].get<std::string>().find("is not a GitHub login"),
+            std::string::npos);
+  Slash("whoami github octocat", "U7", "C9", "E23");
+  f_.Reopen();  // a restart: the login is in the store
+  f_.engine->Register(std::make_unique<workflows::builtin::IdentityWorkflow>());
+  auto login = GitHubLoginFor(*f_.engine, {{"U7", "configured"}}, "U7");
+  ASSERT_TRUE(login);
+  EXPECT_EQ(**login, "octocat");
+  auto configured = GitHubLoginFor(*f_.engine, {{"U8", "from-config"}}, "U8");
+  ASSERT_TRUE(configured);
+  EXPECT_EQ(**configured, "from-config");
+}
+
+TEST_F(ConversationHandlerTest, AMentionInsideADirectMessageIsStillUnderstood) {
+  Says("reopen", {{"issue", "ENG-1"}});
+  Message("<@U0BOT> reopen ENG-1", "U7", "", "D123");
+  EXPECT_EQ(understood_, 1);
+  EXPECT_EQ(seen_text_, "reopen ENG-1");
 }
 
 }  // namespace
