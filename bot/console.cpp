@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "bot/app.hpp"
+#include "bot/handlers/new_issue.hpp"
 #include "bot/sandbox_mode.hpp"
 #include "core/wait_until.hpp"
 #include "integrations/slack/block_kit/terminal_render.hpp"
@@ -139,9 +140,16 @@ Console::Console(SandboxPeers& peers, std::ostream& out, WaitIdleFn wait_idle)
       case Kind::kMessageUpdated: {
         if (!event.message || !event.message->from_bot) return;
         const auto& m = *event.message;
-        if (m.ephemeral && m.visible_to != kConsoleUser) return;
+        const std::string acting = ActingUser();
+        if (m.ephemeral && m.visible_to != kConsoleUser && m.visible_to != acting) return;
         std::string rendered = RenderBotMessage(m.text, m.blocks.is_null() ? "" : m.blocks.dump(),
                                                 m.ephemeral, !m.thread_ts.empty());
+        if (m.ephemeral && m.visible_to != kConsoleUser) {
+          const auto at = rendered.find("(only visible to you)");
+          if (at != std::string::npos) {
+            rendered.replace(at, 21, "(only visible to " + m.visible_to + ")");
+          }
+        }
         if (event.kind == Kind::kMessageUpdated) {
           // "contexten:" -> "contexten (updated its message):"
           const auto colon = rendered.find(":\n");
@@ -153,7 +161,7 @@ Console::Console(SandboxPeers& peers, std::ostream& out, WaitIdleFn wait_idle)
       case Kind::kViewOpened:
       case Kind::kViewUpdated:
       case Kind::kViewErrors:
-        if (event.view && event.view->user == kConsoleUser) {
+        if (event.view && (event.view->user == kConsoleUser || event.view->user == ActingUser())) {
           Print(RenderView(*event.view,
                            event.kind == Kind::kViewErrors    ? "contexten refused the form"
                            : event.kind == Kind::kViewUpdated ? "contexten updated the form"
@@ -161,7 +169,7 @@ Console::Console(SandboxPeers& peers, std::ostream& out, WaitIdleFn wait_idle)
         }
         return;
       case Kind::kViewClosed:
-        if (event.view && event.view->user == kConsoleUser) {
+        if (event.view && (event.view->user == kConsoleUser || event.view->user == ActingUser())) {
           Print("(form \"" + PlainText(event.view->view.value("title", nlohmann::json())) +
                 "\" closed)\n");
         }
@@ -170,6 +178,11 @@ Console::Console(SandboxPeers& peers, std::ostream& out, WaitIdleFn wait_idle)
         return;
     }
   });
+}
+
+std::string Console::ActingUser() {
+  std::lock_guard lock(mu_);
+  return acting_user_;
 }
 
 void Console::Print(const std::string& text) {
@@ -192,7 +205,24 @@ bool Console::RunLine(const std::string& raw, std::chrono::milliseconds deadline
     }
     return true;
   }
-  auto sent = Send(line);
+  // `as U123 <line>`: the line typed by someone else.
+  std::string user = kConsoleUser;
+  std::string rest = line;
+  if (StartsWithWord(line, "as")) {
+    std::istringstream words(line.substr(2));
+    words >> user;
+    std::getline(words, rest);
+    rest = Trim(rest);
+    if (user.empty() || rest.empty()) {
+      Print("(usage: as <USER> <line>)\n");
+      return false;
+    }
+  }
+  {
+    std::lock_guard lock(mu_);
+    acting_user_ = user;
+  }
+  auto sent = Send(rest, user);
   if (!sent) {
     Print("(" + sent.error().message + ")\n");
     return false;
@@ -243,11 +273,20 @@ core::Result<std::string> Console::RunPeerLine(const std::string& line) {
   return verbs.Run(line);
 }
 
-core::Result<std::vector<std::string>> Console::Send(const std::string& line) {
+core::Result<std::vector<std::string>> Console::Send(const std::string& line,
+                                                     const std::string& user) {
   auto* slack = &peers_.slack();
+  // "@contexten" is how a person types the mention; Slack sends it as <@U...>.
+  const auto MentionsToSlack = [&](std::string text) {
+    const std::string at = "@contexten";
+    for (auto pos = text.find(at); pos != std::string::npos; pos = text.find(at)) {
+      text.replace(pos, at.size(), "<@" + slack->options().bot_user_id + ">");
+    }
+    return text;
+  };
   std::vector<std::string> envelopes;
   auto top_view = [&]() -> std::optional<sandbox::SandboxView> {
-    auto views = slack->OpenViews(kConsoleUser);
+    auto views = slack->OpenViews(user);
     if (views.empty()) return std::nullopt;
     return views.back();
   };
@@ -258,36 +297,66 @@ core::Result<std::vector<std::string>> Console::Send(const std::string& line) {
     const auto space = line.find(' ');
     const std::string command = line.substr(0, space);
     const std::string text = space == std::string::npos ? "" : Trim(line.substr(space + 1));
-    envelopes.push_back(slack->InjectSlashCommand(command, text, kConsoleUser));
+    envelopes.push_back(slack->InjectSlashCommand(command, text, user, kConsoleChannel));
   } else if (StartsWithWord(line, "click")) {
     const std::string label = Trim(line.substr(5));
     if (label.empty()) {
       return core::Unexpected(
           core::MakeError(core::ErrorKind::kInvalidInput, "usage: click <button text>"));
     }
-    auto id = slack->Click(label, kConsoleUser);
+    auto id = slack->Click(label, user);
     if (!id) return core::Unexpected(id.error());
     envelopes.push_back(*id);
   } else if (StartsWithWord(line, "submit")) {
     auto view = top_view();
     if (!view) return no_form();
-    auto id = slack->SubmitView(view->id, ParseSubmitArgs(line.substr(6)), kConsoleUser);
+    auto id = slack->SubmitView(view->id, ParseSubmitArgs(line.substr(6)), user);
     if (!id) return core::Unexpected(id.error());
     envelopes.push_back(*id);
   } else if (line == "close") {
     auto view = top_view();
     if (!view) return no_form();
-    auto id = slack->CloseView(view->id, kConsoleUser);
+    auto id = slack->CloseView(view->id, user);
     if (!id) return core::Unexpected(id.error());
     if (!id->empty()) envelopes.push_back(*id);  // only when the form asked to hear of it
-  } else {
-    // "@contexten" is how a person types the mention; Slack sends it as <@U...>.
-    std::string text = line;
-    const std::string at = "@contexten";
-    for (auto pos = text.find(at); pos != std::string::npos; pos = text.find(at)) {
-      text.replace(pos, at.size(), "<@" + slack->options().bot_user_id + ">");
+  } else if (StartsWithWord(line, "reply")) {
+    // The thread of the newest card (a top-level bot message with blocks) in the channel.
+    std::string thread;
+    for (const auto& m : slack->Messages(kConsoleChannel)) {
+      if (m.from_bot && !m.ephemeral && m.thread_ts.empty() && m.blocks.is_array()) thread = m.ts;
     }
-    envelopes.push_back(slack->InjectMessage(text, kConsoleUser));
+    if (thread.empty()) {
+      return core::Unexpected(
+          core::MakeError(core::ErrorKind::kNotFound, "no card to reply to in the channel"));
+    }
+    envelopes.push_back(
+        slack->InjectMessage(MentionsToSlack(Trim(line.substr(5))), user, kConsoleChannel, thread));
+  } else if (StartsWithWord(line, "dm")) {
+    envelopes.push_back(
+        slack->InjectMessage(MentionsToSlack(Trim(line.substr(2))), user, kConsoleDmChannel));
+  } else if (StartsWithWord(line, "shortcut")) {
+    const std::string rest = Trim(line.substr(8));
+    if (rest == "global") {
+      auto id = slack->UseShortcut(handlers::kCreateIssueShortcut, user);
+      if (!id) return core::Unexpected(id.error());
+      envelopes.push_back(*id);
+    } else if (StartsWithWord(rest, "message") && !Trim(rest.substr(7)).empty()) {
+      const std::string text = Trim(rest.substr(7));
+      envelopes.push_back(slack->InjectMessage(text, user, kConsoleChannel));
+      std::string ts;
+      for (const auto& m : slack->Messages(kConsoleChannel)) {
+        if (!m.from_bot && m.user == user && m.text == text) ts = m.ts;
+      }
+      auto id =
+          slack->UseShortcut(handlers::kCreateIssueFromMessageShortcut, user, kConsoleChannel, ts);
+      if (!id) return core::Unexpected(id.error());
+      envelopes.push_back(*id);
+    } else {
+      return core::Unexpected(core::MakeError(core::ErrorKind::kInvalidInput,
+                                              "usage: shortcut message <text> | shortcut global"));
+    }
+  } else {
+    envelopes.push_back(slack->InjectMessage(MentionsToSlack(line), user));
   }
   return envelopes;
 }
@@ -306,7 +375,10 @@ int Console::RunInteractive(std::istream& in, const std::atomic<bool>& stop) {
   echo_input_ = !tty;
   Print(
       "Contexten sandbox: type /ctx help, /ctx new, or a message such as '@contexten ping'; "
-      "'click <button>', 'submit <field>=<value> ...' and 'close' act on what the bot shows. "
+      "'click <button>', 'submit <field>=<value> ...' and 'close' act on what the bot shows; "
+      "'reply <text>' answers in the newest card's thread, 'dm <text>' writes to the bot, "
+      "'shortcut message <text>' and 'shortcut global' use \"Create Linear issue\", "
+      "'as <USER> <line>' types as someone else. "
       "'linear ...' and 'gh ...' play Linear and GitHub ('linear help'); 'wait <seconds>'. "
       "Ctrl-D or 'quit' ends.\n");
   std::string line;

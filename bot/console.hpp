@@ -7,6 +7,11 @@
 //   linear ... / gh ...                    acts as the other side on the Linear/GitHub stand-ins
 //                                          (sandbox/script/peer_verbs.hpp), which send webhooks
 //   wait <seconds>                         lets that much time pass (coalescing windows, timers)
+//   reply <text>                           a reply in the thread of the bot's newest card
+//   dm <text>                              a direct message to the bot
+//   shortcut message <text>                posts <text>, then uses "Create Linear issue" on it
+//   shortcut global                        the "Create Linear issue" global shortcut
+//   as <USER> <line>                       any line above, typed by another user (U...)
 // What the bot posts, updates and opens (modals, with their field errors) is rendered readably.
 
 #include <atomic>
@@ -29,8 +34,11 @@ namespace contexten::bot {
 class SandboxMode;
 class SandboxPeers;
 
-// The user the console types as (the sandbox's default user).
+// The user the console types as (the sandbox's default user), the channel it types in and its
+// direct-message channel with the bot.
 inline constexpr char kConsoleUser[] = "U0SANDBOXUSER";
+inline constexpr char kConsoleChannel[] = "C0GENERAL";
+inline constexpr char kConsoleDmChannel[] = "D0SANDBOXUSER";
 
 class Console {
  public:
@@ -54,8 +62,9 @@ class Console {
 
  private:
   void Print(const std::string& text);
+  std::string ActingUser();
   // Sends what the line asks for; the envelope ids to wait for, or an error to show.
-  core::Result<std::vector<std::string>> Send(const std::string& line);
+  core::Result<std::vector<std::string>> Send(const std::string& line, const std::string& user);
   // `linear ...`, `gh ...` and `wait N`: run here, no envelope to wait for.
   core::Result<std::string> RunPeerLine(const std::string& line);
   SandboxPeers& peers_;
@@ -63,6 +72,7 @@ class Console {
   bool echo_input_ = true;  // off at a terminal, which already shows what was typed
   std::ostream& out_;
   std::mutex mu_;
+  std::string acting_user_ = kConsoleUser;  // under mu_: whose ephemerals and forms are shown
 };
 
 // Renders one bot message for the terminal: blocks when present, else the text; thread

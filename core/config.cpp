@@ -27,6 +27,17 @@ int ParseInt(const std::string& value, const std::string& key, int lo, int hi) {
   }
 }
 
+double ParseFraction(const std::string& value, const std::string& key) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(value, &used);
+    if (used != value.size() || !(v >= 0.0 && v <= 1.0)) throw std::out_of_range(key);
+    return v;
+  } catch (const std::exception&) {
+    throw ConfigError("config: " + key + ": expected a number from 0 to 1, got '" + value + "'");
+  }
+}
+
 struct KeySpec {
   Setter set;
   bool secret = false;
@@ -87,6 +98,10 @@ const std::map<std::string, KeySpec>& Keys() {
       {"linear.webhook_secret",
        {[](Config& c, const std::string& v, const std::string&) { c.linear.webhook_secret = v; },
         true}},
+      {"conversation.confidence_threshold",
+       {[](Config& c, const std::string& v, const std::string& k) {
+         c.conversation.confidence_threshold = ParseFraction(v, k);
+       }}},
   };
   return keys;
 }
@@ -103,12 +118,95 @@ std::string ReadSecretFile(const std::string& path, const std::string& what) {
   return value;
 }
 
+// A YAML list of scalars (a single scalar is a list of one).
+std::vector<std::string> StringList(const YAML::Node& node, const std::string& key) {
+  std::vector<std::string> out;
+  if (!node || node.IsNull()) return out;
+  if (node.IsScalar()) return {node.as<std::string>()};
+  if (!node.IsSequence()) throw ConfigError("config: " + key + ": expected a list");
+  for (const auto& item : node) {
+    if (!item.IsScalar()) throw ConfigError("config: " + key + ": expected a list of ids");
+    out.push_back(item.as<std::string>());
+  }
+  return out;
+}
+
+// access:
+//   admins: [U1]
+//   commands:
+//     close: {users: [U1, U2], channels: [C1]}
+void ApplyAccess(Config& config, const YAML::Node& section) {
+  if (!section.IsMap()) throw ConfigError("config: access: expected a mapping of keys");
+  for (const auto& entry : section) {
+    const std::string leaf = entry.first.as<std::string>();
+    if (leaf == "admins") {
+      config.access.admins = StringList(entry.second, "access.admins");
+    } else if (leaf == "commands") {
+      if (!entry.second.IsMap()) {
+        throw ConfigError("config: access.commands: expected a mapping of command names");
+      }
+      for (const auto& command : entry.second) {
+        const std::string name = command.first.as<std::string>();
+        const std::string key = "access.commands." + name;
+        if (!command.second.IsMap()) {
+          throw ConfigError("config: " + key + ": expected users and/or channels lists");
+        }
+        AccessRule rule;
+        for (const auto& list : command.second) {
+          const std::string what = list.first.as<std::string>();
+          if (what == "users") {
+            rule.users = StringList(list.second, key + ".users");
+          } else if (what == "channels") {
+            rule.channels = StringList(list.second, key + ".channels");
+          } else {
+            // User groups need usergroups.users.list, which the Slack client does not have yet.
+            throw ConfigError("config: unknown key '" + key + "." + what +
+                              "' (an allow-list has users and channels)");
+          }
+        }
+        config.access.commands[name] = std::move(rule);
+      }
+    } else {
+      throw ConfigError("config: unknown key 'access." + leaf + "'");
+    }
+  }
+}
+
+// identity:
+//   github:
+//     U123: octocat
+void ApplyIdentity(Config& config, const YAML::Node& section) {
+  if (!section.IsMap()) throw ConfigError("config: identity: expected a mapping of keys");
+  for (const auto& entry : section) {
+    const std::string leaf = entry.first.as<std::string>();
+    if (leaf != "github") throw ConfigError("config: unknown key 'identity." + leaf + "'");
+    if (!entry.second.IsMap()) {
+      throw ConfigError("config: identity.github: expected Slack user id: GitHub login pairs");
+    }
+    for (const auto& pair : entry.second) {
+      if (!pair.second.IsScalar()) {
+        throw ConfigError("config: identity.github." + pair.first.as<std::string>() +
+                          ": expected a GitHub login");
+      }
+      config.identity.github_logins[pair.first.as<std::string>()] = pair.second.as<std::string>();
+    }
+  }
+}
+
 void ApplyYaml(Config& config, const YAML::Node& root) {
   if (!root || root.IsNull()) return;
   if (!root.IsMap()) throw ConfigError("config: the top level must be a mapping of sections");
   const auto& keys = Keys();
   for (const auto& section : root) {
     const std::string name = section.first.as<std::string>();
+    if (name == "access") {
+      ApplyAccess(config, section.second);
+      continue;
+    }
+    if (name == "identity") {
+      ApplyIdentity(config, section.second);
+      continue;
+    }
     if (!section.second.IsMap()) {
       throw ConfigError("config: " + name + ": expected a mapping of keys");
     }

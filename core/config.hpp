@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -63,6 +64,28 @@ struct LinearConfig {
   bool has_credentials() const { return !api_key.empty(); }
 };
 
+// Who may run what (../shared/DESIGN.md §1). A command with no rule is open to everyone; one with
+// a rule admits a person only when every non-empty list admits them (user id in `users`, the
+// channel asked from in `channels`). Admins pass every rule and may read the audit log.
+struct AccessRule {
+  std::vector<std::string> users;     // Slack user ids (U...)
+  std::vector<std::string> channels;  // Slack channel ids (C..., D...)
+};
+
+struct AccessConfig {
+  std::vector<std::string> admins;             // Slack user ids
+  std::map<std::string, AccessRule> commands;  // by command/intent name: close, deploy, ...
+};
+
+struct ConversationConfig {
+  // Below this confidence the bot asks ("Did you mean ...? [Yes] [No]") instead of acting.
+  double confidence_threshold = 0.6;
+};
+
+struct IdentityConfig {
+  std::map<std::string, std::string> github_logins;  // Slack user id -> GitHub login
+};
+
 struct Config {
   LogConfig log;
   HttpConfig http;
@@ -71,6 +94,9 @@ struct Config {
   SlackConfig slack;
   GitHubConfig github;
   LinearConfig linear;
+  ConversationConfig conversation;
+  AccessConfig access;
+  IdentityConfig identity;
 
   bool has_slack_tokens() const { return !slack.app_token.empty() || !slack.bot_token.empty(); }
   // Every secret value present, to register with the log redactor.

@@ -87,25 +87,29 @@ core::Status SubmitAndStart(ListenerContext& context, workflows::engine::Engine&
 }  // namespace
 
 core::Result<json> BuildNewIssueModal(const std::string& channel_id,
-                                      const std::string& default_team) {
+                                      const std::string& default_team,
+                                      const NewIssuePrefill& prefill) {
   bk::StaticSelect priority("Choose a priority", kNewIssuePriorityAction);
   for (const auto& p : kPriorities) priority.AddOption(bk::Option(p.label, p.value));
   bk::PlainTextInput team(kNewIssueTeamAction);
   team.Placeholder("Linear team key, e.g. ENG").MaxLength(10);
   if (!default_team.empty()) team.InitialValue(default_team);
+  bk::PlainTextInput title(kNewIssueTitleAction);
+  title.Placeholder("What is wrong, in one line").FocusOnLoad();
+  if (!prefill.title.empty()) title.InitialValue(prefill.title);
+  bk::PlainTextInput description(kNewIssueDescriptionAction);
+  description.Multiline();
+  if (!prefill.description.empty()) {
+    description.InitialValue(bk::TruncateForSlack(prefill.description, 3000));
+  }
   return bk::Modal("New issue")
       .CallbackId(kNewIssueCallbackId)
       .Submit("Create")
       .Close("Cancel")
       .PrivateMetadata(json{{"channel", channel_id}}.dump())
-      .Add(bk::Input("Title", bk::PlainTextInput(kNewIssueTitleAction)
-                                  .Placeholder("What is wrong, in one line")
-                                  .FocusOnLoad())
-               .BlockId(kNewIssueTitleBlock))
+      .Add(bk::Input("Title", title).BlockId(kNewIssueTitleBlock))
       .Add(bk::Input("Team", team).BlockId(kNewIssueTeamBlock))
-      .Add(bk::Input("Description", bk::PlainTextInput(kNewIssueDescriptionAction).Multiline())
-               .Optional()
-               .BlockId(kNewIssueDescriptionBlock))
+      .Add(bk::Input("Description", description).Optional().BlockId(kNewIssueDescriptionBlock))
       .Add(bk::Input("Priority", priority).Optional().BlockId(kNewIssuePriorityBlock))
       .Build();
 }
@@ -159,7 +163,24 @@ FileIssueRequest ToFileIssueRequest(const NewIssue& issue) {
   return request;
 }
 
-core::Status OpenNewIssueModal(ListenerContext& context, const std::string& default_team) {
+NewIssuePrefill PrefillFromMessage(const std::string& text, const std::string& permalink) {
+  constexpr std::size_t kTitleChars = 120;
+  NewIssuePrefill prefill;
+  std::string first = Trim(text.substr(0, text.find('\n')));
+  if (bk::CountChars(first) > kTitleChars) {
+    first = bk::TruncateForSlack(first, kTitleChars);
+  }
+  prefill.title = first;
+  prefill.description = Trim(text);
+  if (!permalink.empty()) {
+    prefill.description +=
+        (prefill.description.empty() ? "" : "\n\n") + std::string("From Slack: ") + permalink;
+  }
+  return prefill;
+}
+
+core::Status OpenNewIssueModal(ListenerContext& context, const std::string& default_team,
+                               const NewIssuePrefill& prefill) {
   const auto& interaction = context.interaction();
   if (interaction.trigger_id.empty()) {
     // A replay after a restart: the trigger is long gone.
@@ -167,7 +188,7 @@ core::Status OpenNewIssueModal(ListenerContext& context, const std::string& defa
         EphemeralReply("That request expired before the form could open. "
                        "Run the command again."));
   }
-  auto view = BuildNewIssueModal(interaction.channel_id, default_team);
+  auto view = BuildNewIssueModal(interaction.channel_id, default_team, prefill);
   if (!view) return core::Unexpected(view.error());
   // views.open before the ack: the trigger_id is good for 3 s from the user's action, and
   // opening first lets a failure be told to the user in the ack.
@@ -184,6 +205,21 @@ void RegisterNewIssueListeners(ListenerRegistry& registry, workflows::engine::En
                                const FileIssueSettings& settings) {
   registry.ViewSubmission(kNewIssueCallbackId, [&engine, settings](ListenerContext& context) {
     return SubmitAndStart(context, engine, settings);
+  });
+  registry.Shortcut(kCreateIssueShortcut, [settings](ListenerContext& context) {
+    return OpenNewIssueModal(context, settings.default_team);
+  });
+  registry.Shortcut(kCreateIssueFromMessageShortcut, [settings](ListenerContext& context) {
+    const auto& interaction = context.interaction();
+    // The permalink costs one quick Web API call inside the trigger's 3 s; without it the
+    // form still opens with the text.
+    std::string permalink;
+    if (!interaction.channel_id.empty() && !interaction.message_ts.empty()) {
+      auto link = context.client().GetPermalink(interaction.channel_id, interaction.message_ts);
+      if (link) permalink = *link;
+    }
+    return OpenNewIssueModal(context, settings.default_team,
+                             PrefillFromMessage(interaction.message_text, permalink));
   });
 }
 

@@ -39,10 +39,25 @@ struct NewIssue {
   std::string reporter;  // user id
 };
 
+// What the form starts with (a message shortcut: the message's text and permalink).
+struct NewIssuePrefill {
+  std::string title;
+  std::string description;
+};
+
+// The shortcuts that open the form: on a message ("Create Linear issue", prefilled from it) and
+// from the shortcuts menu (empty).
+inline constexpr char kCreateIssueFromMessageShortcut[] = "create_issue_from_message";
+inline constexpr char kCreateIssueShortcut[] = "create_issue";
+
 // The modal view; `channel_id` travels in private_metadata so the submission knows where to
 // post. The team field starts with `default_team` when set.
 core::Result<nlohmann::json> BuildNewIssueModal(const std::string& channel_id,
-                                                const std::string& default_team = "");
+                                                const std::string& default_team = "",
+                                                const NewIssuePrefill& prefill = {});
+// A prefill from a message: its first line as the title (cut to a readable length), the whole
+// text and the permalink as the description.
+NewIssuePrefill PrefillFromMessage(const std::string& text, const std::string& permalink);
 // Reads a submission. Field errors keyed by block_id; empty when the issue is good.
 std::map<std::string, std::string> ValidateNewIssue(const integrations::slack::ViewPayload& view);
 NewIssue ReadNewIssue(const integrations::slack::Interaction& submission);
@@ -52,8 +67,10 @@ FileIssueRequest ToFileIssueRequest(const NewIssue& issue);
 // Opens the modal with the interaction's trigger_id, then acks; if the modal cannot be opened
 // the ack carries an explanation for the user instead.
 core::Status OpenNewIssueModal(listeners::ListenerContext& context,
-                               const std::string& default_team = "");
-// The view_submission listener: `engine` and `settings` must outlive the registry.
+                               const std::string& default_team = "",
+                               const NewIssuePrefill& prefill = {});
+// The view_submission listener and the two shortcuts: `engine` and `settings` must outlive the
+// registry.
 void RegisterNewIssueListeners(listeners::ListenerRegistry& registry,
                                workflows::engine::Engine& engine,
                                const FileIssueSettings& settings);

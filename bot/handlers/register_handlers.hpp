@@ -7,6 +7,7 @@
 #include <string>
 
 #include "bot/handlers/command_handler.hpp"
+#include "bot/handlers/conversation_handler.hpp"
 #include "bot/handlers/file_issue_handlers.hpp"
 #include "bot/handlers/report_handler.hpp"
 #include "integrations/slack/listeners/listener_registry.hpp"
@@ -31,11 +32,14 @@ struct HandlerDeps {
   std::function<void()> wake_scheduler = nullptr;
 };
 
-// `commands` and what `deps` references must outlive the registry. `command` is the configured
-// slash command ("/ctx"). `/ctx issue create`, the form and the issue card's buttons drive the
-// engine; `/ctx status` and `/ctx retry` show and retry the outbox.
+// `commands`, `conversation` and what `deps` references must outlive the registry. `command` is
+// the configured slash command ("/ctx"). Slash commands, mentions, DMs and replies in the bot's
+// threads go through `conversation` (understanding, access control, confirmations, audit);
+// `new`, `status`, `retry`, `ping` and `audit` are answered in the command's ack; the form, the
+// shortcuts and the issue card's buttons drive the engine.
 void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& commands,
-                      const std::string& command, HandlerDeps deps);
+                      ConversationHandler& conversation, const std::string& command,
+                      HandlerDeps deps);
 
 // The text of an app_mention without the "<@U123>" mention of the bot.
 std::string StripMention(const std::string& text, const std::string& bot_user_id);

@@ -55,6 +55,7 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
       // trip: it measures the unpaced client, since waiting for an auth.test token would delay
       // the ack (a burst of pings otherwise acks late and Slack redelivers).
       commands_(platforms.slack_unpaced(), clock),
+      access_(config.access),
       dispatcher_(store.inbox(), platforms.slack(), workers_, clock, DispatcherSettings(config)),
       linear_hooks_(store.inbox(), orchestration.engine()),
       webhooks_(store.inbox(), workers_, clock, WebhookSettings(config)),
@@ -66,6 +67,13 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
     handlers::FileIssueSettings file_issue;
     file_issue.linear_enabled = orchestration.linear_enabled();
     file_issue.default_team = config.linear.default_team;
+    handlers::ConversationSettings conversation;
+    conversation.command = config.slack.command;
+    conversation.confidence_threshold = config.conversation.confidence_threshold;
+    conversation.github_logins = config.identity.github_logins;
+    conversation_ = std::make_unique<handlers::ConversationHandler>(handlers::ConversationDeps{
+        orchestration.engine(), orchestration.workflows(), &store.audit(), access_, file_issue,
+        conversation, intents::Understand});
     handlers::HandlerDeps deps{orchestration.engine(), orchestration.workflows(),
                                [&orchestration] { orchestration.relay().Wake(); }, &health_,
                                file_issue};
@@ -78,8 +86,8 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
     deps.schedules = &orchestration.schedules();
     deps.report_source = report_source;
     deps.wake_scheduler = [&orchestration] { orchestration.WakeScheduler(); };
-    handlers::RegisterHandlers(dispatcher_.listeners(), commands_, config.slack.command,
-                               std::move(deps));
+    handlers::RegisterHandlers(dispatcher_.listeners(), commands_, *conversation_,
+                               config.slack.command, std::move(deps));
     if (orchestration.linear_enabled()) {
       // Linear's Issue and Comment webhooks feed the runs tracking those issues; the rows stay
       // pending until a run has taken them (or nobody waits for them).

@@ -10,7 +10,9 @@
 #include <memory>
 
 #include "bot/dispatcher.hpp"
+#include "bot/handlers/access_control.hpp"
 #include "bot/handlers/command_handler.hpp"
+#include "bot/handlers/conversation_handler.hpp"
 #include "bot/handlers/linear_webhook_consumer.hpp"
 #include "bot/webhooks/webhook_ingress.hpp"
 #include "core/clock.hpp"
@@ -59,6 +61,8 @@ class IngressModule {
 
   core::WorkerPool workers_;
   handlers::CommandHandler commands_;
+  handlers::AccessControl access_;
+  std::unique_ptr<handlers::ConversationHandler> conversation_;
   Dispatcher dispatcher_;
   handlers::LinearWebhookConsumer linear_hooks_;  // before webhooks_: it outlives their hooks
   workflows::HealthRegistry health_;

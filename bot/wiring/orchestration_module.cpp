@@ -8,6 +8,8 @@
 #include "core/logging.hpp"
 #include "workflows/builtin/file_issue.hpp"
 #include "workflows/builtin/report.hpp"
+#include "workflows/builtin/identity.hpp"
+#include "workflows/builtin/intent_action.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
 
 namespace contexten::bot::wiring {
@@ -39,6 +41,8 @@ OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& pl
       schedule_loop_(scheduler_, clock) {
   engine_.Register(std::make_unique<workflows::builtin::FileIssueWorkflow>());
   engine_.Register(std::make_unique<workflows::builtin::ReportWorkflow>());
+  engine_.Register(std::make_unique<workflows::builtin::IntentActionWorkflow>());
+  engine_.Register(std::make_unique<workflows::builtin::IdentityWorkflow>());
   // Slack posts to different threads go out side by side; the per-channel pacing still holds.
   relay_.AddLane(workflows::outbox::kSlackLane, slack_executor_, kSlackLaneThreads);
   if (linear_executor_) relay_.AddLane(workflows::outbox::kLinearLane, *linear_executor_, 4);

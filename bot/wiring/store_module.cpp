@@ -19,6 +19,6 @@ std::unique_ptr<store::Database> OpenOrThrow(const core::Config& config) {
 }  // namespace
 
 StoreModule::StoreModule(const core::Config& config, core::Clock& clock)
-    : database_(OpenOrThrow(config)), inbox_(*database_, clock) {}
+    : database_(OpenOrThrow(config)), inbox_(*database_, clock), audit_(*database_) {}
 
 }  // namespace contexten::bot::wiring

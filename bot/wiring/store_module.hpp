@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "store/database.hpp"
+#include "store/sqlite_audit_log.hpp"
 #include "store/sqlite_inbox.hpp"
 
 namespace contexten::bot::wiring {
@@ -19,10 +20,12 @@ class StoreModule {
 
   store::Database& database() { return *database_; }
   store::SqliteInbox& inbox() { return inbox_; }
+  store::AuditLog& audit() { return audit_; }
 
  private:
   std::unique_ptr<store::Database> database_;
   store::SqliteInbox inbox_;
+  store::SqliteAuditLog audit_;
 };
 
 }  // namespace contexten::bot::wiring

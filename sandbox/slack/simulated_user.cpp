@@ -90,6 +90,24 @@ json SimulatedUser::MessageForPayload(const SandboxMessage& m) const {
   return message;
 }
 
+std::string SimulatedUser::Shortcut(const std::string& callback_id, const std::string& user,
+                                    const std::optional<SandboxMessage>& message) {
+  // Slack's shapes: type "shortcut" (global: no channel, no message) and "message_action"
+  // (channel, message, message_ts and a response_url).
+  json payload = BasePayload(message ? "message_action" : "shortcut", user);
+  payload["callback_id"] = callback_id;
+  payload["trigger_id"] = workspace_.views().IssueTrigger(user);
+  payload["action_ts"] = ActionTs();
+  if (!message) return send_(std::move(payload), InteractionOrigin{"shortcut", user, "", "", ""});
+  const InteractionOrigin origin{"message_action", user, message->channel, message->ts, ""};
+  payload["channel"] = {{"id", message->channel},
+                        {"name", message->channel == "C0GENERAL" ? "general" : message->channel}};
+  payload["message"] = MessageForPayload(*message);
+  payload["message_ts"] = message->ts;
+  payload["response_url"] = options_.base_url() + "/response/" + workspace_.NewResponseUrl(origin);
+  return send_(std::move(payload), origin);
+}
+
 core::Result<std::string> SimulatedUser::Click(const std::string& wanted, const std::string& user) {
   const std::string action_ts = ActionTs();
   if (auto top = workspace_.views().TopView(user)) {

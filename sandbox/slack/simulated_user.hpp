@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "core/clock.hpp"
@@ -38,6 +39,10 @@ class SimulatedUser {
                                        const std::map<std::string, std::string>& values,
                                        const std::string& user);
   core::Result<std::string> CloseView(const std::string& view_id, const std::string& user);
+  // A shortcut: a message shortcut (`message` set: the message it was used on, in its channel)
+  // or a global one from the shortcuts menu. See SlackSandbox::UseShortcut.
+  std::string Shortcut(const std::string& callback_id, const std::string& user,
+                       const std::optional<SandboxMessage>& message);
 
   // What the bot's ack of a view_submission asks for, applied to the submitted view.
   void ApplySubmissionAck(const InteractionOrigin& origin, const nlohmann::json& payload);

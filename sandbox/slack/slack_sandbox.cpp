@@ -657,7 +657,8 @@ std::string SlackSandbox::InjectMessage(const std::string& text, const std::stri
     nlohmann::json event = {{"type", event_type}, {"text", text},      {"user", user},
                             {"ts", msg.ts},       {"team", o.team_id}, {"channel", channel},
                             {"event_ts", msg.ts}};
-    if (event_type == "message") event["channel_type"] = "channel";
+    const bool dm = !channel.empty() && channel[0] == 'D';
+    if (event_type == "message") event["channel_type"] = dm ? "im" : "channel";
     if (!thread_ts.empty()) event["thread_ts"] = thread_ts;
     const std::string envelope_id = impl_->NewEnvelopeId();
     nlohmann::json payload = {
@@ -686,7 +687,10 @@ std::string SlackSandbox::InjectMessage(const std::string& text, const std::stri
     return envelope_id;
   };
   const std::string first = make("message");
-  if (text.find("<@" + o.bot_user_id + ">") != std::string::npos) return make("app_mention");
+  const bool dm = !channel.empty() && channel[0] == 'D';
+  if (!dm && text.find("<@" + o.bot_user_id + ">") != std::string::npos) {
+    return make("app_mention");
+  }
   return first;
 }
 
@@ -765,6 +769,18 @@ void SlackSandbox::SeedUser(SandboxUser user) { impl_->workspace.SeedUser(std::m
 }  // namespace contexten::sandbox
 
 namespace contexten::sandbox {
+
+core::Result<std::string> SlackSandbox::UseShortcut(const std::string& callback_id,
+                                                    const std::string& user,
+                                                    const std::string& channel,
+                                                    const std::string& message_ts) {
+  if (message_ts.empty()) return impl_->simulated_user->Shortcut(callback_id, user, std::nullopt);
+  for (const auto& m : impl_->workspace.Messages(channel)) {
+    if (m.ts == message_ts) return impl_->simulated_user->Shortcut(callback_id, user, m);
+  }
+  return core::Unexpected(
+      core::MakeError(core::ErrorKind::kNotFound, "no message " + message_ts + " in " + channel));
+}
 
 core::Result<std::string> SlackSandbox::Click(const std::string& label_or_action_id,
                                               const std::string& user) {

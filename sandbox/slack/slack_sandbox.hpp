@@ -85,7 +85,8 @@ class SlackSandbox {
                                  const std::string& user = "U0SANDBOXUSER",
                                  const std::string& channel = "C0GENERAL");
   // A channel message from a user; one that mentions <@bot> also yields an app_mention event,
-  // as Slack sends both.
+  // as Slack sends both. A channel whose id starts with D is a direct message with the bot
+  // (channel_type im, and no app_mention: Slack sends none in DMs).
   std::string InjectMessage(const std::string& text, const std::string& user = "U0SANDBOXUSER",
                             const std::string& channel = "C0GENERAL",
                             const std::string& thread_ts = "");
@@ -135,6 +136,13 @@ class SlackSandbox {
   // (notify_on_close). Returns the envelope id, or "" when none was sent.
   core::Result<std::string> CloseView(const std::string& view_id,
                                       const std::string& user = "U0SANDBOXUSER");
+  // A shortcut used by `user`: on message `message_ts` of `channel` (a message shortcut) or,
+  // with no message, from the shortcuts menu (a global shortcut). Returns the envelope id;
+  // kNotFound when the message does not exist.
+  core::Result<std::string> UseShortcut(const std::string& callback_id,
+                                        const std::string& user = "U0SANDBOXUSER",
+                                        const std::string& channel = "",
+                                        const std::string& message_ts = "");
   // Open views of `user` (everyone when empty), each stack root first.
   std::vector<SandboxView> OpenViews(const std::string& user = "") const;
   // A trigger_id for `user` as an interaction would carry (valid 3 s, single use).

@@ -34,10 +34,17 @@ inline constexpr char kSlackUserInfo[] = "slack.user_info";
 // {id (client-chosen UUID), team_key, title, description?, priority?, assignee_id?} -> issue.
 // Looked up by its id after an unknown outcome (Linear refuses a second entity with an id).
 inline constexpr char kLinearCreateIssue[] = "linear.create_issue";
-// {issue_id, assignee_id?, state_name? (with team_key), priority?, title?} -> issue. Idempotent.
+// {issue_id, assignee_id?, state_name? | state_type?, team_key (with a state), priority?, title?}
+// -> issue. state_type (completed, unstarted, ...) picks the team's first state of that type, so
+// "close" never depends on what a team named its states. Idempotent.
 inline constexpr char kLinearUpdateIssue[] = "linear.update_issue";
-// {email} -> {found, user?: {id, name, display_name, email}}
+// {email} or {name} (name or display name, any case) -> {found, user?: {id, name, display_name,
+// email}}
 inline constexpr char kLinearUserByEmail[] = "linear.user_by_email";
+// {identifier ("ENG-1") or id} -> issue, kNotFound when there is none. Read only.
+inline constexpr char kLinearGetIssue[] = "linear.get_issue";
+// {} -> {teams: [{id, key, name}]}. Read only.
+inline constexpr char kLinearListTeams[] = "linear.list_teams";
 // {id (client-chosen UUID), issue_id, body} -> {id, url}
 inline constexpr char kLinearCreateComment[] = "linear.create_comment";
 

@@ -10,7 +10,9 @@ namespace contexten::workflows::outbox {
 using engine::kGitHubLane;
 using engine::kLinearCreateComment;
 using engine::kLinearCreateIssue;
+using engine::kLinearGetIssue;
 using engine::kLinearLane;
+using engine::kLinearListTeams;
 using engine::kLinearUpdateIssue;
 using engine::kLinearUserByEmail;
 using engine::kSlackLane;

@@ -40,6 +40,19 @@ core::Result<std::string> StateId(linear::LinearApi& api, const std::string& tea
       core::ErrorKind::kNotFound, "team " + team_key + " has no workflow state '" + name + "'"));
 }
 
+// The team's first state of `type` (Linear lists states by position: the first "completed" is
+// the one its UI calls Done).
+core::Result<std::string> StateIdOfType(linear::LinearApi& api, const std::string& team_key,
+                                        const std::string& type) {
+  auto states = api.WorkflowStates(team_key);
+  if (!states) return core::Unexpected(states.error());
+  for (const auto& state : *states) {
+    if (state.type == type) return state.id;
+  }
+  return core::Unexpected(core::MakeError(
+      core::ErrorKind::kNotFound, "team " + team_key + " has no workflow state of type " + type));
+}
+
 core::Result<json> CreateIssue(
     linear::LinearApi& api, const store::EffectRecord& effect, const json& args,
     const std::function<core::Result<std::string>(const std::string&)>& team_id_for) {
@@ -88,6 +101,12 @@ core::Result<json> UpdateIssue(linear::LinearApi& api, const store::EffectRecord
     auto state_id = StateId(api, *team_key, state);
     if (!state_id) return core::Unexpected(state_id.error());
     request.state_id = *state_id;
+  } else if (auto type = OptionalString(args, "state_type"); !type.empty()) {
+    auto team_key = RequiredString(args, "team_key", effect);
+    if (!team_key) return core::Unexpected(team_key.error());
+    auto state_id = StateIdOfType(api, *team_key, type);
+    if (!state_id) return core::Unexpected(state_id.error());
+    request.state_id = *state_id;
   }
   auto updated = api.UpdateIssue(*issue_id, request);
   if (!updated) return core::Unexpected(updated.error());
@@ -96,12 +115,15 @@ core::Result<json> UpdateIssue(linear::LinearApi& api, const store::EffectRecord
 
 core::Result<json> UserByEmail(linear::LinearApi& api, const store::EffectRecord& effect,
                                const json& args) {
-  auto email = RequiredString(args, "email", effect);
+  const std::string name = Lower(OptionalString(args, "name"));
+  auto email = name.empty() ? RequiredString(args, "email", effect) : core::Result<std::string>("");
   if (!email) return core::Unexpected(email.error());
   auto users = api.Users();
   if (!users) return core::Unexpected(users.error());
   for (const auto& user : *users) {
-    if (user.active && Lower(user.email) == Lower(*email)) {
+    const bool match = name.empty() ? Lower(user.email) == Lower(*email)
+                                    : Lower(user.name) == name || Lower(user.display_name) == name;
+    if (user.active && match) {
       return json{{"found", true},
                   {"user",
                    {{"id", user.id},
@@ -124,6 +146,29 @@ core::Result<json> CreateComment(linear::LinearApi& api, const store::EffectReco
   auto comment = api.CreateComment({*id, *issue_id, *body});
   if (!comment) return core::Unexpected(comment.error());
   return json{{"id", comment->id}, {"url", comment->url}};
+}
+
+core::Result<json> GetIssue(linear::LinearApi& api, const store::EffectRecord& effect,
+                            const json& args) {
+  std::string key = OptionalString(args, "identifier");
+  if (key.empty()) key = OptionalString(args, "id");
+  if (key.empty()) {
+    auto missing = RequiredString(args, "identifier", effect);
+    return core::Unexpected(missing.error());
+  }
+  auto issue = api.IssueByIdentifier(key);
+  if (!issue) return core::Unexpected(issue.error());
+  return IssueJson(*issue);
+}
+
+core::Result<json> ListTeams(linear::LinearApi& api) {
+  auto teams = api.Teams();
+  if (!teams) return core::Unexpected(teams.error());
+  json out = json::array();
+  for (const auto& team : *teams) {
+    out.push_back({{"id", team.id}, {"key", team.key}, {"name", team.name}});
+  }
+  return json{{"teams", std::move(out)}};
 }
 
 }  // namespace
@@ -157,6 +202,8 @@ core::Result<json> LinearExecutor::Execute(const store::EffectRecord& effect) {
   if (effect.kind == kLinearUpdateIssue) return UpdateIssue(linear_, effect, *parsed);
   if (effect.kind == kLinearUserByEmail) return UserByEmail(linear_, effect, *parsed);
   if (effect.kind == kLinearCreateComment) return CreateComment(linear_, effect, *parsed);
+  if (effect.kind == kLinearGetIssue) return GetIssue(linear_, effect, *parsed);
+  if (effect.kind == kLinearListTeams) return ListTeams(linear_);
   return core::Unexpected(UnknownKind(effect));
 }
 

@@ -197,6 +197,15 @@ nlohmann::json RenderIssueCard(const IssueCardModel& model) {
       actions.Add(std::move(assign));
       any = true;
     }
+    // Close asks to confirm before it acts (an intent_action run); Reopen acts at once.
+    const bool closed = model.state_type == "completed" || model.state_type == "canceled";
+    blocks::Button state_button(
+        closed ? "Reopen" : "Close",
+        std::string(closed ? kIssueCardReopenAction : kIssueCardCloseAction));
+    state_button.Value(model.identifier.substr(0, limits::kButtonValue));
+    if (!closed) state_button.Style(blocks::ButtonStyle::kDanger);
+    actions.Add(std::move(state_button));
+    any = true;
     if (IsSafeUrl(model.url)) {
       blocks::Button open("Open in Linear", std::string(kIssueCardOpenAction));
       open.Url(model.url);

@@ -11,6 +11,9 @@ namespace contexten::workflows::present {
 
 inline constexpr std::string_view kIssueCardAssignAction = "issue_card_assign";
 inline constexpr std::string_view kIssueCardOpenAction = "issue_card_open";
+// Close (while open) and Reopen (once completed or canceled); their value is the identifier.
+inline constexpr std::string_view kIssueCardCloseAction = "issue_card_close";
+inline constexpr std::string_view kIssueCardReopenAction = "issue_card_reopen";
 
 struct LinkedPullRequest {
   std::string repo;  // "owner/repo"
@@ -36,8 +39,9 @@ struct IssueCardModel {
 };
 
 // {"text": fallback, "blocks": [...]} for chat.postMessage / chat.update. Buttons: "Assign to
-// me" (kIssueCardAssignAction) while filed and unassigned; "Open in Linear" (a URL button,
-// kIssueCardOpenAction) once filed. User text is escaped and cut to Slack's limits.
+// me" (kIssueCardAssignAction) while filed and unassigned; "Close" or "Reopen" by the state's
+// type once filed; "Open in Linear" (a URL button, kIssueCardOpenAction) once filed. User text is
+// escaped and cut to Slack's limits.
 nlohmann::json RenderIssueCard(const IssueCardModel& model);
 
 // "Urgent", "High", "Medium", "Low"; "No priority" for 0 and anything out of range.

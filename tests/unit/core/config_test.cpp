@@ -115,5 +115,41 @@ TEST(ConfigTest, GitHubAppNeedsKeyAndInstallationAndExcludesAToken) {
             std::string::npos);
 }
 
+TEST(ConfigTest, AccessListsIdentityAndTheConfidenceThreshold) {
+  const Config c = LoadConfigFromString(
+      "access:\n"
+      "  admins: [U0ADMIN]\n"
+      "  commands:\n"
+      "    close: {users: [U1, U2], channels: C9}\n"
+      "    deploy:\n"
+      "      users: [U3]\n"
+      "identity:\n"
+      "  github:\n"
+      "    U1: octocat\n"
+      "conversation:\n"
+      "  confidence_threshold: 0.75\n",
+      Env({}));
+  EXPECT_EQ(c.access.admins, std::vector<std::string>{"U0ADMIN"});
+  ASSERT_EQ(c.access.commands.size(), 2u);
+  EXPECT_EQ(c.access.commands.at("close").users, (std::vector<std::string>{"U1", "U2"}));
+  EXPECT_EQ(c.access.commands.at("close").channels, std::vector<std::string>{"C9"});
+  EXPECT_EQ(c.access.commands.at("deploy").users, std::vector<std::string>{"U3"});
+  EXPECT_EQ(c.identity.github_logins.at("U1"), "octocat");
+  EXPECT_DOUBLE_EQ(c.conversation.confidence_threshold, 0.75);
+  EXPECT_DOUBLE_EQ(Config{}.conversation.confidence_threshold, 0.6);
+}
+
+TEST(ConfigTest, AccessMistakesNameTheKey) {
+  EXPECT_NE(ErrorOf("access:\n  commands:\n    close: {groups: [S1]}\n")
+                .find("'access.commands.close.groups'"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("access:\n  admin: [U1]\n").find("'access.admin'"), std::string::npos);
+  EXPECT_NE(ErrorOf("access:\n  admins: {a: b}\n").find("access.admins: expected a list"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("conversation:\n  confidence_threshold: 2\n")
+                .find("conversation.confidence_threshold"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace contexten::core

@@ -38,9 +38,12 @@ Interaction Parse(std::string type, json payload) {
 
 class NewIssueListenerTest : public ::testing::Test {
  protected:
-  NewIssueListenerTest() : commands_(slack_, clock_) {
+  NewIssueListenerTest()
+      : commands_(slack_, clock_),
+        conversation_(
+            {*f_.engine, *f_.workflows, nullptr, access_, {true, "ENG"}, {}, intents::Understand}) {
     f_.engine->Register(std::make_unique<workflows::builtin::FileIssueWorkflow>());
-    RegisterHandlers(registry_, commands_, "/ctx",
+    RegisterHandlers(registry_, commands_, conversation_, "/ctx",
                      {*f_.engine, *f_.workflows, nullptr, nullptr, {true, "ENG"}});
   }
 
@@ -92,6 +95,8 @@ class NewIssueListenerTest : public ::testing::Test {
   testing::RecordingSlackApi slack_;
   core::FakeClock clock_;
   CommandHandler commands_;
+  AccessControl access_;
+  ConversationHandler conversation_;
   ListenerRegistry registry_;
   std::vector<json> acks_;
   std::vector<std::string> order_;
@@ -205,7 +210,9 @@ TEST_F(NewIssueListenerTest, TheSlashCommandStartsTheSameWorkflowAndAcksAtOnce) 
 
 TEST_F(NewIssueListenerTest, WithoutLinearTheUserIsToldAndNothingStarts) {
   ListenerRegistry registry;
-  RegisterHandlers(registry, commands_, "/ctx",
+  ConversationHandler conversation(
+      {*f_.engine, *f_.workflows, nullptr, access_, {false, ""}, {}, intents::Understand});
+  RegisterHandlers(registry, commands_, conversation, "/ctx",
                    {*f_.engine, *f_.workflows, nullptr, nullptr, {false, ""}});
   Interaction command = Parse("slash_commands", {{"command", "/ctx"},
                                                  {"text", "issue create ENG Login crash"},

@@ -157,6 +157,53 @@ TEST_F(LinearExecutorTest, UpdateIssueSetsAssigneeTitlePriorityAndStateByName) {
   EXPECT_EQ((*result)["title"], "Login crashes on iOS");
 }
 
+TEST_F(LinearExecutorTest, UpdateIssueByStateTypeTakesTheTeamsStateOfThatType) {
+  ASSERT_TRUE(executor_.Execute(Effect(kLinearCreateIssue, CreateArgs())));
+  // Close: whatever the team calls it, the state of type completed.
+  auto closed = executor_.Execute(
+      Effect(kLinearUpdateIssue,
+             {{"issue_id", "ENG-1"}, {"team_key", "ENG"}, {"state_type", "completed"}}));
+  ASSERT_TRUE(closed) << closed.error().Describe();
+  EXPECT_EQ((*closed)["state"]["name"], "Done");
+  EXPECT_EQ(linear_.issues().at(0).state.type, "completed");
+  // Reopen: type unstarted.
+  auto reopened = executor_.Execute(
+      Effect(kLinearUpdateIssue,
+             {{"issue_id", "ENG-1"}, {"team_key", "ENG"}, {"state_type", "unstarted"}}));
+  ASSERT_TRUE(reopened) << reopened.error().Describe();
+  EXPECT_EQ((*reopened)["state"]["name"], "Todo");
+  auto none = executor_.Execute(Effect(
+      kLinearUpdateIssue, {{"issue_id", "ENG-1"}, {"team_key", "ENG"}, {"state_type", "triage"}}));
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().kind, core::ErrorKind::kNotFound);
+}
+
+TEST_F(LinearExecutorTest, GetIssueReadsItByIdentifierAndListTeamsListsThem) {
+  ASSERT_TRUE(executor_.Execute(Effect(kLinearCreateIssue, CreateArgs())));
+  auto issue = executor_.Execute(Effect(kLinearGetIssue, {{"identifier", "ENG-1"}}));
+  ASSERT_TRUE(issue) << issue.error().Describe();
+  EXPECT_EQ((*issue)["id"], kIssueId);
+  EXPECT_EQ((*issue)["team_key"], "ENG");
+  auto missing = executor_.Execute(Effect(kLinearGetIssue, {{"identifier", "ENG-99"}}));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, core::ErrorKind::kNotFound);
+  linear_.AddTeam("DES", "Design");
+  auto teams = executor_.Execute(Effect(kLinearListTeams, json::object()));
+  ASSERT_TRUE(teams) << teams.error().Describe();
+  ASSERT_EQ((*teams)["teams"].size(), 2u);
+  EXPECT_EQ((*teams)["teams"][1]["key"], "DES");
+}
+
+TEST_F(LinearExecutorTest, UserByNameMatchesNameOrDisplayNameInAnyCase) {
+  auto found = executor_.Execute(Effect(kLinearUserByEmail, {{"name", "ALICE"}}));
+  ASSERT_TRUE(found) << found.error().Describe();
+  EXPECT_TRUE((*found)["found"]);
+  EXPECT_EQ((*found)["user"]["id"], "user-alice");
+  auto nobody = executor_.Execute(Effect(kLinearUserByEmail, {{"name", "carol"}}));
+  ASSERT_TRUE(nobody);
+  EXPECT_FALSE((*nobody)["found"]);
+}
+
 TEST_F(LinearExecutorTest, UpdateIssueWithAStateNeedsTheTeamKey) {
   ASSERT_TRUE(executor_.Execute(Effect(kLinearCreateIssue, CreateArgs())));
   auto result = executor_.Execute(

@@ -224,5 +224,22 @@ TEST(IssueCardTest, NoRunIdMeansNoButtonValue) {
   EXPECT_FALSE(assign->contains("value"));
 }
 
+TEST(IssueCardTest, AnOpenIssueHasCloseAndAClosedOneReopenNamingTheIssue) {
+  auto model = Filed();
+  model.state_type = "started";
+  json card = RenderIssueCard(model);
+  const json* close = FindButton(card, kIssueCardCloseAction);
+  ASSERT_NE(close, nullptr) << card.dump(2);
+  EXPECT_EQ((*close)["value"], model.identifier);
+  EXPECT_EQ((*close)["style"], "danger");
+  EXPECT_EQ(FindButton(card, kIssueCardReopenAction), nullptr);
+  model.state_type = "completed";
+  card = RenderIssueCard(model);
+  EXPECT_EQ(FindButton(card, kIssueCardCloseAction), nullptr);
+  const json* reopen = FindButton(card, kIssueCardReopenAction);
+  ASSERT_NE(reopen, nullptr) << card.dump(2);
+  EXPECT_EQ((*reopen)["value"], model.identifier);
+}
+
 }  // namespace
 }  // namespace contexten::workflows::present

@@ -1,0 +1,103 @@
+#pragma once
+// Everything a person says to the bot, by slash command, mention, direct message or reply in one
+// of its threads, goes through intents::Understand and comes out here as one decision: answer,
+// refuse (access control), ask (a confirmation for destructive intents, "did you mean" below the
+// confidence threshold, buttons for a missing team) or act (a workflow run). Every decision is
+// written to the audit log. Pending questions are workflow runs waiting for a click (durable),
+// never memory (../shared/DESIGN.md §3).
+
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "bot/handlers/access_control.hpp"
+#include "bot/handlers/file_issue_handlers.hpp"
+#include "intents/understanding.hpp"
+#include "store/audit_log.hpp"
+#include "store/workflow_store.hpp"
+#include "workflows/engine/engine.hpp"
+
+namespace contexten::bot::handlers {
+
+using UnderstandFn =
+    std::function<intents::Understanding(std::string_view, const intents::UtteranceContext&)>;
+
+struct ConversationSettings {
+  std::string command = "/ctx";       // the configured slash command, for help and pointers
+  double confidence_threshold = 0.6;  // below it the bot asks before acting
+  std::map<std::string, std::string> github_logins;  // identity.github: Slack user id -> login
+};
+
+struct ConversationDeps {
+  workflows::engine::Engine& engine;
+  store::WorkflowStore& workflows;
+  store::AuditLog* audit = nullptr;  // null: nothing is recorded (tests of other parts)
+  const AccessControl& access;
+  FileIssueSettings file_issue;
+  ConversationSettings settings;
+  UnderstandFn understand = intents::Understand;
+};
+
+// One thing said to the bot.
+struct Utterance {
+  intents::UtteranceContext::Source source = intents::UtteranceContext::Source::kMention;
+  std::string text;  // without the bot's mention
+  std::string user;
+  std::string channel;
+  std::string thread_ts;  // the thread it was said in, or ""
+  std::string ts;         // the message's own ts ("" for slash commands)
+  std::string origin;     // the Slack delivery's envelope id: runs started for it derive from it
+  // Said to the bot on purpose: a DM, a slash command, a message that starts with the mention.
+  // An addressed message the bot does not understand gets a short pointer to help; otherwise
+  // it is chatter and gets silence.
+  bool addressed = false;
+};
+
+struct Reply {
+  enum class Visibility { kSilent, kOnlyRequester, kPublic } visibility = Visibility::kSilent;
+  std::string text;
+  nlohmann::json blocks;  // null or an array
+};
+
+class ConversationHandler {
+ public:
+  explicit ConversationHandler(ConversationDeps deps) : deps_(std::move(deps)) {}
+
+  // Decides, starts what is to be started and returns what to say at once (the workflow runs
+  // say the rest in the channel or thread).
+  Reply Handle(const Utterance& utterance);
+
+  // The Linear identifier ("ENG-1") whose home thread `channel`/`thread_ts` is (the card the
+  // file_issue run posted), or "".
+  std::string ThreadIssue(const std::string& channel, const std::string& thread_ts);
+
+  // `help`: the commands this person may run here.
+  Reply Help(const std::string& user, const std::string& channel) const;
+  // `audit [n]`: the newest n entries (admins only; the caller checks access).
+  Reply Audit(std::size_t n);
+
+  // Records one decision; secrets in `args` are redacted first.
+  void Record(const Utterance& u, const std::string& action, const std::string& args,
+              const std::string& decision, const std::string& outcome);
+
+  const ConversationDeps& deps() const { return deps_; }
+
+ private:
+  Reply Act(const Utterance& u, const intents::Understanding& understood);
+  Reply StartRun(const Utterance& u, const intents::Understanding& understood,
+                 const std::string& ask);
+  std::string ThreadFor(const Utterance& u) const;
+
+  ConversationDeps deps_;
+};
+
+// The access-control name of a help line's command ("issue" and "new" file issues:
+// create_issue); other names are their own.
+std::string CommandAccessName(const std::string& command_name);
+
+// "slash_command", "mention", "direct_message", "thread_reply".
+std::string SourceName(intents::UtteranceContext::Source source);
+
+}  // namespace contexten::bot::handlers

@@ -1,0 +1,157 @@
+#include "bot/handlers/intent_actions.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <regex>
+
+#include "core/logging.hpp"
+#include "intents/intent.hpp"
+#include "workflows/builtin/intent_action.hpp"
+#include "workflows/present/issue_card.hpp"
+
+namespace contexten::bot::handlers {
+namespace {
+
+using integrations::slack::listeners::ListenerContext;
+using integrations::slack::listeners::ListenerRegistry;
+using nlohmann::json;
+namespace builtin = workflows::builtin;
+
+std::shared_ptr<spdlog::logger> Log() {
+  static auto log = core::Logger("intent_actions");
+  return log;
+}
+
+void TellClicker(ListenerContext& context, const std::string& text) {
+  const auto& interaction = context.interaction();
+  integrations::slack::EphemeralMessage message;
+  message.channel = interaction.channel_id;
+  message.user = interaction.user_id;
+  message.text = text;
+  message.thread_ts = interaction.message_thread_ts;
+  if (auto sent = context.client().PostEphemeral(message); !sent) {
+    Log()->warn("could not tell {}: {}", interaction.user_id, sent.error().Describe());
+  }
+}
+
+Utterance ClickUtterance(const ListenerContext& context) {
+  const auto& interaction = context.interaction();
+  Utterance u;
+  u.source = intents::UtteranceContext::Source::kSlashCommand;
+  u.user = interaction.user_id;
+  u.channel = interaction.channel_id;
+  u.thread_ts = interaction.message_thread_ts;
+  u.origin = interaction.envelope_id;
+  return u;
+}
+
+// The file_issue run for a create_issue the requester has answered: its id derives from the
+// intent run, so a second click or a replay reaches the same run.
+void HandOff(ConversationHandler& conversation, const std::string& run_id, const json& state) {
+  const json entities = state.value("entities", json::object());
+  FileIssueRequest request;
+  request.team_key = entities.value("team", "");
+  request.title = entities.value("title", "");
+  request.description = entities.value("body", "");
+  request.priority = intents::ParsePriority(entities.value("priority", "")).value_or(0);
+  request.channel = state.value("channel", "");
+  request.reporter = state.value("requester", "");
+  auto started =
+      StartFileIssue(conversation.deps().engine, conversation.deps().file_issue, run_id, request);
+  if (!started) Log()->error("hand-off of {} failed: {}", run_id, started.error().Describe());
+}
+
+core::Status Choose(ListenerContext& context, ConversationHandler& conversation,
+                    const std::string& choice) {
+  (void)context.Ack();  // the button must not spin; the run does the work
+  const auto& interaction = context.interaction();
+  const auto* action = interaction.action();
+  std::string run_id = action ? action->value : "";
+  std::string team;
+  if (choice == "team") {
+    const auto bar = run_id.rfind('|');
+    if (bar == std::string::npos) return core::Ok();
+    team = run_id.substr(bar + 1);
+    run_id = run_id.substr(0, bar);
+  }
+  if (run_id.empty()) {
+    return core::Unexpected(
+        core::MakeError(core::ErrorKind::kInvalidInput, "the button carries no run id"));
+  }
+  auto& engine = conversation.deps().engine;
+  json data = {{"user", interaction.user_id}, {"choice", choice}};
+  if (!team.empty()) data["team"] = team;
+  auto delivered = engine.Deliver(
+      run_id, {builtin::kSlackChoiceEvent, data, "slack:" + interaction.envelope_id});
+  if (!delivered) {
+    TellClicker(context, delivered.error().kind == core::ErrorKind::kNotFound
+                             ? "That question has expired."
+                             : "I could not take that click just now; please try again.");
+    return core::Unexpected(delivered.error());
+  }
+  auto run = engine.store().LoadRun(run_id);
+  if (!run || !*run) return core::Ok();
+  const json state = json::parse((*run)->state_json, nullptr, false);
+  if (!state.is_object() || state.value("requester", "") != interaction.user_id) return core::Ok();
+  const std::string phase = state.value("phase", "");
+  const Utterance u = ClickUtterance(context);
+  const std::string intent = state.value("intent", "");
+  const std::string args = state.value("entities", json::object()).dump();
+  if (phase == "cancelled") {
+    conversation.Record(u, intent, args, "cancelled", "cancelled by the requester in " + run_id);
+  } else if (phase == "handoff" || phase == "performing" || phase == "done") {
+    conversation.Record(u, intent, args, "confirmed", "confirmed by the requester in " + run_id);
+    if (phase == "handoff") HandOff(conversation, run_id, state);
+  }
+  return core::Ok();
+}
+
+// The card's Close / Reopen: the same path as saying it in the thread.
+core::Status CardButton(ListenerContext& context, ConversationHandler& conversation,
+                        const std::string& intent) {
+  (void)context.Ack();
+  const auto& interaction = context.interaction();
+  const auto* action = interaction.action();
+  const std::string identifier = action ? action->value : "";
+  if (identifier.empty()) return core::Ok();
+  Utterance u = ClickUtterance(context);
+  u.source = intents::UtteranceContext::Source::kThreadReply;
+  u.thread_ts = interaction.message_ts;  // the card is its thread's root
+  u.addressed = true;
+  intents::Understanding understood;
+  understood.intent = intent;
+  understood.confidence = 1.0;
+  understood.entities = {{"issue", identifier}};
+  ConversationDeps deps = conversation.deps();
+  deps.understand = [understood](std::string_view, const intents::UtteranceContext&) {
+    return understood;
+  };
+  ConversationHandler once(deps);
+  const Reply reply = once.Handle(u);
+  if (!reply.text.empty()) TellClicker(context, reply.text);
+  return core::Ok();
+}
+
+}  // namespace
+
+void RegisterIntentActionListeners(ListenerRegistry& registry, ConversationHandler& conversation) {
+  registry.Action(builtin::kIntentYesAction, [&conversation](ListenerContext& context) {
+    return Choose(context, conversation, "yes");
+  });
+  registry.Action(builtin::kIntentNoAction, [&conversation](ListenerContext& context) {
+    return Choose(context, conversation, "no");
+  });
+  registry.Action(
+      std::regex(std::string(builtin::kIntentTeamActionPrefix) + "[0-9]+"),
+      [&conversation](ListenerContext& context) { return Choose(context, conversation, "team"); });
+  registry.Action(std::string(workflows::present::kIssueCardCloseAction),
+                  [&conversation](ListenerContext& context) {
+                    return CardButton(context, conversation, "close");
+                  });
+  registry.Action(std::string(workflows::present::kIssueCardReopenAction),
+                  [&conversation](ListenerContext& context) {
+                    return CardButton(context, conversation, "reopen");
+                  });
+}
+
+}  // namespace contexten::bot::handlers
