@@ -1,7 +1,6 @@
 // intents::Understand: every way of asking (slash command, mention, direct message, thread
 // reply) becomes one Understanding. The first byte picks the source and the thread context.
 
-#include <algorithm>
 #include <string>
 
 #include "fuzz/fuzz_support.hpp"
@@ -18,8 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text = contexten::fuzz::AsText(data + 1, size - 1);
   const Understanding understanding = Understand(text, context);
   FUZZ_CHECK(understanding.confidence >= 0 && understanding.confidence <= 1);
-  FUZZ_CHECK(std::find(std::begin(kVocabulary), std::end(kVocabulary), understanding.intent) !=
-             std::end(kVocabulary));
+  // A vocabulary intent, or a command outside it under its own name (understanding.hpp).
+  FUZZ_CHECK(!understanding.intent.empty());
   FUZZ_CHECK(understanding.entities.is_object());
   (void)IsDestructive(understanding.intent);
   // From well-formed text (all Slack can deliver), every entity serializes: no code point is
