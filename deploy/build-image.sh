@@ -134,16 +134,21 @@ transcript=$(run bash -c 'printf "/ctx help\n/ctx ping\n" >/tmp/smoke && context
 echo "$transcript"
 grep -q 'pong' <<<"$transcript" || fail "the sandbox script did not answer /ctx ping"
 
-# `contexten run` without Slack tokens serves the sandbox; the image's HEALTHCHECK command must
-# see /readyz turn 200, and SIGTERM must end the process with status 0 (drained, not killed).
+# `contexten run` connected to the built-in stand-ins (`sandbox --peers-only` prints their
+# settings): the image's HEALTHCHECK command must see /readyz turn 200 once Slack is connected,
+# and SIGTERM must end the process with status 0 (drained, not killed).
 step "HEALTHCHECK (/readyz) and SIGTERM"
 # buildah run shares the host's network: a free high port rather than 8080.
 port=$(( 20000 + RANDOM % 20000 ))
 run env CONTEXTEN_HTTP_PORT="$port" bash -c '
-  CONTEXTEN_STORE_PATH=/tmp/health.db contexten run --config /etc/contexten/config.yaml >/tmp/run.log 2>&1 &
+  contexten sandbox --peers-only </dev/null >/tmp/peers.out 2>&1 &
+  peers=$!
+  for _ in $(seq 1 150); do grep -q "serving until" /tmp/peers.out && break; sleep 0.2; done
+  env $(grep -v "^#" /tmp/peers.out | grep "=") CONTEXTEN_STORE_PATH=/tmp/health.db \
+    contexten run --config /etc/contexten/config.yaml >/tmp/run.log 2>&1 &
   pid=$!
-  for _ in $(seq 1 100); do
-    contexten-healthcheck /readyz && break
+  for _ in $(seq 1 150); do
+    contexten-healthcheck /readyz 2>/dev/null && break
     kill -0 $pid 2>/dev/null || { cat /tmp/run.log; exit 1; }
     sleep 0.2
   done
@@ -152,7 +157,8 @@ run env CONTEXTEN_HTTP_PORT="$port" bash -c '
   echo "healthcheck: /healthz and /readyz answer 200"
   kill -TERM $pid
   wait $pid; status=$?
-  echo "SIGTERM: exit status $status"
+  echo "SIGTERM: contexten run exited with status $status"
+  kill -TERM $peers; wait $peers
   exit $status' || fail "health check or SIGTERM drain failed"
 
 # --- 5. size --------------------------------------------------------------------------------------
