@@ -103,7 +103,8 @@ RUN found=\$(find /context \( -name node_modules -o -name CMakeCache.txt -o -nam
     if [ -n "\$found" ]; then echo "context holds:"; echo "\$found" | head; exit 1; fi; \
     echo "context: \$(du -sh /context | cut -f1), \$(find /context -type f | wc -l) files"
 PROBE
-buildah bud --isolation=chroot --quiet --layers=false -f "$probe" -t localhost/contexten-context-probe . ||
+buildah bud --isolation=chroot --layers=false -f "$probe" -t localhost/contexten-context-probe . 2>&1 |
+  grep -E '^(context|/context)' ||
   fail "the build context holds a build folder or node_modules: fix .dockerignore"
 buildah rmi localhost/contexten-context-probe >/dev/null 2>&1 || true
 
