@@ -12,6 +12,9 @@ APT_PACKAGES=(
   nodejs npm ccache
 )
 
+# Fuzzing (scripts/fuzz.sh, run by scripts/test.sh): libFuzzer comes with clang 14's runtime.
+APT_PACKAGES+=(clang-14 libclang-rt-14-dev)
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 

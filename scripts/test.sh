@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: install, build everything, run the whole test suite (unit, integration,
-# contract). Exits non-zero on any failure.
+# contract), build the Release executable (the image's build type) and run each fuzz target for
+# a few seconds. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,3 +11,12 @@ echo "build: $(( $(date +%s) - start )) s"
 start=$(date +%s)
 ctest --test-dir "${CONTEXTEN_BUILD_DIR:-build}" --output-on-failure -j "$(nproc)"
 echo "tests: $(( $(date +%s) - start )) s"
+# The image builds Release (-O3), which warns where RelWithDebInfo does not; build its
+# executable here too so that cannot regress unnoticed (ccache makes a rebuild cheap).
+start=$(date +%s)
+CONTEXTEN_BUILD_DIR=build-release CMAKE_BUILD_TYPE=Release bash scripts/build.sh --target contexten
+echo "release executable: $(( $(date +%s) - start )) s"
+# Fuzz smoke: every libFuzzer target (clang, ASan + UBSan) a few seconds on its seed corpus.
+start=$(date +%s)
+bash scripts/fuzz.sh smoke "${CONTEXTEN_FUZZ_SMOKE_SECONDS:-5}"
+echo "fuzz smoke: $(( $(date +%s) - start )) s"

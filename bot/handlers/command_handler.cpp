@@ -41,8 +41,10 @@ json CommandHandler::Handle(const CommandContext& context) {
   if (const auto* unknown = std::get_if<intents::UnknownIntent>(&*intent)) {
     return EphemeralReply(intents::UnknownCommandMessage(*unknown));
   }
-  return EphemeralReply("`" + std::string(intents::IntentName(*intent)) +
-                        "` is not available yet.");
+  // Appended, not "`" + std::string(...): GCC 12 at -O3 reports a false-positive -Wrestrict for
+  // that operator+ (GCC bug 105329), which fails Release builds under -Werror.
+  return EphemeralReply(
+      std::string("`").append(intents::IntentName(*intent)).append("` is not available yet."));
 }
 
 json CommandHandler::Help(const CommandContext& context) const {

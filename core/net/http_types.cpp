@@ -126,7 +126,11 @@ Result<Url> Url::Parse(std::string_view text) {
   }
   target = target.substr(0, target.find('#'));
   if (target.empty() || target.front() != '/') {
-    url.target = "/" + std::string(target);
+    // Built with append, not "/" + std::string(...): GCC 12 at -O3 reports a false-positive
+    // -Wrestrict for that operator+ (GCC bug 105329), which -Werror turns into a failed Release
+    // build.
+    url.target.reserve(target.size() + 1);
+    url.target.append(1, '/').append(target);
   } else {
     url.target = std::string(target);
   }

@@ -1,6 +1,10 @@
 #include "integrations/slack/envelope.hpp"
 
+#include "core/json_fields.hpp"
+
 namespace contexten::integrations::slack {
+
+namespace fields = core::json_fields;
 
 std::optional<std::string> Envelope::event_id() const {
   if (type != "events_api" || !payload.is_object()) return std::nullopt;
@@ -23,12 +27,14 @@ core::Result<SocketMessage> ParseSocketMessage(std::string_view text) {
     return core::Unexpected(
         core::MakeError(core::ErrorKind::kInvalidInput, "frame is not a JSON object"));
   }
-  const std::string type = j.value("type", "");
+  // Total getters: a field of an unexpected type (`"type": 1`) is a malformed frame, never an
+  // exception out of the parser (found by fuzz/socket_mode_envelope_fuzzer).
+  const std::string type = fields::Str(j, "type");
   if (type == "hello" || type == "disconnect") {
     ControlMessage msg;
     msg.type = type;
-    msg.reason = j.value("reason", "");
-    msg.num_connections = j.value("num_connections", 0);
+    msg.reason = fields::Str(j, "reason");
+    msg.num_connections = static_cast<int>(fields::Int(j, "num_connections"));
     return SocketMessage{std::move(msg)};
   }
   auto id = j.find("envelope_id");
@@ -40,7 +46,7 @@ core::Result<SocketMessage> ParseSocketMessage(std::string_view text) {
   env.envelope_id = id->get<std::string>();
   env.type = type;
   if (auto p = j.find("payload"); p != j.end()) env.payload = std::move(*p);
-  env.accepts_response_payload = j.value("accepts_response_payload", false);
+  env.accepts_response_payload = fields::Bool(j, "accepts_response_payload");
   if (auto r = j.find("retry_attempt"); r != j.end() && r->is_number_integer()) {
     env.retry_attempt = r->get<int>();
   }

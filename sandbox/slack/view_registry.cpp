@@ -64,7 +64,9 @@ SandboxView ViewRegistry::Store(const std::string& user, const json& view, int d
                                 const std::string& root_id, const std::string& previous_id,
                                 const std::string& id) {
   SandboxView stored;
-  stored.id = id.empty() ? "V" + Base36(++next_id_, 10) : id;
+  // Not "V" + Base36(...): GCC 12 at -O3 reports a false-positive -Wrestrict for that operator+
+  // (GCC bug 105329), which fails Release builds under -Werror.
+  stored.id = id.empty() ? std::string("V").append(Base36(++next_id_, 10)) : id;
   stored.user = user;
   stored.depth = depth;
   stored.hash = NewHash();

@@ -25,9 +25,12 @@ class Path {
     return p;
   }
   Path Index(std::size_t i) const {
+    // Appended piece by piece, not "[" + std::to_string(i): GCC 12 at -O3 reports a
+    // false-positive -Wrestrict for that operator+ (GCC bug 105329), failing Release builds.
     Path p = *this;
-    p.dotted_ += "[" + std::to_string(i) + "]";
-    p.pointer_ += "/" + std::to_string(i);
+    const std::string index = std::to_string(i);
+    p.dotted_.append(1, '[').append(index).append(1, ']');
+    p.pointer_.append(1, '/').append(index);
     return p;
   }
   const std::string& dotted() const { return dotted_; }

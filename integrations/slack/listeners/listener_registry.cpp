@@ -58,6 +58,15 @@ ListenerRegistry& ListenerRegistry::Event(std::string type, Listener fn) {
   return Add({InteractionKind::kEvent, std::move(type), std::nullopt, std::move(fn)});
 }
 
+std::vector<ListenerRegistry::Registration> ListenerRegistry::Registrations() const {
+  std::vector<Registration> out;
+  out.reserve(entries_.size());
+  for (const auto& entry : entries_) {
+    out.push_back({entry.kind, entry.key, entry.pattern.has_value()});
+  }
+  return out;
+}
+
 bool ListenerRegistry::Matches(const Entry& entry, const Interaction& interaction) const {
   switch (interaction.kind) {
     case InteractionKind::kSlashCommand:

@@ -51,6 +51,16 @@ class ListenerRegistry {
 
   std::size_t size() const { return entries_.size(); }
 
+  // What is registered, in registration order: the kind and its key (command name, action_id,
+  // callback_id or event type; empty for an action_id pattern). For checks of what the app
+  // declares to Slack, such as the app manifest (deploy/slack-app-manifest.yaml).
+  struct Registration {
+    integrations::slack::InteractionKind kind;  // kGlobalShortcut stands for both shortcuts
+    std::string key;
+    bool is_pattern = false;
+  };
+  std::vector<Registration> Registrations() const;
+
  private:
   struct Entry {
     integrations::slack::InteractionKind kind;  // kGlobalShortcut stands for both shortcuts

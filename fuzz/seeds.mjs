@@ -1,0 +1,52 @@
+// Writes the public seed inputs for the fuzz targets into OUT/<target>/ (scripts/fuzz.sh):
+// Slack's Socket Mode envelopes and interaction payloads from ../shared/contracts/slack/fixtures,
+// and GitHub's webhook examples from @octokit/webhooks-examples (tests/contract/node_modules),
+// each in the input format its target reads (see the comment at the top of each *_fuzzer.cpp).
+//   node fuzz/seeds.mjs SHARED_DIR NODE_MODULES_DIR OUT
+import fs from 'node:fs';
+import path from 'node:path';
+
+const [sharedDir, nodeModules, out] = process.argv.slice(2);
+const counts = {};
+function write(target, name, data) {
+  const dir = path.join(out, target);
+  fs.mkdirSync(dir, {recursive: true});
+  fs.writeFileSync(path.join(dir, name.replace(/[^A-Za-z0-9_.-]/g, '_')), data);
+  counts[target] = (counts[target] || 0) + 1;
+}
+const prefixed = (byte, text) => Buffer.concat([Buffer.from([byte]), Buffer.from(text)]);
+const envelopeTypes = {events_api: 0, slash_commands: 1, interactive: 2};
+
+const fixtures = path.join(sharedDir, 'contracts/slack/fixtures');
+if (fs.existsSync(fixtures)) {
+  for (const file of fs.readdirSync(fixtures).filter((f) => f.endsWith('.json')).sort()) {
+    const text = fs.readFileSync(path.join(fixtures, file), 'utf8');
+    let json;
+    try { json = JSON.parse(text); } catch { continue; }
+    if (file.startsWith('sm_') || file.startsWith('docs_hello') || file.startsWith('docs_disconnect')) {
+      write('socket_mode_envelope', file, text);
+      if (json.payload && json.type in envelopeTypes) {
+        write('interaction_payload', file, prefixed(envelopeTypes[json.type], JSON.stringify(json.payload)));
+      }
+    }
+    if (file.startsWith('payload_') || file.startsWith('event_')) {
+      const type = file.startsWith('payload_event_callback') || file.startsWith('event_') ? 0 : 2;
+      write('interaction_payload', file, prefixed(type, text));
+    }
+    // Blocks and views as Slack itself sent them, for the validator.
+    const message = json.payload?.message ?? json.message;
+    if (message?.blocks) write('block_kit_validate', `${file}.message`, prefixed(0, JSON.stringify(message)));
+    const view = json.payload?.view ?? json.view;
+    if (view?.blocks) write('block_kit_validate', `${file}.view`, prefixed(view.type === 'home' ? 2 : 1, JSON.stringify(view)));
+  }
+}
+
+const examples = path.join(nodeModules, '@octokit/webhooks-examples/api.github.com/index.json');
+if (fs.existsSync(examples)) {
+  for (const event of JSON.parse(fs.readFileSync(examples, 'utf8'))) {
+    event.examples.forEach((example, i) => {
+      write('github_webhook', `${event.name}_${i}`, `${event.name}\n\n${JSON.stringify(example)}`);
+    });
+  }
+}
+console.log(Object.entries(counts).map(([t, n]) => `${t}: ${n}`).join(', ') || 'no public seeds found');

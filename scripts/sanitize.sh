@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Builds the whole project and runs the whole test suite under sanitizers, each in its own build
+# folder (never build/): `asan` = AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/),
+# `tsan` = ThreadSanitizer (build-tsan/). Not part of CI's default run: each takes a full build.
+#   bash scripts/sanitize.sh asan            # or: tsan, or: asan tsan
+#   bash scripts/sanitize.sh asan -- -R unit # extra arguments after -- go to ctest
+#   SANITIZE_TARGETS="unit_store_tests unit_core_tests" bash scripts/sanitize.sh tsan
+#                                            # only those test binaries: build and run each
+# Exits non-zero on a build failure or any test failure (a sanitizer report fails its test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+kinds=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do kinds+=("$1"); shift; done
+[ "${1:-}" = "--" ] && shift
+[ "${#kinds[@]}" -gt 0 ] || kinds=(asan tsan)
+
+LAUNCHER=()
+if command -v ccache >/dev/null; then
+  LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+fi
+# The contract tests' npm packages (scripts/setup.sh installs them) are shared by every build dir.
+
+for kind in "${kinds[@]}"; do
+  case "$kind" in
+    asan)
+      flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+      # detect_leaks: LeakSanitizer is part of ASan on Linux; abort_on_error gives a core-style
+      # failure the test runner reports as a crash of that test.
+      export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
+      export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+      ;;
+    tsan)
+      # -Wno-tsan: GCC warns that TSan does not model std::atomic_thread_fence, which Boost.Asio
+      # uses in its reactor (third-party headers); under -Werror that stops the build.
+      flags="-fsanitize=thread -fno-omit-frame-pointer -Wno-tsan"
+      export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/scripts/tsan.supp"
+      ;;
+    *) echo "sanitize: unknown kind '$kind' (asan or tsan)" >&2; exit 2 ;;
+  esac
+  dir="build-$kind"
+  start=$(date +%s)
+  # -O1 keeps the suite fast enough while the reports still point at the right lines.
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+    -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" -DCONTEXTEN_BUILD_BENCH=OFF \
+    "${LAUNCHER[@]}" >/dev/null
+  if [ -n "${SANITIZE_TARGETS:-}" ]; then
+    # One binary at a time, built then run, so results arrive in the order given.
+    for target in $SANITIZE_TARGETS; do
+      cmake --build "$dir" -j "${SANITIZE_JOBS:-$(nproc)}" --target "$target"
+      exe=$(find "$dir/tests" -type f -name "$target" -perm -u+x | head -1)
+      echo "sanitize[$kind]: $target (built after $(( $(date +%s) - start )) s)"
+      (cd "$(dirname "$exe")" && "./$target" --gtest_brief=1 "$@")
+      echo "sanitize[$kind]: $target clean"
+    done
+  else
+    cmake --build "$dir" -j "${SANITIZE_JOBS:-$(nproc)}"
+    echo "sanitize[$kind]: build $(( $(date +%s) - start )) s"
+    start=$(date +%s)
+    ctest --test-dir "$dir" --output-on-failure -j "${SANITIZE_JOBS:-$(nproc)}" "$@"
+  fi
+  echo "sanitize[$kind]: tests $(( $(date +%s) - start )) s, clean"
+done
