@@ -79,7 +79,7 @@ struct AccessConfig {
 
 struct ConversationConfig {
   // Below this confidence the bot asks ("Did you mean ...? [Yes] [No]") instead of acting.
-  double confidence_threshold = 0.6;
+  double confidence_threshold = 0.7;  // intents::kAskBelow: where the parser stops being sure
 };
 
 struct IdentityConfig {

@@ -80,7 +80,7 @@ std::string AskFor(const std::string& intent, const std::vector<std::string>& mi
 
 }  // namespace
 
-std::string SourceName(Source source) {
+std::string AuditSourceName(Source source) {
   switch (source) {
     case Source::kSlashCommand:
       return "slash_command";
@@ -113,7 +113,7 @@ void ConversationHandler::Record(const Utterance& u, const std::string& action,
   entry.actor = u.user;
   entry.action = action;
   entry.channel = u.channel;
-  entry.source = SourceName(u.source);
+  entry.source = AuditSourceName(u.source);
   // Secrets never reach the store (DESIGN.md §3): registered values and token shapes alike.
   entry.args = core::Redactor::Global().Redact(args);
   entry.decision = decision;
@@ -252,7 +252,7 @@ Reply ConversationHandler::StartRun(const Utterance& u, const intents::Understan
                 {"requester", u.user},
                 {"channel", u.channel.empty() ? u.user : u.channel},
                 {"thread_ts", ThreadFor(u)},
-                {"source", SourceName(u.source)},
+                {"source", AuditSourceName(u.source)},
                 {"ask", ask}};
   const std::string run_id =
       std::string(workflows::builtin::kIntentActionType) + ":slack:" + u.origin;

@@ -26,7 +26,7 @@ using UnderstandFn =
 
 struct ConversationSettings {
   std::string command = "/ctx";       // the configured slash command, for help and pointers
-  double confidence_threshold = 0.6;  // below it the bot asks before acting
+  double confidence_threshold = 0.7;  // below it the bot asks before acting
   std::map<std::string, std::string> github_logins;  // identity.github: Slack user id -> login
 };
 
@@ -98,6 +98,6 @@ class ConversationHandler {
 std::string CommandAccessName(const std::string& command_name);
 
 // "slash_command", "mention", "direct_message", "thread_reply".
-std::string SourceName(intents::UtteranceContext::Source source);
+std::string AuditSourceName(intents::UtteranceContext::Source source);
 
 }  // namespace contexten::bot::handlers

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <string>
 
+#include "core/config.hpp"
 #include "intents/understanding.hpp"
 
 namespace contexten {
@@ -70,7 +71,11 @@ intents::Understanding Read(const std::string& text, intents::UtteranceContext::
 TEST(ConversationTranscriptsTest, ATypoedCommandGetsASuggestion) {
   const Transcript t = RunScript("typo_suggestion.txt");
   EXPECT_EQ(t.exit_code, 0) << t.output;
-  InOrder(t).Then("you> /ctx isue create").Then("(only visible to you)").Then("`issue`");
+  // The nearest command, read with its arguments, offered for a click rather than run.
+  InOrder(t)
+      .Then("you> /ctx isue create")
+      .Then("did you mean: create an issue in ENG titled")
+      .Then("[Yes] [No]");
 }
 
 TEST(ConversationTranscriptsTest, TheCardsCloseConfirmsCountsOnlyTheRequesterAndLinearFollows) {
@@ -163,9 +168,11 @@ TEST(ConversationTranscriptsTest, CloseItInTheIssuesThreadClosesThatIssueAfterCo
 }
 
 TEST(ConversationTranscriptsTest, AnAmbiguousMentionGetsClarifyingButtons) {
-  const std::string text = "maybe something for ENG about the login being slow?";
+  const std::string text = "tiket for ENG: login is slow";
   const auto read = Read(text, intents::UtteranceContext::Source::kMention);
-  if (read.intent != "create_issue" || read.confidence >= 0.6 || !read.missing.empty()) {
+  if (read.intent != "create_issue" ||
+      read.confidence >= core::Config{}.conversation.confidence_threshold ||
+      !read.missing.empty()) {
     GTEST_SKIP() << "intents::Understand does not read \"" << text
                  << "\" as an unsure create_issue yet (got " << read.intent << " at "
                  << read.confidence << ")";

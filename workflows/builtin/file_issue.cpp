@@ -37,8 +37,13 @@ class Step {
     state()["seq"] = seq;
     return prefix + "-" + std::to_string(seq);
   }
-  // Every Slack effect of a run shares one key: the card and its thread change in order.
+  // The run's Slack posts share one key, so its thread reads in order.
   std::string SlackKey() { return "slack:" + Channel() + "/" + context_.run_id; }
+  // Card edits have their own key: they go out in order among themselves (a later edit never
+  // lands before an earlier one), but a reply never waits behind an edit. chat.update allows
+  // about one call a second per workspace (Slack's Tier 3), so under load an edit may be
+  // rescheduled minutes ahead; replies are paced per channel and should not share its wait.
+  std::string CardKey() { return "slack-card:" + Channel() + "/" + context_.run_id; }
   std::string LinearKey() { return "linear:" + context_.run_id; }
 
   void Effect(std::string step, std::string order_key, engine::EffectAction action) {
@@ -86,7 +91,7 @@ class Step {
       return;
     }
     json message = present::RenderIssueCard(Card());
-    Effect(NextStep("card-update"), SlackKey(),
+    Effect(NextStep("card-update"), CardKey(),
            effects::SlackUpdateMessage{Str(state()["card"], "channel"), Str(state()["card"], "ts"),
                                        message.value("text", ""),
                                        message.value("blocks", json::array())});

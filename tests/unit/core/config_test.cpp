@@ -136,7 +136,7 @@ TEST(ConfigTest, AccessListsIdentityAndTheConfidenceThreshold) {
   EXPECT_EQ(c.access.commands.at("deploy").users, std::vector<std::string>{"U3"});
   EXPECT_EQ(c.identity.github_logins.at("U1"), "octocat");
   EXPECT_DOUBLE_EQ(c.conversation.confidence_threshold, 0.75);
-  EXPECT_DOUBLE_EQ(Config{}.conversation.confidence_threshold, 0.6);
+  EXPECT_DOUBLE_EQ(Config{}.conversation.confidence_threshold, 0.7);
 }
 
 TEST(ConfigTest, AccessMistakesNameTheKey) {

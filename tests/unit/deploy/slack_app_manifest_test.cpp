@@ -14,11 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "bot/handlers/access_control.hpp"
 #include "bot/handlers/command_handler.hpp"
+#include "bot/handlers/conversation_handler.hpp"
 #include "bot/handlers/register_handlers.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "intents/slash_command.hpp"
+#include "intents/understanding.hpp"
 #include "tests/support/fakes/recording_slack_api.hpp"
 #include "tests/support/workflow_fixture.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
@@ -208,9 +211,11 @@ class SlackAppManifestTest : public ::testing::Test {
   SlackAppManifestTest()
       : manifest_(
             YAML::LoadFile(std::string(CONTEXTEN_SOURCE_DIR) + "/deploy/slack-app-manifest.yaml")),
-        commands_(slack_, clock_) {
+        commands_(slack_, clock_),
+        conversation_(
+            {*f_.engine, *f_.workflows, nullptr, access_, {true, "ENG"}, {}, intents::Understand}) {
     // As the ingress module registers them, with the default configured command.
-    RegisterHandlers(registry_, commands_, core::Config{}.slack.command,
+    RegisterHandlers(registry_, commands_, conversation_, core::Config{}.slack.command,
                      {*f_.engine, *f_.workflows, nullptr, nullptr, {true, "ENG"}});
   }
 
@@ -219,6 +224,8 @@ class SlackAppManifestTest : public ::testing::Test {
   testing::RecordingSlackApi slack_;
   core::FakeClock clock_;
   CommandHandler commands_;
+  AccessControl access_;
+  ConversationHandler conversation_;
   ListenerRegistry registry_;
 };
 
@@ -261,7 +268,7 @@ TEST_F(SlackAppManifestTest, ReportsAManifestCommandNobodyHandles) {
 
 TEST_F(SlackAppManifestTest, ReportsShortcutsEventsAndScopesBothWays) {
   ListenerRegistry more;
-  more.Shortcut("create_linear_issue", nullptr).Event("message", nullptr);
+  more.Shortcut("create_linear_issue", nullptr).Event("reaction_added", nullptr);
   Registered registered = ReadRegistry(registry_);
   const Registered extra = ReadRegistry(more);
   registered.shortcuts.insert(extra.shortcuts.begin(), extra.shortcuts.end());
@@ -271,7 +278,7 @@ TEST_F(SlackAppManifestTest, ReportsShortcutsEventsAndScopesBothWays) {
   declared.bot_scopes.erase("commands");
   const auto problems = Problems(declared, registered);
   EXPECT_TRUE(Mentions(problems, "shortcut create_linear_issue is not in the manifest"));
-  EXPECT_TRUE(Mentions(problems, "event message is not subscribed"));
+  EXPECT_TRUE(Mentions(problems, "event reaction_added is not subscribed"));
   EXPECT_TRUE(Mentions(problems, "scope reactions:write is not needed"));
   EXPECT_TRUE(Mentions(problems, "scope commands is needed but missing"));
 }
