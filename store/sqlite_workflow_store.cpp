@@ -82,6 +82,14 @@ void ApplyFinishers(SQLite::Database& db, const StepCommit& step) {
   }
 }
 
+// Order per key (WorkflowStore::ClaimDue): effect `o` may go in flight only while no older
+// effect of its key is pending (even one not due yet: a retry keeps its place) and none of its
+// key is in flight.
+constexpr const char* kOrderKeyFree =
+    "NOT EXISTS (SELECT 1 FROM outbox p WHERE p.order_key = o.order_key AND p.status IN "
+    "('pending', 'in_flight') AND p.id < o.id) AND NOT EXISTS (SELECT 1 FROM outbox q WHERE "
+    "q.order_key = o.order_key AND q.status = 'in_flight')";
+
 // StepCommit::claim_lanes: the step's new effects go in flight at once where ClaimDue would
 // hand them out now (same order-per-key rule).
 void ClaimNew(SQLite::Database& db, const StepCommit& step) {
@@ -94,11 +102,8 @@ void ClaimNew(SQLite::Database& db, const StepCommit& step) {
     auto& claim = Prepared(db,
                            "UPDATE outbox AS o SET status = 'in_flight', attempts = attempts + 1, "
                            "updated_at_ms = ? WHERE o.run_id = ? AND o.step_id = ? AND "
-                           "o.status = 'pending' AND NOT EXISTS (SELECT 1 FROM outbox p "
-                           "WHERE p.order_key = o.order_key AND p.status IN "
-                           "('pending', 'in_flight') AND p.id < o.id) AND NOT EXISTS "
-                           "(SELECT 1 FROM outbox q WHERE q.order_key = o.order_key AND "
-                           "q.status = 'in_flight')");
+                           "o.status = 'pending' AND " +
+                               std::string(kOrderKeyFree));
     claim.bind(1, step.now_ms);
     claim.bind(2, step.run_id);
     claim.bind(3, effect.step_id);
@@ -377,15 +382,10 @@ core::Result<std::vector<EffectRecord>> SqliteWorkflowStore::ClaimDue(const std:
   std::vector<EffectRecord> claimed;
   auto status = db_.Write([&](SQLite::Database& db) -> core::Status {
     claimed.clear();
-    // Order per key: an effect waits while an older one of its key is pending (even if not
-    // due yet: a retry keeps its place) or in flight.
     auto& select = Prepared(db, std::string(kEffectColumns) +
                                     "o WHERE o.lane = ? AND o.status = 'pending' AND "
-                                    "o.due_at_ms <= ? AND NOT EXISTS (SELECT 1 FROM outbox p "
-                                    "WHERE p.order_key = o.order_key AND p.status IN "
-                                    "('pending', 'in_flight') AND p.id < o.id) AND NOT EXISTS "
-                                    "(SELECT 1 FROM outbox q WHERE q.order_key = o.order_key AND "
-                                    "q.status = 'in_flight') ORDER BY o.due_at_ms, o.id LIMIT ?");
+                                    "o.due_at_ms <= ? AND " +
+                                    kOrderKeyFree + " ORDER BY o.due_at_ms, o.id LIMIT ?");
     select.bind(1, lane);
     select.bind(2, now_ms);
     select.bind(3, static_cast<std::int64_t>(limit));

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "bot/handlers/tell_clicker.hpp"
 #include "core/logging.hpp"
 #include "workflows/builtin/file_issue.hpp"
 #include "workflows/present/issue_card.hpp"
@@ -15,18 +16,6 @@ using nlohmann::json;
 std::shared_ptr<spdlog::logger> Log() {
   static auto log = core::Logger("file_issue");
   return log;
-}
-
-void TellClicker(ListenerContext& context, const std::string& text) {
-  const auto& interaction = context.interaction();
-  integrations::slack::EphemeralMessage message;
-  message.channel = interaction.channel_id;
-  message.user = interaction.user_id;
-  message.text = text;
-  message.thread_ts = interaction.message_ts;
-  if (auto sent = context.client().PostEphemeral(message); !sent) {
-    Log()->warn("could not tell {} why: {}", interaction.user_id, sent.error().Describe());
-  }
 }
 
 core::Status AssignFromCard(ListenerContext& context, workflows::engine::Engine& engine) {

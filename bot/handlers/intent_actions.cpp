@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "bot/handlers/tell_clicker.hpp"
 #include "core/logging.hpp"
 #include "intents/intent.hpp"
 #include "workflows/builtin/intent_action.hpp"
@@ -20,18 +21,6 @@ namespace builtin = workflows::builtin;
 std::shared_ptr<spdlog::logger> Log() {
   static auto log = core::Logger("intent_actions");
   return log;
-}
-
-void TellClicker(ListenerContext& context, const std::string& text) {
-  const auto& interaction = context.interaction();
-  integrations::slack::EphemeralMessage message;
-  message.channel = interaction.channel_id;
-  message.user = interaction.user_id;
-  message.text = text;
-  message.thread_ts = interaction.message_thread_ts;
-  if (auto sent = context.client().PostEphemeral(message); !sent) {
-    Log()->warn("could not tell {}: {}", interaction.user_id, sent.error().Describe());
-  }
 }
 
 Utterance ClickUtterance(const ListenerContext& context) {
