@@ -34,29 +34,39 @@ std::string WhoAmI(workflows::engine::Engine& engine,
   if (platform.empty()) {
     auto known = GitHubLoginFor(engine, configured, user);
     if (!known) return "I could not read my store just now; try again in a minute.";
-    std::string text = "You are <@" + user + "> in Slack. GitHub: ";
-    text += *known ? "`" + **known + "`." : "not known yet; set it with `whoami github <login>`.";
-    return text + " Linear: matched by your Slack email when you act on an issue.";
+    // Appends, not "literal" + string: GCC 12 at -O3 reports a false-positive -Wrestrict for
+    // that (GCC bug 105329) and -Werror fails the Release build.
+    std::string text = "You are <@";
+    text.append(user).append("> in Slack. GitHub: ");
+    if (*known) {
+      text.append("`").append(**known).append("`.");
+    } else {
+      text.append("not known yet; set it with `whoami github <login>`.");
+    }
+    return text.append(" Linear: matched by your Slack email when you act on an issue.");
   }
   if (platform != "github" || login.empty() || !extra.empty()) {
     return "Usage: `whoami` or `whoami github <login>`.";
   }
   if (login.front() == '@') login.erase(0, 1);
   if (!builtin::IsGitHubLogin(login)) {
-    return "`" + login.substr(0, 60) +
-           "` is not a GitHub login (letters, digits and single hyphens, at most 39).";
+    std::string text = "`";
+    return text.append(login.substr(0, 60))
+        .append("` is not a GitHub login (letters, digits and single hyphens, at most 39).");
   }
   const std::string run_id = builtin::IdentityRunId(user);
   auto started = engine.Start(builtin::kIdentityType, run_id,
                               {"start", {{"slack_user", user}, {"github", login}}, ""});
   if (started && !started->applied) {
     auto set = engine.Deliver(
-        run_id, {builtin::kIdentityGitHubEvent, {{"login", login}}, "slack:" + origin});
+        run_id,
+        {builtin::kIdentityGitHubEvent, {{"login", login}}, std::string("slack:").append(origin)});
     if (!set) return "I could not save that just now; try again in a minute.";
   } else if (!started) {
     return "I could not save that just now; try again in a minute.";
   }
-  return "Noted: you are `" + login + "` on GitHub.";
+  std::string noted = "Noted: you are `";
+  return noted.append(login).append("` on GitHub.");
 }
 
 }  // namespace contexten::bot::handlers
