@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "integrations/github/github_api.hpp"
+#include "tests/support/fakes/scripted_failures.hpp"
 
 namespace contexten::testing {
 
@@ -60,14 +61,12 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
   void FailNext(int n, core::Error error, std::string method = {},
                 std::optional<bool> applied = std::nullopt) {
     std::lock_guard lock(mu_);
-    const bool apply = applied.value_or(error.outcome_unknown);
-    for (int i = 0; i < n; ++i) failures_.push_back({error, apply, method});
+    script_.Add(n, error, method, applied);
   }
 
   int Calls(const std::string& method) const {
     std::lock_guard lock(mu_);
-    auto it = calls_.find(method);
-    return it == calls_.end() ? 0 : it->second;
+    return script_.Calls(method);
   }
   std::vector<integrations::github::Issue> issues(const integrations::github::RepoRef& repo) const {
     std::lock_guard lock(mu_);
@@ -94,7 +93,7 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
       const integrations::github::RepoRef& repo,
       const integrations::github::NewIssue& issue) override {
     std::lock_guard lock(mu_);
-    return Mutate("CreateIssue", [&]() -> core::Result<integrations::github::Issue> {
+    return script_.Mutate("CreateIssue", [&]() -> core::Result<integrations::github::Issue> {
       if (issue.title.empty()) return Err(core::ErrorKind::kInvalidInput, "title is required");
       auto& r = repos_[repo.FullName()];
       integrations::github::Issue created;
@@ -116,7 +115,7 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
       const integrations::github::RepoRef& repo,
       const integrations::github::IssueQuery& query) override {
     std::lock_guard lock(mu_);
-    if (auto failure = Begin("ListIssues")) return core::Unexpected(failure->error);
+    if (auto failure = script_.Begin("ListIssues")) return core::Unexpected(failure->error);
     std::vector<integrations::github::Issue> out;
     auto it = repos_.find(repo.FullName());
     if (it == repos_.end()) return out;
@@ -141,7 +140,7 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
       const integrations::github::RepoRef& repo, int number,
       const integrations::github::NewComment& comment) override {
     std::lock_guard lock(mu_);
-    return Mutate("CreateComment", [&]() -> core::Result<integrations::github::Comment> {
+    return script_.Mutate("CreateComment", [&]() -> core::Result<integrations::github::Comment> {
       if (comment.body.empty()) return Err(core::ErrorKind::kInvalidInput, "body is required");
       auto* r = Exists(repo, number);
       if (r == nullptr) return Err(core::ErrorKind::kNotFound, "Not Found");
@@ -158,7 +157,7 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
   core::Result<std::vector<integrations::github::Comment>> ListComments(
       const integrations::github::RepoRef& repo, int number) override {
     std::lock_guard lock(mu_);
-    if (auto failure = Begin("ListComments")) return core::Unexpected(failure->error);
+    if (auto failure = script_.Begin("ListComments")) return core::Unexpected(failure->error);
     auto* r = Exists(repo, number);
     if (r == nullptr) return Err(core::ErrorKind::kNotFound, "Not Found");
     return r->comments[number];
@@ -167,7 +166,7 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
   core::Result<integrations::github::PullRequest> GetPullRequest(
       const integrations::github::RepoRef& repo, int number) override {
     std::lock_guard lock(mu_);
-    if (auto failure = Begin("GetPullRequest")) return core::Unexpected(failure->error);
+    if (auto failure = script_.Begin("GetPullRequest")) return core::Unexpected(failure->error);
     auto* pull = Pull(repo, number);
     if (pull == nullptr) return Err(core::ErrorKind::kNotFound, "Not Found");
     return pull->pr;
@@ -176,7 +175,7 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
       const integrations::github::RepoRef& repo,
       const integrations::github::PullRequestQuery& query) override {
     std::lock_guard lock(mu_);
-    if (auto failure = Begin("ListPullRequests")) return core::Unexpected(failure->error);
+    if (auto failure = script_.Begin("ListPullRequests")) return core::Unexpected(failure->error);
     std::vector<integrations::github::PullRequest> out;
     auto it = repos_.find(repo.FullName());
     if (it == repos_.end()) return out;
@@ -194,7 +193,8 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
   core::Result<std::vector<integrations::github::PullRequestFile>> ListPullRequestFiles(
       const integrations::github::RepoRef& repo, int number) override {
     std::lock_guard lock(mu_);
-    if (auto failure = Begin("ListPullRequestFiles")) return core::Unexpected(failure->error);
+    if (auto failure = script_.Begin("ListPullRequestFiles"))
+      return core::Unexpected(failure->error);
     auto* pull = Pull(repo, number);
     if (pull == nullptr) return Err(core::ErrorKind::kNotFound, "Not Found");
     return pull->files;
@@ -202,7 +202,7 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
   core::Result<std::vector<integrations::github::Review>> ListReviews(
       const integrations::github::RepoRef& repo, int number) override {
     std::lock_guard lock(mu_);
-    if (auto failure = Begin("ListReviews")) return core::Unexpected(failure->error);
+    if (auto failure = script_.Begin("ListReviews")) return core::Unexpected(failure->error);
     auto* pull = Pull(repo, number);
     if (pull == nullptr) return Err(core::ErrorKind::kNotFound, "Not Found");
     return pull->reviews;
@@ -211,23 +211,24 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
       const integrations::github::RepoRef& repo, int number,
       const integrations::github::ReviewerRequest& request) override {
     std::lock_guard lock(mu_);
-    return Mutate("RequestReviewers", [&]() -> core::Result<integrations::github::PullRequest> {
-      auto* pull = Pull(repo, number);
-      if (pull == nullptr) return Err(core::ErrorKind::kNotFound, "Not Found");
-      auto& requested = pull->pr.requested_reviewers;
-      for (const auto& reviewer : request.reviewers) {
-        if (std::find(requested.begin(), requested.end(), reviewer) == requested.end()) {
-          requested.push_back(reviewer);
-        }
-      }
-      return pull->pr;
-    });
+    return script_.Mutate(
+        "RequestReviewers", [&]() -> core::Result<integrations::github::PullRequest> {
+          auto* pull = Pull(repo, number);
+          if (pull == nullptr) return Err(core::ErrorKind::kNotFound, "Not Found");
+          auto& requested = pull->pr.requested_reviewers;
+          for (const auto& reviewer : request.reviewers) {
+            if (std::find(requested.begin(), requested.end(), reviewer) == requested.end()) {
+              requested.push_back(reviewer);
+            }
+          }
+          return pull->pr;
+        });
   }
 
   core::Status DispatchWorkflow(const integrations::github::RepoRef& repo,
                                 const integrations::github::WorkflowDispatch& dispatch) override {
     std::lock_guard lock(mu_);
-    return Mutate("DispatchWorkflow", [&]() -> core::Status {
+    return script_.Mutate("DispatchWorkflow", [&]() -> core::Status {
       if (dispatch.ref.empty()) return Err(core::ErrorKind::kInvalidInput, "ref is required");
       dispatches_.push_back({repo.FullName(), dispatch});
       return core::Ok();
@@ -236,7 +237,7 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
   core::Status RerunFailedJobs(const integrations::github::RepoRef& repo,
                                std::int64_t run_id) override {
     std::lock_guard lock(mu_);
-    return Mutate("RerunFailedJobs", [&]() -> core::Status {
+    return script_.Mutate("RerunFailedJobs", [&]() -> core::Status {
       auto& runs = repos_[repo.FullName()].runs;
       auto run = std::find_if(runs.begin(), runs.end(), [&](auto& r) { return r.id == run_id; });
       if (run == runs.end()) return Err(core::ErrorKind::kNotFound, "Not Found");
@@ -251,7 +252,7 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
       const integrations::github::RepoRef& repo,
       const integrations::github::WorkflowRunQuery& query) override {
     std::lock_guard lock(mu_);
-    if (auto failure = Begin("ListWorkflowRuns")) return core::Unexpected(failure->error);
+    if (auto failure = script_.Begin("ListWorkflowRuns")) return core::Unexpected(failure->error);
     integrations::github::WorkflowRunList list;
     for (const auto& run : repos_[repo.FullName()].runs) {
       if (!query.workflow.empty() && query.workflow != std::to_string(run.workflow_id) &&
@@ -271,7 +272,7 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
   core::Result<std::vector<integrations::github::CheckRun>> ListCheckRuns(
       const integrations::github::RepoRef& repo, const std::string& ref) override {
     std::lock_guard lock(mu_);
-    if (auto failure = Begin("ListCheckRuns")) return core::Unexpected(failure->error);
+    if (auto failure = script_.Begin("ListCheckRuns")) return core::Unexpected(failure->error);
     std::vector<integrations::github::CheckRun> out;
     for (const auto& check : repos_[repo.FullName()].checks) {
       if (check.head_sha == ref) out.push_back(check);
@@ -283,24 +284,25 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
       const integrations::github::RepoRef& repo,
       const integrations::github::NewCommitStatus& status) override {
     std::lock_guard lock(mu_);
-    return Mutate("CreateCommitStatus", [&]() -> core::Result<integrations::github::CommitStatus> {
-      static const char* const kStates[] = {"error", "failure", "pending", "success"};
-      if (status.sha.empty() ||
-          std::find(std::begin(kStates), std::end(kStates), status.state) == std::end(kStates)) {
-        return Err(core::ErrorKind::kInvalidInput, "Validation Failed");
-      }
-      integrations::github::CommitStatus created{++next_id_, status.state, status.context,
-                                                 status.description, status.target_url};
-      repos_[repo.FullName()].statuses[status.sha].push_back(created);
-      return created;
-    });
+    return script_.Mutate(
+        "CreateCommitStatus", [&]() -> core::Result<integrations::github::CommitStatus> {
+          static const char* const kStates[] = {"error", "failure", "pending", "success"};
+          if (status.sha.empty() || std::find(std::begin(kStates), std::end(kStates),
+                                              status.state) == std::end(kStates)) {
+            return Err(core::ErrorKind::kInvalidInput, "Validation Failed");
+          }
+          integrations::github::CommitStatus created{++next_id_, status.state, status.context,
+                                                     status.description, status.target_url};
+          repos_[repo.FullName()].statuses[status.sha].push_back(created);
+          return created;
+        });
   }
   // GitHub's combined state: failure if any latest status is error or failure, pending if any
   // is pending (or there are none), else success.
   core::Result<integrations::github::CombinedStatus> GetCombinedStatus(
       const integrations::github::RepoRef& repo, const std::string& ref) override {
     std::lock_guard lock(mu_);
-    if (auto failure = Begin("GetCombinedStatus")) return core::Unexpected(failure->error);
+    if (auto failure = script_.Begin("GetCombinedStatus")) return core::Unexpected(failure->error);
     integrations::github::CombinedStatus combined;
     combined.sha = ref;
     std::map<std::string, integrations::github::CommitStatus> latest;
@@ -319,7 +321,7 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
   core::Status DispatchRepository(const integrations::github::RepoRef& repo,
                                   const integrations::github::RepositoryDispatch& d) override {
     std::lock_guard lock(mu_);
-    return Mutate("DispatchRepository", [&]() -> core::Status {
+    return script_.Mutate("DispatchRepository", [&]() -> core::Status {
       if (d.event_type.empty()) return Err(core::ErrorKind::kInvalidInput, "event_type");
       repo_dispatches_.push_back({repo.FullName(), d});
       return core::Ok();
@@ -327,11 +329,6 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
   }
 
  private:
-  struct Failure {
-    core::Error error;
-    bool applied = false;
-    std::string method;
-  };
   struct StoredPull {
     integrations::github::PullRequest pr;
     std::vector<integrations::github::PullRequestFile> files;
@@ -359,28 +356,6 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
     return body.empty() ? marker : body + "\n\n" + marker;
   }
 
-  std::optional<Failure> Begin(const std::string& method) {
-    ++calls_[method];
-    for (auto it = failures_.begin(); it != failures_.end(); ++it) {
-      if (it->method.empty() || it->method == method) {
-        Failure f = *it;
-        failures_.erase(it);
-        return f;
-      }
-    }
-    return std::nullopt;
-  }
-  // A mutation under a scripted failure: one not applied fails before touching anything; one
-  // applied is performed and then fails (the answer was lost), whatever it would have answered.
-  template <typename Do>
-  auto Mutate(const std::string& method, Do perform) -> decltype(perform()) {
-    auto failure = Begin(method);
-    if (failure && !failure->applied) return core::Unexpected(failure->error);
-    auto result = perform();
-    if (failure) return core::Unexpected(failure->error);
-    return result;
-  }
-
   // The repo, when `number` is one of its issues or pull requests.
   Repo* Exists(const integrations::github::RepoRef& repo, int number) {
     auto it = repos_.find(repo.FullName());
@@ -400,8 +375,7 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
   std::vector<Dispatch> dispatches_;
   std::vector<RepoDispatch> repo_dispatches_;
   std::vector<std::int64_t> reruns_;
-  std::map<std::string, int> calls_;
-  std::deque<Failure> failures_;
+  ScriptedFailures script_;
   std::int64_t next_id_ = 0;
 };
 

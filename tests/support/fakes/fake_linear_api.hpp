@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "integrations/linear/linear_api.hpp"
+#include "tests/support/fakes/scripted_failures.hpp"
 
 namespace contexten::testing {
 
@@ -69,14 +70,12 @@ class FakeLinearApi final : public integrations::linear::LinearApi {
   void FailNext(int n, core::Error error, std::string method = {},
                 std::optional<bool> applied = std::nullopt) {
     std::lock_guard lock(mu_);
-    const bool apply = applied.value_or(error.outcome_unknown);
-    for (int i = 0; i < n; ++i) failures_.push_back({error, apply, method});
+    script_.Add(n, error, method, applied);
   }
 
   int Calls(const std::string& method) const {
     std::lock_guard lock(mu_);
-    auto it = calls_.find(method);
-    return it == calls_.end() ? 0 : it->second;
+    return script_.Calls(method);
   }
   std::vector<integrations::linear::Issue> issues() const {
     std::lock_guard lock(mu_);
@@ -94,33 +93,33 @@ class FakeLinearApi final : public integrations::linear::LinearApi {
   core::Result<integrations::linear::Issue> CreateIssue(
       const integrations::linear::IssueCreateRequest& request) override {
     std::lock_guard lock(mu_);
-    return Mutate("CreateIssue", [&] { return DoCreateIssue(request); });
+    return script_.Mutate("CreateIssue", [&] { return DoCreateIssue(request); });
   }
   core::Result<integrations::linear::Issue> UpdateIssue(
       const std::string& id, const integrations::linear::IssueUpdateRequest& request) override {
     std::lock_guard lock(mu_);
-    return Mutate("UpdateIssue", [&] { return DoUpdateIssue(id, request); });
+    return script_.Mutate("UpdateIssue", [&] { return DoUpdateIssue(id, request); });
   }
   core::Result<integrations::linear::Comment> CreateComment(
       const integrations::linear::CommentCreateRequest& request) override {
     std::lock_guard lock(mu_);
-    return Mutate("CreateComment", [&] { return DoCreateComment(request); });
+    return script_.Mutate("CreateComment", [&] { return DoCreateComment(request); });
   }
   core::Result<integrations::linear::Attachment> LinkUrl(
       const integrations::linear::AttachmentLinkRequest& request) override {
     std::lock_guard lock(mu_);
-    return Mutate("LinkUrl", [&] { return DoLink(request); });
+    return script_.Mutate("LinkUrl", [&] { return DoLink(request); });
   }
   core::Result<integrations::linear::Attachment> LinkGitHubPullRequest(
       const integrations::linear::AttachmentLinkRequest& request) override {
     std::lock_guard lock(mu_);
-    return Mutate("LinkGitHubPullRequest", [&] { return DoLink(request); });
+    return script_.Mutate("LinkGitHubPullRequest", [&] { return DoLink(request); });
   }
 
   core::Result<integrations::linear::Issue> IssueByIdentifier(
       const std::string& id_or_identifier) override {
     std::lock_guard lock(mu_);
-    if (auto failure = Begin("IssueByIdentifier")) return core::Unexpected(failure->error);
+    if (auto failure = script_.Begin("IssueByIdentifier")) return core::Unexpected(failure->error);
     const auto* issue = FindIssue(id_or_identifier);
     if (issue == nullptr) return Err(core::ErrorKind::kNotFound, "Entity not found: Issue");
     return *issue;
@@ -129,7 +128,7 @@ class FakeLinearApi final : public integrations::linear::LinearApi {
   core::Result<std::vector<integrations::linear::Issue>> SearchIssues(
       const integrations::linear::IssueSearchQuery& query) override {
     std::lock_guard lock(mu_);
-    if (auto failure = Begin("SearchIssues")) return core::Unexpected(failure->error);
+    if (auto failure = script_.Begin("SearchIssues")) return core::Unexpected(failure->error);
     std::vector<integrations::linear::Issue> out;
     for (const auto& issue : issues_) {
       if (static_cast<int>(out.size()) >= query.limit) break;
@@ -141,7 +140,7 @@ class FakeLinearApi final : public integrations::linear::LinearApi {
   core::Result<std::optional<integrations::linear::Issue>> IssueByBranch(
       const std::string& branch_name) override {
     std::lock_guard lock(mu_);
-    if (auto failure = Begin("IssueByBranch")) return core::Unexpected(failure->error);
+    if (auto failure = script_.Begin("IssueByBranch")) return core::Unexpected(failure->error);
     for (const auto& issue : issues_) {
       if (issue.branch_name == Lower(branch_name)) {
         return std::optional<integrations::linear::Issue>(issue);
@@ -152,13 +151,13 @@ class FakeLinearApi final : public integrations::linear::LinearApi {
 
   core::Result<std::vector<integrations::linear::Team>> Teams() override {
     std::lock_guard lock(mu_);
-    if (auto failure = Begin("Teams")) return core::Unexpected(failure->error);
+    if (auto failure = script_.Begin("Teams")) return core::Unexpected(failure->error);
     return teams_;
   }
   core::Result<std::vector<integrations::linear::WorkflowState>> WorkflowStates(
       const std::string& team_key) override {
     std::lock_guard lock(mu_);
-    if (auto failure = Begin("WorkflowStates")) return core::Unexpected(failure->error);
+    if (auto failure = script_.Begin("WorkflowStates")) return core::Unexpected(failure->error);
     if (TeamByKey(team_key) == nullptr) {
       return Err(core::ErrorKind::kNotFound, "Entity not found: Team");
     }
@@ -170,22 +169,16 @@ class FakeLinearApi final : public integrations::linear::LinearApi {
   }
   core::Result<std::vector<integrations::linear::User>> Users() override {
     std::lock_guard lock(mu_);
-    if (auto failure = Begin("Users")) return core::Unexpected(failure->error);
+    if (auto failure = script_.Begin("Users")) return core::Unexpected(failure->error);
     return users_;
   }
   core::Result<std::vector<integrations::linear::Label>> Labels() override {
     std::lock_guard lock(mu_);
-    if (auto failure = Begin("Labels")) return core::Unexpected(failure->error);
+    if (auto failure = script_.Begin("Labels")) return core::Unexpected(failure->error);
     return labels_;
   }
 
  private:
-  struct Failure {
-    core::Error error;
-    bool applied = false;
-    std::string method;
-  };
-
   static std::string Lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -196,19 +189,6 @@ class FakeLinearApi final : public integrations::linear::LinearApi {
   }
   static integrations::linear::UserRef Ref(const integrations::linear::User& u) {
     return {u.id, u.name, u.display_name, u.email};
-  }
-
-  // Counts the call and takes the first scripted failure meant for it, if any.
-  std::optional<Failure> Begin(const std::string& method) {
-    ++calls_[method];
-    for (auto it = failures_.begin(); it != failures_.end(); ++it) {
-      if (it->method.empty() || it->method == method) {
-        Failure f = *it;
-        failures_.erase(it);
-        return f;
-      }
-    }
-    return std::nullopt;
   }
 
   std::string NewUuid() {
@@ -372,17 +352,6 @@ class FakeLinearApi final : public integrations::linear::LinearApi {
     return attachment;
   }
 
-  // A mutation under a scripted failure: one not applied fails before touching anything; one
-  // applied is performed and then fails (the answer was lost), whatever it would have answered.
-  template <typename Do>
-  auto Mutate(const std::string& method, Do perform) -> decltype(perform()) {
-    auto failure = Begin(method);
-    if (failure && !failure->applied) return core::Unexpected(failure->error);
-    auto result = perform();
-    if (failure) return core::Unexpected(failure->error);
-    return result;
-  }
-
   mutable std::mutex mu_;
   std::vector<integrations::linear::Team> teams_;
   std::vector<integrations::linear::WorkflowState> states_;
@@ -392,8 +361,7 @@ class FakeLinearApi final : public integrations::linear::LinearApi {
   std::vector<integrations::linear::Comment> comments_;
   std::vector<integrations::linear::Attachment> attachments_;
   std::map<std::string, int> next_number_;
-  std::map<std::string, int> calls_;
-  std::deque<Failure> failures_;
+  ScriptedFailures script_;
   int next_uuid_ = 0;
 };
 
