@@ -88,6 +88,43 @@ core::Status UpdateStatus(SQLite::Database& db, std::int64_t id, InboxStatus sta
 
 }  // namespace
 
+core::Status InsertInboxRow(SQLite::Database& db, const InboxItem& item, AppendResult& result) {
+  if (item.source.empty() || item.dedupe_key.empty()) {
+    return core::MakeError(core::ErrorKind::kInvalidInput,
+                           "inbox item needs a source and a dedupe key");
+  }
+  if (item.body.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    return core::MakeError(core::ErrorKind::kTooLarge, "inbox body too large");
+  }
+  const bool failed = item.status == InboxStatus::kFailed;
+  const bool finished = IsTerminal(item.status);
+  SQLite::Statement& insert =
+      Prepared(db, failed ? kInsertFailed : (finished ? kInsertFinished : kInsert));
+  insert.bind(1, item.source);
+  insert.bind(2, item.dedupe_key);
+  insert.bind(3, item.kind);
+  insert.bindNoCopy(4, static_cast<const void*>(item.body.data()),
+                    static_cast<int>(item.body.size()));
+  insert.bind(5, static_cast<std::int64_t>(ToMs(item.received_at)));
+  if (failed) {
+    insert.bind(6, item.last_error);
+  } else if (finished) {
+    insert.bind(6, std::string(ToString(item.status)));
+  }
+  if (insert.exec() == 1) {
+    result = AppendResult{AppendOutcome::kInserted, db.getLastInsertRowid()};
+    return core::Ok();
+  }
+  SQLite::Statement& find = Prepared(db, kFindId);
+  find.bind(1, item.source);
+  find.bind(2, item.dedupe_key);
+  if (!find.executeStep()) {
+    return core::MakeError(core::ErrorKind::kInternal, "inbox insert ignored but no row found");
+  }
+  result = AppendResult{AppendOutcome::kDuplicate, find.getColumn(0).getInt64()};
+  return core::Ok();
+}
+
 SqliteInbox::SqliteInbox(Database& db, core::Clock& clock) : db_(db), clock_(clock) {}
 
 void SqliteInbox::AppendAsync(InboxItem item,
@@ -97,40 +134,7 @@ void SqliteInbox::AppendAsync(InboxItem item,
   // Filled on the writer thread by the work, read by `done` on the same thread after commit.
   auto result = std::make_shared<AppendResult>();
   auto work = [item = std::move(item), result](SQLite::Database& db) -> core::Status {
-    if (item.source.empty() || item.dedupe_key.empty()) {
-      return core::MakeError(core::ErrorKind::kInvalidInput,
-                             "inbox item needs a source and a dedupe key");
-    }
-    if (item.body.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
-      return core::MakeError(core::ErrorKind::kTooLarge, "inbox body too large");
-    }
-    const bool failed = item.status == InboxStatus::kFailed;
-    const bool finished = IsTerminal(item.status);
-    SQLite::Statement& insert =
-        Prepared(db, failed ? kInsertFailed : (finished ? kInsertFinished : kInsert));
-    insert.bind(1, item.source);
-    insert.bind(2, item.dedupe_key);
-    insert.bind(3, item.kind);
-    insert.bindNoCopy(4, static_cast<const void*>(item.body.data()),
-                      static_cast<int>(item.body.size()));
-    insert.bind(5, static_cast<std::int64_t>(ToMs(item.received_at)));
-    if (failed) {
-      insert.bind(6, item.last_error);
-    } else if (finished) {
-      insert.bind(6, std::string(ToString(item.status)));
-    }
-    if (insert.exec() == 1) {
-      *result = AppendResult{AppendOutcome::kInserted, db.getLastInsertRowid()};
-      return core::Ok();
-    }
-    SQLite::Statement& find = Prepared(db, kFindId);
-    find.bind(1, item.source);
-    find.bind(2, item.dedupe_key);
-    if (!find.executeStep()) {
-      return core::MakeError(core::ErrorKind::kInternal, "inbox insert ignored but no row found");
-    }
-    *result = AppendResult{AppendOutcome::kDuplicate, find.getColumn(0).getInt64()};
-    return core::Ok();
+    return InsertInboxRow(db, item, *result);
   };
   db_.Submit(std::move(work), [result, done = std::move(done)](core::Status status) {
     if (!done) return;

@@ -8,6 +8,12 @@
 
 namespace contexten::store {
 
+// Inserts `item` (received_at set) inside a write the caller runs on the writer thread; `result`
+// says whether it was new or which row it duplicates. Shared by SqliteInbox and by
+// SqliteWorkflowStore::CommitStep, which can append the row its step consumes
+// (StepCommit::inbox_append).
+core::Status InsertInboxRow(SQLite::Database& db, const InboxItem& item, AppendResult& result);
+
 class SqliteInbox final : public Inbox {
  public:
   // `db` and `clock` must outlive this inbox. received_at is stamped from `clock` unless the

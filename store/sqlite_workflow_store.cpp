@@ -7,6 +7,8 @@
 #include <array>
 #include <utility>
 
+#include "store/sqlite_inbox.hpp"
+
 namespace contexten::store {
 namespace {
 
@@ -119,6 +121,17 @@ void ClaimNew(SQLite::Database& db, const StepCommit& step) {
 
 core::Status ApplyStep(SQLite::Database& db, const StepCommit& step, CommitOutcome& outcome) {
   outcome = CommitOutcome::kApplied;
+  if (step.inbox_append != nullptr) {
+    AppendResult scratch;
+    AppendResult& appended = step.appended != nullptr ? *step.appended : scratch;
+    if (auto inserted = InsertInboxRow(db, *step.inbox_append, appended); !inserted) {
+      return inserted;
+    }
+    if (appended.outcome == AppendOutcome::kDuplicate) {
+      outcome = CommitOutcome::kDuplicate;
+      return core::Ok();
+    }
+  }
   if (!step.consumed_event_key.empty()) {
     auto& consume = Prepared(db,
                              "INSERT INTO workflow_events(run_id, event_key) VALUES(?, ?) "

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "store/inbox.hpp"
 
 namespace contexten::store {
 
@@ -109,6 +110,13 @@ struct StepCommit {
   std::vector<LinkRecord> links;
   std::vector<HistoryEntry> history;
   std::optional<std::int64_t> inbox_done;  // inbox row finished by this step
+  // The delivery this step consumes, appended to the inbox by this same transaction, stored
+  // with its own (terminal) status: the webhook fast path, where the row and the decision it
+  // led to cost one fsync together, and the 2xx still leaves only after both are durable. When
+  // the delivery's dedupe key is in the inbox already (a redelivery) nothing at all is written:
+  // kDuplicate, and `*appended` names the existing row. Needs received_at set.
+  const InboxItem* inbox_append = nullptr;
+  AppendResult* appended = nullptr;  // out; with inbox_append
   std::optional<EffectOutcome> effect_outcome;
   std::optional<std::string> fired_timer;  // timer (name) consumed by this step
   std::int64_t now_ms = 0;

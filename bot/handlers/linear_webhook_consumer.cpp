@@ -18,6 +18,39 @@ constexpr std::size_t kRecoverBatch = 500;
 
 }  // namespace
 
+std::optional<core::Result<store::AppendResult>> LinearWebhookConsumer::OnArrival(
+    const store::InboxItem& item) {
+  auto event = integrations::linear::ParseLinearWebhook(item.body);
+  if (!event) return std::nullopt;  // the ingress stores and reports it
+  store::InboxItem arrival = item;
+  arrival.status = store::InboxStatus::kDone;
+  if (arrival.received_at == core::WallTime{}) arrival.received_at = engine_.clock().WallNow();
+  // Keyed by the delivery: the row has no id before this step writes it. A delivery is
+  // consumed either here or by OnAccepted ("inbox:<id>"), never both: a redelivery of a
+  // pending row is a duplicate here and writes nothing.
+  auto routed = workflows::builtin::RouteLinearEvent(*event, "delivery:" + item.dedupe_key);
+  std::vector<std::string> runs;
+  if (routed) {
+    auto waiting = engine_.store().RunsWaitingFor(routed->wait_key);
+    if (!waiting) return std::nullopt;
+    runs = std::move(*waiting);
+  }
+  if (runs.empty()) return inbox_.Append(std::move(arrival));
+  if (runs.size() > 1) return std::nullopt;
+  store::AppendResult appended;
+  auto step = engine_.DeliverArrival(runs.front(), routed->event, arrival, appended);
+  if (!step) {
+    // The run may have gone, or the store failed: the usual path (a pending row) decides.
+    Log()->debug("Linear delivery {} takes the usual path: {}", item.dedupe_key,
+                 step.error().Describe());
+    return std::nullopt;
+  }
+  if (step->applied) {
+    Log()->debug("Linear {} {} reached run {}", event->type, event->action, runs.front());
+  }
+  return appended;
+}
+
 void LinearWebhookConsumer::OnAccepted(std::int64_t inbox_id, const std::string& body) {
   if (auto handled = Handle(inbox_id, body); !handled) {
     Log()->warn("Linear inbox row {} left pending for the next start: {}", inbox_id,

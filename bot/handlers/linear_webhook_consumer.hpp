@@ -5,6 +5,7 @@
 // finished as they are. A failure leaves the row pending: the next start replays it.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/result.hpp"
@@ -18,6 +19,12 @@ class LinearWebhookConsumer {
   LinearWebhookConsumer(store::Inbox& inbox, workflows::engine::Engine& engine)
       : inbox_(inbox), engine_(engine) {}
 
+  // The ingress's fast path (WebhookIngress::set_on_arrival), for a delivery not stored yet:
+  // when exactly one run waits for it, that run's step appends the inbox row, finished, in its
+  // own transaction (one fsync from request to decision, DESIGN.md §3: still durable before the
+  // 2xx); when none waits, the row is appended finished. nullopt: not taken here (several runs
+  // wait, or the step could not be taken): the ingress stores the row pending for OnAccepted.
+  std::optional<core::Result<store::AppendResult>> OnArrival(const store::InboxItem& item);
   // The ingress hook (WebhookIngress::set_on_accepted) for source "linear".
   void OnAccepted(std::int64_t inbox_id, const std::string& body);
   // Replays Linear rows left pending by a crash. Returns how many were handled.

@@ -74,6 +74,8 @@ struct WebhookIngress::State {
   core::Clock& clock;
   const WebhookIngressOptions options;
   WebhookAcceptedHook on_accepted;
+  WebhookArrivalHook on_arrival;
+  std::set<std::string, std::less<>> arrival_sources;   // whose typed events on_arrival sees first
   std::set<std::string, std::less<>> accepted_sources;  // whose typed events on_accepted takes
   WebhookProcessedHook on_processed;
 
@@ -225,15 +227,38 @@ struct WebhookIngress::State {
     }
     item.body = std::move(body);
     ++in_flight;
-    inbox.AppendAsync(
-        std::move(item),
-        [self, source = std::string(platform.source), event = std::move(event),
-         kind = std::move(kind), respond = std::move(respond), ping_zen = std::move(ping_zen),
-         classified = std::move(classified)](core::Result<store::AppendResult> appended) mutable {
-          self->OnDurable(self, std::move(source), std::move(event), std::move(kind),
-                          std::move(respond), std::move(ping_zen), std::move(classified),
-                          std::move(appended));
-        });
+    auto stored = [self, source = std::string(platform.source), event = std::move(event),
+                   kind = std::move(kind), respond = std::move(respond),
+                   ping_zen = std::move(ping_zen), classified = std::move(classified)](
+                      core::Result<store::AppendResult> appended, bool consumed) mutable {
+      if (consumed) classified.hand_over = false;  // the arrival hook consumed it
+      self->OnDurable(self, std::move(source), std::move(event), std::move(kind),
+                      std::move(respond), std::move(ping_zen), std::move(classified),
+                      std::move(appended));
+    };
+    if (classified.hand_over && on_arrival && arrival_sources.count(platform.source) > 0) {
+      // The hook blocks on its own write: a worker's job, not the HTTP thread's.
+      auto shared_item = std::make_shared<store::InboxItem>(std::move(item));
+      auto shared_stored = std::make_shared<decltype(stored)>(std::move(stored));
+      const bool posted = workers.Post([self, shared_item, shared_stored] {
+        if (auto taken = self->on_arrival(*shared_item)) {
+          (*shared_stored)(std::move(*taken), true);
+          return;
+        }
+        self->AppendPending(std::move(*shared_item), std::move(*shared_stored));
+      });
+      if (!posted) AppendPending(std::move(*shared_item), std::move(*shared_stored));
+      return;
+    }
+    AppendPending(std::move(item), std::move(stored));
+  }
+
+  template <typename Stored>
+  void AppendPending(store::InboxItem item, Stored stored) {
+    inbox.AppendAsync(std::move(item), [stored = std::move(stored)](
+                                           core::Result<store::AppendResult> appended) mutable {
+      stored(std::move(appended), false);
+    });
   }
 
   // On the store's writer thread: answer, count, and hand any hooks to a worker.
@@ -383,6 +408,11 @@ WebhookIngress::~WebhookIngress() = default;
 void WebhookIngress::set_on_accepted(WebhookAcceptedHook hook, std::vector<std::string> sources) {
   state_->on_accepted = std::move(hook);
   state_->accepted_sources = {sources.begin(), sources.end()};
+}
+
+void WebhookIngress::set_on_arrival(WebhookArrivalHook hook, std::vector<std::string> sources) {
+  state_->on_arrival = std::move(hook);
+  state_->arrival_sources = {sources.begin(), sources.end()};
 }
 
 void WebhookIngress::set_on_processed(WebhookProcessedHook hook) {

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,12 @@ struct ProcessedDelivery {
 // finish (and crash recovery to replay); a source without a consumer stores them "done".
 using WebhookAcceptedHook = std::function<void(const std::string& source, std::int64_t inbox_id,
                                                const std::string& kind, const std::string& body)>;
+// Called on a worker thread, before the row is written, for a delivery of a source it was set
+// for that parsed into a handled event: it may store the row itself together with what the
+// delivery leads to (one transaction), returning the append's result, or return nullopt to have
+// the ingress store it pending for WebhookAcceptedHook as usual. The 2xx waits for it either way.
+using WebhookArrivalHook =
+    std::function<std::optional<core::Result<store::AppendResult>>(const store::InboxItem& item)>;
 // Called on a worker thread after each new delivery was parsed and stored (metrics, tools).
 using WebhookProcessedHook = std::function<void(const ProcessedDelivery&)>;
 
@@ -76,6 +83,8 @@ class WebhookIngress {
   void set_on_accepted(WebhookAcceptedHook hook,
                        std::vector<std::string> sources = {"github", "linear"});
   void set_on_processed(WebhookProcessedHook hook);
+  // A source with an arrival hook must also have an accepted hook (the hook may decline).
+  void set_on_arrival(WebhookArrivalHook hook, std::vector<std::string> sources);
 
   // Registers the two routes. The server's own body_limit must be at least max_body_limit().
   void Install(core::net::HttpServer& server);

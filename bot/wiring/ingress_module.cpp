@@ -95,6 +95,10 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
           [this](const std::string&, std::int64_t inbox_id, const std::string&,
                  const std::string& body) { linear_hooks_.OnAccepted(inbox_id, body); },
           {"linear"});
+      // ...and a delivery one run waits for is decided in the transaction that stores it.
+      webhooks_.set_on_arrival(
+          [this](const store::InboxItem& item) { return linear_hooks_.OnArrival(item); },
+          {"linear"});
       if (auto replayed = linear_hooks_.Recover(); !replayed) {
         Log()->error("Linear webhook recovery failed: {}", replayed.error().Describe());
       }

@@ -108,11 +108,20 @@ core::Result<StepResult> Engine::Deliver(const std::string& run_id, Event event,
               std::move(fired_timer));
 }
 
+core::Result<StepResult> Engine::DeliverArrival(const std::string& run_id, const Event& event,
+                                                const store::InboxItem& arrival,
+                                                store::AppendResult& appended) {
+  return Step(run_id, "", /*create=*/false, event, std::nullopt, std::nullopt, std::nullopt,
+              &arrival, &appended);
+}
+
 core::Result<StepResult> Engine::Step(const std::string& run_id, const std::string& type,
                                       bool create, const Event& event,
                                       std::optional<std::int64_t> inbox_id,
                                       std::optional<store::EffectOutcome> outcome,
-                                      std::optional<std::string> fired_timer) {
+                                      std::optional<std::string> fired_timer,
+                                      const store::InboxItem* arrival,
+                                      store::AppendResult* appended) {
   std::lock_guard lock(RunMutex(run_id));
   for (int attempt = 0;; ++attempt) {
     auto loaded = store_.LoadRun(run_id);
@@ -138,6 +147,8 @@ core::Result<StepResult> Engine::Step(const std::string& run_id, const std::stri
     step.inbox_done = inbox_id;
     step.effect_outcome = outcome;
     step.fired_timer = fired_timer;
+    step.inbox_append = arrival;
+    step.appended = appended;
     step.now_ms = NowMs();
 
     Decision decision;

@@ -64,6 +64,13 @@ class Engine {
                                    std::optional<std::int64_t> inbox_id = std::nullopt,
                                    std::optional<store::EffectOutcome> outcome = std::nullopt,
                                    std::optional<std::string> fired_timer = std::nullopt);
+  // Delivers to one run the event of a delivery that is not in the inbox yet, appending it
+  // (finished) in the step's own transaction (StepCommit::inbox_append): the webhook fast path.
+  // `appended` says whether the delivery was new; for a redelivery nothing is written and the
+  // result is not applied. `arrival.received_at` must be set.
+  core::Result<StepResult> DeliverArrival(const std::string& run_id, const Event& event,
+                                          const store::InboxItem& arrival,
+                                          store::AppendResult& appended);
   // Delivers to every run waiting on `wait_key`; returns how many took it. With none waiting the
   // inbox row is still finished.
   core::Result<std::size_t> DeliverToWaiting(const std::string& wait_key, const Event& event,
@@ -82,7 +89,9 @@ class Engine {
   core::Result<StepResult> Step(const std::string& run_id, const std::string& type, bool create,
                                 const Event& event, std::optional<std::int64_t> inbox_id,
                                 std::optional<store::EffectOutcome> outcome,
-                                std::optional<std::string> fired_timer);
+                                std::optional<std::string> fired_timer,
+                                const store::InboxItem* arrival = nullptr,
+                                store::AppendResult* appended = nullptr);
 
   store::WorkflowStore& store_;
   core::Clock& clock_;

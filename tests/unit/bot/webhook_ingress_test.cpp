@@ -78,6 +78,7 @@ class WebhookIngressTest : public ::testing::Test {
     ingress_ = std::make_unique<WebhookIngress>(inbox ? *inbox : *inbox_, workers_, clock_,
                                                 std::move(options));
     if (on_accepted_) ingress_->set_on_accepted(on_accepted_);
+    if (on_arrival_) ingress_->set_on_arrival(on_arrival_, {"linear"});
     core::net::HttpServerOptions server_options;
     server_options.body_limit = server_limit ? server_limit : ingress_->max_body_limit();
     server_ = std::make_unique<core::net::HttpServer>(io_, server_options);
@@ -157,6 +158,7 @@ class WebhookIngressTest : public ::testing::Test {
   core::net::IoRuntime client_io_{1};
   core::net::HttpClient client_{client_io_};
   WebhookAcceptedHook on_accepted_;
+  WebhookArrivalHook on_arrival_;
   std::unique_ptr<core::net::HttpServer> server_;
   std::unique_ptr<WebhookIngress> ingress_;
 };
@@ -402,6 +404,62 @@ TEST_F(WebhookIngressTest, KindCarriesTheActionAndHandledEventsReachTheHook) {
   // The hook's owner finishes the row; until then it is pending (crash recovery replays it).
   EXPECT_EQ(Row("github", "d-pr")->status, store::InboxStatus::kPending);
   EXPECT_EQ(ingress_->stats().typed, 1u);
+}
+
+TEST_F(WebhookIngressTest, AnArrivalHookThatStoresTheRowDecidesTheAnswerAndConsumesIt) {
+  std::atomic<int> accepted{0};
+  std::atomic<int> arrivals{0};
+  on_accepted_ = [&](const std::string&, std::int64_t, const std::string&, const std::string&) {
+    ++accepted;
+  };
+  // Stands in for a consumer that writes the row with the step it leads to.
+  on_arrival_ =
+      [&](const store::InboxItem& item) -> std::optional<core::Result<store::AppendResult>> {
+    ++arrivals;
+    store::InboxItem done = item;
+    done.status = store::InboxStatus::kDone;
+    return inbox_->Append(std::move(done));
+  };
+  Start();
+  const std::string body = LinearBody();
+  ASSERT_EQ(PostLinear("l-fast", body).status, 202);
+  // Durable, and finished, when the 202 arrives.
+  EXPECT_EQ(Row("linear", "l-fast")->status, store::InboxStatus::kDone);
+  EXPECT_EQ(PostLinear("l-fast", body).status, 200);  // the hook saw the redelivery's duplicate
+  ASSERT_TRUE(WaitFor([&] { return Idle(); }));
+  EXPECT_EQ(arrivals.load(), 2);
+  EXPECT_EQ(accepted.load(), 0);
+  EXPECT_EQ(ingress_->stats().accepted, 1u);
+  EXPECT_EQ(ingress_->stats().duplicates, 1u);
+}
+
+TEST_F(WebhookIngressTest, AnArrivalHookThatDeclinesLeavesTheRowPendingForTheAcceptedHook) {
+  std::atomic<std::int64_t> accepted_id{0};
+  on_accepted_ = [&](const std::string&, std::int64_t id, const std::string&, const std::string&) {
+    accepted_id = id;
+  };
+  on_arrival_ = [](const store::InboxItem&) -> std::optional<core::Result<store::AppendResult>> {
+    return std::nullopt;
+  };
+  Start();
+  ASSERT_EQ(PostLinear("l-slow", LinearBody()).status, 202);
+  ASSERT_TRUE(WaitFor([&] { return Idle(); }));
+  EXPECT_EQ(accepted_id.load(), Row("linear", "l-slow")->id);
+  EXPECT_EQ(Row("linear", "l-slow")->status, store::InboxStatus::kPending);
+}
+
+TEST_F(WebhookIngressTest, AnArrivalHookStoreFailureIs503) {
+  on_accepted_ = [](const std::string&, std::int64_t, const std::string&, const std::string&) {};
+  on_arrival_ = [](const store::InboxItem&) -> std::optional<core::Result<store::AppendResult>> {
+    return core::Result<store::AppendResult>(
+        core::Unexpected(core::MakeError(core::ErrorKind::kUnavailable, "disk full")));
+  };
+  Start();
+  auto response = PostLinear("l-fail", LinearBody());
+  EXPECT_EQ(response.status, 503);
+  EXPECT_TRUE(response.headers.Get("Retry-After").has_value());
+  ASSERT_TRUE(WaitFor([&] { return Idle(); }));
+  EXPECT_FALSE(Row("linear", "l-fail").has_value());
 }
 
 TEST_F(WebhookIngressTest, HandledEventThatDoesNotParseIsStoredAndMarkedFailed) {

@@ -96,6 +96,82 @@ TEST_F(EngineTest, AWaitIsARowThatOutlivesTheProcess) {
   EXPECT_EQ(f_.InboxStatus("hook-1"), "done");
 }
 
+// The webhook fast path: the delivery's inbox row and the step it leads to are one transaction.
+store::InboxItem Arrival(const std::string& key, core::WallTime at) {
+  store::InboxItem item;
+  item.source = "test";
+  item.dedupe_key = key;
+  item.kind = "test";
+  item.body = "{}";
+  item.status = store::InboxStatus::kDone;
+  item.received_at = at;
+  return item;
+}
+
+TEST_F(EngineTest, AnArrivalIsStoredFinishedByTheStepItLeadsToInOneTransaction) {
+  ASSERT_TRUE(f_.engine->Start("scripted", "run-1", Start()));
+  const auto before = f_.database->transactions_committed();
+  store::AppendResult appended;
+  auto step = f_.engine->DeliverArrival(
+      "run-1",
+      {"linear.issue", {{"effects", {{{"step", "reply"}, {"lane", "slack"}}}}}, "delivery:d9"},
+      Arrival("d9", f_.clock.WallNow()), appended);
+  ASSERT_TRUE(step) << step.error().Describe();
+  EXPECT_TRUE(step->applied);
+  EXPECT_EQ(step->effects, 1u);
+  EXPECT_EQ(appended.outcome, store::AppendOutcome::kInserted);
+  EXPECT_GT(appended.id, 0);
+  EXPECT_EQ(f_.database->transactions_committed() - before, 1u);
+  EXPECT_EQ(f_.InboxStatus("d9"), "done");
+  EXPECT_EQ(State("run-1")["seen"].back()["type"], "linear.issue");
+}
+
+TEST_F(EngineTest, ARedeliveredArrivalWritesNothing) {
+  ASSERT_TRUE(f_.engine->Start("scripted", "run-1", Start()));
+  const store::InboxItem arrival = Arrival("d9", f_.clock.WallNow());
+  const Event event{
+      "linear.issue", {{"effects", {{{"step", "reply"}, {"lane", "slack"}}}}}, "delivery:d9"};
+  store::AppendResult first;
+  ASSERT_TRUE(f_.engine->DeliverArrival("run-1", event, arrival, first));
+  // Same delivery, as a new event key would make it look new to the run: only the inbox's
+  // dedupe key stands between it and a second reply.
+  Event again = event;
+  again.key = "delivery:d9-retry";
+  store::AppendResult second;
+  auto step = f_.engine->DeliverArrival("run-1", again, arrival, second);
+  ASSERT_TRUE(step) << step.error().Describe();
+  EXPECT_FALSE(step->applied);
+  EXPECT_EQ(second.outcome, store::AppendOutcome::kDuplicate);
+  EXPECT_EQ(second.id, first.id);
+  EXPECT_EQ(State("run-1")["seen"].size(), 2u);
+  auto counts = f_.workflows->CountEffects();
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->pending, 1);
+}
+
+TEST_F(EngineTest, ADeliveryStoredPendingIsNotTakenAgainByTheFastPath) {
+  ASSERT_TRUE(f_.engine->Start("scripted", "run-1", Start()));
+  const auto pending = f_.PendingInboxRow("d9");
+  store::AppendResult appended;
+  auto step = f_.engine->DeliverArrival("run-1", {"linear.issue", json::object(), "delivery:d9"},
+                                        Arrival("d9", f_.clock.WallNow()), appended);
+  ASSERT_TRUE(step);
+  EXPECT_FALSE(step->applied);
+  EXPECT_EQ(appended.outcome, store::AppendOutcome::kDuplicate);
+  EXPECT_EQ(appended.id, pending);
+  EXPECT_EQ(f_.InboxStatus("d9"), "pending");  // its consumer finishes it, as usual
+  EXPECT_EQ(State("run-1")["seen"].size(), 1u);
+}
+
+TEST_F(EngineTest, AnArrivalWhoseStepFailsIsNotStored) {
+  store::AppendResult appended;
+  auto step = f_.engine->DeliverArrival("no-such-run", {"linear.issue", json::object(), "k"},
+                                        Arrival("d9", f_.clock.WallNow()), appended);
+  ASSERT_FALSE(step);
+  EXPECT_EQ(step.error().kind, core::ErrorKind::kNotFound);
+  EXPECT_EQ(f_.InboxStatus("d9"), "missing");
+}
+
 TEST_F(EngineTest, AnEventNobodyWaitsForStillFinishesItsInboxRow) {
   const auto inbox_id = f_.PendingInboxRow("hook-2");
   auto delivered = f_.engine->DeliverToWaiting("linear_issue:NOPE-1",
