@@ -49,6 +49,7 @@ LinearIssueData ParseIssue(const Json& d) {
   issue.priority = static_cast<int>(OptInt(d, "priority").value_or(0));
   issue.priority_label = Str(d, "priorityLabel");
   issue.url = Str(d, "url");
+  issue.updated_at = Str(d, "updatedAt");
   const Json& labels = At(d, "labels");
   if (labels.is_array()) {
     for (const Json& l : labels) {

@@ -42,6 +42,9 @@ struct LinearIssueData {
   std::string priority_label;
   std::string url;
   std::vector<LinearLabelRef> labels;
+  // ISO 8601 with milliseconds, as Linear writes it: orders deliveries of one issue, which
+  // Linear does not promise to deliver (or retry) in order.
+  std::string updated_at;
 };
 
 struct LinearCommentData {

@@ -281,6 +281,14 @@ void OnLinearIssue(Step& s, const Event& event) {
   json& issue = s.state()["issue"];
   const std::string identifier = Str(issue, "identifier");
   const std::string actor = Str(event.data, "actor");
+  // Linear may deliver (and re-deliver) an older version of the issue after a newer one: a
+  // delivery older than what the card shows would move it back. Same-format ISO 8601 times
+  // order as text.
+  const std::string updated_at = Str(incoming, "updated_at");
+  if (!updated_at.empty()) {
+    if (updated_at < Str(issue, "updated_at")) return;
+    issue["updated_at"] = updated_at;
+  }
   bool changed = false;
   if (incoming.contains("state") && incoming["state"].is_object() &&
       Str(incoming["state"], "name") != Str(issue["state"], "name")) {

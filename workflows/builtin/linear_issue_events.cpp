@@ -31,7 +31,8 @@ std::optional<RoutedEvent> RouteLinearEvent(const linear::LinearEvent& event,
                    {"url", issue->url},
                    {"priority", issue->priority},
                    {"state", {{"name", issue->state_name}, {"type", issue->state_type}}},
-                   {"assignee", User(issue->assignee)}}},
+                   {"assignee", User(issue->assignee)},
+                   {"updated_at", issue->updated_at}}},
                  {"actor", actor},
                  {"changed", changed}};
     return RoutedEvent{LinearIssueKey(issue->id), {kLinearIssueEvent, std::move(data), event_key}};

@@ -131,6 +131,27 @@ TEST_F(FileIssueWorkflowTest, AStateChangeUpdatesTheCardAndRepliesInItsThread) {
   EXPECT_TRUE(again.effects.empty());
 }
 
+TEST_F(FileIssueWorkflowTest, ADeliveryOlderThanTheCardDoesNotMoveItBack) {
+  Start();
+  Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
+  Done("create", Issue());
+  json moved = Issue("In Progress");
+  moved["updated_at"] = "2026-11-27T10:00:05.000Z";
+  Step({kLinearIssueEvent, {{"issue", moved}, {"actor", "Alice"}}, "inbox:9"});
+  // The create's webhook, retried by Linear after the move's.
+  json stale = Issue("Todo");
+  stale["updated_at"] = "2026-11-27T10:00:01.000Z";
+  auto d = Step({kLinearIssueEvent, {{"issue", stale}, {"actor", "Contexten"}}, "inbox:10"});
+  EXPECT_TRUE(d.effects.empty());
+  EXPECT_EQ(state_["issue"]["state"]["name"], "In Progress");
+  // A newer one still moves it.
+  json done = Issue("Done");
+  done["updated_at"] = "2026-11-27T10:00:09.000Z";
+  auto later = Step({kLinearIssueEvent, {{"issue", done}, {"actor", "Alice"}}, "inbox:11"});
+  EXPECT_TRUE(Find(later, outbox::kSlackUpdateMessage).has_value());
+  EXPECT_EQ(state_["issue"]["state"]["name"], "Done");
+}
+
 TEST_F(FileIssueWorkflowTest, ACommentIsQuotedInTheThread) {
   Start();
   Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
