@@ -102,6 +102,10 @@ const std::map<std::string, KeySpec>& Keys() {
        {[](Config& c, const std::string& v, const std::string& k) {
          c.conversation.confidence_threshold = ParseFraction(v, k);
        }}},
+      {"conversation.question_ttl_minutes",
+       {[](Config& c, const std::string& v, const std::string& k) {
+         c.conversation.question_ttl_minutes = ParseInt(v, k, 1, 7 * 24 * 60);
+       }}},
   };
   return keys;
 }

@@ -80,6 +80,10 @@ struct AccessConfig {
 struct ConversationConfig {
   // Below this confidence the bot asks ("Did you mean ...? [Yes] [No]") instead of acting.
   double confidence_threshold = 0.7;  // intents::kAskBelow: where the parser stops being sure
+  // A question the bot asked (confirm, did-you-mean, which team) that nobody answered in this
+  // time is closed: its buttons are removed and nothing happens. A "yes" next week would act on
+  // a world that has moved on.
+  int question_ttl_minutes = 15;
 };
 
 struct IdentityConfig {

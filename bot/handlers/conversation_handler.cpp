@@ -247,13 +247,16 @@ Reply ConversationHandler::StartRun(const Utterance& u, const intents::Understan
                                     const std::string& ask) {
   const std::string& intent = understood.intent;
   const std::string args = understood.entities.dump(-1, ' ', false, json::error_handler_t::replace);
-  json start = {{"intent", intent},
-                {"entities", understood.entities},
-                {"requester", u.user},
-                {"channel", u.channel.empty() ? u.user : u.channel},
-                {"thread_ts", ThreadFor(u)},
-                {"source", AuditSourceName(u.source)},
-                {"ask", ask}};
+  json start = {
+      {"intent", intent},
+      {"entities", understood.entities},
+      {"requester", u.user},
+      {"channel", u.channel.empty() ? u.user : u.channel},
+      {"thread_ts", ThreadFor(u)},
+      {"source", AuditSourceName(u.source)},
+      {"ask", ask},
+      {"question_ttl_ms",
+       std::chrono::duration_cast<std::chrono::milliseconds>(deps_.settings.question_ttl).count()}};
   const std::string run_id =
       std::string(workflows::builtin::kIntentActionType) + ":slack:" + u.origin;
   auto started =

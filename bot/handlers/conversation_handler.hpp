@@ -6,6 +6,7 @@
 // written to the audit log. Pending questions are workflow runs waiting for a click (durable),
 // never memory (../shared/DESIGN.md §3).
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -25,9 +26,10 @@ using UnderstandFn =
     std::function<intents::Understanding(std::string_view, const intents::UtteranceContext&)>;
 
 struct ConversationSettings {
-  std::string command = "/ctx";       // the configured slash command, for help and pointers
-  double confidence_threshold = 0.7;  // below it the bot asks before acting
+  std::string command = "/ctx";           // the configured slash command, for help and pointers
+  double confidence_threshold = 0.7;      // below it the bot asks before acting
   std::map<std::string, std::string> github_logins;  // identity.github: Slack user id -> login
+  std::chrono::minutes question_ttl{15};  // an unanswered question closes after this
 };
 
 struct ConversationDeps {

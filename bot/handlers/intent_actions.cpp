@@ -81,8 +81,14 @@ core::Status Choose(ListenerContext& context, ConversationHandler& conversation,
   auto run = engine.store().LoadRun(run_id);
   if (!run || !*run) return core::Ok();
   const json state = json::parse((*run)->state_json, nullptr, false);
-  if (!state.is_object() || state.value("requester", "") != interaction.user_id) return core::Ok();
+  if (!state.is_object()) return core::Ok();
   const std::string phase = state.value("phase", "");
+  if (phase == "expired") {
+    // A click that raced the expiry's edit of the prompt: its run has ended.
+    TellClicker(context, "That question expired; nothing was done.");
+    return core::Ok();
+  }
+  if (state.value("requester", "") != interaction.user_id) return core::Ok();
   const Utterance u = ClickUtterance(context);
   const std::string intent = state.value("intent", "");
   const std::string args = state.value("entities", json::object()).dump();

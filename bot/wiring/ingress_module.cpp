@@ -70,6 +70,7 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
     handlers::ConversationSettings conversation;
     conversation.command = config.slack.command;
     conversation.confidence_threshold = config.conversation.confidence_threshold;
+    conversation.question_ttl = std::chrono::minutes(config.conversation.question_ttl_minutes);
     conversation.github_logins = config.identity.github_logins;
     conversation_ = std::make_unique<handlers::ConversationHandler>(handlers::ConversationDeps{
         orchestration.engine(), orchestration.workflows(), &store.audit(), access_, file_issue,

@@ -290,6 +290,46 @@ void OnEffectDead(Step& s, const Event& event) {
   s.Finish(false);
 }
 
+constexpr std::int64_t kDefaultQuestionTtlMs = 15 * 60 * 1000;
+constexpr char kExpireTimer[] = "expire";
+
+bool Asking(const std::string& phase) {
+  return phase == "confirm" || phase == "clarify" || phase == "team";
+}
+
+// A question waits for its answer at most the configured time (a timer row, not a thread).
+void ExpireLater(Step& s, const Event& start) {
+  std::int64_t ttl = kDefaultQuestionTtlMs;
+  if (start.data.contains("question_ttl_ms") && start.data["question_ttl_ms"].is_number_integer()) {
+    ttl = std::max<std::int64_t>(1000, start.data["question_ttl_ms"].get<std::int64_t>());
+  }
+  s.state()["question_ttl_ms"] = ttl;
+  s.decision.timers.push_back({kExpireTimer, s.context_.now_ms + ttl});
+}
+
+std::string TtlWords(std::int64_t ttl_ms) {
+  const std::int64_t minutes = ttl_ms / 60000;
+  if (minutes >= 120 && minutes % 60 == 0) return std::to_string(minutes / 60) + " hours";
+  if (minutes >= 1) return std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
+  return std::to_string(ttl_ms / 1000) + " seconds";
+}
+
+void OnTimer(Step& s, const Event& event) {
+  if (Str(event.data, "name") != kExpireTimer || !Asking(s.Phase())) return;
+  s.state()["phase"] = "expired";
+  const std::string text = "This question to <@" + s.Requester() + "> expired after " +
+                           TtlWords(s.state().value("question_ttl_ms", kDefaultQuestionTtlMs)) +
+                           " without an answer, so nothing was done (" +
+                           DescribeAction(s.Intent(), s.entities()) +
+                           "). Ask again if you still want it.";
+  if (s.state()["prompt"].is_object()) {
+    s.ClosePrompt(text);
+  } else {
+    s.TellOnly(s.Requester(), text);  // the question itself never got posted
+  }
+  s.Finish(true);
+}
+
 void OnStart(Step& s, const Event& event) {
   const json& d = event.data;
   s.state() = {{"intent", Str(d, "intent")},
@@ -318,12 +358,13 @@ void OnStart(Step& s, const Event& event) {
   } else {
     Perform(s);
   }
+  if (Asking(s.Phase())) ExpireLater(s, event);
   s.decision.note = ask.empty() || ask == "none" ? intent : ask + " " + intent;
 }
 
 void OnChoice(Step& s, const Event& event) {
   const std::string phase = s.Phase();
-  if (phase != "confirm" && phase != "clarify" && phase != "team") return;  // answered already
+  if (!Asking(phase)) return;  // answered already (an expired question's run has ended)
   const std::string user = Str(event.data, "user");
   if (user != s.Requester()) {
     s.TellOnly(user, "Only <@" + s.Requester() + "> can answer this; it was their request.");
@@ -331,6 +372,7 @@ void OnChoice(Step& s, const Event& event) {
   }
   const std::string choice = Str(event.data, "choice");
   if (choice == "no") {
+    s.decision.cancel_timers.push_back(kExpireTimer);
     s.state()["phase"] = "cancelled";
     s.ClosePrompt("Cancelled by <@" + user + ">: " + DescribeAction(s.Intent(), s.entities()) +
                   " will not happen.");
@@ -342,6 +384,7 @@ void OnChoice(Step& s, const Event& event) {
   } else if (choice != "yes" || phase == "team") {
     return;
   }
+  s.decision.cancel_timers.push_back(kExpireTimer);
   s.ClosePrompt((phase == "confirm" ? "Confirmed by <@" : "<@") + user +
                 (phase == "confirm" ? ">: " : "> chose: ") +
                 DescribeAction(s.Intent(), s.entities()) + ".");
@@ -432,6 +475,8 @@ Decision IntentActionWorkflow::Decide(const DecideContext& context, const json& 
     OnEffectDone(s, event);
   } else if (event.type == engine::kEffectDead) {
     OnEffectDead(s, event);
+  } else if (event.type == engine::kTimerFired) {
+    OnTimer(s, event);
   }
   return std::move(s.decision);
 }

@@ -9,7 +9,10 @@
 //                 confirm: a destructive intent, "Confirm"/"Cancel" naming exactly what happens;
 //                 clarify: a low-confidence reading, "Did you mean: ...? [Yes] [No]";
 //                 team: create_issue without a team, one button per Linear team.
+//                 question_ttl_ms (default 15 min): an unanswered question expires then.
 //   slack.choice  {user, choice: yes | no | team, team?}   (a click on the prompt)
+//   timer "expire" the question was not answered in time: its buttons are replaced by a line
+//                 saying so and the run ends; nothing is performed.
 //
 // Intents performed here: close (the team's state of type completed), reopen (type unstarted),
 // change_state, change_priority, assign (me, a Slack user id or a Linear name), comment.

@@ -15,7 +15,6 @@ engine::EffectRow Row(const engine::Decision& d, std::size_t i) {
   return engine::ToRow(d.effects.at(i).action);
 }
 
-
 using engine::Decision;
 using engine::Event;
 using nlohmann::json;
@@ -113,6 +112,41 @@ TEST_F(IntentActionWorkflowTest, CancelSaysSoAndDoesNothing) {
   EXPECT_NE(Row(d, 0).args["text"].get<std::string>().find("Cancelled by <@U7>"),
             std::string::npos);
   EXPECT_EQ(d.outcome, Decision::Outcome::kCompleted);
+}
+
+TEST_F(IntentActionWorkflowTest, AnUnansweredQuestionExpiresAndNothingHappens) {
+  Decision asked = Start("close", {{"issue", "ENG-1"}}, "confirm");
+  ASSERT_EQ(asked.timers.size(), 1u);
+  EXPECT_EQ(asked.timers[0].name, "expire");
+  EXPECT_EQ(asked.timers[0].due_at_ms, 1700000000000 + 15 * 60 * 1000);  // the default
+  Done("prompt", {{"channel", "C9"}, {"ts", "300.3"}});
+  Decision expired = Step({engine::kTimerFired, {{"name", "expire"}}, "timer:expire"});
+  ASSERT_EQ(expired.effects.size(), 1u);
+  EXPECT_EQ(Row(expired, 0).kind, outbox::kSlackUpdateMessage);  // the buttons go
+  EXPECT_EQ(Row(expired, 0).args["ts"], "300.3");
+  const std::string text = Row(expired, 0).args["text"];
+  EXPECT_NE(text.find("expired after 15 minutes"), std::string::npos) << text;
+  EXPECT_NE(text.find("nothing was done"), std::string::npos) << text;
+  EXPECT_EQ(expired.outcome, Decision::Outcome::kCompleted);
+  EXPECT_EQ(state_["phase"], "expired");
+}
+
+TEST_F(IntentActionWorkflowTest, AnAnswerCancelsTheExpiryAndALateTimerChangesNothing) {
+  Step({"start",
+        {{"intent", "close"},
+         {"entities", {{"issue", "ENG-1"}}},
+         {"requester", "U7"},
+         {"channel", "C9"},
+         {"ask", "confirm"},
+         {"question_ttl_ms", 120000}},
+        ""});
+  EXPECT_EQ(state_["question_ttl_ms"], 120000);
+  Done("prompt", {{"channel", "C9"}, {"ts", "300.3"}});
+  Decision yes = Choose("U7", "yes");
+  EXPECT_EQ(yes.cancel_timers, std::vector<std::string>{"expire"});
+  Decision late = Step({engine::kTimerFired, {{"name", "expire"}}, "timer:expire"});
+  EXPECT_TRUE(late.effects.empty());
+  EXPECT_EQ(state_["phase"], "performing");
 }
 
 TEST_F(IntentActionWorkflowTest, AssignMeGoesFromSlackEmailToTheLinearUser) {
