@@ -50,6 +50,33 @@ void HandOff(ConversationHandler& conversation, const std::string& run_id, const
   if (!started) Log()->error("hand-off of {} failed: {}", run_id, started.error().Describe());
 }
 
+// An ephemeral prompt (a slash command's question) cannot be edited by chat.update: the answer
+// replaces it over the click's response_url, here, as the run's ClosePrompt would.
+void ReplaceEphemeralPrompt(ListenerContext& context, const json& state) {
+  const std::string phase = state.value("phase", "");
+  const std::string what =
+      builtin::DescribeAction(state.value("intent", ""), state.value("entities", json::object()));
+  std::string text;
+  if (phase == "cancelled") {
+    text = "Cancelled: " + what + " will not happen.";
+  } else if (phase == "expired") {
+    text = "That question expired; nothing was done.";
+  } else if (phase == "confirm" || phase == "clarify" || phase == "team") {
+    return;  // not answered (a click that did not count): the buttons stay
+  } else {
+    text = "You chose: " + what + ".";
+  }
+  json body = {
+      {"replace_original", true},
+      {"text", text},
+      {"blocks",
+       json::array({{{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", text}}}}})}};
+  if (auto replaced = context.Respond(body); !replaced) {
+    Log()->warn("could not replace an answered ephemeral question: {}",
+                replaced.error().Describe());
+  }
+}
+
 core::Status Choose(ListenerContext& context, ConversationHandler& conversation,
                     const std::string& choice) {
   (void)context.Ack();  // the button must not spin; the run does the work
@@ -83,7 +110,9 @@ core::Status Choose(ListenerContext& context, ConversationHandler& conversation,
   const json state = json::parse((*run)->state_json, nullptr, false);
   if (!state.is_object()) return core::Ok();
   const std::string phase = state.value("phase", "");
+  if (interaction.message_is_ephemeral) ReplaceEphemeralPrompt(context, state);
   if (phase == "expired") {
+    if (interaction.message_is_ephemeral) return core::Ok();  // replaced with the same words
     // A click that raced the expiry's edit of the prompt: its run has ended.
     TellClicker(context, "That question expired; nothing was done.");
     return core::Ok();

@@ -74,8 +74,13 @@ TEST(ConversationTranscriptsTest, ATypoedCommandGetsASuggestion) {
   // The nearest command, read with its arguments, offered for a click rather than run.
   InOrder(t)
       .Then("you> /ctx isue create")
+      .Then("contexten (only visible to you):")
       .Then("did you mean: create an issue in ENG titled")
-      .Then("[Yes] [No]");
+      .Then("[Yes] [No]")
+      .Then("you> click Yes")
+      .Then("(only visible to you) (updated its message):")
+      .Then("You chose: create an issue in ENG titled")
+      .Then("Filing Login page crashes in ENG");
 }
 
 TEST(ConversationTranscriptsTest, TheCardsCloseConfirmsCountsOnlyTheRequesterAndLinearFollows) {

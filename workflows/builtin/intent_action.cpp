@@ -84,9 +84,10 @@ class Step {
     Effect(NextStep("ephemeral"), outbox::kSlackLane, outbox::kSlackPostEphemeral, SlackKey(),
            std::move(args));
   }
-  // The prompt's text in place of its buttons, once answered.
+  // The prompt's text in place of its buttons, once answered. An ephemeral prompt is replaced
+  // by the click listener instead (bot/handlers/intent_actions.cpp).
   void ClosePrompt(const std::string& text) {
-    if (!state()["prompt"].is_object()) return;
+    if (!state()["prompt"].is_object() || state()["prompt"].value("ephemeral", false)) return;
     Effect(
         NextStep("prompt-update"), outbox::kSlackLane, outbox::kSlackUpdateMessage, SlackKey(),
         {{"channel", state()["prompt"]["channel"]},
@@ -118,12 +119,30 @@ json PromptBlocks(const std::string& text, json buttons) {
                       {{"type", "actions"}, {"elements", std::move(buttons)}}});
 }
 
+// A question to a slash command's author is theirs alone, as the command was (Slack never
+// shows a slash command to the channel): an ephemeral message, whose buttons the click listener
+// replaces over the response_url (chat.update cannot edit an ephemeral message).
+bool AskPrivately(Step& s) { return Str(s.state(), "source") == "slash_command"; }
+
+void Ask(Step& s, const std::string& text, json buttons) {
+  json blocks = PromptBlocks(text, std::move(buttons));
+  if (!AskPrivately(s)) return s.Say(text, std::move(blocks), "prompt");
+  json args = {{"channel", s.Channel()},
+               {"user", s.Requester()},
+               {"text", text},
+               {"blocks", std::move(blocks)}};
+  if (!Str(s.state(), "thread_ts").empty()) args["thread_ts"] = s.state()["thread_ts"];
+  s.state()["prompt"] = {{"ephemeral", true}};
+  s.Effect("prompt", outbox::kSlackLane, outbox::kSlackPostEphemeral, s.SlackKey(),
+           std::move(args));
+}
+
 void PostYesNo(Step& s, const std::string& text, const std::string& yes, bool danger) {
   const std::string run = s.context_.run_id;
   json buttons =
       json::array({Button(yes, kIntentYesAction, run, danger ? "danger" : "primary"),
                    Button(s.Phase() == "confirm" ? "Cancel" : "No", kIntentNoAction, run)});
-  s.Say(text, PromptBlocks(text, std::move(buttons)), "prompt");
+  Ask(s, text, std::move(buttons));
 }
 
 std::string YesLabel(const std::string& intent, const json& entities) {
@@ -216,7 +235,9 @@ void OnEffectDone(Step& s, const Event& event) {
   const std::string step = Str(event.data, "step");
   const json result = event.data.contains("result") ? event.data["result"] : json();
   if (step == "prompt") {
-    s.state()["prompt"] = {{"channel", Str(result, "channel")}, {"ts", Str(result, "ts")}};
+    if (!s.state()["prompt"].is_object()) {
+      s.state()["prompt"] = {{"channel", Str(result, "channel")}, {"ts", Str(result, "ts")}};
+    }
     return;
   }
   if (step.rfind("teams-", 0) == 0) {
@@ -230,7 +251,7 @@ void OnEffectDone(Step& s, const Event& event) {
     buttons.push_back(Button("Cancel", kIntentNoAction, s.context_.run_id));
     const std::string text = "<@" + s.Requester() + ">, which Linear team should *" +
                              FitEscaped(Str(s.entities(), "title"), 200) + "* go to?";
-    s.Say(text, PromptBlocks(text, std::move(buttons)), "prompt");
+    Ask(s, text, std::move(buttons));
     return;
   }
   if (step.rfind("get-issue", 0) == 0) return OnIssue(s, result);
@@ -322,10 +343,10 @@ void OnTimer(Step& s, const Event& event) {
                            " without an answer, so nothing was done (" +
                            DescribeAction(s.Intent(), s.entities()) +
                            "). Ask again if you still want it.";
-  if (s.state()["prompt"].is_object()) {
+  if (s.state()["prompt"].is_object() && !s.state()["prompt"].value("ephemeral", false)) {
     s.ClosePrompt(text);
   } else {
-    s.TellOnly(s.Requester(), text);  // the question itself never got posted
+    s.TellOnly(s.Requester(), text);  // an ephemeral prompt cannot be edited from here
   }
   s.Finish(true);
 }

@@ -149,6 +149,26 @@ TEST_F(IntentActionWorkflowTest, AnAnswerCancelsTheExpiryAndALateTimerChangesNot
   EXPECT_EQ(state_["phase"], "performing");
 }
 
+TEST_F(IntentActionWorkflowTest, ASlashCommandsQuestionIsOnlyForItsAuthor) {
+  Decision asked = Step({"start",
+                         {{"intent", "create_issue"},
+                          {"entities", {{"team", "ENG"}, {"title", "Login crash"}}},
+                          {"requester", "U7"},
+                          {"channel", "C9"},
+                          {"source", "slash_command"},
+                          {"ask", "clarify"}},
+                         ""});
+  ASSERT_EQ(asked.effects.size(), 1u);
+  EXPECT_EQ(Row(asked, 0).kind, outbox::kSlackPostEphemeral);
+  EXPECT_EQ(Row(asked, 0).args["user"], "U7");
+  EXPECT_EQ(Row(asked, 0).args["blocks"][1]["type"], "actions");
+  Done("prompt", {{"channel", "C9"}});
+  // The click listener replaces an ephemeral prompt; the run must not try chat.update on it.
+  Decision no = Choose("U7", "no");
+  EXPECT_TRUE(no.effects.empty());
+  EXPECT_EQ(state_["phase"], "cancelled");
+}
+
 TEST_F(IntentActionWorkflowTest, AssignMeGoesFromSlackEmailToTheLinearUser) {
   Decision d = Start("assign", {{"issue", "ENG-1"}, {"assignee", "me"}}, "none");
   d = Done(d.effects[0].step, Issue("Todo", "unstarted"));
