@@ -138,7 +138,7 @@ std::vector<std::string> StringList(const YAML::Node& node, const std::string& k
 // access:
 //   admins: [U1]
 //   commands:
-//     close: {users: [U1, U2], channels: [C1]}
+//     close: {users: [U1, U2], usergroups: [S1], channels: [C1]}
 void ApplyAccess(Config& config, const YAML::Node& section) {
   if (!section.IsMap()) throw ConfigError("config: access: expected a mapping of keys");
   for (const auto& entry : section) {
@@ -162,10 +162,11 @@ void ApplyAccess(Config& config, const YAML::Node& section) {
             rule.users = StringList(list.second, key + ".users");
           } else if (what == "channels") {
             rule.channels = StringList(list.second, key + ".channels");
+          } else if (what == "usergroups") {
+            rule.usergroups = StringList(list.second, key + ".usergroups");
           } else {
-            // User groups need usergroups.users.list, which the Slack client does not have yet.
             throw ConfigError("config: unknown key '" + key + "." + what +
-                              "' (an allow-list has users and channels)");
+                              "' (an allow-list has users, usergroups and channels)");
           }
         }
         config.access.commands[name] = std::move(rule);

@@ -68,8 +68,9 @@ struct LinearConfig {
 // a rule admits a person only when every non-empty list admits them (user id in `users`, the
 // channel asked from in `channels`). Admins pass every rule and may read the audit log.
 struct AccessRule {
-  std::vector<std::string> users;     // Slack user ids (U...)
-  std::vector<std::string> channels;  // Slack channel ids (C..., D...)
+  std::vector<std::string> users;       // Slack user ids (U...)
+  std::vector<std::string> usergroups;  // Slack user group ids (S...): their members are in too
+  std::vector<std::string> channels;    // Slack channel ids (C..., D...)
 };
 
 struct AccessConfig {

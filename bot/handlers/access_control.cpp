@@ -19,6 +19,15 @@ std::string Mentions(const std::vector<std::string>& users) {
   return out;
 }
 
+std::string Groups(const std::vector<std::string>& groups) {
+  std::string out;
+  for (std::size_t i = 0; i < groups.size() && i < 5; ++i) {
+    if (!out.empty()) out += ", ";
+    out += "<!subteam^" + groups[i] + ">";
+  }
+  return out;
+}
+
 std::string Channels(const std::vector<std::string>& channels) {
   std::string out;
   for (std::size_t i = 0; i < channels.size() && i < 5; ++i) {
@@ -38,7 +47,25 @@ bool AccessControl::IsRestricted(const std::string& command) const {
   if (command == kAuditCommand) return true;
   auto it = config_.commands.find(command);
   return it != config_.commands.end() &&
-         (!it->second.users.empty() || !it->second.channels.empty());
+         (!it->second.users.empty() || !it->second.usergroups.empty() ||
+          !it->second.channels.empty());
+}
+
+bool AccessControl::InAnyGroup(const std::vector<std::string>& groups, const std::string& user,
+                               std::string& unknown) const {
+  for (const auto& group : groups) {
+    if (!members_) {
+      unknown = group;
+      continue;
+    }
+    auto members = members_(group);
+    if (!members) {
+      unknown = group;
+      continue;
+    }
+    if (Contains(*members, user)) return true;
+  }
+  return false;
 }
 
 AccessDecision AccessControl::Check(const std::string& command, const std::string& user,
@@ -50,11 +77,22 @@ AccessDecision AccessControl::Check(const std::string& command, const std::strin
   auto it = config_.commands.find(command);
   if (it == config_.commands.end()) return {};
   const core::AccessRule& rule = it->second;
-  if (!rule.users.empty() && !Contains(rule.users, user)) {
-    return {false, "You are not on the allow-list for `" + command + "`: only " +
-                       Mentions(rule.users) +
-                       " may run it here. Ask a Contexten admin to add you (access.commands." +
-                       command + ".users)."};
+  const bool listed = !rule.users.empty() || !rule.usergroups.empty();
+  std::string unknown_group;
+  if (listed && !Contains(rule.users, user) && !InAnyGroup(rule.usergroups, user, unknown_group)) {
+    std::string who = Mentions(rule.users);
+    if (!rule.usergroups.empty()) {
+      who += (who.empty() ? "" : " and ") + std::string("members of ") + Groups(rule.usergroups);
+    }
+    std::string reason = "You are not on the allow-list for `" + command + "`: only " + who +
+                         " may run it here. Ask a Contexten admin to add you (access.commands." +
+                         command + (rule.usergroups.empty() ? ".users" : ".users or .usergroups") +
+                         ").";
+    if (!unknown_group.empty()) {
+      reason += " (I could not read the members of <!subteam^" + unknown_group +
+                "> from Slack just now, so it admitted nobody.)";
+    }
+    return {false, std::move(reason)};
   }
   if (!rule.channels.empty() && !Contains(rule.channels, channel)) {
     return {false, "`" + command + "` can only be run in " + Channels(rule.channels) + "."};

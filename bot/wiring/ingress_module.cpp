@@ -55,7 +55,11 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
       // trip: it measures the unpaced client, since waiting for an auth.test token would delay
       // the ack (a burst of pings otherwise acks late and Slack redelivers).
       commands_(platforms.slack_unpaced(), clock),
-      access_(config.access),
+      // Allow-lists by user group ask Slack for the members (cached by the paced client).
+      access_(config.access,
+              [&slack = platforms.slack()](const std::string& group) {
+                return slack.UsergroupMembers(group);
+              }),
       dispatcher_(store.inbox(), platforms.slack(), workers_, clock, DispatcherSettings(config)),
       linear_hooks_(store.inbox(), orchestration.engine()),
       webhooks_(store.inbox(), workers_, clock, WebhookSettings(config)),

@@ -1,11 +1,10 @@
 #pragma once
 // A Socket Mode envelope as Slack sends it over the WebSocket.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "core/result.hpp"
 

@@ -151,6 +151,8 @@ PacedSlackApi::PacedSlackApi(SlackApi& inner, core::Clock& clock, PacingOptions 
                                                   options_.cache_max_entries)),
       conversations_(std::make_unique<TtlCache<ConversationInfo>>(
           clock, options_.conversation_cache_ttl, options_.cache_max_entries)),
+      usergroups_(std::make_unique<TtlCache<std::vector<std::string>>>(
+          clock, options_.usergroup_cache_ttl, options_.cache_max_entries)),
       rng_(options_.seed != 0 ? options_.seed : core::resilience::Retry::RandomSeed()) {
   for (const auto& entry : KnownSlackMethodTiers()) {
     if (entry.tier == SlackRateTier::kPostMessage) continue;
@@ -326,6 +328,15 @@ core::Result<UserInfo> PacedSlackApi::GetUserInfo(const std::string& user_id) {
   return result;
 }
 
+core::Result<std::vector<std::string>> PacedSlackApi::UsergroupMembers(
+    const std::string& usergroup_id) {
+  if (auto cached = usergroups_->Get(usergroup_id)) return *std::move(cached);
+  auto result = Paced("usergroups.users.list", MethodLimiter("usergroups.users.list"),
+                      options_.max_wait, [&] { return inner_.UsergroupMembers(usergroup_id); });
+  if (result.has_value()) usergroups_->Put(usergroup_id, result.value());
+  return result;
+}
+
 core::Result<ConversationInfo> PacedSlackApi::GetConversationInfo(const std::string& channel_id) {
   if (auto cached = conversations_->Get(channel_id)) return *std::move(cached);
   auto result = Paced("conversations.info", MethodLimiter("conversations.info"), options_.max_wait,
@@ -353,6 +364,7 @@ core::Status PacedSlackApi::Respond(const std::string& response_url, const nlohm
 void PacedSlackApi::ClearCaches() {
   users_->Clear();
   conversations_->Clear();
+  usergroups_->Clear();
 }
 
 }  // namespace contexten::integrations::slack

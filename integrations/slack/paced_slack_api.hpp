@@ -54,6 +54,8 @@ struct PacingOptions {
                                                     std::chrono::seconds(5)};
   core::Millis user_cache_ttl = std::chrono::minutes(10);
   core::Millis conversation_cache_ttl = std::chrono::minutes(5);
+  // usergroups.users.list is Tier 2 (20/min) and allow-lists ask on every command.
+  core::Millis usergroup_cache_ttl = std::chrono::minutes(5);
   std::size_t cache_max_entries = 10000;               // per cache
   std::uint64_t seed = 0;                              // backoff jitter; 0 = random
   std::shared_ptr<core::resilience::EventBus> events;  // limiter pause/limit events
@@ -87,6 +89,7 @@ class PacedSlackApi final : public SlackApi {
   core::Status AddReaction(const std::string& channel, const std::string& ts,
                            const std::string& name) override;
   core::Result<UserInfo> GetUserInfo(const std::string& user_id) override;
+  core::Result<std::vector<std::string>> UsergroupMembers(const std::string& usergroup_id) override;
   core::Result<ConversationInfo> GetConversationInfo(const std::string& channel_id) override;
   // Paced on conversations.history, or conversations.replies with a thread (both Tier 3).
   core::Result<std::optional<PostedMessage>> FindMessageByMetadata(
@@ -138,6 +141,7 @@ class PacedSlackApi final : public SlackApi {
 
   std::unique_ptr<TtlCache<UserInfo>> users_;
   std::unique_ptr<TtlCache<ConversationInfo>> conversations_;
+  std::unique_ptr<TtlCache<std::vector<std::string>>> usergroups_;
 
   std::mutex rng_mu_;
   std::mt19937_64 rng_;

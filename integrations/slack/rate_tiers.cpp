@@ -22,6 +22,7 @@ constexpr std::array kMethodTiers = {
     SlackMethodTier{"views.push", SlackRateTier::kTier4},
     SlackMethodTier{"reactions.add", SlackRateTier::kTier3},
     SlackMethodTier{"users.info", SlackRateTier::kTier4},
+    SlackMethodTier{"usergroups.users.list", SlackRateTier::kTier2},
     SlackMethodTier{"conversations.info", SlackRateTier::kTier3},
     SlackMethodTier{"conversations.history", SlackRateTier::kTier3},
     SlackMethodTier{"conversations.replies", SlackRateTier::kTier3},

@@ -58,6 +58,10 @@ class ResilientSlackApi::Guarded final : public SlackApi {
   core::Result<UserInfo> GetUserInfo(const std::string& user_id) override {
     return breaker_.Execute([&] { return inner_.GetUserInfo(user_id); });
   }
+  core::Result<std::vector<std::string>> UsergroupMembers(
+      const std::string& usergroup_id) override {
+    return breaker_.Execute([&] { return inner_.UsergroupMembers(usergroup_id); });
+  }
   core::Result<ConversationInfo> GetConversationInfo(const std::string& channel_id) override {
     return breaker_.Execute([&] { return inner_.GetConversationInfo(channel_id); });
   }
@@ -132,6 +136,11 @@ core::Status ResilientSlackApi::AddReaction(const std::string& channel, const st
 }
 core::Result<UserInfo> ResilientSlackApi::GetUserInfo(const std::string& user_id) {
   return paced_->GetUserInfo(user_id);
+}
+
+core::Result<std::vector<std::string>> ResilientSlackApi::UsergroupMembers(
+    const std::string& usergroup_id) {
+  return paced_->UsergroupMembers(usergroup_id);
 }
 core::Result<ConversationInfo> ResilientSlackApi::GetConversationInfo(
     const std::string& channel_id) {

@@ -53,6 +53,7 @@ class ResilientSlackApi final : public SlackApi {
   core::Status AddReaction(const std::string& channel, const std::string& ts,
                            const std::string& name) override;
   core::Result<UserInfo> GetUserInfo(const std::string& user_id) override;
+  core::Result<std::vector<std::string>> UsergroupMembers(const std::string& usergroup_id) override;
   core::Result<ConversationInfo> GetConversationInfo(const std::string& channel_id) override;
   core::Result<std::optional<PostedMessage>> FindMessageByMetadata(
       const std::string& channel, const std::string& event_type, const std::string& key_field,

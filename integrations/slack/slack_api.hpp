@@ -111,6 +111,9 @@ class SlackApi {
   virtual core::Status AddReaction(const std::string& channel, const std::string& ts,
                                    const std::string& name) = 0;
   virtual core::Result<UserInfo> GetUserInfo(const std::string& user_id) = 0;
+  // usergroups.users.list: the user ids in a user group (S...), for allow-lists.
+  virtual core::Result<std::vector<std::string>> UsergroupMembers(
+      const std::string& usergroup_id) = 0;
   virtual core::Result<ConversationInfo> GetConversationInfo(const std::string& channel_id) = 0;
   // The newest message carrying metadata of `event_type` whose event_payload[key_field] equals
   // `key_value`, among the latest kMetadataSearchLimit top-level messages of `channel`

@@ -227,6 +227,17 @@ core::Result<UserInfo> SlackWebClient::GetUserInfo(const std::string& user_id) {
   return info;
 }
 
+core::Result<std::vector<std::string>> SlackWebClient::UsergroupMembers(
+    const std::string& usergroup_id) {
+  auto body = Call("usergroups.users.list", {{"usergroup", usergroup_id}});
+  if (!body) return core::Unexpected(body.error());
+  std::vector<std::string> users;
+  for (const auto& user : body->value("users", nlohmann::json::array())) {
+    if (user.is_string()) users.push_back(user.get<std::string>());
+  }
+  return users;
+}
+
 core::Result<ConversationInfo> SlackWebClient::GetConversationInfo(const std::string& channel_id) {
   auto body = Call("conversations.info", {{"channel", channel_id}});
   if (!body) return core::Unexpected(body.error());

@@ -33,6 +33,7 @@ class SlackWebClient final : public SlackApi {
   core::Status AddReaction(const std::string& channel, const std::string& ts,
                            const std::string& name) override;
   core::Result<UserInfo> GetUserInfo(const std::string& user_id) override;
+  core::Result<std::vector<std::string>> UsergroupMembers(const std::string& usergroup_id) override;
   core::Result<ConversationInfo> GetConversationInfo(const std::string& channel_id) override;
   // conversations.history (or conversations.replies for a thread) with include_all_metadata,
   // following cursors until kMetadataSearchLimit messages were seen.

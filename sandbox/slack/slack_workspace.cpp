@@ -186,6 +186,7 @@ std::optional<WebApiAnswer> SlackWorkspace::Call(std::string_view method, const 
   if (method == "views.update") return UpdateView(args);
   if (method == "reactions.add") return AddReaction(args);
   if (method == "users.info") return UserInfo(args);
+  if (method == "usergroups.users.list") return UsergroupUsers(args);
   if (method == "conversations.info") return ConversationInfo(args);
   if (method == "conversations.history") return History(args);
   if (method == "conversations.replies") return Replies(args);
@@ -363,6 +364,24 @@ WebApiAnswer SlackWorkspace::AddReaction(const json& args) {
     reacted = *m;
   }
   return Ok(json::object(), {{SandboxEvent::Kind::kReactionAdded, reacted, std::nullopt}});
+}
+
+// The workspace's user groups (subteams): S0ONCALL (@oncall: Alice and Bob) and S0EVERYONE
+// (@people: every human member), for allow-lists by group.
+WebApiAnswer SlackWorkspace::UsergroupUsers(const json& args) {
+  const std::string group = Str(args, "usergroup");
+  json users = json::array();
+  if (group == "S0ONCALL") {
+    users = {"U0ALICE", "U0BOB"};
+  } else if (group == "S0EVERYONE") {
+    std::lock_guard lock(mu_);
+    for (const auto& u : users_) {
+      if (!u.is_bot) users.push_back(u.id);
+    }
+  } else {
+    return Fail("no_such_subteam");
+  }
+  return Ok({{"users", std::move(users)}});
 }
 
 WebApiAnswer SlackWorkspace::UserInfo(const json& args) {

@@ -54,7 +54,7 @@ class SlackWorkspace {
  public:
   SlackWorkspace(const core::Clock& clock, WorkspaceOptions options = {});
 
-  // Bot-token Web API methods (chat.*, views.*, reactions.add, users.info,
+  // Bot-token Web API methods (chat.*, views.*, reactions.add, users.info, usergroups.users.list,
   // conversations.info, conversations.history, conversations.replies). nullopt for a method
   // this class does not implement.
   std::optional<WebApiAnswer> Call(std::string_view method, const nlohmann::json& args);
@@ -93,6 +93,7 @@ class SlackWorkspace {
   WebApiAnswer UpdateView(const nlohmann::json& args);
   WebApiAnswer AddReaction(const nlohmann::json& args);
   WebApiAnswer UserInfo(const nlohmann::json& args);
+  WebApiAnswer UsergroupUsers(const nlohmann::json& args);
   WebApiAnswer ConversationInfo(const nlohmann::json& args);
   WebApiAnswer History(const nlohmann::json& args);
   WebApiAnswer Replies(const nlohmann::json& args);

@@ -243,6 +243,15 @@ TEST_F(SlackWebApiTest, ReactionsUsersAndConversations) {
   EXPECT_NE(missing.error().message.find("channel_not_found"), std::string::npos);
 }
 
+TEST_F(SlackWebApiTest, UsergroupMembersAreListedAndAnUnknownGroupIsAnError) {
+  auto oncall = client_->UsergroupMembers("S0ONCALL");
+  ASSERT_TRUE(oncall) << oncall.error().Describe();
+  EXPECT_EQ(*oncall, (std::vector<std::string>{"U0ALICE", "U0BOB"}));
+  auto unknown = client_->UsergroupMembers("S0NOPE");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("no_such_subteam"), std::string::npos);
+}
+
 TEST_F(SlackWebApiTest, ResponseUrlRefusesTheSixthUse) {
   const auto ts = Post("card");
   const auto url = slack_->IssueResponseUrl("U0SANDBOXUSER", "C0GENERAL", ts);

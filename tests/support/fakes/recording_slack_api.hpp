@@ -2,6 +2,7 @@
 // A SlackApi that records every call and answers from settable results, for listener tests.
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -88,6 +89,21 @@ class RecordingSlackApi : public integrations::slack::SlackApi {
     info.id = user_id;
     return info;
   }
+  core::Result<std::vector<std::string>> UsergroupMembers(
+      const std::string& usergroup_id) override {
+    Record("usergroups.users.list", {{"usergroup", usergroup_id}});
+    std::lock_guard lock(mu_);
+    auto it = usergroups_.find(usergroup_id);
+    if (it == usergroups_.end()) {
+      return core::Unexpected(
+          core::MakeError(core::ErrorKind::kNotFound, "Slack: no_such_subteam"));
+    }
+    return it->second;
+  }
+  void SetUsergroup(const std::string& id, std::vector<std::string> users) {
+    std::lock_guard lock(mu_);
+    usergroups_[id] = std::move(users);
+  }
   core::Result<integrations::slack::ConversationInfo> GetConversationInfo(
       const std::string& channel_id) override {
     Record("conversations.info", {{"channel", channel_id}});
@@ -148,6 +164,7 @@ class RecordingSlackApi : public integrations::slack::SlackApi {
   std::vector<Call> calls_;
   std::optional<integrations::slack::PostedMessage> found_message_;
   std::optional<integrations::slack::UserInfo> user_info_;
+  std::map<std::string, std::vector<std::string>> usergroups_;
   std::atomic<int> ts_{0};
 };
 

@@ -185,6 +185,9 @@ std::vector<std::string> Problems(const Declared& declared, const Registered& re
     }
   }
   for (const auto& [kind, scopes] : EffectScopes()) needed.insert(scopes.begin(), scopes.end());
+  // Allow-lists by user group (access.commands.<c>.usergroups, bot/handlers/access_control.*)
+  // read the members with usergroups.users.list.
+  needed.insert("usergroups:read");
   for (const auto& s : needed) {
     if (!declared.bot_scopes.contains(s))
       problems.push_back("scope " + s + " is needed but missing");

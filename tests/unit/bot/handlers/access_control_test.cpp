@@ -44,3 +44,46 @@ TEST(AccessControlTest, AdminsPassEveryRuleAndAloneReadTheAuditLog) {
 
 }  // namespace
 }  // namespace contexten::bot::handlers
+
+namespace contexten::bot::handlers {
+namespace {
+
+TEST(AccessControlTest, AUserGroupAdmitsItsMembersAsSlackListsThem) {
+  core::AccessConfig config;
+  config.commands["close"].users = {"U1"};
+  config.commands["close"].usergroups = {"S0ONCALL"};
+  int asked = 0;
+  AccessControl access(config,
+                       [&](const std::string& group) -> core::Result<std::vector<std::string>> {
+                         ++asked;
+                         if (group != "S0ONCALL") return std::vector<std::string>{};
+                         return std::vector<std::string>{"U7", "U8"};
+                       });
+  EXPECT_TRUE(access.IsRestricted("close"));
+  EXPECT_TRUE(access.Check("close", "U1", "C1").allowed);  // listed by name: no group lookup
+  EXPECT_EQ(asked, 0);
+  EXPECT_TRUE(access.Check("close", "U8", "C1").allowed);
+  const auto outsider = access.Check("close", "U9", "C1");
+  EXPECT_FALSE(outsider.allowed);
+  EXPECT_NE(outsider.reason.find("only <@U1> and members of <!subteam^S0ONCALL>"),
+            std::string::npos)
+      << outsider.reason;
+}
+
+TEST(AccessControlTest, AGroupSlackCannotListAdmitsNobodyAndTheRefusalSaysSo) {
+  core::AccessConfig config;
+  config.commands["deploy"].usergroups = {"S0GONE"};
+  AccessControl access(config, [](const std::string&) -> core::Result<std::vector<std::string>> {
+    return core::Unexpected(core::MakeError(core::ErrorKind::kUnavailable, "breaker open"));
+  });
+  const auto refused = access.Check("deploy", "U1", "C1");
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_NE(refused.reason.find("could not read the members of <!subteam^S0GONE>"),
+            std::string::npos)
+      << refused.reason;
+  // Without a way to ask Slack at all, the same.
+  EXPECT_FALSE(AccessControl(config).Check("deploy", "U1", "C1").allowed);
+}
+
+}  // namespace
+}  // namespace contexten::bot::handlers

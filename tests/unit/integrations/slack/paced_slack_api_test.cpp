@@ -136,6 +136,10 @@ class FakeSlack final : public SlackApi {
     info.name = "name-" + user_id + "-" + std::to_string(Calls("users.info"));
     return info;
   }
+  core::Result<std::vector<std::string>> UsergroupMembers(const std::string&) override {
+    if (auto e = Next("usergroups.users.list", "usergroups.users.list")) return *e;
+    return std::vector<std::string>{"U" + std::to_string(Calls("usergroups.users.list"))};
+  }
   core::Result<ConversationInfo> GetConversationInfo(const std::string& channel_id) override {
     if (auto e = Next("conversations.info", "conversations.info")) return *e;
     ConversationInfo info;
@@ -480,6 +484,22 @@ TEST(PacedSlackApiTest, UserInfoIsCachedUntilTheTtlEnds) {
   ASSERT_TRUE(fresh);
   EXPECT_EQ(inner.Calls("users.info"), 3);
   EXPECT_NE(fresh->name, first->name);
+}
+
+TEST(PacedSlackApiTest, UsergroupMembersAreCachedForFiveMinutes) {
+  FakeSlack inner;
+  core::FakeClock clock;
+  PacedSlackApi api(inner, clock, Options());
+  auto first = api.UsergroupMembers("S1");
+  ASSERT_TRUE(first);
+  clock.Advance(minutes(4));
+  ASSERT_TRUE(api.UsergroupMembers("S1"));
+  EXPECT_EQ(inner.Calls("usergroups.users.list"), 1);
+  clock.Advance(minutes(1));
+  auto fresh = api.UsergroupMembers("S1");
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(inner.Calls("usergroups.users.list"), 2);
+  EXPECT_NE(*fresh, *first);
 }
 
 TEST(PacedSlackApiTest, ConversationInfoIsCachedForFiveMinutes) {

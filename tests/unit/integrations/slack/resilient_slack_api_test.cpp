@@ -80,6 +80,10 @@ class ScriptedSlack final : public SlackApi {
     if (auto s = Next(); !s) return core::Unexpected(s.error());
     return UserInfo{};
   }
+  core::Result<std::vector<std::string>> UsergroupMembers(const std::string&) override {
+    if (auto s = Next(); !s) return core::Unexpected(s.error());
+    return std::vector<std::string>{};
+  }
   core::Result<ConversationInfo> GetConversationInfo(const std::string&) override {
     if (auto s = Next(); !s) return core::Unexpected(s.error());
     return ConversationInfo{};
