@@ -185,7 +185,23 @@ void OnCardPosted(Step& s, const json& result) {
   if (s.state().value("phase", "") == "failed") s.decision.outcome = Decision::Outcome::kFailed;
 }
 
+// Degraded mode (../shared/DESIGN.md §1): Linear failed the first attempt, so the request waits
+// in the outbox; the reporter hears it is queued, not lost, and hears again when it is done.
+void OnEffectDeferred(Step& s, const Event& event) {
+  if (Str(event.data, "step") != "create" || s.Filed() || s.state().value("queued", false)) return;
+  s.state()["queued"] = true;
+  s.state()["note"] =
+      "Linear is not answering right now; this request is queued and will be filed "
+      "in order as soon as Linear is back.";
+  s.UpdateCard();
+  s.Tell(
+      ":inbox_tray: Linear is not answering right now, so this request is queued. It will be "
+      "filed as soon as Linear is back; nothing to do on your side.");
+  s.decision.note = "queued: " + Str(event.data, "error");
+}
+
 void OnIssueCreated(Step& s, const json& issue) {
+  const bool was_queued = s.state().value("queued", false);
   s.state()["issue"] = issue;
   s.state()["phase"] = "filed";
   s.state().erase("queued");
@@ -194,6 +210,10 @@ void OnIssueCreated(Step& s, const json& issue) {
                          LinearIssueKey(Str(issue, "identifier"))};
   s.UpdateCard();
   s.LinkThreadAndIssue();
+  if (was_queued) {
+    s.Tell(":white_check_mark: Done: Linear is back and this is filed as *" +
+           Str(issue, "identifier") + "*.");
+  }
   s.decision.note = "filed " + Str(issue, "identifier");
 }
 
@@ -371,6 +391,8 @@ Decision FileIssueWorkflow::Decide(const DecideContext& context, const json& sta
     OnEffectDone(s, event);
   } else if (event.type == engine::kEffectDead) {
     OnEffectDead(s, event);
+  } else if (event.type == engine::kEffectDeferred) {
+    OnEffectDeferred(s, event);
   } else if (event.type == kLinearIssueEvent) {
     OnLinearIssue(s, event);
   } else if (event.type == kLinearCommentEvent) {
