@@ -1,6 +1,8 @@
 #include "bot/metrics.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <string_view>
 
 #include "core/metrics/prometheus_text.hpp"
 
@@ -20,6 +22,12 @@ HistogramSample Histogram(core::metrics::Labels labels, const std::array<double,
   h.buckets.assign(buckets.begin(), buckets.end());
   h.sum = sum;
   return h;
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
 double AgeSeconds(std::int64_t now_ms, std::int64_t since_ms) {
@@ -115,7 +123,7 @@ void Breakers(Exposition& e, const MetricsSnapshot& s) {
     for (auto state : kStates) {
       e.Gauge("contexten_breaker_state", "1 for the state each circuit breaker is in.",
               metrics.state == state ? 1 : 0,
-              {{"breaker", name}, {"state", std::string(resilience::ToString(state))}});
+              {{"breaker", name}, {"state", Lower(resilience::ToString(state))}});
     }
   }
   for (const auto& [name, metrics] : s.breakers) {
