@@ -98,7 +98,14 @@ class Step {
   }
 
   void PostReply(const std::vector<present::ThreadEvent>& events) {
-    if (events.empty() || !HasCard()) return;
+    if (events.empty()) return;
+    if (!HasCard()) {
+      // The card is still on its way (lanes run side by side: Linear may answer first): the
+      // lines wait for it. A card that could not be posted (null) takes none.
+      if (state().contains("card")) return;
+      for (const auto& e : events) state()["held_replies"].push_back(e.text);
+      return;
+    }
     json message = present::RenderThreadReply(events);
     effects::SlackPostMessage reply;
     reply.channel = Str(state()["card"], "channel");
@@ -175,11 +182,22 @@ void OnStart(Step& s, const DecideContext& context, const Event& event) {
   s.decision.note = "filing in " + Str(request, "team_key");
 }
 
-void OnCardPosted(Step& s, const json& result) {
+void OnCardPosted(Step& s, const DecideContext& context, const json& result) {
   s.state()["card"] = {{"channel", Str(result, "channel")}, {"ts", Str(result, "ts")}};
   if (s.state().value("card_stale", false)) {
     s.state().erase("card_stale");
     s.UpdateCard();
+  }
+  if (s.state().contains("held_replies")) {
+    std::vector<present::ThreadEvent> held;
+    for (const auto& text : s.state()["held_replies"]) {
+      present::ThreadEvent event;
+      event.at_ms = context.now_ms;
+      event.text = text.is_string() ? text.get<std::string>() : "";
+      held.push_back(std::move(event));
+    }
+    s.state().erase("held_replies");
+    s.PostReply(held);
   }
   s.LinkThreadAndIssue();
   if (s.state().value("phase", "") == "failed") s.decision.outcome = Decision::Outcome::kFailed;
@@ -265,10 +283,10 @@ void OnAssignStep(Step& s, const std::string& step, const json& result) {
   }
 }
 
-void OnEffectDone(Step& s, const Event& event) {
+void OnEffectDone(Step& s, const DecideContext& context, const Event& event) {
   const std::string step = Str(event.data, "step");
   const json& result = event.data.contains("result") ? event.data["result"] : json();
-  if (step == "card") return OnCardPosted(s, result);
+  if (step == "card") return OnCardPosted(s, context, result);
   if (step == "create") return OnIssueCreated(s, result);
   if (step.rfind("assign-", 0) == 0) return OnAssignStep(s, step, result);
 }
@@ -388,7 +406,7 @@ Decision FileIssueWorkflow::Decide(const DecideContext& context, const json& sta
   if (event.type == "start") {
     OnStart(s, context, event);
   } else if (event.type == engine::kEffectDone) {
-    OnEffectDone(s, event);
+    OnEffectDone(s, context, event);
   } else if (event.type == engine::kEffectDead) {
     OnEffectDead(s, event);
   } else if (event.type == engine::kEffectDeferred) {
