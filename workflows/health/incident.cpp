@@ -175,8 +175,9 @@ class Step {
     const auto lasted = Now() - state().value("since_ms", Now());
     std::string text = Emoji(kStatusOk, true) + " Recovered after " + HumanDuration(lasted) + ".";
     const auto replayed = state().value("max_queued", std::int64_t{0});
+    // The queue's high-water mark: what waited for it, replayed in order from now on.
     text += replayed > 0 ? " " + std::to_string(replayed) +
-                               " queued effect(s) were replayed in order once it was back."
+                               " queued effect(s) waited for it and are replayed in order."
                          : " Nothing was waiting on it.";
     Reply(std::move(text));
     UpdateRoot();

@@ -148,7 +148,7 @@ TEST_F(IncidentWorkflowTest, OneRootInTheOpsChannelEditedInPlaceThroughRecovery)
   ASSERT_EQ(replies.size(), 1u);
   EXPECT_EQ(replies[0].thread_ts, "1800.1");
   EXPECT_NE(replies[0].text.find("Recovered after 2m 30s"), std::string::npos);
-  EXPECT_NE(replies[0].text.find("3 queued effect(s) were replayed"), std::string::npos);
+  EXPECT_NE(replies[0].text.find("3 queued effect(s) waited for it"), std::string::npos);
   EXPECT_EQ(state_["phase"], "idle");
 
   // The next problem is a new episode with a new root.
