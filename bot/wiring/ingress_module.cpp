@@ -116,6 +116,19 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
       Log()->error("inbox recovery failed: {}", replayed.error().Describe());
     }
     RegisterHealth(store, platforms);
+    // What the health monitor sees now, for /ctx status, /readyz and the digest's health
+    // section: reported, never gating (an outage elsewhere must not make us unready).
+    health_.Register([&orchestration] {
+      std::string problems;
+      for (const auto& s : orchestration.health_monitor().last()) {
+        if (s.status == workflows::health::kStatusOk) continue;
+        problems += (problems.empty() ? "" : "; ") + s.integration + " " + s.check + " " +
+                    s.status + " (" + s.detail + ")";
+      }
+      return workflows::ComponentHealth{"health checks", problems.empty(),
+                                        problems.empty() ? "all ok" : problems,
+                                        /*gates_readiness=*/false};
+    });
     metrics_ = [this, &store, &platforms, &orchestration, &clock] {
       MetricsSnapshot snapshot;
       snapshot.now_ms =
