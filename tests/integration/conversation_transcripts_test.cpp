@@ -224,7 +224,10 @@ TEST(ConversationTranscriptsTest, ALinearOutageIsOneIncidentAndTheQueuedIssueIsF
       .Then("[Acknowledge] [Silence 1 h] [Silence until recovered]")
       .Then("Evidence (")
       .Then("Last error: `transient: linear")
-      .Then("Recovered after")
+      .Then("Recovered after");
+  // The root's edits and the thread's replies go out side by side: either may come first.
+  InOrder(t)
+      .Then("[Acknowledge] [Silence 1 h] [Silence until recovered]")
       .Then(":large_green_circle: linear (calls): recovered");
   EXPECT_EQ(Occurrences(t.output, "Evidence ("), 1u) << t.output;  // one incident thread
   EXPECT_EQ(Occurrences(t.output, "Recovered after"), 1u);
