@@ -335,7 +335,7 @@ class Harness {
   // The production orchestration on the same store, and the webhook ingress feeding it.
   void StartBot() {
     orchestration_ =
-        std::make_unique<bot::wiring::OrchestrationModule>(*store_, *platforms_, clock_);
+        std::make_unique<bot::wiring::OrchestrationModule>(config_, *store_, *platforms_, clock_);
     workers_ = std::make_unique<core::WorkerPool>(2);
     bot::webhooks::WebhookIngressOptions options;
     options.linear_secret = config_.linear.webhook_secret;

@@ -19,7 +19,7 @@ struct App::Modules {
   Modules(const AppOptions& options, core::Clock& clock)
       : store(options.config, clock),
         platforms(options.config, clock),
-        orchestration(store, platforms, clock),
+        orchestration(options.config, store, platforms, clock),
         ingress(options.config, store, platforms, orchestration, clock,
                 wiring::IngressOptions{options.allow_port_fallback}) {}
 

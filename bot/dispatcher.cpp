@@ -162,6 +162,18 @@ AckFn Dispatcher::TimedAck(AckFn ack, core::SteadyTime received, std::string env
   return [this, ack = std::move(ack), received,
           envelope_id = std::move(envelope_id)](const json* payload) {
     const auto age = clock_.Now() - received;
+    {
+      std::lock_guard lock(mu_);
+      const double seconds = std::chrono::duration<double>(age).count();
+      std::size_t bucket = 0;
+      while (bucket < DispatcherStats::kAckBounds.size() &&
+             seconds > DispatcherStats::kAckBounds[bucket]) {
+        ++bucket;
+      }
+      ++stats_.acks;
+      ++stats_.ack_latency_buckets[bucket];
+      stats_.ack_latency_sum_seconds += seconds;
+    }
     if (age > kAckBudget) {
       // Slow acks come in floods when the bot is overloaded; one line a second says so without
       // the logging adding to the overload.

@@ -16,6 +16,7 @@
 // opens a modal calls views.open first and acks right after (see OpenNewIssueModal). Fast-lane
 // listeners should ack before slow follow-up work; acks later than 2 s after receipt are logged.
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -44,6 +45,12 @@ struct DispatcherStats {
   std::uint64_t unmatched = 0;  // acked, no listener wanted it
   std::uint64_t ignored = 0;    // our own or another bot's message, an edit, ...
   std::uint64_t slow_acks = 0;  // acked more than 2 s after receipt
+  // Receipt-to-ack latency of every ack sent (for /metrics); buckets are not cumulative, the
+  // last is +Inf. Slack allows 3 s.
+  static constexpr std::array<double, 8> kAckBounds{0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0, 3.0};
+  std::uint64_t acks = 0;
+  std::array<std::uint64_t, kAckBounds.size() + 1> ack_latency_buckets{};
+  double ack_latency_sum_seconds = 0;
 };
 
 struct DispatcherOptions {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/version.hpp"
+#include "core/metrics/prometheus_text.hpp"
 
 namespace contexten::bot {
 
@@ -22,6 +23,16 @@ void InstallHealthRoutes(core::net::HttpServer& server, const workflows::HealthR
         }
         nlohmann::json body = {{"status", ready ? "ready" : "not_ready"}, {"checks", checks}};
         respond(core::net::HttpResponse::Json(ready ? 200 : 503, body.dump()));
+      });
+}
+
+void InstallMetricsRoute(core::net::HttpServer& server, std::function<std::string()> render) {
+  server.Route(
+      "GET", "/metrics",
+      [render = std::move(render)](core::net::HttpRequest&&, core::net::HttpResponder respond) {
+        auto response = core::net::HttpResponse::Text(200, render());
+        response.headers.Set("Content-Type", core::metrics::kContentType);
+        respond(std::move(response));
       });
 }
 

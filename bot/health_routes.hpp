@@ -1,5 +1,8 @@
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "core/net/http_server.hpp"
 #include "workflows/health/health_registry.hpp"
 
@@ -9,5 +12,8 @@ namespace contexten::bot {
 // GET /readyz: 200 when every registered component is ready, else 503; the body says which
 // component is not and why (operators read it; load balancers read the status).
 void InstallHealthRoutes(core::net::HttpServer& server, const workflows::HealthRegistry& health);
+
+// GET /metrics: `render()` (bot/metrics.hpp) in the Prometheus text format.
+void InstallMetricsRoute(core::net::HttpServer& server, std::function<std::string()> render);
 
 }  // namespace contexten::bot

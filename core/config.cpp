@@ -98,6 +98,42 @@ const std::map<std::string, KeySpec>& Keys() {
       {"linear.webhook_secret",
        {[](Config& c, const std::string& v, const std::string&) { c.linear.webhook_secret = v; },
         true}},
+      {"health.sample_seconds", {[](Config& c, const std::string& v, const std::string& k) {
+         c.health.sample_seconds = ParseInt(v, k, 1, 3600);
+       }}},
+      {"health.grouping_delay_seconds", {[](Config& c, const std::string& v, const std::string& k) {
+         c.health.grouping_delay_seconds = ParseInt(v, k, 0, 86400);
+       }}},
+      {"health.reminder_minutes", {[](Config& c, const std::string& v, const std::string& k) {
+         c.health.reminder_minutes = ParseInt(v, k, 0, 7 * 24 * 60);
+       }}},
+      {"health.oncall_after_minutes", {[](Config& c, const std::string& v, const std::string& k) {
+         c.health.oncall_after_minutes = ParseInt(v, k, 0, 7 * 24 * 60);
+       }}},
+      {"health.oncall_group",
+       {[](Config& c, const std::string& v, const std::string&) { c.health.oncall_group = v; }}},
+      {"health.failures_open", {[](Config& c, const std::string& v, const std::string& k) {
+         c.health.failures_open = ParseInt(v, k, 1, 1000);
+       }}},
+      {"health.outbox_depth", {[](Config& c, const std::string& v, const std::string& k) {
+         c.health.outbox_depth = ParseInt(v, k, 1, 100000000);
+       }}},
+      {"health.outbox_age_minutes", {[](Config& c, const std::string& v, const std::string& k) {
+         c.health.outbox_age_minutes = ParseInt(v, k, 1, 7 * 24 * 60);
+       }}},
+      {"health.inbox_depth", {[](Config& c, const std::string& v, const std::string& k) {
+         c.health.inbox_depth = ParseInt(v, k, 1, 100000000);
+       }}},
+      {"health.inbox_age_minutes", {[](Config& c, const std::string& v, const std::string& k) {
+         c.health.inbox_age_minutes = ParseInt(v, k, 1, 7 * 24 * 60);
+       }}},
+      {"health.webhook_silence_minutes",
+       {[](Config& c, const std::string& v, const std::string& k) {
+         c.health.webhook_silence_minutes = ParseInt(v, k, 0, 30 * 24 * 60);
+       }}},
+      {"health.wal_megabytes", {[](Config& c, const std::string& v, const std::string& k) {
+         c.health.wal_megabytes = ParseInt(v, k, 1, 1024 * 1024);
+       }}},
       {"conversation.confidence_threshold",
        {[](Config& c, const std::string& v, const std::string& k) {
          c.conversation.confidence_threshold = ParseFraction(v, k);

@@ -91,6 +91,23 @@ struct IdentityConfig {
   std::map<std::string, std::string> github_logins;  // Slack user id -> GitHub login
 };
 
+// The health monitor and incidents (workflows/health/): how often to sample, when a problem is
+// posted, reminded and escalated, and the thresholds of each check.
+struct HealthConfig {
+  int sample_seconds = 5;
+  int grouping_delay_seconds = 30;  // a problem that heals within it is never posted
+  int reminder_minutes = 240;       // at most one reminder this often, in the thread
+  int oncall_after_minutes = 30;    // unacknowledged this long: mention oncall_group
+  std::string oncall_group;         // Slack user group id (S...); empty: nobody is mentioned
+  int failures_open = 3;            // calls in a row that failed: the integration is down
+  int outbox_depth = 1000;
+  int outbox_age_minutes = 15;
+  int inbox_depth = 1000;
+  int inbox_age_minutes = 5;
+  int webhook_silence_minutes = 60;  // no GitHub/Linear webhook this long while configured; 0 off
+  int wal_megabytes = 256;
+};
+
 struct Config {
   LogConfig log;
   HttpConfig http;
@@ -102,6 +119,7 @@ struct Config {
   ConversationConfig conversation;
   AccessConfig access;
   IdentityConfig identity;
+  HealthConfig health;
 
   bool has_slack_tokens() const { return !slack.app_token.empty() || !slack.bot_token.empty(); }
   // Every secret value present, to register with the log redactor.

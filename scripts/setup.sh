@@ -15,6 +15,10 @@ APT_PACKAGES=(
 # Fuzzing (scripts/fuzz.sh, run by scripts/test.sh): libFuzzer comes with clang 14's runtime.
 APT_PACKAGES+=(clang-14 libclang-rt-14-dev)
 
+# Test tools: promtool (Debian's prometheus package) checks the /metrics exposition
+# (tests/integration/metrics_promtool_test.cpp skips with a message without it).
+APT_PACKAGES+=(prometheus)
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <variant>
 
+#include "bot/handlers/incident_handlers.hpp"
 #include "bot/handlers/intent_actions.hpp"
 #include "bot/handlers/new_issue.hpp"
 #include "bot/handlers/status_handler.hpp"
@@ -228,6 +229,7 @@ void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& com
 
   RegisterNewIssueListeners(registry, engine, settings);
   RegisterIssueCardListeners(registry, engine);
+  RegisterIncidentListeners(registry, engine);
   RegisterIntentActionListeners(registry, conversation);
 }
 

@@ -8,12 +8,14 @@
 
 #include "bot/handlers/register_handlers.hpp"
 #include "bot/health_routes.hpp"
+#include "bot/metrics.hpp"
 #include "bot/wiring/orchestration_module.hpp"
 #include "bot/wiring/platforms_module.hpp"
 #include "bot/wiring/startup_error.hpp"
 #include "bot/wiring/store_module.hpp"
 #include "core/logging.hpp"
 #include "core/wait_until.hpp"
+#include "workflows/health/health_checks.hpp"
 
 namespace contexten::bot::wiring {
 namespace {
@@ -123,8 +125,46 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
       Log()->error("inbox recovery failed: {}", replayed.error().Describe());
     }
     RegisterHealth(store, platforms);
+    // What the health monitor sees now, for /ctx status, /readyz and the digest's health
+    // section: reported, never gating (an outage elsewhere must not make us unready).
+    health_.Register([&orchestration] {
+      std::string problems;
+      for (const auto& s : orchestration.health_monitor().last()) {
+        if (s.status == workflows::health::kStatusOk) continue;
+        problems += (problems.empty() ? "" : "; ") + s.integration + " " + s.check + " " +
+                    s.status + " (" + s.detail + ")";
+      }
+      return workflows::ComponentHealth{"health checks", problems.empty(),
+                                        problems.empty() ? "all ok" : problems,
+                                        /*gates_readiness=*/false};
+    });
+    metrics_ = [this, &store, &platforms, &orchestration, &clock] {
+      MetricsSnapshot snapshot;
+      snapshot.now_ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(clock.WallNow().time_since_epoch())
+              .count();
+      snapshot.lanes = orchestration.relay().lane_stats();
+      snapshot.relay = orchestration.relay().stats();
+      if (auto stats = store::ReadStoreStats(store.database()); stats) snapshot.store = *stats;
+      for (const auto& [name, breaker] : platforms.breakers()) {
+        snapshot.breakers.emplace_back(name, breaker->metrics());
+      }
+      snapshot.dispatcher = dispatcher_.stats();
+      snapshot.socket_mode = socket_mode_.stats();
+      snapshot.socket_mode_connected = socket_mode_.connected();
+      snapshot.health = orchestration.health_monitor().last();
+      return RenderMetrics(snapshot);
+    };
     StartServer(config, platforms.io(), options);
     socket_mode_.Start();
+    // The monitor (orchestration) watches Socket Mode too; this module owns the connection.
+    // Added last: a constructor that throws must not leave the monitor a dangling check.
+    orchestration.health_monitor().AddCheck(
+        workflows::health::ConnectionCheck("socket_mode", [this]() -> std::optional<std::string> {
+          if (socket_mode_.connected()) return std::nullopt;
+          const std::string why = socket_mode_.last_error();
+          return why.empty() ? std::string("connecting") : why;
+        }));
   } catch (...) {
     // Members are destroyed without ~IngressModule: drain what already runs first.
     Drain();
@@ -158,6 +198,7 @@ void IngressModule::StartServer(const core::Config& config, core::net::IoRuntime
   server_options.body_limit = std::max(config.http.body_limit, webhooks_.max_body_limit());
   server_ = std::make_unique<core::net::HttpServer>(io, server_options);
   InstallHealthRoutes(*server_, health_);
+  InstallMetricsRoute(*server_, metrics_);
   webhooks_.Install(*server_);
   if (auto started = server_->Start(); !started) {
     if (!options.allow_port_fallback) throw StartupError(started.error());
@@ -165,10 +206,11 @@ void IngressModule::StartServer(const core::Config& config, core::net::IoRuntime
     server_options.port = 0;
     server_ = std::make_unique<core::net::HttpServer>(io, server_options);
     InstallHealthRoutes(*server_, health_);
+    InstallMetricsRoute(*server_, metrics_);
     webhooks_.Install(*server_);
     if (auto again = server_->Start(); !again) throw StartupError(again.error());
   }
-  Log()->info("HTTP on {}:{} (/healthz, /readyz)", config.http.bind, server_->port());
+  Log()->info("HTTP on {}:{} (/healthz, /readyz, /metrics)", config.http.bind, server_->port());
 }
 
 void IngressModule::Drain() {

@@ -70,6 +70,7 @@ class IngressModule {
   std::function<void()> forget_report_source_;
   webhooks::WebhookIngress webhooks_;  // GitHub/Linear webhook routes
   integrations::slack::SocketModeClient socket_mode_;
+  std::function<std::string()> metrics_;  // GET /metrics (bot/metrics.hpp)
   std::unique_ptr<core::net::HttpServer> server_;
   bool drained_ = false;
 };

@@ -7,9 +7,11 @@
 #include "bot/wiring/store_module.hpp"
 #include "core/logging.hpp"
 #include "workflows/builtin/file_issue.hpp"
-#include "workflows/builtin/report.hpp"
 #include "workflows/builtin/identity.hpp"
 #include "workflows/builtin/intent_action.hpp"
+#include "workflows/builtin/report.hpp"
+#include "workflows/health/health_checks.hpp"
+#include "workflows/health/incident.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
 
 namespace contexten::bot::wiring {
@@ -21,10 +23,45 @@ namespace {
 // by the pacer per method and channel, not by this number.
 constexpr int kSlackLaneThreads = 16;
 
+workflows::health::IncidentOptions IncidentSettings(const core::Config& config) {
+  workflows::health::IncidentOptions options;
+  options.ops_channel = config.slack.ops_channel;
+  options.grouping_delay = std::chrono::seconds(config.health.grouping_delay_seconds);
+  options.reminder_interval = std::chrono::minutes(config.health.reminder_minutes);
+  options.oncall_after = std::chrono::minutes(config.health.oncall_after_minutes);
+  options.oncall_group = config.health.oncall_group;
+  return options;
+}
+
+workflows::health::HealthThresholds Thresholds(const core::HealthConfig& health) {
+  workflows::health::HealthThresholds t;
+  t.failures_open = health.failures_open;
+  t.outbox_depth = health.outbox_depth;
+  t.outbox_age = std::chrono::minutes(health.outbox_age_minutes);
+  t.inbox_depth = health.inbox_depth;
+  t.inbox_age = std::chrono::minutes(health.inbox_age_minutes);
+  t.webhook_silence = std::chrono::minutes(health.webhook_silence_minutes);
+  t.wal_bytes = static_cast<std::int64_t>(health.wal_megabytes) * 1024 * 1024;
+  return t;
+}
+
+workflows::health::BreakerMetrics MetricsOf(const core::resilience::CircuitBreaker* breaker) {
+  if (!breaker) return nullptr;
+  return [breaker] { return breaker->metrics(); };
+}
+
+const core::resilience::CircuitBreaker* BreakerNamed(const PlatformsModule& platforms,
+                                                     const std::string& name) {
+  for (const auto& [n, breaker] : platforms.breakers()) {
+    if (n == name) return breaker;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
-OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& platforms,
-                                         core::Clock& clock)
+OrchestrationModule::OrchestrationModule(const core::Config& config, StoreModule& store,
+                                         PlatformsModule& platforms, core::Clock& clock)
     : workflow_store_(store.database()),
       schedule_store_(store.database()),
       engine_(workflow_store_, clock),
@@ -38,11 +75,35 @@ OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& pl
                  [this](const store::ScheduleRecord& schedule, core::WallTime slot) {
                    return FireReport(schedule, slot);
                  }),
-      schedule_loop_(scheduler_, clock) {
+      schedule_loop_(scheduler_, clock),
+      health_monitor_(engine_, clock, &store.database(), &relay_),
+      health_loop_(health_monitor_, std::chrono::seconds(config.health.sample_seconds)),
+      events_(platforms.events()) {
   engine_.Register(std::make_unique<workflows::builtin::FileIssueWorkflow>());
   engine_.Register(std::make_unique<workflows::builtin::ReportWorkflow>());
   engine_.Register(std::make_unique<workflows::builtin::IntentActionWorkflow>());
   engine_.Register(std::make_unique<workflows::builtin::IdentityWorkflow>());
+  engine_.Register(std::make_unique<workflows::health::IncidentWorkflow>(IncidentSettings(config)));
+  // What the monitor watches (workflows/health/health_checks.hpp); Socket Mode is added by the
+  // ingress, which owns that connection.
+  namespace health = workflows::health;
+  const auto thresholds = Thresholds(config.health);
+  health_monitor_.AddCheck(health::LaneCheck("slack_api", workflows::outbox::kSlackLane, thresholds,
+                                             MetricsOf(BreakerNamed(platforms, "slack_outbox"))));
+  if (linear_executor_) {
+    health_monitor_.AddCheck(health::LaneCheck("linear", workflows::outbox::kLinearLane, thresholds,
+                                               MetricsOf(BreakerNamed(platforms, "linear"))));
+  }
+  if (const auto* github = BreakerNamed(platforms, "github")) {
+    health_monitor_.AddCheck(health::BreakerCheck("github", MetricsOf(github)));
+  }
+  health_monitor_.AddCheck(health::StoreCheck(thresholds));
+  if (!config.github.webhook_secret.empty()) {
+    health_monitor_.AddCheck(health::WebhookSilenceCheck("github", "github", thresholds));
+  }
+  if (!config.linear.webhook_secret.empty()) {
+    health_monitor_.AddCheck(health::WebhookSilenceCheck("linear", "linear", thresholds));
+  }
   // Slack posts to different threads go out side by side; the per-channel pacing still holds.
   relay_.AddLane(workflows::outbox::kSlackLane, slack_executor_, kSlackLaneThreads);
   if (linear_executor_) relay_.AddLane(workflows::outbox::kLinearLane, *linear_executor_, 4);
@@ -55,6 +116,11 @@ OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& pl
   timers_.Start();
   // A report missed while the process was down runs once now (workflows/schedule/scheduler.hpp).
   schedule_loop_.Start();
+  // A breaker that changes state is sampled at once, not at the next interval.
+  breaker_wakes_ = events_->Subscribe([this](const core::resilience::ResilienceEvent& event) {
+    if (event.kind == core::resilience::ResilienceEventKind::kStateTransition) health_loop_.Wake();
+  });
+  health_loop_.Start();
 }
 
 OrchestrationModule::~OrchestrationModule() { Drain(); }
@@ -82,6 +148,8 @@ bool OrchestrationModule::Quiet() {
 void OrchestrationModule::Drain() {
   if (drained_) return;
   drained_ = true;
+  if (breaker_wakes_ != 0) events_->Unsubscribe(breaker_wakes_);
+  health_loop_.Stop();
   schedule_loop_.Stop();
   timers_.Stop();
   relay_.Stop();

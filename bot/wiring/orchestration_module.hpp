@@ -6,17 +6,23 @@
 // Starting it resumes what a crash left: effects in flight are looked up before they are redone,
 // pending effects and due timers run, waiting runs keep waiting. Scheduled reports: one loop
 // waits for the earliest schedule row and starts a report run per slot (run id from schedule and
-// slot, so a slot fired again after a crash is the same run).
+// slot, so a slot fired again after a crash is the same run). The health monitor samples the
+// store, the relay's lanes and the breakers on its own loop and feeds the incident runs, which
+// post to `slack.ops_channel` through the outbox like any other effect.
 
 #include <functional>
 #include <memory>
 #include <mutex>
 
 #include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/resilience/events.hpp"
 #include "store/sqlite_schedule_store.hpp"
 #include "store/sqlite_workflow_store.hpp"
 #include "workflows/engine/engine.hpp"
 #include "workflows/engine/timer_loop.hpp"
+#include "workflows/health/health_loop.hpp"
+#include "workflows/health/health_monitor.hpp"
 #include "workflows/outbox/linear_executor.hpp"
 #include "workflows/outbox/outbox_relay.hpp"
 #include "workflows/outbox/slack_executor.hpp"
@@ -32,7 +38,8 @@ class PlatformsModule;
 class OrchestrationModule {
  public:
   // Throws StartupError when the relay cannot recover the outbox.
-  OrchestrationModule(StoreModule& store, PlatformsModule& platforms, core::Clock& clock);
+  OrchestrationModule(const core::Config& config, StoreModule& store, PlatformsModule& platforms,
+                      core::Clock& clock);
   ~OrchestrationModule();  // Drain()
   OrchestrationModule(const OrchestrationModule&) = delete;
   OrchestrationModule& operator=(const OrchestrationModule&) = delete;
@@ -41,6 +48,7 @@ class OrchestrationModule {
   store::WorkflowStore& workflows() { return workflow_store_; }
   workflows::outbox::OutboxRelay& relay() { return relay_; }
   store::ScheduleStore& schedules() { return schedule_store_; }
+  workflows::health::HealthMonitor& health_monitor() { return health_monitor_; }
   // After a schedule was added or removed: the scheduler looks again at once.
   void WakeScheduler() { schedule_loop_.Wake(); }
   using ReportSource =
@@ -73,6 +81,10 @@ class OrchestrationModule {
   ReportSource report_source_;
   workflows::schedule::Scheduler scheduler_;
   workflows::schedule::ScheduleLoop schedule_loop_;
+  workflows::health::HealthMonitor health_monitor_;
+  workflows::health::HealthLoop health_loop_;
+  std::shared_ptr<core::resilience::EventBus> events_;
+  core::resilience::EventBus::SubscriptionId breaker_wakes_ = 0;
   bool drained_ = false;
 };
 

@@ -123,3 +123,16 @@ void PlatformsModule::RegisterHealth(workflows::HealthRegistry& health) {
 }
 
 }  // namespace contexten::bot::wiring
+
+namespace contexten::bot::wiring {
+
+std::vector<std::pair<std::string, const core::resilience::CircuitBreaker*>>
+PlatformsModule::breakers() const {
+  std::vector<std::pair<std::string, const core::resilience::CircuitBreaker*>> out = {
+      {"slack_api", &slack_.breaker()}, {"slack_outbox", &slack_outbox_.breaker()}};
+  if (github_) out.emplace_back("github", &github_->breaker());
+  if (linear_ && linear_->breaker()) out.emplace_back("linear", linear_->breaker());
+  return out;
+}
+
+}  // namespace contexten::bot::wiring

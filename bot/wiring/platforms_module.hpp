@@ -4,11 +4,15 @@
 // retry and limiter publishes on events().
 
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/net/http_client.hpp"
 #include "core/net/io_runtime.hpp"
+#include "core/resilience/circuit_breaker.hpp"
 #include "core/resilience/events.hpp"
 #include "integrations/github/github_api.hpp"
 #include "integrations/linear/linear_api.hpp"
@@ -56,6 +60,10 @@ class PlatformsModule {
   // What an operator sees of each platform's breaker in /readyz (reported, not gating):
   // slack_api, github, linear.
   void RegisterHealth(workflows::HealthRegistry& health);
+
+  // Every breaker by the name /metrics and the health monitor show: slack_api (the fast path),
+  // slack_outbox, github, linear (the last two when configured).
+  std::vector<std::pair<std::string, const core::resilience::CircuitBreaker*>> breakers() const;
 
  private:
   std::shared_ptr<core::resilience::EventBus> events_;

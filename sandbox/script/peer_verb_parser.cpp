@@ -42,8 +42,9 @@ std::optional<int> PositiveInt(std::string_view text) {
 }
 
 core::Result<PeerVerb> ParseLinear(const std::vector<PeerVerbWord>& words) {
-  const std::string all_usages =
-      std::string(kLinearStateUsage) + " | " + std::string(kLinearCommentUsage);
+  const std::string all_usages = std::string(kLinearStateUsage) + " | " +
+                                 std::string(kLinearCommentUsage) + " | " +
+                                 std::string(kLinearOutageUsage);
   if (words.size() < 2) return Usage("linear: which verb?", all_usages);
   const std::string& verb = words[1].Plain();
   if (verb == "state") {
@@ -58,6 +59,24 @@ core::Result<PeerVerb> ParseLinear(const std::vector<PeerVerbWord>& words) {
     const std::string text = Join(words, 3);
     if (text.empty()) return Usage("linear comment: missing the text", kLinearCommentUsage);
     return PeerVerb(LinearCommentVerb{words[2].Plain(), text});
+  }
+  if (verb == "outage") {
+    if (words.size() < 3) return Usage("linear outage: for how many seconds?", kLinearOutageUsage);
+    LinearOutageVerb outage;
+    const auto seconds = PositiveInt(words[2].Plain());
+    if (!seconds) {
+      return Usage("linear outage: \"" + words[2].Plain() + "\" is not a number of seconds",
+                   kLinearOutageUsage);
+    }
+    outage.seconds = *seconds;
+    for (std::size_t i = 3; i < words.size(); ++i) {
+      const auto status = PositiveInt(words[i].text);
+      if (words[i].key != "status" || !status || *status < 400 || *status > 599) {
+        return Usage("linear outage: unexpected \"" + words[i].Plain() + "\"", kLinearOutageUsage);
+      }
+      outage.status = *status;
+    }
+    return PeerVerb(outage);
   }
   return Usage("linear: unknown verb \"" + verb + "\"", all_usages);
 }

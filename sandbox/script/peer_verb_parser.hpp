@@ -3,6 +3,7 @@
 // line in, a typed command out. Pure: no stand-in is touched here.
 //   linear state <ID> <state name words...>
 //   linear comment <ID> <text...>
+//   linear outage <seconds> [status=<http status>]
 //   gh pr open <owner/repo> "<title>" [branch=<b>] [body="<text>"]
 //   gh pr merge <owner/repo>#<n>
 //   gh ci fail|pass <owner/repo> [branch=<b>]
@@ -38,6 +39,12 @@ struct LinearCommentVerb {
   std::string issue;
   std::string text;
 };
+// The Linear stand-in answers every API call with `status` (default 503) for `seconds` of its
+// clock: a platform outage, for the health monitor and degraded mode to meet.
+struct LinearOutageVerb {
+  int seconds = 0;
+  int status = 503;
+};
 struct GitHubPrOpenVerb {
   std::string repo;  // owner/repo
   std::string title;
@@ -54,12 +61,13 @@ struct GitHubCiVerb {
   bool pass = false;   // `gh ci pass`: success; `gh ci fail`: failure
 };
 
-using PeerVerb = std::variant<LinearStateVerb, LinearCommentVerb, GitHubPrOpenVerb,
-                              GitHubPrMergeVerb, GitHubCiVerb>;
+using PeerVerb = std::variant<LinearStateVerb, LinearCommentVerb, LinearOutageVerb,
+                              GitHubPrOpenVerb, GitHubPrMergeVerb, GitHubCiVerb>;
 
 // The one-line usage of each verb, as errors and help show them.
 inline constexpr char kLinearStateUsage[] = "linear state <ID> <state name>";
 inline constexpr char kLinearCommentUsage[] = "linear comment <ID> <text>";
+inline constexpr char kLinearOutageUsage[] = "linear outage <seconds> [status=<code>]";
 inline constexpr char kGitHubPrOpenUsage[] =
     "gh pr open <owner/repo> \"<title>\" [branch=<b>] [body=\"<text>\"]";
 inline constexpr char kGitHubPrMergeUsage[] = "gh pr merge <owner/repo>#<n>";

@@ -88,6 +88,10 @@ std::string PeerVerbs::Help() {
          "\n"
          "      e.g. linear comment ENG-1 Looks good, shipping it\n"
          "  " +
+         std::string(kLinearOutageUsage) +
+         "\n"
+         "      e.g. linear outage 120 status=503\n"
+         "  " +
          std::string(kGitHubPrOpenUsage) +
          "\n"
          "      e.g. gh pr open contexten/sandbox \"ENG-1 Fix login crash\" body=\"Fixes ENG-1\"\n"
@@ -153,6 +157,15 @@ core::Result<std::string> PeerVerbs::Execute(const LinearCommentVerb& verb) {
   if (!comment) return core::Unexpected(Relabel(comment.error()));
   return "linear: " + comment->user_name + " commented on " + comment->issue_identifier + " (" +
          LinearWebhook(*linear_, from, webhook_timeout_, "Comment", comment->id) + ")";
+}
+
+core::Result<std::string> PeerVerbs::Execute(const LinearOutageVerb& verb) {
+  if (linear_ == nullptr) {
+    return Fail(core::ErrorKind::kUnavailable, "linear: no Linear stand-in in this session");
+  }
+  linear_->FailFor(std::chrono::seconds(verb.seconds), verb.status);
+  return "linear: the API answers " + std::to_string(verb.status) + " for the next " +
+         std::to_string(verb.seconds) + " s";
 }
 
 // --- GitHub ----------------------------------------------------------------------------------

@@ -204,5 +204,41 @@ TEST(ConversationTranscriptsTest, AMissingTeamIsAskedForWithTheTeams) {
       .Then("ENG-1");
 }
 
+// Issue 12, acceptance 1, as a newcomer runs it: Linear is down for a few seconds of the
+// sandbox's real time (durations from linear_outage.yaml) while an issue is filed.
+std::size_t Occurrences(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST(ConversationTranscriptsTest, ALinearOutageIsOneIncidentAndTheQueuedIssueIsFiledOnce) {
+  const Transcript t = RunScript("linear_outage.txt", "linear_outage.yaml");
+  EXPECT_EQ(t.exit_code, 0) << t.output;
+  // The user: accepted, told it is queued, then told it is done.
+  InOrder(t)
+      .Then("you> linear outage 5")
+      .Then("(linear: the API answers 503 for the next 5 s)")
+      .Then("you> /ctx issue create ENG Login crash during the outage")
+      .Then("Login crash during the outage is queued for ENG")
+      .Then("this request is queued. It will be filed as soon as Linear is back")
+      .Then("Done: Linear is back and this is filed as ENG-1.");
+  // The operator: one incident thread, its root open with the buttons, then green.
+  InOrder(t)
+      .Then(":red_circle: linear (calls): open")
+      .Then("[Acknowledge] [Silence 1 h] [Silence until recovered]")
+      .Then("Evidence (")
+      .Then("Last error: `transient: linear")
+      .Then("Recovered after");
+  // The root's edits and the thread's replies go out side by side: either may come first.
+  InOrder(t)
+      .Then("[Acknowledge] [Silence 1 h] [Silence until recovered]")
+      .Then(":large_green_circle: linear (calls): recovered");
+  EXPECT_EQ(Occurrences(t.output, "Evidence ("), 1u) << t.output;  // one incident thread
+  EXPECT_EQ(Occurrences(t.output, "Recovered after"), 1u);
+  EXPECT_EQ(Occurrences(t.output, "Done: Linear is back"), 1u);  // filed once
+  EXPECT_EQ(Occurrences(t.output, "ENG-2"), 0u);
+}
+
 }  // namespace
 }  // namespace contexten

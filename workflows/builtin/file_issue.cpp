@@ -98,7 +98,14 @@ class Step {
   }
 
   void PostReply(const std::vector<present::ThreadEvent>& events) {
-    if (events.empty() || !HasCard()) return;
+    if (events.empty()) return;
+    if (!HasCard()) {
+      // The card is still on its way (lanes run side by side: Linear may answer first): the
+      // lines wait for it. A card that could not be posted (null) takes none.
+      if (state().contains("card")) return;
+      for (const auto& e : events) state()["held_replies"].push_back(e.text);
+      return;
+    }
     json message = present::RenderThreadReply(events);
     effects::SlackPostMessage reply;
     reply.channel = Str(state()["card"], "channel");
@@ -175,17 +182,44 @@ void OnStart(Step& s, const DecideContext& context, const Event& event) {
   s.decision.note = "filing in " + Str(request, "team_key");
 }
 
-void OnCardPosted(Step& s, const json& result) {
+void OnCardPosted(Step& s, const DecideContext& context, const json& result) {
   s.state()["card"] = {{"channel", Str(result, "channel")}, {"ts", Str(result, "ts")}};
   if (s.state().value("card_stale", false)) {
     s.state().erase("card_stale");
     s.UpdateCard();
   }
+  if (s.state().contains("held_replies")) {
+    std::vector<present::ThreadEvent> held;
+    for (const auto& text : s.state()["held_replies"]) {
+      present::ThreadEvent event;
+      event.at_ms = context.now_ms;
+      event.text = text.is_string() ? text.get<std::string>() : "";
+      held.push_back(std::move(event));
+    }
+    s.state().erase("held_replies");
+    s.PostReply(held);
+  }
   s.LinkThreadAndIssue();
   if (s.state().value("phase", "") == "failed") s.decision.outcome = Decision::Outcome::kFailed;
 }
 
+// Degraded mode (../shared/DESIGN.md §1): Linear failed the first attempt, so the request waits
+// in the outbox; the reporter hears it is queued, not lost, and hears again when it is done.
+void OnEffectDeferred(Step& s, const Event& event) {
+  if (Str(event.data, "step") != "create" || s.Filed() || s.state().value("queued", false)) return;
+  s.state()["queued"] = true;
+  s.state()["note"] =
+      "Linear is not answering right now; this request is queued and will be filed "
+      "in order as soon as Linear is back.";
+  s.UpdateCard();
+  s.Tell(
+      ":inbox_tray: Linear is not answering right now, so this request is queued. It will be "
+      "filed as soon as Linear is back; nothing to do on your side.");
+  s.decision.note = "queued: " + Str(event.data, "error");
+}
+
 void OnIssueCreated(Step& s, const json& issue) {
+  const bool was_queued = s.state().value("queued", false);
   s.state()["issue"] = issue;
   s.state()["phase"] = "filed";
   s.state().erase("queued");
@@ -194,6 +228,10 @@ void OnIssueCreated(Step& s, const json& issue) {
                          LinearIssueKey(Str(issue, "identifier"))};
   s.UpdateCard();
   s.LinkThreadAndIssue();
+  if (was_queued) {
+    s.Tell(":white_check_mark: Done: Linear is back and this is filed as *" +
+           Str(issue, "identifier") + "*.");
+  }
   s.decision.note = "filed " + Str(issue, "identifier");
 }
 
@@ -245,10 +283,10 @@ void OnAssignStep(Step& s, const std::string& step, const json& result) {
   }
 }
 
-void OnEffectDone(Step& s, const Event& event) {
+void OnEffectDone(Step& s, const DecideContext& context, const Event& event) {
   const std::string step = Str(event.data, "step");
   const json& result = event.data.contains("result") ? event.data["result"] : json();
-  if (step == "card") return OnCardPosted(s, result);
+  if (step == "card") return OnCardPosted(s, context, result);
   if (step == "create") return OnIssueCreated(s, result);
   if (step.rfind("assign-", 0) == 0) return OnAssignStep(s, step, result);
 }
@@ -376,9 +414,11 @@ Decision FileIssueWorkflow::Decide(const DecideContext& context, const json& sta
   if (event.type == "start") {
     OnStart(s, context, event);
   } else if (event.type == engine::kEffectDone) {
-    OnEffectDone(s, event);
+    OnEffectDone(s, context, event);
   } else if (event.type == engine::kEffectDead) {
     OnEffectDead(s, event);
+  } else if (event.type == engine::kEffectDeferred) {
+    OnEffectDeferred(s, event);
   } else if (event.type == kLinearIssueEvent) {
     OnLinearIssue(s, event);
   } else if (event.type == kLinearCommentEvent) {

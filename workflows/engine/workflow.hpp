@@ -20,6 +20,10 @@ namespace contexten::workflows::engine {
 inline constexpr char kEffectDone[] = "effect.done";  // data: {step, kind, result}
 inline constexpr char kEffectDead[] = "effect.dead";  // data: {step, kind, error}
 inline constexpr char kTimerFired[] = "timer";        // data: {name}
+// The outbox relay's notice that an effect's first attempt failed and it waits for a retry
+// (the platform is failing): data {step, kind, lane, error}. Informational; the effect's
+// kEffectDone or kEffectDead follows.
+inline constexpr char kEffectDeferred[] = "effect.deferred";
 
 struct Event {
   std::string type;     // "start", "effect.done", "linear.issue", "slack.click", "timer", ...

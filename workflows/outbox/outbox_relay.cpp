@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/logging.hpp"
+#include "core/redactor.hpp"
 
 namespace contexten::workflows::outbox {
 namespace {
@@ -15,6 +16,8 @@ std::shared_ptr<spdlog::logger> Log() {
   static auto log = core::Logger("outbox");
   return log;
 }
+
+double Seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
 
 std::string ResultText(const json& result) {
   return result.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -92,7 +95,9 @@ void OutboxRelay::Perform(Lane& lane, const store::EffectRecord& effect) {
       std::lock_guard lock(mu_);
       ++stats_.looked_up;
     }
+    const auto started = clock_.Now();
     auto found = lane.executor->Lookup(effect);
+    Record(lane.name, Seconds(clock_.Now() - started), found ? nullptr : &found.error());
     if (!found) return Fail(effect, found.error(), /*looked_up=*/false);
     if (*found) {
       {
@@ -104,7 +109,9 @@ void OutboxRelay::Perform(Lane& lane, const store::EffectRecord& effect) {
       return Finish(effect, {effect.id, store::EffectStatus::kDone, ResultText(**found), ""});
     }
   }
+  const auto started = clock_.Now();
   auto result = lane.executor->Execute(effect);
+  Record(lane.name, Seconds(clock_.Now() - started), result ? nullptr : &result.error());
   if (!result) return Fail(effect, result.error(), /*looked_up=*/effect.outcome_unknown);
   Finish(effect, {effect.id, store::EffectStatus::kDone, ResultText(*result), ""});
 }
@@ -147,6 +154,7 @@ void OutboxRelay::Finish(const store::EffectRecord& effect, store::EffectOutcome
     ++stats_.performed;
   } else {
     ++stats_.dead_lettered;
+    ++lane_stats_[effect.lane].dead_lettered;
   }
   // Effects of the same order key may be claimable now.
   ++wake_seq_;
@@ -172,7 +180,7 @@ void OutboxRelay::Fail(const store::EffectRecord& effect, const core::Error& err
   const bool unknown = (effect.outcome_unknown && !looked_up) || MayHaveApplied(error);
   auto rescheduled =
       store_.Reschedule(effect.id, NowMs() + wait.count(), error.Describe(), unknown, !refused);
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   if (!rescheduled) {
     ++stats_.store_errors;
     Log()->warn("effect {} could not be rescheduled: {}", effect.idempotency_key(),
@@ -182,6 +190,50 @@ void OutboxRelay::Fail(const store::EffectRecord& effect, const core::Error& err
   ++stats_.rescheduled;
   Log()->info("effect {} ({}) attempt {} failed, again in {} ms: {}", effect.idempotency_key(),
               effect.kind, effect.attempts, wait.count(), error.Describe());
+  if (!refused && effect.attempts == 1) {
+    ++lane_stats_[effect.lane].deferred;
+    lock.unlock();
+    TellDeferred(effect, error);
+  }
+}
+
+void OutboxRelay::TellDeferred(const store::EffectRecord& effect, const core::Error& error) {
+  engine::Event event;
+  event.type = engine::kEffectDeferred;
+  event.key = "deferred:" + std::to_string(effect.id);  // once per effect
+  event.data = {{"step", effect.step_id},
+                {"kind", effect.kind},
+                {"lane", effect.lane},
+                {"error", core::Redactor::Global().Redact(error.Describe())}};
+  // Best effort: the effect itself is durable; a run that misses this only misses a notice.
+  if (auto told = engine_.Deliver(effect.run_id, std::move(event)); !told) {
+    Log()->info("run {} not told that effect {} waits: {}", effect.run_id, effect.step_id,
+                told.error().Describe());
+  }
+}
+
+void OutboxRelay::Record(const std::string& lane, double seconds, const core::Error* error) {
+  std::lock_guard lock(mu_);
+  LaneStats& stats = lane_stats_[lane];
+  ++stats.attempts;
+  std::size_t bucket = 0;
+  while (bucket < LaneStats::kLatencyBounds.size() && seconds > LaneStats::kLatencyBounds[bucket]) {
+    ++bucket;
+  }
+  ++stats.latency_buckets[bucket];
+  stats.latency_sum_seconds += seconds;
+  const std::int64_t now = NowMs();
+  if (!error) {
+    ++stats.succeeded;
+    stats.consecutive_failures = 0;
+    stats.last_success_ms = now;
+    return;
+  }
+  ++stats.errors_by_kind[std::string(core::ToString(error->kind))];
+  if (error->kind == core::ErrorKind::kRateLimited) return;  // "not yet", not "down"
+  ++stats.consecutive_failures;
+  stats.last_error = core::Redactor::Global().Redact(error->Describe());
+  stats.last_error_ms = now;
 }
 
 core::Millis OutboxRelay::RefusedWait(const core::Error& error, core::Millis retry_after) {
@@ -339,6 +391,11 @@ void OutboxRelay::LaneLoop(Lane& lane) {
 RelayStats OutboxRelay::stats() const {
   std::lock_guard lock(mu_);
   return stats_;
+}
+
+std::map<std::string, LaneStats> OutboxRelay::lane_stats() const {
+  std::lock_guard lock(mu_);
+  return lane_stats_;
 }
 
 }  // namespace contexten::workflows::outbox

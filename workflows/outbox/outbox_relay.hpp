@@ -8,6 +8,7 @@
 // (visible, retryable) and its run is told. The result of each effect is fed back to its run in
 // the same transaction that finishes the effect.
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -50,6 +51,25 @@ struct RelayStats {
   std::uint64_t store_errors = 0;
 };
 
+// What one lane did since the relay was built, for the health monitor and /metrics.
+struct LaneStats {
+  // Upper bounds (seconds) of the attempt latency histogram; the last bucket is +Inf.
+  static constexpr std::array<double, 10> kLatencyBounds{0.005, 0.01, 0.025, 0.05, 0.1,
+                                                         0.25,  0.5,  1.0,   2.5,  5.0};
+  std::uint64_t attempts = 0;   // calls to the platform (lookups and performs)
+  std::uint64_t succeeded = 0;  // effects done
+  std::map<std::string, std::uint64_t> errors_by_kind;  // failed attempts by core::ErrorKind
+  std::uint64_t dead_lettered = 0;
+  std::uint64_t deferred = 0;  // effects told their run they wait for a retry
+  // Failures other than rate-limit refusals since the last success: the platform is failing.
+  int consecutive_failures = 0;
+  std::string last_error;  // redacted (core/redactor.hpp)
+  std::int64_t last_error_ms = 0;
+  std::int64_t last_success_ms = 0;
+  std::array<std::uint64_t, kLatencyBounds.size() + 1> latency_buckets{};  // not cumulative
+  double latency_sum_seconds = 0;
+};
+
 class OutboxRelay final : public engine::EffectHandoff {
  public:
   OutboxRelay(store::WorkflowStore& store, engine::Engine& engine, core::Clock& clock,
@@ -78,6 +98,7 @@ class OutboxRelay final : public engine::EffectHandoff {
   void Wake();
 
   RelayStats stats() const;
+  std::map<std::string, LaneStats> lane_stats() const;
 
   // engine::EffectHandoff: only while started, only to a lane with an idle thread.
   bool Accepts(const std::string& lane) override;
@@ -102,6 +123,11 @@ class OutboxRelay final : public engine::EffectHandoff {
   // `looked_up`: this attempt looked for an earlier one's result and found none, so only this
   // attempt's own error says whether the effect may have landed.
   void Fail(const store::EffectRecord& effect, const core::Error& error, bool looked_up);
+  // Counts one attempt of `lane` that took `seconds` (error: null when it succeeded).
+  void Record(const std::string& lane, double seconds, const core::Error* error);
+  // A retryable failure of an effect's first attempt: its run hears that the effect waits
+  // (engine::kEffectDeferred), so it can tell its user the request is queued.
+  void TellDeferred(const store::EffectRecord& effect, const core::Error& error);
   // How long a rate-limit refusal waits (see the .cpp: a slot per effect where possible).
   core::Millis RefusedWait(const core::Error& error, core::Millis retry_after);
   void LaneLoop(Lane& lane);
@@ -120,6 +146,7 @@ class OutboxRelay final : public engine::EffectHandoff {
   bool stopping_ = false;
   bool started_ = false;
   RelayStats stats_;
+  std::map<std::string, LaneStats> lane_stats_;
   std::mt19937_64 rng_;
   // Per rate-limit budget (Error::rate_scope): the first free slot (wall ms). In memory only:
   // after a restart the effects keep the slots they were given.

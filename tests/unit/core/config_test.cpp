@@ -45,6 +45,23 @@ TEST(ConfigTest, YamlThenEnvironmentOverrides) {
   EXPECT_EQ(c.http.port, 9090);
 }
 
+TEST(ConfigTest, HealthThresholdsHaveDefaultsAndAreChecked) {
+  const Config defaults = LoadConfigFromString("", Env({}));
+  EXPECT_EQ(defaults.health.grouping_delay_seconds, 30);
+  EXPECT_EQ(defaults.health.reminder_minutes, 240);
+  EXPECT_EQ(defaults.health.failures_open, 3);
+  EXPECT_EQ(defaults.health.webhook_silence_minutes, 60);
+  const Config c = LoadConfigFromString(
+      "health:\n  grouping_delay_seconds: 5\n  oncall_group: S0ONCALL\n"
+      "  webhook_silence_minutes: 0\n",
+      Env({}));
+  EXPECT_EQ(c.health.grouping_delay_seconds, 5);
+  EXPECT_EQ(c.health.oncall_group, "S0ONCALL");
+  EXPECT_EQ(c.health.webhook_silence_minutes, 0);
+  EXPECT_THROW(LoadConfigFromString("health:\n  failures_open: 0\n", Env({})), ConfigError);
+  EXPECT_THROW(LoadConfigFromString("health:\n  grouping_delay: 5\n", Env({})), ConfigError);
+}
+
 TEST(ConfigTest, SecretsComeFromFiles) {
   testing::TempDir dir;
   {

@@ -172,5 +172,15 @@ TEST(PeerVerbsTest, WithoutStandInsVerbsAreUnavailableAndHelpListsEveryVerb) {
   EXPECT_THAT(help, HasSubstr("e.g. gh pr merge contexten/sandbox#1"));
 }
 
+TEST(ParsePeerVerbTest, LinearOutageTakesSecondsAndAnOptionalStatus) {
+  auto outage = Parsed<LinearOutageVerb>("linear outage 120");
+  EXPECT_EQ(outage.seconds, 120);
+  EXPECT_EQ(outage.status, 503);
+  EXPECT_EQ(Parsed<LinearOutageVerb>("linear outage 5 status=500").status, 500);
+  EXPECT_THAT(ErrorOf("linear outage"), HasSubstr("how many seconds"));
+  EXPECT_THAT(ErrorOf("linear outage soon"), HasSubstr("not a number of seconds"));
+  EXPECT_THAT(ErrorOf("linear outage 5 status=200"), HasSubstr(kLinearOutageUsage));
+}
+
 }  // namespace
 }  // namespace contexten::sandbox

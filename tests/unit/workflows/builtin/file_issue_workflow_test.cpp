@@ -240,5 +240,48 @@ TEST_F(FileIssueWorkflowTest, UnexpectedEventsChangeNothing) {
   EXPECT_EQ(state_, before);
 }
 
+// Degraded mode: the relay says the create waits (Linear failing); the card says queued, the
+// thread says so once (held until the card exists when Linear answered first), and "done" when
+// the issue is filed.
+TEST_F(FileIssueWorkflowTest, ADeferredCreateIsQueuedToldOnceAndDoneWhenFiled) {
+  Start();
+  auto deferred = Step({engine::kEffectDeferred,
+                        {{"step", "create"}, {"kind", "linear.create_issue"}, {"error", "503"}},
+                        "deferred:2"});
+  EXPECT_FALSE(Find(deferred, outbox::kSlackPostMessage));  // no card yet: the line waits
+  EXPECT_EQ(state_["queued"], true);
+  auto card = Done("card", {{"channel", "C1"}, {"ts", "1.1"}});
+  const auto update = Find(card, outbox::kSlackUpdateMessage);
+  ASSERT_TRUE(update);
+  EXPECT_NE(update->args["blocks"].dump().find("queued"), std::string::npos);
+  const auto told = Find(card, outbox::kSlackPostMessage);
+  ASSERT_TRUE(told);
+  EXPECT_EQ(told->args["thread_ts"], "1.1");
+  EXPECT_NE(Text(*told).find("this request is queued"), std::string::npos);
+  // A second notice for the same create (another attempt) says nothing new.
+  EXPECT_TRUE(Step({engine::kEffectDeferred, {{"step", "create"}}, "deferred:3"}).effects.empty());
+
+  auto filed = Done("create", Issue());
+  bool done_told = false;
+  for (const auto& e : filed.effects) {
+    const auto row = RowOf(e);
+    if (row.kind == outbox::kSlackPostMessage &&
+        Text(row).find("Done: Linear is back and this is filed as *ENG-1*") != std::string::npos) {
+      done_told = true;
+    }
+  }
+  EXPECT_TRUE(done_told);
+  EXPECT_FALSE(state_.contains("queued"));
+}
+
+TEST_F(FileIssueWorkflowTest, ACreateThatWorksFirstTimeSaysNothingAboutQueues) {
+  Start();
+  Done("card", {{"channel", "C1"}, {"ts", "1.1"}});
+  auto filed = Done("create", Issue());
+  for (const auto& e : filed.effects) {
+    EXPECT_EQ(Text(RowOf(e)).find("Done: Linear is back"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace contexten::workflows::builtin

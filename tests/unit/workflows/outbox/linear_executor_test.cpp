@@ -357,10 +357,12 @@ TEST(LinearExecutorRelayTest, AnAppliedCreateWithALostAnswerMakesExactlyOneIssue
   auto run = f.workflows->LoadRun("run-1");
   ASSERT_TRUE(run && *run);
   const json seen = json::parse((*run)->state_json)["seen"];
-  ASSERT_EQ(seen.size(), 2u);
-  EXPECT_EQ(seen[1]["type"], engine::kEffectDone);
-  EXPECT_EQ(seen[1]["result"]["id"], kIssueId);
-  EXPECT_EQ(seen[1]["result"]["identifier"], "ENG-1");
+  // start, the notice that the create waits for a retry, then its result.
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[1]["type"], engine::kEffectDeferred);
+  EXPECT_EQ(seen[2]["type"], engine::kEffectDone);
+  EXPECT_EQ(seen[2]["result"]["id"], kIssueId);
+  EXPECT_EQ(seen[2]["result"]["identifier"], "ENG-1");
 }
 
 }  // namespace

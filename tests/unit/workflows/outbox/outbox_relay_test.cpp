@@ -128,6 +128,42 @@ TEST_F(OutboxRelayTest, ARetryableFailureIsADurableRescheduleNotASleep) {
   EXPECT_EQ(linear_.executed, (std::vector<std::string>{"create", "create"}));
 }
 
+// Degraded mode: the run hears once that its effect waits (it tells its user the request is
+// queued); a rate-limit refusal is "not yet", not a failing platform, and says nothing.
+TEST_F(OutboxRelayTest, AFailedFirstAttemptTellsTheRunOnceThatItsEffectWaits) {
+  linear_.failures["create"] = {core::MakeError(core::ErrorKind::kUnavailable, "503"),
+                                core::MakeError(core::ErrorKind::kUnavailable, "503")};
+  slack_.failures["post"] = {
+      core::MakeError(core::ErrorKind::kRateLimited, "429", std::chrono::seconds(1))};
+  StartRun("r", json::array({Effect("create", "linear")}));
+  StartRun("s", json::array({Effect("post", "slack")}));
+  relay_->Tick();
+  for (int i = 0; i < 2; ++i) {
+    f_.clock.Advance(std::chrono::minutes(1));
+    relay_->Tick();
+  }
+  auto seen = Seen("r");
+  ASSERT_EQ(seen.size(), 3u);  // start, deferred (once, not per attempt), done
+  EXPECT_EQ(seen[1]["type"], engine::kEffectDeferred);
+  EXPECT_EQ(seen[1]["step"], "create");
+  EXPECT_NE(seen[1]["error"].get<std::string>().find("503"), std::string::npos);
+  EXPECT_EQ(seen[2]["type"], engine::kEffectDone);
+  auto slack_seen = Seen("s");
+  ASSERT_EQ(slack_seen.size(), 2u);
+  EXPECT_EQ(slack_seen[1]["type"], engine::kEffectDone);
+
+  const auto lanes = relay_->lane_stats();
+  const auto& linear = lanes.at("linear");
+  EXPECT_EQ(linear.attempts, 3u);
+  EXPECT_EQ(linear.succeeded, 1u);
+  EXPECT_EQ(linear.errors_by_kind.at("unavailable"), 2u);
+  EXPECT_EQ(linear.consecutive_failures, 0);  // the success ended the run of failures
+  EXPECT_NE(linear.last_error.find("503"), std::string::npos);
+  EXPECT_EQ(linear.deferred, 1u);
+  EXPECT_EQ(lanes.at("slack").errors_by_kind.at("rate_limited"), 1u);
+  EXPECT_EQ(lanes.at("slack").consecutive_failures, 0);
+}
+
 TEST_F(OutboxRelayTest, RetryAfterIsHonoured) {
   slack_.failures["post"] = {
       core::MakeError(core::ErrorKind::kRateLimited, "429", std::chrono::seconds(30))};
