@@ -68,6 +68,8 @@ void SandboxPeers::ApplyTo(core::Config& config) const {
   config.linear.webhook_secret = linear_->options().webhook_secret;
   // The Linear stand-in's team, offered first by the New issue form.
   if (config.linear.default_team.empty()) config.linear.default_team = "ENG";
+  // CI alerts go where the console types (bot/console.hpp kConsoleChannel).
+  if (config.github.alerts_channel.empty()) config.github.alerts_channel = "C0GENERAL";
 }
 
 std::string PeersConfigSnippet(SandboxPeers& peers) {

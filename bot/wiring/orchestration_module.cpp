@@ -6,10 +6,12 @@
 #include "bot/wiring/startup_error.hpp"
 #include "bot/wiring/store_module.hpp"
 #include "core/logging.hpp"
+#include "workflows/builtin/ci_alert.hpp"
+#include "workflows/builtin/deploy.hpp"
 #include "workflows/builtin/file_issue.hpp"
-#include "workflows/builtin/report.hpp"
 #include "workflows/builtin/identity.hpp"
 #include "workflows/builtin/intent_action.hpp"
+#include "workflows/builtin/report.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
 
 namespace contexten::bot::wiring {
@@ -32,6 +34,9 @@ OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& pl
       linear_executor_(platforms.linear() ? std::make_unique<workflows::outbox::LinearExecutor>(
                                                 *platforms.linear())
                                           : nullptr),
+      github_executor_(platforms.github() ? std::make_unique<workflows::outbox::GitHubExecutor>(
+                                                *platforms.github())
+                                          : nullptr),
       relay_(workflow_store_, engine_, clock),
       timers_(engine_),
       scheduler_(schedule_store_,
@@ -43,9 +48,12 @@ OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& pl
   engine_.Register(std::make_unique<workflows::builtin::ReportWorkflow>());
   engine_.Register(std::make_unique<workflows::builtin::IntentActionWorkflow>());
   engine_.Register(std::make_unique<workflows::builtin::IdentityWorkflow>());
+  engine_.Register(std::make_unique<workflows::builtin::CiAlertWorkflow>());
+  engine_.Register(std::make_unique<workflows::builtin::DeployWorkflow>());
   // Slack posts to different threads go out side by side; the per-channel pacing still holds.
   relay_.AddLane(workflows::outbox::kSlackLane, slack_executor_, kSlackLaneThreads);
   if (linear_executor_) relay_.AddLane(workflows::outbox::kLinearLane, *linear_executor_, 4);
+  if (github_executor_) relay_.AddLane(workflows::outbox::kGitHubLane, *github_executor_, 4);
   engine_.set_on_effects([this] { relay_.Wake(); });
   engine_.set_on_timers([this] { timers_.Wake(); });
   if (auto started = relay_.Start(); !started) {

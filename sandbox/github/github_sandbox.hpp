@@ -35,6 +35,13 @@ struct GitHubSandboxOptions {
   std::string webhook_secret = "sandbox-github-webhook-secret";
   std::int64_t rate_limit = 5000;  // per hour, reported in x-ratelimit-* headers
   core::Clock* clock = nullptr;    // for timestamps and the rate-limit reset; default: system
+  // How long after a re-run or a workflow_dispatch is accepted its run completes (a timer on the
+  // I/O runtime, never a sleep), and with what conclusion. A dispatch whose inputs name an
+  // `environment` also creates a deployment there (webhooks deployment, deployment_status
+  // in_progress and then success or failure, as the run ends), as a deploy workflow would.
+  std::chrono::milliseconds run_duration{300};
+  std::string rerun_conclusion = "success";
+  std::string dispatch_conclusion = "success";
 };
 
 struct GitHubRequestRecord {
@@ -136,6 +143,12 @@ class GitHubSandbox {
   // unknown repository or one without workflows.
   core::Result<std::int64_t> RunCi(const std::string& full_name, const std::string& branch,
                                    const std::string& conclusion);
+
+  // What the next re-runs and dispatched runs conclude with (see GitHubSandboxOptions).
+  void SetRerunConclusion(std::string conclusion);
+  void SetDispatchConclusion(std::string conclusion);
+  // The deployments created by dispatched runs, GitHub-shaped.
+  std::vector<nlohmann::json> Deployments(const std::string& full_name) const;
 
   // Invalidates every installation token minted so far (as revoking the app's tokens would).
   void RevokeInstallationTokens();
