@@ -34,6 +34,8 @@ core::Status SandboxPeers::Start() {
   // Something to act on from the console: a repository with a CI workflow.
   github_->AddRepository("contexten", "sandbox");
   github_->AddWorkflow("contexten/sandbox", "ci.yml", "CI");
+  // What `/ctx deploy` dispatches (github.deploy_workflow).
+  github_->AddWorkflow("contexten/sandbox", "deploy.yml", "Deploy");
   if (auto started = linear_->Start(); !started) return started;
   Log()->info("sandbox Slack at {}, GitHub at {}, Linear at {}", slack_->base_url(),
               github_->base_url(), linear_->base_url());

@@ -51,11 +51,17 @@ core::Status GitHubWebhookConsumer::Handle(std::int64_t inbox_id, const std::str
   }
   if (routes.start) {
     const auto& start = *routes.start;
-    workflows::engine::Event event_for_waiting{start.event_type, start.start.data, start.start.key};
-    auto delivered = engine_.DeliverToWaiting(start.wait_key, event_for_waiting);
-    if (!delivered) return core::Unexpected(delivered.error());
-    reached += *delivered;
-    if (*delivered == 0) {
+    // Whether a run waits, not whether it took the event: on a replay the open alert has
+    // consumed this delivery already and must not make way for a second alert.
+    auto waiting = engine_.store().RunsWaitingFor(start.wait_key);
+    if (!waiting) return core::Unexpected(waiting.error());
+    if (!waiting->empty()) {
+      workflows::engine::Event event_for_waiting{start.event_type, start.start.data,
+                                                 start.start.key};
+      auto delivered = engine_.DeliverToWaiting(start.wait_key, event_for_waiting);
+      if (!delivered) return core::Unexpected(delivered.error());
+      reached += *delivered;
+    } else {
       auto started = engine_.Start(start.workflow_type, start.run_id, start.start);
       if (!started) return core::Unexpected(started.error());
       if (started->applied) ++reached;

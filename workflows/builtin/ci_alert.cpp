@@ -152,8 +152,8 @@ void OnStart(Step& s, const Event& event) {
   const std::string repo = Str(d, "repo");
   s.decision.wait_for = {CiAlertKey(repo, Str(d, "workflow"), Str(d, "branch")),
                          GitHubRunKey(repo, Int(d, "run_id"))};
-  s.decision.note = "CI " + Str(d, "workflow") + " failed on " + repo + "@" + Str(d, "branch") +
-                    " (" + RunLabel(d) + ")";
+  s.decision.note =
+      Str(d, "workflow") + " failed on " + repo + "@" + Str(d, "branch") + " (" + RunLabel(d) + ")";
 }
 
 void OnAlertPosted(Step& s, const json& result) {
