@@ -79,9 +79,6 @@ TEST(GitHubStoryTranscriptsTest, APullRequestThatFixesAnIssueCompletesItOnMergeA
       .Then(":white_check_mark: checks passing")
       .Then("you> gh pr merge contexten/sandbox#1")
       .Then("contexten/sandbox#1 (https://github.com/contexten/sandbox/pull/1) was merged")
-      // The team's completed state, by type, and the card follows.
-      .Then("ENG-1 moved to Done")
-      .Then("Status Done")
       // Acceptance 5: the trace lists the thread, the PR, the review, the checks and the merge
       // in order.
       .Then("you> /ctx trace ENG-1")
@@ -96,6 +93,10 @@ TEST(GitHubStoryTranscriptsTest, APullRequestThatFixesAnIssueCompletesItOnMergeA
       .Then("checks passing on contexten/sandbox#1")
       .Then("contexten/sandbox#1 merged")
       .Then("ENG-1 completed by contexten/sandbox#1");
+  // The team's completed state, by type, said in the thread and shown on the card (a reply and
+  // a card edit go out in either order).
+  InOrder(t).Then("you> gh pr merge contexten/sandbox#1").Then("ENG-1 moved to Done");
+  InOrder(t).Then("you> gh pr merge contexten/sandbox#1").Then("Status Done").Then("[Reopen]");
   // One link reply, one merge reply: nothing said twice.
   EXPECT_EQ(Count(t.output, "(closes ENG-1 when merged)"), 1u) << t.output;
   EXPECT_EQ(Count(t.output, "was merged"), 1u) << t.output;
