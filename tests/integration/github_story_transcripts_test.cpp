@@ -106,6 +106,8 @@ TEST(GitHubStoryTranscriptsTest, APullRequestThatFixesAnIssueCompletesItOnMergeA
 TEST(GitHubStoryTranscriptsTest, ARedMainIsReRunFromTheAlertAndTheThreadSaysItPassed) {
   const Transcript t = RunScript("ci_rerun.txt");
   EXPECT_EQ(t.exit_code, 0) << t.output;
+  // Replies and edits of the alert go out on their own order keys, so each is checked in its own
+  // order after the line that caused it.
   InOrder(t)
       .Then("you> gh ci fail contexten/sandbox")
       .Then(":x: CI failed: CI on `main` of contexten/sandbox")
@@ -115,7 +117,10 @@ TEST(GitHubStoryTranscriptsTest, ARedMainIsReRunFromTheAlertAndTheThreadSaysItPa
       .Then("you> click Re-run failed jobs")
       .Then("asked GitHub to re-run the failed jobs of run")
       .Then("attempt 2 (https://github.com/contexten/sandbox/actions/runs/")
-      .Then("passed after the re-run: CI is green again on `main`")
+      .Then("passed after the re-run: CI is green again on `main`");
+  InOrder(t)
+      .Then("you> click Re-run failed jobs")
+      .Then(":repeat: Re-running the failed jobs")
       .Then(":white_check_mark: Recovered: CI on `main`");
   EXPECT_EQ(Count(t.output, "asked GitHub to re-run"), 1u) << t.output;
 }
@@ -127,19 +132,19 @@ TEST(GitHubStoryTranscriptsTest, CreateLinearIssueFilesTheFailingJobsAndASecondF
       .Then(":x: CI failed: CI on `main` of contexten/sandbox")
       .Then("you> click Create Linear issue")
       .Then("filed *ENG-1*")
-      .Then("Tracked in *ENG-1*")
       // Its card, in the alert's thread.
       .Then("CI failing: CI on main (contexten/sandbox)")
       .Then("you> gh ci fail contexten/sandbox")
       // The second failure is a reply, not a second alert.
       .Then(":x: Failed again: run")
-      .Then("(2 failures)")
       .Then("you> /ctx trace ENG-1")
       .Then("workflow run contexten/sandbox/runs/")
       .Then("(created_from)")
       .Then("filed ENG-1")
       .Then("failed again");
-  // One alert posted (the rest are its updates and replies).
+  InOrder(t).Then("you> click Create Linear issue").Then("Tracked in *ENG-1*");
+  InOrder(t).Then("you> gh ci fail contexten/sandbox\n(gh").Then("(2 failures)");
+  // One alert posted (the rest are its updates and replies), one issue filed.
   EXPECT_EQ(Count(t.output, "contexten:\n    :x: CI failed"), 1u) << t.output;
   EXPECT_EQ(Count(t.output, "filed *ENG-1*"), 1u) << t.output;
 }
