@@ -22,7 +22,10 @@ std::shared_ptr<spdlog::logger> Log() {
 
 SandboxPeers::SandboxPeers(core::Clock& clock) : clock_(clock), io_(1) {
   slack_ = std::make_unique<sandbox::SlackSandbox>(io_);
-  github_ = std::make_unique<sandbox::GitHubSandbox>(io_);
+  sandbox::GitHubSandboxOptions github_options;
+  // Re-runs and dispatched (deploy) runs finish on their own, as CI would.
+  github_options.run_duration = std::chrono::milliseconds(300);
+  github_ = std::make_unique<sandbox::GitHubSandbox>(io_, github_options);
   linear_ = std::make_unique<sandbox::LinearSandbox>(io_, sandbox::LinearSandboxOptions{}, clock_);
 }
 

@@ -989,19 +989,21 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
   void EmitDeploymentStatus(Repo& repo, const json& deployment, const std::string& state,
                             const json& run) {
     const std::int64_t id = next_id++;
-    json status = {{"id", id},
-                   {"node_id", "DES_sandbox" + std::to_string(id)},
-                   {"state", state},
-                   {"creator", User("github-actions[bot]")},
-                   {"description", ""},
-                   {"environment", deployment["environment"]},
-                   {"target_url", run["html_url"]},
-                   {"log_url", run["html_url"]},
-                   {"environment_url", ""},
-                   {"created_at", Now()},
-                   {"updated_at", Now()},
-                   {"deployment_url", deployment["url"]},
-                   {"repository_url", deployment["repository_url"]}};
+    json status = {
+        {"url", deployment["url"].get<std::string>() + "/statuses/" + std::to_string(id)},
+        {"id", id},
+        {"node_id", "DES_sandbox" + std::to_string(id)},
+        {"state", state},
+        {"creator", User("github-actions[bot]")},
+        {"description", ""},
+        {"environment", deployment["environment"]},
+        {"target_url", run["html_url"]},
+        {"log_url", run["html_url"]},
+        {"environment_url", ""},
+        {"created_at", Now()},
+        {"updated_at", Now()},
+        {"deployment_url", deployment["url"]},
+        {"repository_url", deployment["repository_url"]}};
     Emit(repo, "deployment_status",
          {{"action", "created"},
           {"deployment_status", status},
@@ -1015,7 +1017,7 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
   void FinishLater(const std::string& full_name, std::int64_t run_id, const std::string& conclusion,
                    std::optional<std::int64_t> deployment) {
     std::weak_ptr<Impl> weak = weak_from_this();
-    io.RunAfter(options.run_duration, [weak, full_name, run_id, conclusion, deployment] {
+    io.RunAfter(*options.run_duration, [weak, full_name, run_id, conclusion, deployment] {
       auto self = weak.lock();
       if (!self) return;
       {
@@ -1054,12 +1056,14 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
     json run = NewRun(repo, *workflow, body["ref"], "workflow_dispatch");
     const std::int64_t run_id = run["id"];
     repo.runs[run_id]["inputs"] = inputs;
-    AdvanceRun(repo, run_id, "in_progress", "in_progress", "");
-    std::optional<std::int64_t> deployment;
-    if (inputs.contains("environment") && inputs["environment"].is_string()) {
-      deployment = CreateDeployment(repo, inputs["environment"], body["ref"], run);
+    if (options.run_duration) {
+      AdvanceRun(repo, run_id, "in_progress", "in_progress", "");
+      std::optional<std::int64_t> deployment;
+      if (inputs.contains("environment") && inputs["environment"].is_string()) {
+        deployment = CreateDeployment(repo, inputs["environment"], body["ref"], run);
+      }
+      FinishLater(repo.repo["full_name"], run_id, options.dispatch_conclusion, deployment);
     }
-    FinishLater(repo.repo["full_name"], run_id, options.dispatch_conclusion, deployment);
     return Answer{204, nullptr, {}};
   }
 
@@ -1100,7 +1104,9 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
     Emit(repo, "workflow_run",
          {{"action", "requested"}, {"workflow_run", run}, {"workflow", workflow}},
          "contexten[bot]");
-    FinishLater(repo.repo["full_name"], run_id, options.rerun_conclusion, std::nullopt);
+    if (options.run_duration) {
+      FinishLater(repo.repo["full_name"], run_id, options.rerun_conclusion, std::nullopt);
+    }
     return Answer{201, json::object(), {}};
   }
 
@@ -1408,7 +1414,15 @@ core::Status GitHubSandbox::AddReview(const std::string& full_name, int number,
         {"commit_id", pr["head"]["sha"]},
         {"html_url", impl_->Html(full_name, "/pull/" + std::to_string(number) +
                                                 "#pullrequestreview-" + std::to_string(id))},
-        {"submitted_at", impl_->Now()}};
+        {"submitted_at", impl_->Now()},
+        {"node_id", "PRR_sandbox" + std::to_string(id)},
+        {"author_association", "MEMBER"},
+        {"pull_request_url", pr["url"]},
+        {"_links",
+         {{"html",
+           {{"href", impl_->Html(full_name, "/pull/" + std::to_string(number) +
+                                                "#pullrequestreview-" + std::to_string(id))}}},
+          {"pull_request", {{"href", pr["url"]}}}}}};
     repo->reviews[number].push_back(review);
     json& requested = pr["requested_reviewers"];
     requested.erase(std::remove_if(requested.begin(), requested.end(),

@@ -35,11 +35,12 @@ struct GitHubSandboxOptions {
   std::string webhook_secret = "sandbox-github-webhook-secret";
   std::int64_t rate_limit = 5000;  // per hour, reported in x-ratelimit-* headers
   core::Clock* clock = nullptr;    // for timestamps and the rate-limit reset; default: system
-  // How long after a re-run or a workflow_dispatch is accepted its run completes (a timer on the
-  // I/O runtime, never a sleep), and with what conclusion. A dispatch whose inputs name an
-  // `environment` also creates a deployment there (webhooks deployment, deployment_status
-  // in_progress and then success or failure, as the run ends), as a deploy workflow would.
-  std::chrono::milliseconds run_duration{300};
+  // Set: a re-run or a workflow_dispatch that is accepted goes in progress and completes this
+  // long after (a timer on the I/O runtime, never a sleep), with the conclusion below; a
+  // dispatch whose inputs name an `environment` also creates a deployment there (webhooks
+  // deployment, deployment_status in_progress, then success or failure as the run ends), as a
+  // deploy workflow would. Unset: such runs stay queued until CompleteWorkflowRun.
+  std::optional<std::chrono::milliseconds> run_duration;
   std::string rerun_conclusion = "success";
   std::string dispatch_conclusion = "success";
 };

@@ -2,6 +2,7 @@
 
 #include "core/json_fields.hpp"
 #include "integrations/linear/linear_ids.hpp"
+#include "workflows/builtin/file_issue_events.hpp"
 #include "workflows/builtin/github_events.hpp"
 #include "workflows/present/github_messages.hpp"
 #include "workflows/present/issue_card.hpp"
@@ -270,6 +271,7 @@ void OnIssueCreated(Step& s, const DecideContext& context, const json& issue) {
     card.state_type = Str(issue["state"], "type");
   }
   card.reporter_slack_id = user;
+  card.run_id = context.run_id;  // its buttons reach this run (Assign is answered below)
   json rendered = present::RenderIssueCard(card);
   s.Tell(Mention(user) + " filed " + present::SlackLink(Str(issue, "url"), "*" + identifier + "*") +
          " for this failure.");
@@ -340,6 +342,12 @@ Decision CiAlertWorkflow::Decide(const DecideContext& context, const json& state
     }
   } else if (event.type == kGitHubWorkflowRunEvent) {
     OnRun(s, event);
+  } else if (event.type == kSlackAssignEvent) {
+    // [Assign to me] on the issue card this run posted: the card is not kept current here.
+    const std::string identifier =
+        s.state().contains("issue") ? Str(s.state()["issue"], "identifier") : "";
+    s.Ephemeral(Str(event.data, "user"),
+                "This card shows " + identifier + " as it was filed; assign it in Linear.");
   } else if (event.type == kSlackClickEvent) {
     const std::string action = Str(event.data, "action");
     const std::string user = Str(event.data, "user");
