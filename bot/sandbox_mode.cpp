@@ -22,7 +22,10 @@ std::shared_ptr<spdlog::logger> Log() {
 
 SandboxPeers::SandboxPeers(core::Clock& clock) : clock_(clock), io_(1) {
   slack_ = std::make_unique<sandbox::SlackSandbox>(io_);
-  github_ = std::make_unique<sandbox::GitHubSandbox>(io_);
+  sandbox::GitHubSandboxOptions github_options;
+  // Re-runs and dispatched (deploy) runs finish on their own, as CI would.
+  github_options.run_duration = std::chrono::milliseconds(300);
+  github_ = std::make_unique<sandbox::GitHubSandbox>(io_, github_options);
   linear_ = std::make_unique<sandbox::LinearSandbox>(io_, sandbox::LinearSandboxOptions{}, clock_);
 }
 
@@ -34,6 +37,8 @@ core::Status SandboxPeers::Start() {
   // Something to act on from the console: a repository with a CI workflow.
   github_->AddRepository("contexten", "sandbox");
   github_->AddWorkflow("contexten/sandbox", "ci.yml", "CI");
+  // What `/ctx deploy` dispatches (github.deploy_workflow).
+  github_->AddWorkflow("contexten/sandbox", "deploy.yml", "Deploy");
   if (auto started = linear_->Start(); !started) return started;
   Log()->info("sandbox Slack at {}, GitHub at {}, Linear at {}", slack_->base_url(),
               github_->base_url(), linear_->base_url());
@@ -68,6 +73,8 @@ void SandboxPeers::ApplyTo(core::Config& config) const {
   config.linear.webhook_secret = linear_->options().webhook_secret;
   // The Linear stand-in's team, offered first by the New issue form.
   if (config.linear.default_team.empty()) config.linear.default_team = "ENG";
+  // CI alerts go where the console types (bot/console.hpp kConsoleChannel).
+  if (config.github.alerts_channel.empty()) config.github.alerts_channel = "C0GENERAL";
 }
 
 std::string PeersConfigSnippet(SandboxPeers& peers) {

@@ -86,6 +86,15 @@ const std::map<std::string, KeySpec>& Keys() {
       {"github.app_installation_id", {[](Config& c, const std::string& v, const std::string& k) {
          c.github.app_installation_id = ParseInt(v, k, 1, std::numeric_limits<int>::max());
        }}},
+      {"github.alerts_channel",
+       {[](Config& c, const std::string& v, const std::string&) { c.github.alerts_channel = v; }}},
+      {"github.linear_team",
+       {[](Config& c, const std::string& v, const std::string&) { c.github.linear_team = v; }}},
+      {"github.deploy_workflow",
+       {[](Config& c, const std::string& v, const std::string&) { c.github.deploy_workflow = v; }}},
+      {"github.deploy_expiry_seconds", {[](Config& c, const std::string& v, const std::string& k) {
+         c.github.deploy_expiry_seconds = ParseInt(v, k, 10, 7 * 24 * 3600);
+       }}},
       {"github.webhook_secret",
        {[](Config& c, const std::string& v, const std::string&) { c.github.webhook_secret = v; },
         true}},

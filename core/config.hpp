@@ -49,6 +49,13 @@ struct GitHubConfig {
   std::string app_private_key;  // PEM
   std::int64_t app_installation_id = 0;
   std::string webhook_secret;
+  // Workflows (DESIGN.md §1): where CI failure alerts on default branches go (empty: none), the
+  // Linear team [Create Linear issue] files in (empty: linear.default_team), the workflow file
+  // `/ctx deploy` dispatches, and how long a deploy request waits for its confirmation.
+  std::string alerts_channel;
+  std::string linear_team;
+  std::string deploy_workflow = "deploy.yml";
+  int deploy_expiry_seconds = 600;
 
   bool has_app() const { return !app_id.empty(); }
   bool has_credentials() const { return !token.empty() || has_app(); }

@@ -120,6 +120,17 @@ core::Status SlashCommand(ListenerContext& context, CommandHandler& commands,
                         "showed " + std::to_string(n) + " entries");
     return Send(context, conversation.Audit(n), true);
   }
+  if (const std::string word = FirstWord(interaction.text, &rest); word == kDeployCommand) {
+    if (auto r = refused(kDeployCommand)) return *r;
+    const std::string text =
+        StartDeploy(deps.engine, deps.deploy, rest, u.user, u.channel, u.origin);
+    conversation.Record(u, kDeployCommand, nlohmann::json(rest).dump(), "allowed", text);
+    return context.Ack(EphemeralReply(text));
+  } else if (word == kTraceCommand) {
+    if (auto r = refused(kTraceCommand)) return *r;
+    conversation.Record(u, kTraceCommand, nlohmann::json(rest).dump(), "allowed", "showed");
+    return context.Ack(TraceReply(deps.workflows, rest));
+  }
   if (FirstWord(interaction.text) == "whoami") {
     FirstWord(interaction.text, &rest);
     const std::string text =
@@ -230,6 +241,7 @@ void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& com
   RegisterNewIssueListeners(registry, engine, settings);
   RegisterIssueCardListeners(registry, engine);
   RegisterIncidentListeners(registry, engine);
+  RegisterGitHubListeners(registry, engine, conversation.deps().access);
   RegisterIntentActionListeners(registry, conversation);
 }
 

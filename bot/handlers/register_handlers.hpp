@@ -9,6 +9,7 @@
 #include "bot/handlers/command_handler.hpp"
 #include "bot/handlers/conversation_handler.hpp"
 #include "bot/handlers/file_issue_handlers.hpp"
+#include "bot/handlers/github_handlers.hpp"
 #include "bot/handlers/report_handler.hpp"
 #include "integrations/slack/listeners/listener_registry.hpp"
 #include "store/workflow_store.hpp"
@@ -30,6 +31,7 @@ struct HandlerDeps {
   store::ScheduleStore* schedules = nullptr;
   ReportSource report_source = nullptr;
   std::function<void()> wake_scheduler = nullptr;
+  DeploySettings deploy = {};  // `/ctx deploy`
 };
 
 // `commands`, `conversation` and what `deps` references must outlive the registry. `command` is

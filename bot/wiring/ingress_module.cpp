@@ -47,6 +47,18 @@ integrations::slack::SocketModeOptions SocketModeSettings(const core::Config& co
   return options;
 }
 
+workflows::builtin::GitHubRouteSettings GitHubRouting(const core::Config& config) {
+  workflows::builtin::GitHubRouteSettings settings;
+  settings.alerts_channel = config.github.alerts_channel;
+  settings.linear_team =
+      config.github.linear_team.empty() ? config.linear.default_team : config.github.linear_team;
+  // The Linear team keys a PR may name.
+  for (const auto& key : {config.linear.default_team, config.github.linear_team}) {
+    if (!key.empty()) settings.team_keys.insert(key);
+  }
+  return settings;
+}
+
 }  // namespace
 
 IngressModule::IngressModule(const core::Config& config, StoreModule& store,
@@ -64,6 +76,7 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
               }),
       dispatcher_(store.inbox(), platforms.slack(), workers_, clock, DispatcherSettings(config)),
       linear_hooks_(store.inbox(), orchestration.engine()),
+      github_hooks_(store.inbox(), orchestration.engine(), GitHubRouting(config)),
       webhooks_(store.inbox(), workers_, clock, WebhookSettings(config)),
       socket_mode_(platforms.io(), platforms.http(), SocketModeSettings(config),
                    [this](integrations::slack::Envelope e, integrations::slack::AckFn ack) {
@@ -93,21 +106,41 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
     deps.schedules = &orchestration.schedules();
     deps.report_source = report_source;
     deps.wake_scheduler = [&orchestration] { orchestration.WakeScheduler(); };
+    deps.deploy.github_enabled = orchestration.github_enabled();
+    deps.deploy.workflow = config.github.deploy_workflow;
+    deps.deploy.expiry_seconds = config.github.deploy_expiry_seconds;
     handlers::RegisterHandlers(dispatcher_.listeners(), commands_, *conversation_,
                                config.slack.command, std::move(deps));
-    if (orchestration.linear_enabled()) {
-      // Linear's Issue and Comment webhooks feed the runs tracking those issues; the rows stay
-      // pending until a run has taken them (or nobody waits for them).
+    // Linear's Issue and Comment webhooks feed the runs tracking those issues, GitHub's feed
+    // the PR, CI and deploy runs; the rows stay pending until the runs have taken them (or
+    // nobody waits for them).
+    std::vector<std::string> consumed;
+    if (orchestration.linear_enabled()) consumed.push_back("linear");
+    if (orchestration.github_enabled()) consumed.push_back("github");
+    if (!consumed.empty()) {
       webhooks_.set_on_accepted(
-          [this](const std::string&, std::int64_t inbox_id, const std::string&,
-                 const std::string& body) { linear_hooks_.OnAccepted(inbox_id, body); },
-          {"linear"});
-      // ...and a delivery one run waits for is decided in the transaction that stores it.
+          [this](const std::string& source, std::int64_t inbox_id, const std::string& kind,
+                 const std::string& body) {
+            if (source == "github") {
+              github_hooks_.OnAccepted(inbox_id, kind, body);
+            } else {
+              linear_hooks_.OnAccepted(inbox_id, body);
+            }
+          },
+          consumed);
+    }
+    if (orchestration.linear_enabled()) {
+      // ...and a Linear delivery one run waits for is decided in the transaction that stores it.
       webhooks_.set_on_arrival(
           [this](const store::InboxItem& item) { return linear_hooks_.OnArrival(item); },
           {"linear"});
       if (auto replayed = linear_hooks_.Recover(); !replayed) {
         Log()->error("Linear webhook recovery failed: {}", replayed.error().Describe());
+      }
+    }
+    if (orchestration.github_enabled()) {
+      if (auto replayed = github_hooks_.Recover(); !replayed) {
+        Log()->error("GitHub webhook recovery failed: {}", replayed.error().Describe());
       }
     }
     // Who are we? Needed to ignore our own messages. Not fatal: Slack may be briefly away.

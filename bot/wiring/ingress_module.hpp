@@ -13,6 +13,7 @@
 #include "bot/handlers/access_control.hpp"
 #include "bot/handlers/command_handler.hpp"
 #include "bot/handlers/conversation_handler.hpp"
+#include "bot/handlers/github_webhook_consumer.hpp"
 #include "bot/handlers/linear_webhook_consumer.hpp"
 #include "bot/webhooks/webhook_ingress.hpp"
 #include "core/clock.hpp"
@@ -52,6 +53,8 @@ class IngressModule {
   // Nothing being appended or handled: Slack deliveries and webhooks alike.
   bool idle() const { return dispatcher_.idle() && webhooks_.in_flight() == 0; }
   Dispatcher& dispatcher() { return dispatcher_; }
+  // Where other routers of GitHub deliveries plug in (subscriptions, rules): before Start.
+  handlers::GitHubWebhookConsumer& github_hooks() { return github_hooks_; }
   uint16_t http_port() const { return server_ ? server_->port() : 0; }
   const workflows::HealthRegistry& health() const { return health_; }
 
@@ -65,6 +68,7 @@ class IngressModule {
   std::unique_ptr<handlers::ConversationHandler> conversation_;
   Dispatcher dispatcher_;
   handlers::LinearWebhookConsumer linear_hooks_;  // before webhooks_: it outlives their hooks
+  handlers::GitHubWebhookConsumer github_hooks_;  // likewise
   workflows::HealthRegistry health_;
   // Takes back the report source handed to the scheduler (it reads health_), in Drain().
   std::function<void()> forget_report_source_;

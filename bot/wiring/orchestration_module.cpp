@@ -6,6 +6,8 @@
 #include "bot/wiring/startup_error.hpp"
 #include "bot/wiring/store_module.hpp"
 #include "core/logging.hpp"
+#include "workflows/builtin/ci_alert.hpp"
+#include "workflows/builtin/deploy.hpp"
 #include "workflows/builtin/file_issue.hpp"
 #include "workflows/builtin/identity.hpp"
 #include "workflows/builtin/intent_action.hpp"
@@ -69,6 +71,9 @@ OrchestrationModule::OrchestrationModule(const core::Config& config, StoreModule
       linear_executor_(platforms.linear() ? std::make_unique<workflows::outbox::LinearExecutor>(
                                                 *platforms.linear())
                                           : nullptr),
+      github_executor_(platforms.github() ? std::make_unique<workflows::outbox::GitHubExecutor>(
+                                                *platforms.github())
+                                          : nullptr),
       relay_(workflow_store_, engine_, clock),
       timers_(engine_),
       scheduler_(schedule_store_,
@@ -104,9 +109,12 @@ OrchestrationModule::OrchestrationModule(const core::Config& config, StoreModule
   if (!config.linear.webhook_secret.empty()) {
     health_monitor_.AddCheck(health::WebhookSilenceCheck("linear", "linear", thresholds));
   }
+  engine_.Register(std::make_unique<workflows::builtin::CiAlertWorkflow>());
+  engine_.Register(std::make_unique<workflows::builtin::DeployWorkflow>());
   // Slack posts to different threads go out side by side; the per-channel pacing still holds.
   relay_.AddLane(workflows::outbox::kSlackLane, slack_executor_, kSlackLaneThreads);
   if (linear_executor_) relay_.AddLane(workflows::outbox::kLinearLane, *linear_executor_, 4);
+  if (github_executor_) relay_.AddLane(workflows::outbox::kGitHubLane, *github_executor_, 4);
   engine_.set_on_effects([this] { relay_.Wake(); });
   engine_.set_on_timers([this] { timers_.Wake(); });
   if (auto started = relay_.Start(); !started) {

@@ -23,6 +23,7 @@
 #include "workflows/engine/timer_loop.hpp"
 #include "workflows/health/health_loop.hpp"
 #include "workflows/health/health_monitor.hpp"
+#include "workflows/outbox/github_executor.hpp"
 #include "workflows/outbox/linear_executor.hpp"
 #include "workflows/outbox/outbox_relay.hpp"
 #include "workflows/outbox/slack_executor.hpp"
@@ -58,6 +59,8 @@ class OrchestrationModule {
   void set_report_source(ReportSource source);
   // Whether Linear effects can be performed (Linear configured).
   bool linear_enabled() const { return linear_executor_ != nullptr; }
+  // Whether GitHub effects can be performed (GitHub configured).
+  bool github_enabled() const { return github_executor_ != nullptr; }
 
   // True when the relay has nothing to do now and no timer is due (retries waiting for a later
   // time do not count).
@@ -75,6 +78,7 @@ class OrchestrationModule {
   workflows::engine::Engine engine_;
   workflows::outbox::SlackExecutor slack_executor_;
   std::unique_ptr<workflows::outbox::LinearExecutor> linear_executor_;
+  std::unique_ptr<workflows::outbox::GitHubExecutor> github_executor_;
   workflows::outbox::OutboxRelay relay_;
   workflows::engine::TimerLoop timers_;
   std::mutex report_source_mu_;

@@ -35,6 +35,7 @@ void FillCommon(const Json& body, GitHubEventCommon& common) {
   common.action = Str(body, "action");
   common.repository = Str(At(body, "repository"), "full_name");
   common.sender = Str(At(body, "sender"), "login");
+  common.default_branch = Str(At(body, "repository"), "default_branch");
   common.installation_id = OptInt(At(body, "installation"), "id");
 }
 
@@ -158,6 +159,8 @@ core::Result<GitHubEvent> ParseWorkflowRun(const Json& body, std::string_view na
   event.run_attempt = Int(r, "run_attempt");
   event.html_url = Str(r, "html_url");
   event.pull_requests = PullRequestNumbers(r);
+  event.event = Str(r, "event");
+  event.path = Str(r, "path");
   return GitHubEvent(std::move(event));
 }
 
@@ -230,6 +233,7 @@ core::Result<GitHubEvent> ParseDeploymentStatus(const Json& body, std::string_vi
   event.environment = Str(s, "environment");
   if (event.environment.empty()) event.environment = Str(deployment, "environment");
   event.deployment_id = Int(deployment, "id");
+  event.ref = Str(deployment, "ref");
   // Newer payloads put the link in environment_url/log_url; target_url is the legacy field.
   event.target_url = Str(s, "target_url");
   if (event.target_url.empty()) event.target_url = Str(s, "environment_url");

@@ -21,6 +21,7 @@ struct GitHubEventCommon {
   std::string action;                      // empty for events without one (push, status)
   std::string repository;                  // "owner/name"
   std::string sender;                      // login
+  std::string default_branch;              // repository.default_branch, when sent
   std::optional<int64_t> installation_id;  // present for GitHub App deliveries
 };
 
@@ -100,6 +101,8 @@ struct WorkflowRunEvent : GitHubEventCommon {
   int64_t run_attempt = 0;
   std::string html_url;
   std::vector<int64_t> pull_requests;  // PR numbers
+  std::string event;                   // what started it: "push", "workflow_dispatch", ...
+  std::string path;                    // ".github/workflows/ci.yml"
 };
 
 struct WorkflowStep {
@@ -150,6 +153,7 @@ struct DeploymentStatusEvent : GitHubEventCommon {
   std::string state;
   std::string environment;
   int64_t deployment_id = 0;
+  std::string ref;  // deployment.ref
   std::string target_url;
   std::string description;
 };

@@ -225,6 +225,7 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
     std::map<std::string, std::vector<json>> statuses;  // sha -> in creation order
     std::vector<json> dispatches;
     std::map<std::string, json> heads;  // branch -> its head commit (CommitJson)
+    std::vector<json> deployments;
   };
   struct PendingWebhook {
     std::string event;
@@ -953,6 +954,93 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
     return Answer{201, pr, {}};
   }
 
+  // A deployment of `ref` to `environment` made by run `run` (webhooks deployment.created and
+  // deployment_status.created, in_progress). Returns its id.
+  std::int64_t CreateDeployment(Repo& repo, const std::string& environment, const std::string& ref,
+                                const json& run) {
+    const std::string full_name = repo.repo["full_name"];
+    const std::int64_t id = next_id++;
+    json deployment = {
+        {"id", id},
+        {"node_id", "DE_sandbox" + std::to_string(id)},
+        {"url", Api(full_name, "/deployments/" + std::to_string(id))},
+        {"sha", run["head_sha"]},
+        {"ref", ref},
+        {"task", "deploy"},
+        {"payload", json::object()},
+        {"original_environment", environment},
+        {"environment", environment},
+        {"description", nullptr},
+        {"creator", User("github-actions[bot]")},
+        {"created_at", Now()},
+        {"updated_at", Now()},
+        {"statuses_url", Api(full_name, "/deployments/" + std::to_string(id) + "/statuses")},
+        {"repository_url", Api(full_name, "")},
+        {"transient_environment", false},
+        {"production_environment", environment == "production"}};
+    repo.deployments.push_back(deployment);
+    Emit(repo, "deployment",
+         {{"action", "created"}, {"deployment", deployment}, {"workflow_run", run}},
+         "github-actions[bot]");
+    EmitDeploymentStatus(repo, deployment, "in_progress", run);
+    return id;
+  }
+
+  void EmitDeploymentStatus(Repo& repo, const json& deployment, const std::string& state,
+                            const json& run) {
+    const std::int64_t id = next_id++;
+    json status = {
+        {"url", deployment["url"].get<std::string>() + "/statuses/" + std::to_string(id)},
+        {"id", id},
+        {"node_id", "DES_sandbox" + std::to_string(id)},
+        {"state", state},
+        {"creator", User("github-actions[bot]")},
+        {"description", ""},
+        {"environment", deployment["environment"]},
+        {"target_url", run["html_url"]},
+        {"log_url", run["html_url"]},
+        {"environment_url", ""},
+        {"created_at", Now()},
+        {"updated_at", Now()},
+        {"deployment_url", deployment["url"]},
+        {"repository_url", deployment["repository_url"]}};
+    Emit(repo, "deployment_status",
+         {{"action", "created"},
+          {"deployment_status", status},
+          {"deployment", deployment},
+          {"workflow_run", run}},
+         "github-actions[bot]");
+  }
+
+  // Completes run `run_id` after options.run_duration, on the I/O runtime (a timer, no sleep):
+  // workflow_run.completed, and the deployment's final status before it.
+  void FinishLater(const std::string& full_name, std::int64_t run_id, const std::string& conclusion,
+                   std::optional<std::int64_t> deployment) {
+    std::weak_ptr<Impl> weak = weak_from_this();
+    io.RunAfter(*options.run_duration, [weak, full_name, run_id, conclusion, deployment] {
+      auto self = weak.lock();
+      if (!self) return;
+      {
+        std::lock_guard lock(self->mu);
+        Repo* repo = self->FindRepo(full_name);
+        if (!repo || !repo->runs.count(run_id)) return;
+        if (repo->runs[run_id]["status"] != "in_progress") {
+          self->AdvanceRun(*repo, run_id, "in_progress", "in_progress", "");
+        }
+        if (deployment) {
+          for (const auto& d : repo->deployments) {
+            if (d["id"] == *deployment) {
+              self->EmitDeploymentStatus(*repo, d, conclusion == "success" ? "success" : "failure",
+                                         repo->runs[run_id]);
+            }
+          }
+        }
+        self->AdvanceRun(*repo, run_id, "completed", "completed", conclusion);
+      }
+      self->Flush();
+    });
+  }
+
   Answer DispatchWorkflow(Repo& repo, const std::string& workflow_id, const json& body) {
     json* workflow = FindWorkflow(repo, workflow_id);
     if (!workflow) return Error(404, "Not Found");
@@ -966,7 +1054,16 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
           {"workflow", (*workflow)["path"]}},
          "contexten[bot]");
     json run = NewRun(repo, *workflow, body["ref"], "workflow_dispatch");
-    repo.runs[run["id"]]["inputs"] = inputs;
+    const std::int64_t run_id = run["id"];
+    repo.runs[run_id]["inputs"] = inputs;
+    if (options.run_duration) {
+      AdvanceRun(repo, run_id, "in_progress", "in_progress", "");
+      std::optional<std::int64_t> deployment;
+      if (inputs.contains("environment") && inputs["environment"].is_string()) {
+        deployment = CreateDeployment(repo, inputs["environment"], body["ref"], run);
+      }
+      FinishLater(repo.repo["full_name"], run_id, options.dispatch_conclusion, deployment);
+    }
     return Answer{204, nullptr, {}};
   }
 
@@ -1007,6 +1104,9 @@ struct GitHubSandbox::Impl : std::enable_shared_from_this<Impl> {
     Emit(repo, "workflow_run",
          {{"action", "requested"}, {"workflow_run", run}, {"workflow", workflow}},
          "contexten[bot]");
+    if (options.run_duration) {
+      FinishLater(repo.repo["full_name"], run_id, options.rerun_conclusion, std::nullopt);
+    }
     return Answer{201, json::object(), {}};
   }
 
@@ -1314,7 +1414,15 @@ core::Status GitHubSandbox::AddReview(const std::string& full_name, int number,
         {"commit_id", pr["head"]["sha"]},
         {"html_url", impl_->Html(full_name, "/pull/" + std::to_string(number) +
                                                 "#pullrequestreview-" + std::to_string(id))},
-        {"submitted_at", impl_->Now()}};
+        {"submitted_at", impl_->Now()},
+        {"node_id", "PRR_sandbox" + std::to_string(id)},
+        {"author_association", "MEMBER"},
+        {"pull_request_url", pr["url"]},
+        {"_links",
+         {{"html",
+           {{"href", impl_->Html(full_name, "/pull/" + std::to_string(number) +
+                                                "#pullrequestreview-" + std::to_string(id))}}},
+          {"pull_request", {{"href", pr["url"]}}}}}};
     repo->reviews[number].push_back(review);
     json& requested = pr["requested_reviewers"];
     requested.erase(std::remove_if(requested.begin(), requested.end(),
@@ -1380,6 +1488,22 @@ core::Status GitHubSandbox::CompleteWorkflowRun(const std::string& full_name, st
   return core::Ok();
 }
 
+void GitHubSandbox::SetRerunConclusion(std::string conclusion) {
+  std::lock_guard lock(impl_->mu);
+  impl_->options.rerun_conclusion = std::move(conclusion);
+}
+
+void GitHubSandbox::SetDispatchConclusion(std::string conclusion) {
+  std::lock_guard lock(impl_->mu);
+  impl_->options.dispatch_conclusion = std::move(conclusion);
+}
+
+std::vector<nlohmann::json> GitHubSandbox::Deployments(const std::string& full_name) const {
+  std::lock_guard lock(impl_->mu);
+  if (auto* repo = impl_->FindRepo(full_name)) return repo->deployments;
+  return {};
+}
+
 core::Result<std::int64_t> GitHubSandbox::RunCi(const std::string& full_name,
                                                 const std::string& branch,
                                                 const std::string& conclusion) {
@@ -1404,6 +1528,20 @@ core::Result<std::int64_t> GitHubSandbox::RunCi(const std::string& full_name,
     id = impl_->NewRun(*repo, *workflow, on, "push")["id"];
     impl_->AdvanceRun(*repo, id, "in_progress", "in_progress", "");
     impl_->AdvanceRun(*repo, id, "completed", "completed", conclusion);
+    // The run's one job, as the checks API lists it for the commit (GitHub Actions reports each
+    // job as a check run); no check_run webhook, as the tests count the run's own deliveries.
+    const std::int64_t job = impl_->next_id++;
+    repo->check_runs.push_back(
+        {{"id", job},
+         {"name", "build"},
+         {"head_sha", repo->runs[id]["head_sha"]},
+         {"status", "completed"},
+         {"conclusion", conclusion},
+         {"html_url", impl_->Html(full_name, "/actions/runs/" + std::to_string(id) + "/job/" +
+                                                 std::to_string(job))},
+         {"started_at", impl_->Now()},
+         {"completed_at", impl_->Now()},
+         {"app", {{"slug", "github-actions"}}}});
     impl_->EmitCheckSuiteCompleted(*repo, repo->runs[id]);
   }
   impl_->Flush();

@@ -35,6 +35,14 @@ struct GitHubSandboxOptions {
   std::string webhook_secret = "sandbox-github-webhook-secret";
   std::int64_t rate_limit = 5000;  // per hour, reported in x-ratelimit-* headers
   core::Clock* clock = nullptr;    // for timestamps and the rate-limit reset; default: system
+  // Set: a re-run or a workflow_dispatch that is accepted goes in progress and completes this
+  // long after (a timer on the I/O runtime, never a sleep), with the conclusion below; a
+  // dispatch whose inputs name an `environment` also creates a deployment there (webhooks
+  // deployment, deployment_status in_progress, then success or failure as the run ends), as a
+  // deploy workflow would. Unset: such runs stay queued until CompleteWorkflowRun.
+  std::optional<std::chrono::milliseconds> run_duration;
+  std::string rerun_conclusion = "success";
+  std::string dispatch_conclusion = "success";
 };
 
 struct GitHubRequestRecord {
@@ -136,6 +144,12 @@ class GitHubSandbox {
   // unknown repository or one without workflows.
   core::Result<std::int64_t> RunCi(const std::string& full_name, const std::string& branch,
                                    const std::string& conclusion);
+
+  // What the next re-runs and dispatched runs conclude with (see GitHubSandboxOptions).
+  void SetRerunConclusion(std::string conclusion);
+  void SetDispatchConclusion(std::string conclusion);
+  // The deployments created by dispatched runs, GitHub-shaped.
+  std::vector<nlohmann::json> Deployments(const std::string& full_name) const;
 
   // Invalidates every installation token minted so far (as revoking the app's tokens would).
   void RevokeInstallationTokens();

@@ -142,6 +142,41 @@ core::Result<PeerVerb> ParsePrMerge(const std::vector<PeerVerbWord>& words) {
   return PeerVerb(std::move(merge));
 }
 
+core::Result<PeerVerb> ParsePrReview(const std::vector<PeerVerbWord>& words) {
+  GitHubPrReviewVerb review;
+  std::vector<std::string> plain;
+  for (std::size_t i = 3; i < words.size(); ++i) {
+    if (words[i].key == "by") {
+      review.reviewer = words[i].text;
+    } else if (!words[i].key.empty()) {
+      return Usage("gh pr review: unknown option \"" + words[i].key + "=\"", kGitHubPrReviewUsage);
+    } else {
+      plain.push_back(words[i].text);
+    }
+  }
+  if (plain.size() != 2) {
+    return Usage("gh pr review: expected owner/repo#<n> and approve or changes",
+                 kGitHubPrReviewUsage);
+  }
+  const auto hash = plain[0].find('#');
+  if (hash == std::string::npos || !ValidRepo(plain[0].substr(0, hash))) {
+    return Usage("gh pr review: \"" + plain[0] + "\" is not owner/repo#<n>", kGitHubPrReviewUsage);
+  }
+  const auto number = PositiveInt(std::string_view(plain[0]).substr(hash + 1));
+  if (!number) {
+    return Usage("gh pr review: \"" + plain[0].substr(hash + 1) + "\" is not a pull request number",
+                 kGitHubPrReviewUsage);
+  }
+  if (plain[1] != "approve" && plain[1] != "changes") {
+    return Usage("gh pr review: \"" + plain[1] + "\" is neither approve nor changes",
+                 kGitHubPrReviewUsage);
+  }
+  review.repo = plain[0].substr(0, hash);
+  review.number = *number;
+  review.state = plain[1] == "approve" ? "approved" : "changes_requested";
+  return PeerVerb(std::move(review));
+}
+
 core::Result<PeerVerb> ParseCi(const std::vector<PeerVerbWord>& words) {
   if (words.size() < 3) return Usage("gh ci: fail or pass?", kGitHubCiUsage);
   const std::string& outcome = words[2].Plain();
@@ -170,17 +205,20 @@ core::Result<PeerVerb> ParseCi(const std::vector<PeerVerbWord>& words) {
 }
 
 core::Result<PeerVerb> ParseGitHub(const std::vector<PeerVerbWord>& words) {
-  const std::string all_usages = std::string(kGitHubPrOpenUsage) + " | " +
-                                 std::string(kGitHubPrMergeUsage) + " | " +
-                                 std::string(kGitHubCiUsage);
+  const std::string all_usages =
+      std::string(kGitHubPrOpenUsage) + " | " + std::string(kGitHubPrMergeUsage) + " | " +
+      std::string(kGitHubPrReviewUsage) + " | " + std::string(kGitHubCiUsage);
   if (words.size() < 2) return Usage("gh: which verb?", all_usages);
   const std::string& noun = words[1].Plain();
   if (noun == "pr") {
     const std::string verb = words.size() > 2 ? words[2].Plain() : "";
     if (verb == "open") return ParsePrOpen(words);
     if (verb == "merge") return ParsePrMerge(words);
-    return Usage(verb.empty() ? "gh pr: open or merge?" : "gh pr: unknown verb \"" + verb + "\"",
-                 std::string(kGitHubPrOpenUsage) + " | " + std::string(kGitHubPrMergeUsage));
+    if (verb == "review") return ParsePrReview(words);
+    return Usage(
+        verb.empty() ? "gh pr: open, merge or review?" : "gh pr: unknown verb \"" + verb + "\"",
+        std::string(kGitHubPrOpenUsage) + " | " + std::string(kGitHubPrMergeUsage) + " | " +
+            std::string(kGitHubPrReviewUsage));
   }
   if (noun == "ci") return ParseCi(words);
   return Usage("gh: unknown verb \"" + noun + "\"", all_usages);

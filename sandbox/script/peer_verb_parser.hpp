@@ -6,6 +6,7 @@
 //   linear outage <seconds> [status=<http status>]
 //   gh pr open <owner/repo> "<title>" [branch=<b>] [body="<text>"]
 //   gh pr merge <owner/repo>#<n>
+//   gh pr review <owner/repo>#<n> approve|changes [by=<login>]
 //   gh ci fail|pass <owner/repo> [branch=<b>]
 // Words are separated by spaces; "double" or 'single' quotes group words (inside double quotes
 // a backslash escapes " and \); `key=value` is an option and its value may be quoted.
@@ -55,6 +56,12 @@ struct GitHubPrMergeVerb {
   std::string repo;
   int number = 0;
 };
+struct GitHubPrReviewVerb {
+  std::string repo;
+  int number = 0;
+  std::string state;                  // "approved" | "changes_requested" (the webhook's words)
+  std::string reviewer = "reviewer";  // by=<login>
+};
 struct GitHubCiVerb {
   std::string repo;
   std::string branch;  // empty: the repository's default branch
@@ -62,7 +69,8 @@ struct GitHubCiVerb {
 };
 
 using PeerVerb = std::variant<LinearStateVerb, LinearCommentVerb, LinearOutageVerb,
-                              GitHubPrOpenVerb, GitHubPrMergeVerb, GitHubCiVerb>;
+                              GitHubPrOpenVerb, GitHubPrMergeVerb, GitHubPrReviewVerb,
+                              GitHubCiVerb>;
 
 // The one-line usage of each verb, as errors and help show them.
 inline constexpr char kLinearStateUsage[] = "linear state <ID> <state name>";
@@ -71,6 +79,8 @@ inline constexpr char kLinearOutageUsage[] = "linear outage <seconds> [status=<c
 inline constexpr char kGitHubPrOpenUsage[] =
     "gh pr open <owner/repo> \"<title>\" [branch=<b>] [body=\"<text>\"]";
 inline constexpr char kGitHubPrMergeUsage[] = "gh pr merge <owner/repo>#<n>";
+inline constexpr char kGitHubPrReviewUsage[] =
+    "gh pr review <owner/repo>#<n> approve|changes [by=<login>]";
 inline constexpr char kGitHubCiUsage[] = "gh ci fail|pass <owner/repo> [branch=<b>]";
 
 // A line that does not fit a verb -> kInvalidInput whose message says what is wrong and shows

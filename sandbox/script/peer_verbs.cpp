@@ -100,6 +100,10 @@ std::string PeerVerbs::Help() {
          "\n"
          "      e.g. gh pr merge contexten/sandbox#1\n"
          "  " +
+         std::string(kGitHubPrReviewUsage) +
+         "\n"
+         "      e.g. gh pr review contexten/sandbox#1 approve by=octocat\n"
+         "  " +
          std::string(kGitHubCiUsage) +
          "\n"
          "      e.g. gh ci fail contexten/sandbox branch=eng-1-fix-login-crash\n";
@@ -237,6 +241,23 @@ core::Result<std::string> PeerVerbs::Execute(const GitHubPrMergeVerb& verb) {
                             return body.value("number", 0) == verb.number;
                           }
                           return event == "push" && body.value("after", "") == merge_sha;
+                        }) +
+         ")";
+}
+
+core::Result<std::string> PeerVerbs::Execute(const GitHubPrReviewVerb& verb) {
+  if (auto ok = CheckRepository(verb.repo); !ok) return core::Unexpected(ok.error());
+  const std::string name = verb.repo + "#" + std::to_string(verb.number);
+  const std::size_t from = github_->DeliveryCount();
+  if (auto reviewed = github_->AddReview(verb.repo, verb.number, verb.reviewer, verb.state);
+      !reviewed) {
+    return Fail(core::ErrorKind::kNotFound, "gh: no pull request " + name);
+  }
+  return "gh: " + verb.reviewer + " " +
+         (verb.state == "approved" ? "approved " : "requested changes on ") + name + " (" +
+         GitHubWebhooks(*github_, from, webhook_timeout_,
+                        [&](const std::string& event, const json&) {
+                          return event == "pull_request_review";
                         }) +
          ")";
 }

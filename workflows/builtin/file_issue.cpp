@@ -2,7 +2,10 @@
 
 #include "core/json_fields.hpp"
 #include "integrations/linear/linear_ids.hpp"
+#include "workflows/builtin/github_events.hpp"
+#include "workflows/builtin/pull_request_links.hpp"
 #include "workflows/present/coalescer.hpp"
+#include "workflows/present/github_messages.hpp"
 #include "workflows/present/issue_card.hpp"
 
 namespace contexten::workflows::builtin {
@@ -82,6 +85,7 @@ class Step {
       }
       model.assignee_slack_id = state().value("assignee_slack", "");
     }
+    model.pull_requests = LinkedPullRequests(state().value("prs", json::object()));
     return model;
   }
 
@@ -283,12 +287,118 @@ void OnAssignStep(Step& s, const std::string& step, const json& result) {
   }
 }
 
+// --- pull requests naming the issue (workflows/builtin/pull_request_links.hpp) ---------------
+
+void OnPullRequest(Step& s, const Event& event) {
+  if (!s.Filed()) return;
+  const std::string identifier = Str(s.state()["issue"], "identifier");
+  if (Str(event.data, "identifier") != identifier) return;
+  json& prs = s.state()["prs"];
+  if (!prs.is_object()) prs = json::object();
+  PullRequestChange change = ApplyPullRequestEvent(prs, event.data);
+  const std::string name = PullRequestName(event.data);
+  const std::string link = present::SlackLink(Str(event.data, "url"), name);
+  const std::string repo = Str(event.data, "repo");
+  const std::int64_t number = event.data.value("number", std::int64_t{0});
+  if (change.is_new) {
+    s.decision.wait_for.push_back(GitHubPrKey(repo, number));
+    const json& evidence = event.data.value("evidence", json::object());
+    s.decision.links.push_back({GitHubPrKey(repo, number), LinearIssueKey(identifier),
+                                Str(event.data, "relation"), evidence});
+    effects::LinearLinkPullRequest attach;
+    attach.issue_id = Str(s.state()["issue"], "id");
+    attach.url = Str(event.data, "url");
+    attach.title = name + " " + Str(event.data, "title");
+    s.Effect("pr-link:" + name, s.LinearKey(), std::move(attach));
+    const std::string author = Str(event.data, "author");
+    s.Tell(":twisted_rightwards_arrows: " + link + " " + Str(event.data, "title") +
+           (author.empty() ? "" : " by " + author) +
+           (Str(event.data, "relation") == "closes" ? " (closes *" + identifier + "* when merged)"
+                                                    : " (linked to *" + identifier + "*)"));
+    s.decision.note = "linked " + name + " (" + Str(event.data, "relation") + ")";
+  }
+  if (change.merged) {
+    s.Tell(":tada: " + link + " was merged");
+    s.decision.note = name + " merged";
+    const json& state = s.state()["issue"]["state"];
+    const std::string type = state.is_object() ? Str(state, "type") : "";
+    if (Str(prs[name], "relation") == "closes" && type != "completed" && type != "canceled") {
+      effects::LinearUpdateIssue update;
+      update.issue_id = Str(s.state()["issue"], "id");
+      update.team_key = Str(s.state()["issue"], "team_key");
+      if (update.team_key.empty()) update.team_key = Str(s.state()["request"], "team_key");
+      update.state_type = "completed";
+      s.Effect("pr-close:" + name, s.LinearKey(), std::move(update));
+      s.state()["closing_by"] = name;
+    }
+  } else if (change.closed) {
+    s.Tell(link + " was closed without merging");
+    s.decision.note = name + " closed";
+  } else if (change.relation_upgraded) {
+    s.Tell(link + " now closes *" + identifier + "* when merged");
+  }
+  if (change.any) s.UpdateCard();
+}
+
+void OnPullRequestReview(Step& s, const Event& event) {
+  if (!s.Filed()) return;
+  json& prs = s.state()["prs"];
+  const std::string name = PullRequestName(event.data);
+  if (!prs.is_object() || !prs.contains(name)) return;
+  const std::string state = Str(event.data, "state");
+  const std::string reviewer = Str(event.data, "reviewer");
+  const std::string link = present::SlackLink(Str(prs[name], "url"), name);
+  if (state == "approved") {
+    s.Tell(":white_check_mark: " + reviewer + " approved " + link);
+  } else if (state == "changes_requested") {
+    s.Tell(":memo: " + reviewer + " requested changes on " + link);
+  } else {
+    return;
+  }
+  prs[name]["review"] = state;
+  s.decision.note = "review " + state + " by " + reviewer + " on " + name;
+  s.UpdateCard();
+}
+
+void OnPullRequestChecks(Step& s, const Event& event) {
+  if (!s.Filed()) return;
+  json& prs = s.state()["prs"];
+  const std::string name = PullRequestName(event.data);
+  if (!prs.is_object() || !prs.contains(name)) return;
+  const std::string conclusion = Str(event.data, "conclusion");
+  const std::string checks = conclusion == "success"                                ? "passing"
+                             : conclusion == "failure" || conclusion == "timed_out" ? "failing"
+                                                                                    : "";
+  if (checks.empty() || Str(prs[name], "checks") == checks) return;
+  prs[name]["checks"] = checks;
+  const std::string link = present::SlackLink(Str(event.data, "url"), Str(event.data, "name"));
+  s.Tell((checks == "passing" ? ":white_check_mark: Checks passed on " : ":x: Checks failed on ") +
+         name + " (" + link + ")");
+  s.decision.note = "checks " + checks + " on " + name;
+  s.UpdateCard();
+}
+
+void OnClosedByPullRequest(Step& s, const std::string& step, const json& result) {
+  const std::string name = step.substr(std::string("pr-close:").size());
+  const json before = s.state()["issue"].value("state", json::object());
+  s.state()["issue"] = result;
+  s.state().erase("closing_by");
+  const std::string now = result.contains("state") ? Str(result["state"], "name") : "";
+  if (Str(before, "name") != now) {
+    s.Tell(":white_check_mark: *" + Str(result, "identifier") + "* moved to *" + now +
+           "*: closed by " + name);
+  }
+  s.decision.note = Str(result, "identifier") + " completed by " + name;
+  s.UpdateCard();
+}
+
 void OnEffectDone(Step& s, const DecideContext& context, const Event& event) {
   const std::string step = Str(event.data, "step");
   const json& result = event.data.contains("result") ? event.data["result"] : json();
   if (step == "card") return OnCardPosted(s, context, result);
   if (step == "create") return OnIssueCreated(s, result);
   if (step.rfind("assign-", 0) == 0) return OnAssignStep(s, step, result);
+  if (step.rfind("pr-close:", 0) == 0) return OnClosedByPullRequest(s, step, result);
 }
 
 void OnEffectDead(Step& s, const Event& event) {
@@ -331,7 +441,13 @@ void OnLinearIssue(Step& s, const Event& event) {
   if (incoming.contains("state") && incoming["state"].is_object() &&
       Str(incoming["state"], "name") != Str(issue["state"], "name")) {
     issue["state"] = incoming["state"];
-    s.Tell(StateLine(identifier, issue, actor));
+    std::string line = StateLine(identifier, issue, actor);
+    // Our own move after a merge: say which PR closed it.
+    const std::string closing = s.state().value("closing_by", "");
+    if (!closing.empty() && Str(issue["state"], "type") == "completed") {
+      line += ": closed by " + closing;
+    }
+    s.Tell(line);
     changed = true;
   }
   if (incoming.contains("assignee")) {
@@ -425,6 +541,12 @@ Decision FileIssueWorkflow::Decide(const DecideContext& context, const json& sta
     OnLinearComment(s, event);
   } else if (event.type == kSlackAssignEvent) {
     OnAssignClicked(s, event);
+  } else if (event.type == kGitHubPrEvent) {
+    OnPullRequest(s, event);
+  } else if (event.type == kGitHubReviewEvent) {
+    OnPullRequestReview(s, event);
+  } else if (event.type == kGitHubChecksEvent) {
+    OnPullRequestChecks(s, event);
   } else if (event.type == engine::kTimerFired) {
     OnTimer(s, context, event);
   }

@@ -47,6 +47,7 @@ struct RowOf {
     json args = {{"issue_id", e.issue_id}};
     if (e.assignee_id) args["assignee_id"] = *e.assignee_id;
     if (e.state_name) args["state_name"] = *e.state_name;
+    if (e.state_type) args["state_type"] = *e.state_type;
     PutIfSet(args, "team_key", e.team_key);
     if (e.priority) args["priority"] = *e.priority;
     if (e.title) args["title"] = *e.title;
@@ -59,6 +60,32 @@ struct RowOf {
     return {kLinearLane,
             kLinearCreateComment,
             {{"id", e.id}, {"issue_id", e.issue_id}, {"body", e.body}}};
+  }
+  EffectRow operator()(const effects::LinearLinkPullRequest& e) const {
+    json args = {{"issue_id", e.issue_id}, {"url", e.url}};
+    PutIfSet(args, "title", e.title);
+    return {kLinearLane, kLinearLinkPullRequest, std::move(args)};
+  }
+  EffectRow operator()(const effects::GitHubRerunFailedJobs& e) const {
+    return {kGitHubLane,
+            kGitHubRerunFailedJobs,
+            {{"repo", e.repo}, {"run_id", e.run_id}, {"attempt", e.attempt}}};
+  }
+  EffectRow operator()(const effects::GitHubDispatchWorkflow& e) const {
+    json args = {{"repo", e.repo},
+                 {"workflow", e.workflow},
+                 {"ref", e.ref},
+                 {"requested_at_ms", e.requested_at_ms}};
+    if (!e.inputs.empty()) args["inputs"] = e.inputs;
+    return {kGitHubLane, kGitHubDispatchWorkflow, std::move(args)};
+  }
+  EffectRow operator()(const effects::GitHubCreateComment& e) const {
+    return {kGitHubLane,
+            kGitHubCreateComment,
+            {{"repo", e.repo}, {"number", e.number}, {"body", e.body}}};
+  }
+  EffectRow operator()(const effects::GitHubListCheckRuns& e) const {
+    return {kGitHubLane, kGitHubListCheckRuns, {{"repo", e.repo}, {"ref", e.ref}}};
   }
   EffectRow operator()(const effects::Raw& e) const { return {e.lane, e.kind, e.args}; }
 };

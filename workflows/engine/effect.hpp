@@ -6,6 +6,8 @@
 // key: executors that create something remember it (Slack message metadata, a client-chosen
 // Linear id) so that an unknown outcome is looked up instead of done twice.
 
+#include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -47,6 +49,21 @@ inline constexpr char kLinearGetIssue[] = "linear.get_issue";
 inline constexpr char kLinearListTeams[] = "linear.list_teams";
 // {id (client-chosen UUID), issue_id, body} -> {id, url}
 inline constexpr char kLinearCreateComment[] = "linear.create_comment";
+// {issue_id (UUID or identifier), url, title?} -> {id, url, issue_identifier}. Linear keeps one
+// attachment per issue and URL, so repeating it updates the same one: idempotent.
+inline constexpr char kLinearLinkPullRequest[] = "linear.link_pull_request";
+// {repo, run_id, attempt} -> {run_id, rerun_of_attempt}. Re-runs the failed jobs of attempt
+// `attempt`; looked up after an unknown outcome (the run's attempt already moved past it).
+inline constexpr char kGitHubRerunFailedJobs[] = "github.rerun_failed_jobs";
+// {repo, workflow, ref, inputs?, requested_at_ms} -> {dispatched: true}. GitHub answers 204 with
+// no run id, so an unknown outcome looks for a workflow_dispatch run of that workflow and ref
+// created since `requested_at_ms`.
+inline constexpr char kGitHubDispatchWorkflow[] = "github.dispatch_workflow";
+// {repo, number, body} -> {id, url}. The body carries the idempotency key in an HTML comment,
+// looked up on the issue or PR before re-creating.
+inline constexpr char kGitHubCreateComment[] = "github.create_comment";
+// {repo, ref} -> {check_runs: [{name, status, conclusion, url}]}. Read only.
+inline constexpr char kGitHubListCheckRuns[] = "github.list_check_runs";
 
 namespace effects {
 
@@ -85,6 +102,7 @@ struct LinearUpdateIssue {
   std::string issue_id;
   std::optional<std::string> assignee_id;
   std::optional<std::string> state_name;  // needs team_key
+  std::optional<std::string> state_type;  // needs team_key; "completed", "started", ...
   std::string team_key;
   std::optional<int> priority;
   std::optional<std::string> title;
@@ -96,6 +114,32 @@ struct LinearCreateComment {
   std::string id;  // client-chosen UUID
   std::string issue_id;
   std::string body;
+};
+struct LinearLinkPullRequest {
+  std::string issue_id;
+  std::string url;
+  std::string title;
+};
+struct GitHubRerunFailedJobs {
+  std::string repo;  // owner/name
+  std::int64_t run_id = 0;
+  std::int64_t attempt = 0;  // the failed attempt being re-run
+};
+struct GitHubDispatchWorkflow {
+  std::string repo;
+  std::string workflow;  // file name ("deploy.yml") or id
+  std::string ref;
+  std::map<std::string, std::string> inputs;
+  std::int64_t requested_at_ms = 0;
+};
+struct GitHubCreateComment {
+  std::string repo;
+  std::int64_t number = 0;
+  std::string body;
+};
+struct GitHubListCheckRuns {
+  std::string repo;
+  std::string ref;
 };
 // An effect this build has no typed action for: a lane and kind by name, JSON arguments.
 // For test workflows and for kinds whose executor lives outside workflows/.
@@ -111,7 +155,9 @@ using EffectAction =
     std::variant<effects::SlackPostMessage, effects::SlackUpdateMessage,
                  effects::SlackPostEphemeral, effects::SlackUserInfo, effects::LinearCreateIssue,
                  effects::LinearUpdateIssue, effects::LinearUserByEmail,
-                 effects::LinearCreateComment, effects::Raw>;
+                 effects::LinearCreateComment, effects::LinearLinkPullRequest,
+                 effects::GitHubRerunFailedJobs, effects::GitHubDispatchWorkflow,
+                 effects::GitHubCreateComment, effects::GitHubListCheckRuns, effects::Raw>;
 
 struct Effect {
   std::string step;       // unique within the run; with the run id, the idempotency key

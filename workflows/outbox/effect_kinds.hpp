@@ -7,11 +7,16 @@
 
 namespace contexten::workflows::outbox {
 
+using engine::kGitHubCreateComment;
+using engine::kGitHubDispatchWorkflow;
 using engine::kGitHubLane;
+using engine::kGitHubListCheckRuns;
+using engine::kGitHubRerunFailedJobs;
 using engine::kLinearCreateComment;
 using engine::kLinearCreateIssue;
 using engine::kLinearGetIssue;
 using engine::kLinearLane;
+using engine::kLinearLinkPullRequest;
 using engine::kLinearListTeams;
 using engine::kLinearUpdateIssue;
 using engine::kLinearUserByEmail;

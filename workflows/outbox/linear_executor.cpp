@@ -148,6 +148,23 @@ core::Result<json> CreateComment(linear::LinearApi& api, const store::EffectReco
   return json{{"id", comment->id}, {"url", comment->url}};
 }
 
+core::Result<json> LinkPullRequest(linear::LinearApi& api, const store::EffectRecord& effect,
+                                   const json& args) {
+  auto issue_id = RequiredString(args, "issue_id", effect);
+  if (!issue_id) return core::Unexpected(issue_id.error());
+  auto url = RequiredString(args, "url", effect);
+  if (!url) return core::Unexpected(url.error());
+  linear::AttachmentLinkRequest request;
+  request.issue_id = *issue_id;
+  request.url = *url;
+  if (auto t = OptionalString(args, "title"); !t.empty()) request.title = t;
+  auto attached = api.LinkGitHubPullRequest(request);
+  if (!attached) return core::Unexpected(attached.error());
+  return json{{"id", attached->id},
+              {"url", attached->url},
+              {"issue_identifier", attached->issue_identifier}};
+}
+
 core::Result<json> GetIssue(linear::LinearApi& api, const store::EffectRecord& effect,
                             const json& args) {
   std::string key = OptionalString(args, "identifier");
@@ -203,6 +220,7 @@ core::Result<json> LinearExecutor::Execute(const store::EffectRecord& effect) {
   if (effect.kind == kLinearUserByEmail) return UserByEmail(linear_, effect, *parsed);
   if (effect.kind == kLinearCreateComment) return CreateComment(linear_, effect, *parsed);
   if (effect.kind == kLinearGetIssue) return GetIssue(linear_, effect, *parsed);
+  if (effect.kind == kLinearLinkPullRequest) return LinkPullRequest(linear_, effect, *parsed);
   if (effect.kind == kLinearListTeams) return ListTeams(linear_);
   return core::Unexpected(UnknownKind(effect));
 }

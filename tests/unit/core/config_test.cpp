@@ -99,6 +99,23 @@ TEST(ConfigTest, BadNumberIsNamed) {
   EXPECT_NE(ErrorOf("http:\n  port: 70000\n").find("http.port"), std::string::npos);
 }
 
+TEST(ConfigTest, GitHubWorkflowSettingsHaveDefaultsAndNameTheirKey) {
+  const Config defaults = LoadConfigFromString("", Env({}));
+  EXPECT_EQ(defaults.github.alerts_channel, "");
+  EXPECT_EQ(defaults.github.deploy_workflow, "deploy.yml");
+  EXPECT_EQ(defaults.github.deploy_expiry_seconds, 600);
+  const Config c = LoadConfigFromString(
+      "github:\n  alerts_channel: C0ALERTS\n  linear_team: OPS\n  deploy_workflow: ship.yml\n"
+      "  deploy_expiry_seconds: 120\n",
+      Env({}));
+  EXPECT_EQ(c.github.alerts_channel, "C0ALERTS");
+  EXPECT_EQ(c.github.linear_team, "OPS");
+  EXPECT_EQ(c.github.deploy_workflow, "ship.yml");
+  EXPECT_EQ(c.github.deploy_expiry_seconds, 120);
+  EXPECT_NE(ErrorOf("github:\n  deploy_expiry_seconds: 0\n").find("github.deploy_expiry_seconds"),
+            std::string::npos);
+}
+
 TEST(ConfigTest, ErrorsNeverEchoSecretValues) {
   const std::string e = ErrorOf(
       "", {{"SLACK_APP_TOKEN", "not-an-app-token-SECRETVALUE"}, {"SLACK_BOT_TOKEN", "xoxb-x"}});

@@ -384,14 +384,17 @@ TEST_F(ConversationHandlerTest, SecretsInArgumentsAreRedactedInTheAuditLog) {
 }
 
 TEST_F(ConversationHandlerTest, IntentsWithoutAWorkflowAreAnsweredHonestlyAfterConfirming) {
-  Says("deploy", {{"repo", "acme/web"}, {"environment", "production"}}, 1.0);
-  Slash("deploy acme/web to production");
+  // `/ctx deploy` has its own workflow now (bot/handlers/github_handlers.hpp); re-runs by
+  // command do not yet.
+  Says("rerun", {{"repo", "acme/web"}, {"run", "42"}}, 1.0);
+  Slash("rerun acme/web 42");
   const std::string run = RunFor("E2");
   PromptPosted(run);
   Click(workflows::builtin::kIntentYesAction, run, "U7", "E13");
   bool told = false;
   for (const auto& e : EffectsOf(run)) {
-    told = told || e.args_json.find("Deploys are not configured for acme/web") != std::string::npos;
+    told = told ||
+           e.args_json.find("Re-running CI jobs is not set up for acme/web") != std::string::npos;
   }
   EXPECT_TRUE(told);
 }

@@ -1,0 +1,182 @@
+// The GitHub stories of issue 10 (DESIGN.md §1) as `contexten sandbox --script` transcripts in
+// tests/scripts/, run through the real executable and checked on what the channel sees: the PR
+// lifecycle and its trace, a CI failure fixed by a re-run, a CI failure filed in Linear, and a
+// confirmed deploy.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace contexten {
+namespace {
+
+struct Transcript {
+  int exit_code = -1;
+  std::string output;
+};
+
+Transcript RunScript(const std::string& name, const std::string& config = "") {
+  const std::string scripts = std::string(CONTEXTEN_SOURCE_DIR) + "/tests/scripts/";
+  const std::string command = "env -u SLACK_APP_TOKEN -u SLACK_BOT_TOKEN " +
+                              std::string(CONTEXTEN_BINARY_DIR) + "/contexten sandbox " +
+                              (config.empty() ? "" : "--config " + scripts + config + " ") +
+                              "--script " + scripts + name + " </dev/null 2>&1";
+  Transcript run;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  std::array<char, 4096> buf{};
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) {
+    run.output.append(buf.data(), n);
+  }
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+// Finds each needle at or after the previous one; the transcript is printed when one is missing.
+class InOrder {
+ public:
+  explicit InOrder(const Transcript& t) : t_(t) {}
+  InOrder& Then(const std::string& needle) {
+    const auto pos = t_.output.find(needle, at_);
+    EXPECT_NE(pos, std::string::npos)
+        << "missing '" << needle << "' after offset " << at_ << " in:\n"
+        << t_.output;
+    if (pos != std::string::npos) at_ = pos + needle.size();
+    return *this;
+  }
+
+ private:
+  const Transcript& t_;
+  std::size_t at_ = 0;
+};
+
+std::size_t Count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+TEST(GitHubStoryTranscriptsTest, APullRequestThatFixesAnIssueCompletesItOnMergeAndTracesInOrder) {
+  const Transcript t = RunScript("pr_lifecycle.txt");
+  EXPECT_EQ(t.exit_code, 0) << t.output;
+  InOrder(t)
+      .Then("you> /ctx issue create ENG Login page crashes")
+      .Then("*ENG-1*")
+      .Then("you> gh pr open contexten/sandbox")
+      // Linked: a reply in the issue's thread, the card lists the PR.
+      .Then("Fix the login crash by octocat (closes ENG-1 when merged)")
+      .Then("Fix the login crash — open")
+      .Then("you> gh pr review contexten/sandbox#1 approve")
+      .Then("octocat approved contexten/sandbox#1")
+      .Then("open · approved")
+      .Then("you> gh ci pass contexten/sandbox")
+      .Then(":white_check_mark: checks passing")
+      .Then("you> gh pr merge contexten/sandbox#1")
+      .Then("contexten/sandbox#1 (https://github.com/contexten/sandbox/pull/1) was merged")
+      // Acceptance 5: the trace lists the thread, the PR, the review, the checks and the merge
+      // in order.
+      .Then("you> /ctx trace ENG-1")
+      .Then("Trace of Linear issue ENG-1")
+      .Then("Slack thread #C0GENERAL")
+      .Then("pull request contexten/sandbox#1")
+      .Then("(closes)")
+      .Then("Timeline")
+      .Then("filed ENG-1")
+      .Then("linked contexten/sandbox#1 (closes)")
+      .Then("review approved by octocat on contexten/sandbox#1")
+      .Then("checks passing on contexten/sandbox#1")
+      .Then("contexten/sandbox#1 merged")
+      .Then("ENG-1 completed by contexten/sandbox#1");
+  // The team's completed state, by type, said in the thread and shown on the card (a reply and
+  // a card edit go out in either order).
+  InOrder(t).Then("you> gh pr merge contexten/sandbox#1").Then("ENG-1 moved to Done");
+  InOrder(t).Then("you> gh pr merge contexten/sandbox#1").Then("Status Done").Then("[Reopen]");
+  // One link reply, one merge reply: nothing said twice.
+  EXPECT_EQ(Count(t.output, "(closes ENG-1 when merged)"), 1u) << t.output;
+  EXPECT_EQ(Count(t.output, "was merged"), 1u) << t.output;
+  EXPECT_EQ(Count(t.output, "moved to Done"), 1u) << t.output;
+}
+
+TEST(GitHubStoryTranscriptsTest, ARedMainIsReRunFromTheAlertAndTheThreadSaysItPassed) {
+  const Transcript t = RunScript("ci_rerun.txt");
+  EXPECT_EQ(t.exit_code, 0) << t.output;
+  // Replies and edits of the alert go out on their own order keys, so each is checked in its own
+  // order after the line that caused it.
+  InOrder(t)
+      .Then("you> gh ci fail contexten/sandbox")
+      .Then(":x: CI failed: CI on `main` of contexten/sandbox")
+      .Then("[Re-run failed jobs] [Create Linear issue]")
+      .Then("Failing jobs:")
+      .Then("• build")
+      .Then("you> click Re-run failed jobs")
+      .Then("asked GitHub to re-run the failed jobs of run")
+      .Then("attempt 2 (https://github.com/contexten/sandbox/actions/runs/")
+      .Then("passed after the re-run: CI is green again on `main`");
+  InOrder(t)
+      .Then("you> click Re-run failed jobs")
+      .Then(":repeat: Re-running the failed jobs")
+      .Then(":white_check_mark: Recovered: CI on `main`");
+  EXPECT_EQ(Count(t.output, "asked GitHub to re-run"), 1u) << t.output;
+}
+
+TEST(GitHubStoryTranscriptsTest, CreateLinearIssueFilesTheFailingJobsAndASecondFailureReplies) {
+  const Transcript t = RunScript("ci_create_issue.txt");
+  EXPECT_EQ(t.exit_code, 0) << t.output;
+  InOrder(t)
+      .Then(":x: CI failed: CI on `main` of contexten/sandbox")
+      .Then("you> click Create Linear issue")
+      .Then("filed *ENG-1*")
+      // Its card, in the alert's thread.
+      .Then("CI failing: CI on main (contexten/sandbox)")
+      .Then("you> gh ci fail contexten/sandbox")
+      // The second failure is a reply, not a second alert.
+      .Then(":x: Failed again: run")
+      .Then("you> /ctx trace ENG-1")
+      .Then("workflow run contexten/sandbox/runs/")
+      .Then("(created_from)")
+      .Then("filed ENG-1")
+      .Then("failed again");
+  InOrder(t).Then("you> click Create Linear issue").Then("Tracked in *ENG-1*");
+  InOrder(t).Then("you> gh ci fail contexten/sandbox\n(gh").Then("(2 failures)");
+  // One alert posted (the rest are its updates and replies), one issue filed.
+  EXPECT_EQ(Count(t.output, "contexten:\n    :x: CI failed"), 1u) << t.output;
+  EXPECT_EQ(Count(t.output, "filed *ENG-1*"), 1u) << t.output;
+}
+
+TEST(GitHubStoryTranscriptsTest, ADeployIsRefusedForOthersConfirmedByTheAllowedAndFollowed) {
+  const Transcript t = RunScript("deploy.txt", "deploy.yaml");
+  EXPECT_EQ(t.exit_code, 0) << t.output;
+  InOrder(t)
+      .Then("you> /ctx deploy contexten/sandbox staging")
+      .Then(":rocket: Deploy contexten/sandbox to staging at `main` requested by @U0SANDBOXUSER")
+      .Then("[Confirm deploy] [Cancel]")
+      .Then("you> click Confirm deploy")
+      .Then("(only visible to you)")
+      .Then("You can't confirm this deploy.")
+      .Then("you> as U0LEAD click Confirm deploy")
+      .Then("Confirmed by @U0LEAD: dispatching deploy.yml.")
+      .Then("Deploy run")
+      .Then("started.");
+  InOrder(t)
+      .Then("you> as U0LEAD click Confirm deploy")
+      .Then(":white_check_mark: Deployed contexten/sandbox to staging at `main`");
+  InOrder(t).Then("you> as U0LEAD click Confirm deploy").Then("Deployment to staging: success");
+  InOrder(t)
+      .Then("you> as U0LEAD click Confirm deploy")
+      .Then(":white_check_mark: Deployed contexten/sandbox to staging at main.");
+  // Nothing was dispatched on the refused click.
+  const auto refused = t.output.find("You can't confirm this deploy.");
+  const auto confirmed = t.output.find("Confirmed by @U0LEAD");
+  ASSERT_NE(refused, std::string::npos);
+  EXPECT_LT(refused, confirmed) << t.output;
+  EXPECT_EQ(Count(t.output, "Confirmed by"), 1u) << t.output;
+}
+
+}  // namespace
+}  // namespace contexten

@@ -1,0 +1,292 @@
+#include "workflows/builtin/deploy.hpp"
+
+#include "core/json_fields.hpp"
+#include "workflows/builtin/github_events.hpp"
+#include "workflows/present/github_messages.hpp"
+
+namespace contexten::workflows::builtin {
+namespace {
+
+using core::json_fields::Str;
+using engine::DecideContext;
+using engine::Decision;
+using engine::Event;
+using nlohmann::json;
+using Phase = present::DeployRequestModel::Phase;
+namespace effects = engine::effects;
+
+constexpr char kExpireTimer[] = "expire";
+
+std::string FileName(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+const char* PhaseName(Phase phase) {
+  switch (phase) {
+    case Phase::kAwaiting:
+      return "awaiting";
+    case Phase::kConfirmed:
+      return "confirmed";
+    case Phase::kRunning:
+      return "running";
+    case Phase::kSucceeded:
+      return "succeeded";
+    case Phase::kFailed:
+      return "failed";
+    case Phase::kExpired:
+      return "expired";
+    case Phase::kCancelled:
+      return "cancelled";
+  }
+  return "awaiting";
+}
+
+Phase PhaseFrom(const std::string& name) {
+  for (Phase p : {Phase::kAwaiting, Phase::kConfirmed, Phase::kRunning, Phase::kSucceeded,
+                  Phase::kFailed, Phase::kExpired, Phase::kCancelled}) {
+    if (name == PhaseName(p)) return p;
+  }
+  return Phase::kAwaiting;
+}
+
+class Step {
+ public:
+  Step(const DecideContext& context, const json& state) : context_(context) {
+    decision.state = state.is_object() ? state : json::object();
+  }
+  json& state() { return decision.state; }
+  Phase phase() { return PhaseFrom(Str(state(), "phase")); }
+  void set_phase(Phase p) { state()["phase"] = PhaseName(p); }
+  bool HasRoot() { return state().contains("root") && state()["root"].is_object(); }
+  std::string SlackKey() { return "slack:" + Str(state(), "channel") + "/" + context_.run_id; }
+  std::string CardKey() { return "slack-card:" + Str(state(), "channel") + "/" + context_.run_id; }
+  std::string NextStep(const std::string& prefix) {
+    const int seq = state().value("seq", 0) + 1;
+    state()["seq"] = seq;
+    return prefix + "-" + std::to_string(seq);
+  }
+  void Effect(std::string step, std::string order_key, engine::EffectAction action) {
+    decision.effects.push_back({std::move(step), std::move(order_key), std::move(action)});
+  }
+
+  present::DeployRequestModel Model() {
+    present::DeployRequestModel m;
+    m.repo = Str(state(), "repo");
+    m.environment = Str(state(), "environment");
+    m.ref = Str(state(), "ref");
+    m.workflow = Str(state(), "workflow");
+    m.requester = Str(state(), "requester");
+    m.phase = phase();
+    m.decided_by = Str(state(), "decided_by");
+    m.run_url = Str(state(), "run_url");
+    m.run_id = context_.run_id;
+    return m;
+  }
+
+  void UpdateRoot() {
+    if (!HasRoot()) {
+      state()["root_stale"] = true;
+      return;
+    }
+    json message = present::RenderDeployRequest(Model());
+    Effect(NextStep("request-update"), CardKey(),
+           effects::SlackUpdateMessage{Str(state()["root"], "channel"), Str(state()["root"], "ts"),
+                                       message.value("text", ""),
+                                       message.value("blocks", json::array())});
+  }
+
+  void Tell(const std::string& text) {
+    if (!HasRoot()) {
+      state()["pending_replies"].push_back(text);
+      return;
+    }
+    effects::SlackPostMessage reply;
+    reply.channel = Str(state()["root"], "channel");
+    reply.thread_ts = Str(state()["root"], "ts");
+    reply.text = text;
+    Effect(NextStep("reply"), SlackKey(), std::move(reply));
+  }
+
+  void Ephemeral(const std::string& user, const std::string& text) {
+    if (user.empty()) return;
+    effects::SlackPostEphemeral note;
+    note.channel = Str(state(), "channel");
+    note.user = user;
+    note.text = text;
+    if (HasRoot()) note.thread_ts = Str(state()["root"], "ts");
+    Effect(NextStep("ephemeral"), SlackKey(), std::move(note));
+  }
+
+  void Finish(Phase p) {
+    set_phase(p);
+    decision.stop_waiting = {
+        GitHubDispatchKey(Str(state(), "repo"), Str(state(), "workflow"), Str(state(), "ref")),
+        GitHubDeployKey(Str(state(), "repo"), Str(state(), "environment"))};
+    decision.cancel_timers = {kExpireTimer};
+    decision.outcome = Decision::Outcome::kCompleted;
+    UpdateRoot();
+  }
+
+  const std::string& run_id() const { return context_.run_id; }
+  std::int64_t now_ms() const { return context_.now_ms; }
+
+  Decision decision;
+
+ private:
+  const DecideContext& context_;
+};
+
+std::string What(Step& s) {
+  return Str(s.state(), "repo") + " to " + Str(s.state(), "environment") + " at " +
+         Str(s.state(), "ref");
+}
+
+void OnStart(Step& s, const Event& event) {
+  const json& d = event.data;
+  s.state() = {{"repo", Str(d, "repo")},
+               {"environment", Str(d, "environment")},
+               {"ref", Str(d, "ref")},
+               {"workflow", FileName(Str(d, "workflow"))},
+               {"requester", Str(d, "requester")},
+               {"channel", Str(d, "channel")},
+               {"phase", PhaseName(Phase::kAwaiting)},
+               {"seq", 0}};
+  json message = present::RenderDeployRequest(s.Model());
+  effects::SlackPostMessage post;
+  post.channel = Str(d, "channel");
+  post.text = message.value("text", "");
+  post.blocks = message.value("blocks", json::array());
+  s.Effect("request", s.SlackKey(), std::move(post));
+  const std::int64_t expires = d.value("expires_at_ms", std::int64_t{0});
+  if (expires > 0) s.decision.timers.push_back({kExpireTimer, expires});
+  s.decision.note = "deploy " + What(s) + " requested by " + Str(d, "requester");
+}
+
+void OnPosted(Step& s, const json& result) {
+  s.state()["root"] = {{"channel", Str(result, "channel")}, {"ts", Str(result, "ts")}};
+  s.decision.links.push_back({"slack_thread:" + Str(result, "channel") + "/" + Str(result, "ts"),
+                              "contexten_run:" + s.run_id(),
+                              "posted_in",
+                              {{"event", s.run_id()}, {"field", "request"}}});
+  if (s.state().value("root_stale", false)) {
+    s.state().erase("root_stale");
+    s.UpdateRoot();
+  }
+  if (s.state().contains("pending_replies")) {
+    const json replies = s.state()["pending_replies"];
+    s.state().erase("pending_replies");
+    for (const auto& r : replies) s.Tell(r.get<std::string>());
+  }
+}
+
+void OnConfirm(Step& s, const std::string& user) {
+  if (s.phase() != Phase::kAwaiting) {
+    return s.Ephemeral(user, "This deploy request is no longer waiting for a confirmation.");
+  }
+  s.set_phase(Phase::kConfirmed);
+  s.state()["decided_by"] = user;
+  s.decision.cancel_timers = {kExpireTimer};
+  effects::GitHubDispatchWorkflow dispatch;
+  dispatch.repo = Str(s.state(), "repo");
+  dispatch.workflow = Str(s.state(), "workflow");
+  dispatch.ref = Str(s.state(), "ref");
+  dispatch.inputs = {{"environment", Str(s.state(), "environment")},
+                     {"ref", Str(s.state(), "ref")}};
+  dispatch.requested_at_ms = s.now_ms();
+  s.Effect("dispatch", "github:" + dispatch.repo, std::move(dispatch));
+  s.decision.wait_for = {
+      GitHubDispatchKey(Str(s.state(), "repo"), Str(s.state(), "workflow"), Str(s.state(), "ref")),
+      GitHubDeployKey(Str(s.state(), "repo"), Str(s.state(), "environment"))};
+  s.Tell("Confirmed by <@" + user + ">: dispatching " + Str(s.state(), "workflow") + ".");
+  s.UpdateRoot();
+  s.decision.note = "deploy confirmed by " + user;
+}
+
+void OnCancel(Step& s, const std::string& user) {
+  if (s.phase() != Phase::kAwaiting) {
+    return s.Ephemeral(user, "This deploy request is no longer waiting for a confirmation.");
+  }
+  s.state()["decided_by"] = user;
+  s.Tell("Cancelled by <@" + user + ">.");
+  s.Finish(Phase::kCancelled);
+  s.decision.note = "deploy cancelled by " + user;
+}
+
+void OnRun(Step& s, const Event& event) {
+  const json& run = event.data;
+  const Phase p = s.phase();
+  if (p != Phase::kConfirmed && p != Phase::kRunning) return;
+  const std::int64_t run_id = run.value("run_id", std::int64_t{0});
+  const std::int64_t followed = s.state().value("gh_run_id", std::int64_t{0});
+  if (followed != 0 && followed != run_id) return;  // another dispatch of the same workflow
+  if (followed == 0) {
+    s.state()["gh_run_id"] = run_id;
+    s.state()["run_url"] = Str(run, "url");
+    s.decision.wait_for = {GitHubRunKey(Str(s.state(), "repo"), run_id)};
+    s.decision.links.push_back({GitHubRunKey(Str(s.state(), "repo"), run_id),
+                                "contexten_run:" + s.run_id(),
+                                "posted_in",
+                                {{"event", s.run_id()}, {"field", "dispatch"}}});
+    s.Tell(":hourglass_flowing_sand: " +
+           present::SlackLink(Str(run, "url"),
+                              Str(run, "workflow") + " run " + std::to_string(run_id)) +
+           " started.");
+    s.set_phase(Phase::kRunning);
+    s.UpdateRoot();
+  }
+  if (Str(run, "status") != "completed") return;
+  const std::string conclusion = Str(run, "conclusion");
+  if (conclusion == "success") {
+    s.Tell(":white_check_mark: Deployed " + What(s) + ".");
+    s.Finish(Phase::kSucceeded);
+  } else {
+    s.Tell(":x: The deploy run ended: " + conclusion + ".");
+    s.Finish(Phase::kFailed);
+  }
+  s.decision.note = "deploy run " + conclusion;
+}
+
+void OnDeploymentStatus(Step& s, const Event& event) {
+  const Phase p = s.phase();
+  if (p != Phase::kConfirmed && p != Phase::kRunning) return;
+  const std::string state = Str(event.data, "state");
+  const std::string url = Str(event.data, "url");
+  s.Tell("Deployment to *" + Str(event.data, "environment") +
+         "*: " + (url.empty() ? state : present::SlackLink(url, state)));
+  s.decision.note = "deployment " + state;
+}
+
+}  // namespace
+
+Decision DeployWorkflow::Decide(const DecideContext& context, const json& state,
+                                const Event& event) const {
+  Step s(context, state);
+  if (event.type == "start") {
+    OnStart(s, event);
+  } else if (event.type == engine::kEffectDone) {
+    if (Str(event.data, "step") == "request") OnPosted(s, event.data.value("result", json()));
+  } else if (event.type == engine::kEffectDead) {
+    if (Str(event.data, "step") == "dispatch") {
+      s.Tell(":warning: GitHub did not start the workflow: " + Str(event.data, "error"));
+      s.Finish(Phase::kFailed);
+    }
+  } else if (event.type == kSlackClickEvent) {
+    const std::string action = Str(event.data, "action");
+    if (action == present::kDeployConfirmAction) OnConfirm(s, Str(event.data, "user"));
+    if (action == present::kDeployCancelAction) OnCancel(s, Str(event.data, "user"));
+  } else if (event.type == kGitHubWorkflowRunEvent) {
+    OnRun(s, event);
+  } else if (event.type == kGitHubDeploymentStatusEvent) {
+    OnDeploymentStatus(s, event);
+  } else if (event.type == engine::kTimerFired) {
+    if (Str(event.data, "name") == kExpireTimer && s.phase() == Phase::kAwaiting) {
+      s.Tell("Nobody confirmed in time; the request expired.");
+      s.Finish(Phase::kExpired);
+      s.decision.note = "deploy request expired";
+    }
+  }
+  return std::move(s.decision);
+}
+
+}  // namespace contexten::workflows::builtin

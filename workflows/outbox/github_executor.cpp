@@ -1,0 +1,199 @@
+#include "workflows/outbox/github_executor.hpp"
+
+#include "integrations/github/github_app_auth.hpp"
+#include "workflows/outbox/effect_kinds.hpp"
+#include "workflows/outbox/executor_args.hpp"
+
+namespace contexten::workflows::outbox {
+namespace {
+
+using nlohmann::json;
+namespace github = integrations::github;
+
+std::int64_t Int(const json& args, const char* name) {
+  const auto it = args.find(name);
+  return it != args.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+core::Result<github::RepoRef> RepoArg(const json& args, const store::EffectRecord& effect) {
+  auto repo = RequiredString(args, "repo", effect);
+  if (!repo) return core::Unexpected(repo.error());
+  return ParseRepo(*repo);
+}
+
+// The run `run_id` as GitHub lists it now (its attempt and status), or nullopt.
+core::Result<std::optional<github::WorkflowRun>> FindRun(github::GitHubApi& api,
+                                                         const github::RepoRef& repo,
+                                                         std::int64_t run_id) {
+  github::WorkflowRunQuery query;
+  query.per_page = 100;
+  auto runs = api.ListWorkflowRuns(repo, query);
+  if (!runs) return core::Unexpected(runs.error());
+  for (const auto& run : runs->runs) {
+    if (run.id == run_id) return std::optional<github::WorkflowRun>(run);
+  }
+  return std::optional<github::WorkflowRun>();
+}
+
+json RerunResult(std::int64_t run_id, std::int64_t attempt) {
+  return json{{"run_id", run_id}, {"rerun_of_attempt", attempt}};
+}
+
+// Whether the attempt after `attempt` exists already (an earlier try of this effect, or someone
+// in GitHub's UI, re-ran it).
+core::Result<bool> AlreadyRerun(github::GitHubApi& api, const github::RepoRef& repo,
+                                std::int64_t run_id, std::int64_t attempt) {
+  auto run = FindRun(api, repo, run_id);
+  if (!run) return core::Unexpected(run.error());
+  return run->has_value() && (*run)->run_attempt > attempt;
+}
+
+core::Result<json> Rerun(github::GitHubApi& api, const store::EffectRecord& effect,
+                         const json& args) {
+  auto repo = RepoArg(args, effect);
+  if (!repo) return core::Unexpected(repo.error());
+  const std::int64_t run_id = Int(args, "run_id");
+  const std::int64_t attempt = Int(args, "attempt");
+  auto rerun = api.RerunFailedJobs(*repo, run_id);
+  if (!rerun) {
+    // 409 "cannot be rerun": GitHub refuses a run that is already running again.
+    if (rerun.error().kind == core::ErrorKind::kConflict) {
+      if (auto done = AlreadyRerun(api, *repo, run_id, attempt); done && *done) {
+        return RerunResult(run_id, attempt);
+      }
+    }
+    return core::Unexpected(rerun.error());
+  }
+  return RerunResult(run_id, attempt);
+}
+
+core::Result<json> Dispatch(github::GitHubApi& api, const store::EffectRecord& effect,
+                            const json& args) {
+  auto repo = RepoArg(args, effect);
+  if (!repo) return core::Unexpected(repo.error());
+  auto workflow = RequiredString(args, "workflow", effect);
+  if (!workflow) return core::Unexpected(workflow.error());
+  auto ref = RequiredString(args, "ref", effect);
+  if (!ref) return core::Unexpected(ref.error());
+  github::WorkflowDispatch dispatch;
+  dispatch.workflow = *workflow;
+  dispatch.ref = *ref;
+  if (args.contains("inputs") && args["inputs"].is_object()) {
+    for (const auto& [key, value] : args["inputs"].items()) {
+      if (value.is_string()) dispatch.inputs[key] = value.get<std::string>();
+    }
+  }
+  auto sent = api.DispatchWorkflow(*repo, dispatch);
+  if (!sent) return core::Unexpected(sent.error());
+  return json{{"dispatched", true}};
+}
+
+// A workflow_dispatch run of the workflow on the ref, created at or after the request.
+core::Result<std::optional<json>> FindDispatched(github::GitHubApi& api,
+                                                 const store::EffectRecord& effect,
+                                                 const json& args) {
+  auto repo = RepoArg(args, effect);
+  if (!repo) return core::Unexpected(repo.error());
+  github::WorkflowRunQuery query;
+  query.workflow = OptionalString(args, "workflow");
+  query.branch = OptionalString(args, "ref");
+  query.event = "workflow_dispatch";
+  auto runs = api.ListWorkflowRuns(*repo, query);
+  if (!runs) return core::Unexpected(runs.error());
+  const std::int64_t since_ms = Int(args, "requested_at_ms");
+  for (const auto& run : runs->runs) {
+    const auto created = github::ParseIso8601(run.created_at);
+    if (!created) continue;
+    const auto created_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(created->time_since_epoch()).count();
+    // created_at has whole seconds.
+    if (created_ms + 1000 > since_ms) {
+      return std::optional<json>(json{{"dispatched", true}, {"run_id", run.id}});
+    }
+  }
+  return std::optional<json>();
+}
+
+core::Result<json> CreateComment(github::GitHubApi& api, const store::EffectRecord& effect,
+                                 const json& args) {
+  auto repo = RepoArg(args, effect);
+  if (!repo) return core::Unexpected(repo.error());
+  auto body = RequiredString(args, "body", effect);
+  if (!body) return core::Unexpected(body.error());
+  github::NewComment comment;
+  comment.body = *body;
+  comment.idempotency_key = effect.idempotency_key();
+  auto created = api.CreateComment(*repo, static_cast<int>(Int(args, "number")), comment);
+  if (!created) return core::Unexpected(created.error());
+  return json{{"id", created->id}, {"url", created->html_url}};
+}
+
+core::Result<std::optional<json>> FindComment(github::GitHubApi& api,
+                                              const store::EffectRecord& effect, const json& args) {
+  auto repo = RepoArg(args, effect);
+  if (!repo) return core::Unexpected(repo.error());
+  auto found = github::FindCommentContaining(api, *repo, static_cast<int>(Int(args, "number")),
+                                             github::IdempotencyMarker(effect.idempotency_key()));
+  if (!found) return core::Unexpected(found.error());
+  if (!*found) return std::optional<json>();
+  return std::optional<json>(json{{"id", (*found)->id}, {"url", (*found)->html_url}});
+}
+
+core::Result<json> ListCheckRuns(github::GitHubApi& api, const store::EffectRecord& effect,
+                                 const json& args) {
+  auto repo = RepoArg(args, effect);
+  if (!repo) return core::Unexpected(repo.error());
+  auto ref = RequiredString(args, "ref", effect);
+  if (!ref) return core::Unexpected(ref.error());
+  auto runs = api.ListCheckRuns(*repo, *ref);
+  if (!runs) return core::Unexpected(runs.error());
+  json out = json::array();
+  for (const auto& run : *runs) {
+    out.push_back({{"name", run.name},
+                   {"status", run.status},
+                   {"conclusion", run.conclusion},
+                   {"url", run.html_url}});
+  }
+  return json{{"check_runs", std::move(out)}};
+}
+
+}  // namespace
+
+core::Result<github::RepoRef> ParseRepo(const std::string& full_name) {
+  const auto slash = full_name.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == full_name.size() ||
+      full_name.find('/', slash + 1) != std::string::npos) {
+    return core::Unexpected(core::MakeError(core::ErrorKind::kInvalidInput,
+                                            "not an owner/name repository: '" + full_name + "'"));
+  }
+  return github::RepoRef{full_name.substr(0, slash), full_name.substr(slash + 1)};
+}
+
+core::Result<json> GitHubExecutor::Execute(const store::EffectRecord& effect) {
+  auto parsed = ParseArgs(effect);
+  if (!parsed) return core::Unexpected(parsed.error());
+  if (effect.kind == kGitHubRerunFailedJobs) return Rerun(github_, effect, *parsed);
+  if (effect.kind == kGitHubDispatchWorkflow) return Dispatch(github_, effect, *parsed);
+  if (effect.kind == kGitHubCreateComment) return CreateComment(github_, effect, *parsed);
+  if (effect.kind == kGitHubListCheckRuns) return ListCheckRuns(github_, effect, *parsed);
+  return core::Unexpected(UnknownKind(effect));
+}
+
+core::Result<std::optional<json>> GitHubExecutor::Lookup(const store::EffectRecord& effect) {
+  auto parsed = ParseArgs(effect);
+  if (!parsed) return core::Unexpected(parsed.error());
+  if (effect.kind == kGitHubCreateComment) return FindComment(github_, effect, *parsed);
+  if (effect.kind == kGitHubDispatchWorkflow) return FindDispatched(github_, effect, *parsed);
+  if (effect.kind == kGitHubRerunFailedJobs) {
+    auto repo = RepoArg(*parsed, effect);
+    if (!repo) return core::Unexpected(repo.error());
+    const std::int64_t run_id = Int(*parsed, "run_id");
+    const std::int64_t attempt = Int(*parsed, "attempt");
+    auto done = AlreadyRerun(github_, *repo, run_id, attempt);
+    if (!done) return core::Unexpected(done.error());
+    if (*done) return std::optional<json>(RerunResult(run_id, attempt));
+  }
+  return std::optional<json>();  // reads repeat safely
+}
+
+}  // namespace contexten::workflows::outbox
