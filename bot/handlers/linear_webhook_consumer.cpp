@@ -34,6 +34,11 @@ core::Status LinearWebhookConsumer::Handle(std::int64_t inbox_id, const std::str
     }
     return inbox_.MarkDone(inbox_id, store::InboxStatus::kFailed);
   }
+  // Channel subscriptions and rules (issue 10): idempotent per delivery, never finish the row.
+  if (router_) {
+    auto fed = router_->RouteLinear(inbox_id, "linear-inbox:" + std::to_string(inbox_id), *event);
+    if (!fed) return fed;
+  }
   auto routed = workflows::builtin::RouteLinearEvent(*event, "inbox:" + std::to_string(inbox_id));
   if (!routed) return inbox_.MarkDone(inbox_id);
   auto delivered = engine_.DeliverToWaiting(routed->wait_key, routed->event, inbox_id);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "bot/handlers/subscription_router.hpp"
 #include "core/result.hpp"
 #include "store/inbox.hpp"
 #include "workflows/engine/engine.hpp"
@@ -20,6 +21,8 @@ class LinearWebhookConsumer {
 
   // The ingress hook (WebhookIngress::set_on_accepted) for source "linear".
   void OnAccepted(std::int64_t inbox_id, const std::string& body);
+  // Subscriptions and rules see every parsed delivery first (issue 10; may be null).
+  void set_router(SubscriptionRouter* router) { router_ = router; }
   // Replays Linear rows left pending by a crash. Returns how many were handled.
   core::Result<std::size_t> Recover();
 
@@ -28,6 +31,7 @@ class LinearWebhookConsumer {
 
   store::Inbox& inbox_;
   workflows::engine::Engine& engine_;
+  SubscriptionRouter* router_ = nullptr;
 };
 
 }  // namespace contexten::bot::handlers

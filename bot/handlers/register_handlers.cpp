@@ -6,6 +6,7 @@
 #include "bot/handlers/intent_actions.hpp"
 #include "bot/handlers/new_issue.hpp"
 #include "bot/handlers/status_handler.hpp"
+#include "bot/handlers/subscription_handler.hpp"
 #include "bot/handlers/whoami.hpp"
 #include "intents/intent.hpp"
 #include "intents/slash_command.hpp"
@@ -109,6 +110,18 @@ core::Status SlashCommand(ListenerContext& context, CommandHandler& commands,
     conversation.Record(u, "report", nlohmann::json(std::string(*words)).dump(), "allowed", "");
     return context.Ack(ReportReply(
         *words, {interaction.user_id, interaction.channel_id, deps.engine.NowMs()}, reports));
+  }
+  if (auto sub = SubscriptionWords(interaction.text); sub && deps.subscriptions) {
+    const char* name = sub->verb == SubscriptionVerb::kSubscribe     ? "subscribe"
+                       : sub->verb == SubscriptionVerb::kUnsubscribe ? "unsubscribe"
+                                                                     : "subscriptions";
+    if (auto r = refused(name)) return *r;
+    auto reply =
+        SubscriptionReply(*sub, {interaction.user_id, interaction.channel_id, deps.engine.NowMs()},
+                          *deps.subscriptions);
+    conversation.Record(u, name, nlohmann::json(interaction.text).dump(), "allowed",
+                        reply.value("text", ""));
+    return context.Ack(reply);
   }
   std::string rest;
   if (FirstWord(interaction.text, &rest) == kAuditCommand) {

@@ -11,6 +11,7 @@
 #include "bot/handlers/file_issue_handlers.hpp"
 #include "bot/handlers/report_handler.hpp"
 #include "integrations/slack/listeners/listener_registry.hpp"
+#include "store/subscription_store.hpp"
 #include "store/workflow_store.hpp"
 #include "workflows/engine/engine.hpp"
 #include "workflows/health/health_registry.hpp"
@@ -30,6 +31,8 @@ struct HandlerDeps {
   store::ScheduleStore* schedules = nullptr;
   ReportSource report_source = nullptr;
   std::function<void()> wake_scheduler = nullptr;
+  // `/ctx subscribe | unsubscribe | subscriptions` (bot/handlers/subscription_handler.hpp).
+  store::SubscriptionStore* subscriptions = nullptr;
 };
 
 // `commands`, `conversation` and what `deps` references must outlive the registry. `command` is

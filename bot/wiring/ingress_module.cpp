@@ -14,6 +14,7 @@
 #include "bot/wiring/store_module.hpp"
 #include "core/logging.hpp"
 #include "core/wait_until.hpp"
+#include "integrations/github/events.hpp"
 
 namespace contexten::bot::wiring {
 namespace {
@@ -57,7 +58,9 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
       commands_(platforms.slack_unpaced(), clock),
       access_(config.access),
       dispatcher_(store.inbox(), platforms.slack(), workers_, clock, DispatcherSettings(config)),
+      subscription_router_(orchestration.subscriptions(), orchestration.engine()),
       linear_hooks_(store.inbox(), orchestration.engine()),
+      inbox_(store.inbox()),
       webhooks_(store.inbox(), workers_, clock, WebhookSettings(config)),
       socket_mode_(platforms.io(), platforms.http(), SocketModeSettings(config),
                    [this](integrations::slack::Envelope e, integrations::slack::AckFn ack) {
@@ -86,19 +89,31 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
     deps.schedules = &orchestration.schedules();
     deps.report_source = report_source;
     deps.wake_scheduler = [&orchestration] { orchestration.WakeScheduler(); };
+    deps.subscriptions = &orchestration.subscriptions();
     handlers::RegisterHandlers(dispatcher_.listeners(), commands_, *conversation_,
                                config.slack.command, std::move(deps));
+    // TEMPORARY (issue 10): "github" is consumed here until the GitHub webhook consumer is.
+    std::vector<std::string> consumed = {"github"};
+    if (orchestration.linear_enabled()) consumed.push_back("linear");
+    linear_hooks_.set_router(&subscription_router_);
+    // Linear's Issue and Comment webhooks feed the runs tracking those issues; the rows stay
+    // pending until a run has taken them (or nobody waits for them).
+    webhooks_.set_on_accepted(
+        [this](const std::string& source, std::int64_t inbox_id, const std::string& kind,
+               const std::string& body) {
+          if (source == "linear") {
+            linear_hooks_.OnAccepted(inbox_id, body);
+          } else if (source == "github") {
+            RouteGitHubTemporarily(inbox_id, kind, body);
+          }
+        },
+        consumed);
     if (orchestration.linear_enabled()) {
-      // Linear's Issue and Comment webhooks feed the runs tracking those issues; the rows stay
-      // pending until a run has taken them (or nobody waits for them).
-      webhooks_.set_on_accepted(
-          [this](const std::string&, std::int64_t inbox_id, const std::string&,
-                 const std::string& body) { linear_hooks_.OnAccepted(inbox_id, body); },
-          {"linear"});
       if (auto replayed = linear_hooks_.Recover(); !replayed) {
         Log()->error("Linear webhook recovery failed: {}", replayed.error().Describe());
       }
     }
+    RecoverGitHubTemporarily();
     // Who are we? Needed to ignore our own messages. Not fatal: Slack may be briefly away.
     if (auto auth = platforms.slack().AuthTest(); auth) {
       dispatcher_.set_bot_user_id(auth->user_id);
@@ -124,6 +139,39 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
 }
 
 IngressModule::~IngressModule() { Drain(); }
+
+// TEMPORARY (issue 10): stands in for the GitHub webhook consumer, which will call
+// SubscriptionRouter::Route and finish the row itself.
+void IngressModule::RouteGitHubTemporarily(std::int64_t inbox_id, const std::string& kind,
+                                           const std::string& body) {
+  const std::string name = kind.substr(0, kind.find(':'));
+  auto event = integrations::github::ParseGitHubEvent(name, body);
+  if (!event) {
+    inbox_.MarkDoneAsync(inbox_id, store::InboxStatus::kFailed, "parse: " + event.error().message,
+                         nullptr);
+    return;
+  }
+  auto routed =
+      subscription_router_.Route(inbox_id, "github-inbox:" + std::to_string(inbox_id), *event);
+  if (!routed) {
+    Log()->warn("GitHub inbox row {} left pending for the next start: {}", inbox_id,
+                routed.error().Describe());
+    return;
+  }
+  if (auto done = inbox_.MarkDone(inbox_id); !done) {
+    Log()->warn("GitHub inbox row {} not finished: {}", inbox_id, done.error().Describe());
+  }
+}
+
+// TEMPORARY (issue 10): replays GitHub rows a crash left pending (one batch).
+void IngressModule::RecoverGitHubTemporarily() {
+  auto pending = inbox_.Pending(500, "github");
+  if (!pending) {
+    Log()->error("GitHub webhook recovery failed: {}", pending.error().Describe());
+    return;
+  }
+  for (const auto& row : *pending) RouteGitHubTemporarily(row.id, row.kind, row.body);
+}
 
 void IngressModule::RegisterHealth(StoreModule& store, PlatformsModule& platforms) {
   auto* db = &store.database();

@@ -14,6 +14,7 @@
 #include "bot/handlers/command_handler.hpp"
 #include "bot/handlers/conversation_handler.hpp"
 #include "bot/handlers/linear_webhook_consumer.hpp"
+#include "bot/handlers/subscription_router.hpp"
 #include "bot/webhooks/webhook_ingress.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
@@ -57,6 +58,11 @@ class IngressModule {
 
  private:
   void RegisterHealth(StoreModule& store, PlatformsModule& platforms);
+  // TEMPORARY (issue 10): GitHub deliveries reach the subscription router here until the GitHub
+  // webhook consumer calls it (SubscriptionRouter::Route through its AddRouter).
+  void RouteGitHubTemporarily(std::int64_t inbox_id, const std::string& kind,
+                              const std::string& body);
+  void RecoverGitHubTemporarily();
   void StartServer(const core::Config& config, core::net::IoRuntime& io, IngressOptions options);
 
   core::WorkerPool workers_;
@@ -64,10 +70,13 @@ class IngressModule {
   handlers::AccessControl access_;
   std::unique_ptr<handlers::ConversationHandler> conversation_;
   Dispatcher dispatcher_;
+  // Channel subscriptions (issue 10); before the consumers that call it.
+  handlers::SubscriptionRouter subscription_router_;
   handlers::LinearWebhookConsumer linear_hooks_;  // before webhooks_: it outlives their hooks
   workflows::HealthRegistry health_;
   // Takes back the report source handed to the scheduler (it reads health_), in Drain().
   std::function<void()> forget_report_source_;
+  store::Inbox& inbox_;
   webhooks::WebhookIngress webhooks_;  // GitHub/Linear webhook routes
   integrations::slack::SocketModeClient socket_mode_;
   std::unique_ptr<core::net::HttpServer> server_;

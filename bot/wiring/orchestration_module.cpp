@@ -7,10 +7,11 @@
 #include "bot/wiring/store_module.hpp"
 #include "core/logging.hpp"
 #include "workflows/builtin/file_issue.hpp"
-#include "workflows/builtin/report.hpp"
 #include "workflows/builtin/identity.hpp"
 #include "workflows/builtin/intent_action.hpp"
+#include "workflows/builtin/report.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
+#include "workflows/subscriptions/feed_workflow.hpp"
 
 namespace contexten::bot::wiring {
 namespace {
@@ -27,6 +28,7 @@ OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& pl
                                          core::Clock& clock)
     : workflow_store_(store.database()),
       schedule_store_(store.database()),
+      subscription_store_(store.database()),
       engine_(workflow_store_, clock),
       slack_executor_(platforms.slack_outbox()),
       linear_executor_(platforms.linear() ? std::make_unique<workflows::outbox::LinearExecutor>(
@@ -43,6 +45,7 @@ OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& pl
   engine_.Register(std::make_unique<workflows::builtin::ReportWorkflow>());
   engine_.Register(std::make_unique<workflows::builtin::IntentActionWorkflow>());
   engine_.Register(std::make_unique<workflows::builtin::IdentityWorkflow>());
+  engine_.Register(std::make_unique<workflows::subscriptions::FeedWorkflow>());
   // Slack posts to different threads go out side by side; the per-channel pacing still holds.
   relay_.AddLane(workflows::outbox::kSlackLane, slack_executor_, kSlackLaneThreads);
   if (linear_executor_) relay_.AddLane(workflows::outbox::kLinearLane, *linear_executor_, 4);

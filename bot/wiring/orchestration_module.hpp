@@ -14,6 +14,7 @@
 
 #include "core/clock.hpp"
 #include "store/sqlite_schedule_store.hpp"
+#include "store/sqlite_subscription_store.hpp"
 #include "store/sqlite_workflow_store.hpp"
 #include "workflows/engine/engine.hpp"
 #include "workflows/engine/timer_loop.hpp"
@@ -41,6 +42,7 @@ class OrchestrationModule {
   store::WorkflowStore& workflows() { return workflow_store_; }
   workflows::outbox::OutboxRelay& relay() { return relay_; }
   store::ScheduleStore& schedules() { return schedule_store_; }
+  store::SubscriptionStore& subscriptions() { return subscription_store_; }
   // After a schedule was added or removed: the scheduler looks again at once.
   void WakeScheduler() { schedule_loop_.Wake(); }
   using ReportSource =
@@ -64,6 +66,7 @@ class OrchestrationModule {
 
   store::SqliteWorkflowStore workflow_store_;
   store::SqliteScheduleStore schedule_store_;
+  store::SqliteSubscriptionStore subscription_store_;
   workflows::engine::Engine engine_;
   workflows::outbox::SlackExecutor slack_executor_;
   std::unique_ptr<workflows::outbox::LinearExecutor> linear_executor_;

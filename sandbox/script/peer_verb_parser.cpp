@@ -71,6 +71,8 @@ core::Result<PeerVerb> ParsePrOpen(const std::vector<PeerVerbWord>& words) {
       open.branch = w.text;
     } else if (w.key == "body") {
       open.body = w.text;
+    } else if (w.key == "author") {
+      open.author = w.text;
     } else if (!w.key.empty()) {
       return Usage("gh pr open: unknown option \"" + w.key + "=\"", kGitHubPrOpenUsage);
     } else if (open.repo.empty()) {

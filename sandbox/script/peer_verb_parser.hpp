@@ -3,7 +3,7 @@
 // line in, a typed command out. Pure: no stand-in is touched here.
 //   linear state <ID> <state name words...>
 //   linear comment <ID> <text...>
-//   gh pr open <owner/repo> "<title>" [branch=<b>] [body="<text>"]
+//   gh pr open <owner/repo> "<title>" [branch=<b>] [body="<text>"] [author=<login>]
 //   gh pr merge <owner/repo>#<n>
 //   gh ci fail|pass <owner/repo> [branch=<b>]
 // Words are separated by spaces; "double" or 'single' quotes group words (inside double quotes
@@ -43,6 +43,7 @@ struct GitHubPrOpenVerb {
   std::string title;
   std::string branch;  // head ref; BranchFromTitle(title) when not given
   std::string body;
+  std::string author = "octocat";  // the PR's user.login (e.g. dependabot[bot])
 };
 struct GitHubPrMergeVerb {
   std::string repo;
@@ -61,7 +62,7 @@ using PeerVerb = std::variant<LinearStateVerb, LinearCommentVerb, GitHubPrOpenVe
 inline constexpr char kLinearStateUsage[] = "linear state <ID> <state name>";
 inline constexpr char kLinearCommentUsage[] = "linear comment <ID> <text>";
 inline constexpr char kGitHubPrOpenUsage[] =
-    "gh pr open <owner/repo> \"<title>\" [branch=<b>] [body=\"<text>\"]";
+    "gh pr open <owner/repo> \"<title>\" [branch=<b>] [body=\"<text>\"] [author=<login>]";
 inline constexpr char kGitHubPrMergeUsage[] = "gh pr merge <owner/repo>#<n>";
 inline constexpr char kGitHubCiUsage[] = "gh ci fail|pass <owner/repo> [branch=<b>]";
 

@@ -184,7 +184,7 @@ core::Result<std::string> PeerVerbs::Execute(const GitHubPrOpenVerb& verb) {
   seed.title = verb.title;
   seed.body = verb.body;
   seed.head_ref = verb.branch;
-  seed.user = "octocat";
+  seed.user = verb.author;
   const std::size_t from = github_->DeliveryCount();
   const int number = github_->OpenPullRequest(verb.repo, seed);
   if (number == 0) {
