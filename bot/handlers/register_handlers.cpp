@@ -7,6 +7,7 @@
 #include "bot/handlers/new_issue.hpp"
 #include "bot/handlers/status_handler.hpp"
 #include "bot/handlers/subscription_handler.hpp"
+#include "bot/handlers/thread_sync.hpp"
 #include "bot/handlers/whoami.hpp"
 #include "intents/intent.hpp"
 #include "intents/slash_command.hpp"
@@ -72,6 +73,16 @@ core::Status Send(ListenerContext& context, const Reply& reply, bool slash) {
     }
   }
   return core::Ok();
+}
+
+// Not a command or request the bot understands: people talking (the conversation handler
+// would stay silent for it).
+bool IsChatter(ConversationHandler& conversation, const Utterance& u) {
+  intents::UtteranceContext context;
+  context.source = u.source;
+  context.thread_issue = conversation.ThreadIssue(u.channel, u.thread_ts);
+  const auto understood = conversation.deps().understand(u.text, context);
+  return !understood.error.empty() || understood.intent == "none";
 }
 
 Utterance FromEvent(const ListenerContext& context, Source source, std::string text) {
@@ -216,7 +227,7 @@ void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& com
 
   // Direct messages, and replies in the threads the bot keeps (an issue's card). A message that
   // mentions the bot is answered as an app_mention (Slack sends both), so not here.
-  registry.Event("message", [&conversation](ListenerContext& context) {
+  registry.Event("message", [&conversation, &engine](ListenerContext& context) {
     const auto& interaction = context.interaction();
     const auto& event = *interaction.event;
     if (event.channel_type == "im") {
@@ -235,8 +246,15 @@ void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& com
     if (conversation.ThreadIssue(interaction.channel_id, event.thread_ts).empty()) {
       return core::Status(core::Ok());
     }
-    return Send(context, conversation.Handle(FromEvent(context, Source::kThreadReply, event.text)),
-                false);
+    Utterance u = FromEvent(context, Source::kThreadReply, event.text);
+    if (IsChatter(conversation, u)) {
+      // Synced threads: what people say in an issue's thread goes to Linear as a comment.
+      ThreadReply reply{u.channel, u.thread_ts, u.ts, u.user, u.text};
+      auto synced = SyncThreadReply(engine, conversation.deps().workflows, reply);
+      if (!synced && synced.error().kind != core::ErrorKind::kNotFound) return synced;
+      return core::Status(core::Ok());
+    }
+    return Send(context, conversation.Handle(u), false);
   });
 
   RegisterNewIssueListeners(registry, engine, settings);

@@ -3,6 +3,7 @@
 // line in, a typed command out. Pure: no stand-in is touched here.
 //   linear state <ID> <state name words...>
 //   linear comment <ID> <text...>
+//   linear comments <ID>              (reads: the issue's comments in the stand-in, no webhook)
 //   gh pr open <owner/repo> "<title>" [branch=<b>] [body="<text>"] [author=<login>]
 //   gh pr merge <owner/repo>#<n>
 //   gh ci fail|pass <owner/repo> [branch=<b>]
@@ -38,6 +39,9 @@ struct LinearCommentVerb {
   std::string issue;
   std::string text;
 };
+struct LinearCommentsVerb {
+  std::string issue;
+};
 struct GitHubPrOpenVerb {
   std::string repo;  // owner/repo
   std::string title;
@@ -55,12 +59,13 @@ struct GitHubCiVerb {
   bool pass = false;   // `gh ci pass`: success; `gh ci fail`: failure
 };
 
-using PeerVerb = std::variant<LinearStateVerb, LinearCommentVerb, GitHubPrOpenVerb,
-                              GitHubPrMergeVerb, GitHubCiVerb>;
+using PeerVerb = std::variant<LinearStateVerb, LinearCommentVerb, LinearCommentsVerb,
+                              GitHubPrOpenVerb, GitHubPrMergeVerb, GitHubCiVerb>;
 
 // The one-line usage of each verb, as errors and help show them.
 inline constexpr char kLinearStateUsage[] = "linear state <ID> <state name>";
 inline constexpr char kLinearCommentUsage[] = "linear comment <ID> <text>";
+inline constexpr char kLinearCommentsUsage[] = "linear comments <ID>";
 inline constexpr char kGitHubPrOpenUsage[] =
     "gh pr open <owner/repo> \"<title>\" [branch=<b>] [body=\"<text>\"] [author=<login>]";
 inline constexpr char kGitHubPrMergeUsage[] = "gh pr merge <owner/repo>#<n>";

@@ -88,6 +88,10 @@ std::string PeerVerbs::Help() {
          "\n"
          "      e.g. linear comment ENG-1 Looks good, shipping it\n"
          "  " +
+         std::string(kLinearCommentsUsage) +
+         "\n"
+         "      e.g. linear comments ENG-1 (what Linear shows; sends nothing)\n"
+         "  " +
          std::string(kGitHubPrOpenUsage) +
          "\n"
          "      e.g. gh pr open contexten/sandbox \"ENG-1 Fix login crash\" body=\"Fixes ENG-1\"\n"
@@ -153,6 +157,15 @@ core::Result<std::string> PeerVerbs::Execute(const LinearCommentVerb& verb) {
   if (!comment) return core::Unexpected(Relabel(comment.error()));
   return "linear: " + comment->user_name + " commented on " + comment->issue_identifier + " (" +
          LinearWebhook(*linear_, from, webhook_timeout_, "Comment", comment->id) + ")";
+}
+
+core::Result<std::string> PeerVerbs::Execute(const LinearCommentsVerb& verb) {
+  if (auto ok = CheckIssue(linear_, verb.issue); !ok) return core::Unexpected(ok.error());
+  const auto comments = linear_->Comments(verb.issue);
+  std::string out = "linear: " + verb.issue + " has " + std::to_string(comments.size()) +
+                    (comments.size() == 1 ? " comment" : " comments");
+  for (const auto& c : comments) out += "\n  " + c.user_name + ": " + c.body;
+  return out;
 }
 
 // --- GitHub ----------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ class PeerVerbs {
  private:
   core::Result<std::string> Execute(const LinearStateVerb& verb);
   core::Result<std::string> Execute(const LinearCommentVerb& verb);
+  core::Result<std::string> Execute(const LinearCommentsVerb& verb);
   core::Result<std::string> Execute(const GitHubPrOpenVerb& verb);
   core::Result<std::string> Execute(const GitHubPrMergeVerb& verb);
   core::Result<std::string> Execute(const GitHubCiVerb& verb);
