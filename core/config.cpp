@@ -98,6 +98,8 @@ const std::map<std::string, KeySpec>& Keys() {
       {"linear.webhook_secret",
        {[](Config& c, const std::string& v, const std::string&) { c.linear.webhook_secret = v; },
         true}},
+      {"rules.file",
+       {[](Config& c, const std::string& v, const std::string&) { c.rules.file = v; }}},
       {"conversation.confidence_threshold",
        {[](Config& c, const std::string& v, const std::string& k) {
          c.conversation.confidence_threshold = ParseFraction(v, k);
@@ -318,6 +320,7 @@ const std::vector<EnvOverride>& EnvOverrides() {
       {"CONTEXTEN_HTTP_BIND", "http.bind", false},
       {"CONTEXTEN_HTTP_PORT", "http.port", false},
       {"CONTEXTEN_STORE_PATH", "store.path", false},
+      {"CONTEXTEN_RULES_FILE", "rules.file", false},
       {"CONTEXTEN_LOG_LEVEL", "log.level", false},
       {"CONTEXTEN_LOG_FORMAT", "log.format", false},
       {"CONTEXTEN_CA_FILE", "tls.ca_file", false},

@@ -82,6 +82,12 @@ struct ConversationConfig {
   double confidence_threshold = 0.7;  // intents::kAskBelow: where the parser stops being sure
 };
 
+struct RulesConfig {
+  // A YAML rules file (workflows/rules/rules.hpp), read at start, on SIGHUP and on
+  // `/ctx rules reload`; empty: no rules.
+  std::string file;
+};
+
 struct IdentityConfig {
   std::map<std::string, std::string> github_logins;  // Slack user id -> GitHub login
 };
@@ -97,6 +103,7 @@ struct Config {
   ConversationConfig conversation;
   AccessConfig access;
   IdentityConfig identity;
+  RulesConfig rules;
 
   bool has_slack_tokens() const { return !slack.app_token.empty() || !slack.bot_token.empty(); }
   // Every secret value present, to register with the log redactor.

@@ -135,6 +135,18 @@ core::Status SlashCommand(ListenerContext& context, CommandHandler& commands,
     return context.Ack(reply);
   }
   std::string rest;
+  if (FirstWord(interaction.text, &rest) == "rules" && deps.reload_rules) {
+    if (auto r = refused("rules")) return *r;
+    if (FirstWord(rest) != "reload") {
+      return context.Ack(EphemeralReply("Usage: `rules reload` reads the rules file again."));
+    }
+    auto reloaded = deps.reload_rules();
+    const std::string text =
+        reloaded ? "Rules reloaded."
+                 : "Rules not reloaded, the previous rules stay: " + reloaded.error().message;
+    conversation.Record(u, "rules", "\"reload\"", "allowed", text);
+    return context.Ack(EphemeralReply(text));
+  }
   if (FirstWord(interaction.text, &rest) == kAuditCommand) {
     if (auto r = refused(kAuditCommand)) return *r;
     std::size_t n = 10;

@@ -33,6 +33,8 @@ struct HandlerDeps {
   std::function<void()> wake_scheduler = nullptr;
   // `/ctx subscribe | unsubscribe | subscriptions` (bot/handlers/subscription_handler.hpp).
   store::SubscriptionStore* subscriptions = nullptr;
+  // `/ctx rules reload`: reads the rules file again (null: no rules offered).
+  std::function<core::Status()> reload_rules = nullptr;
 };
 
 // `commands`, `conversation` and what `deps` references must outlive the registry. `command` is

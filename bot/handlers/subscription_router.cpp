@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "core/logging.hpp"
+#include "workflows/rules/rule_workflow.hpp"
+#include "workflows/rules/rules.hpp"
 #include "workflows/subscriptions/feed_workflow.hpp"
 #include "workflows/subscriptions/filter.hpp"
 #include "workflows/subscriptions/github_feed.hpp"
@@ -37,6 +39,17 @@ core::Status SubscriptionRouter::RouteLinear(std::int64_t, const std::string& de
 
 core::Status SubscriptionRouter::Feed(const subs::FeedEvent& event,
                                       const std::string& delivery_key) {
+  if (rules_) {
+    // The rule set in force now, held for this event even if a reload swaps it meanwhile.
+    const auto rules = rules_->Current();
+    for (const auto* rule : workflows::rules::Matching(*rules, event)) {
+      auto started =
+          engine_.Start(workflows::rules::kRuleType,
+                        workflows::rules::RuleRunId(*rule, delivery_key, event.entity_key),
+                        workflows::rules::MakeRuleStart(*rule, event));
+      if (!started) return core::Unexpected(started.error());
+    }
+  }
   auto rows = subscriptions_.ForTarget(event.platform, event.target);
   if (!rows) return core::Unexpected(rows.error());
   for (const auto& row : *rows) {

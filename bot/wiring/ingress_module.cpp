@@ -58,7 +58,8 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
       commands_(platforms.slack_unpaced(), clock),
       access_(config.access),
       dispatcher_(store.inbox(), platforms.slack(), workers_, clock, DispatcherSettings(config)),
-      subscription_router_(orchestration.subscriptions(), orchestration.engine()),
+      rules_(config.rules.file),
+      subscription_router_(orchestration.subscriptions(), orchestration.engine(), &rules_),
       linear_hooks_(store.inbox(), orchestration.engine()),
       inbox_(store.inbox()),
       webhooks_(store.inbox(), workers_, clock, WebhookSettings(config)),
@@ -67,6 +68,14 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
                      dispatcher_.OnEnvelope(std::move(e), std::move(ack));
                    }) {
   try {
+    // A rules file that does not load at start is a configuration error, named by its line.
+    if (auto loaded = rules_.Reload(); !loaded) {
+      throw StartupError(
+          core::MakeError(core::ErrorKind::kInvalidInput, "rules.file: " + loaded.error().message));
+    }
+    if (!config.rules.file.empty()) {
+      Log()->info("{} rule(s) from {}", rules_.Current()->rules.size(), config.rules.file);
+    }
     handlers::FileIssueSettings file_issue;
     file_issue.linear_enabled = orchestration.linear_enabled();
     file_issue.default_team = config.linear.default_team;
@@ -90,6 +99,7 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
     deps.report_source = report_source;
     deps.wake_scheduler = [&orchestration] { orchestration.WakeScheduler(); };
     deps.subscriptions = &orchestration.subscriptions();
+    deps.reload_rules = [this] { return ReloadRules(); };
     handlers::RegisterHandlers(dispatcher_.listeners(), commands_, *conversation_,
                                config.slack.command, std::move(deps));
     // TEMPORARY (issue 10): "github" is consumed here until the GitHub webhook consumer is.
@@ -139,6 +149,19 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
 }
 
 IngressModule::~IngressModule() { Drain(); }
+
+core::Status IngressModule::ReloadRules() {
+  if (rules_.path().empty()) {
+    return core::MakeError(core::ErrorKind::kNotFound, "no rules file is configured (rules.file)");
+  }
+  auto reloaded = rules_.Reload();
+  if (!reloaded) {
+    Log()->error("rules not reloaded, the previous rules stay: {}", reloaded.error().message);
+    return reloaded;
+  }
+  Log()->info("rules reloaded: {} rule(s) from {}", rules_.Current()->rules.size(), rules_.path());
+  return core::Ok();
+}
 
 // TEMPORARY (issue 10): stands in for the GitHub webhook consumer, which will call
 // SubscriptionRouter::Route and finish the row itself.

@@ -22,6 +22,7 @@
 #include "core/worker_pool.hpp"
 #include "integrations/slack/socket_mode_client.hpp"
 #include "workflows/health/health_registry.hpp"
+#include "workflows/rules/rules.hpp"
 
 namespace contexten::bot::wiring {
 
@@ -55,6 +56,9 @@ class IngressModule {
   Dispatcher& dispatcher() { return dispatcher_; }
   uint16_t http_port() const { return server_ ? server_->port() : 0; }
   const workflows::HealthRegistry& health() const { return health_; }
+  // Reads the rules file again (SIGHUP, `/ctx rules reload`); a bad file keeps the rules in
+  // force and the error names its line.
+  core::Status ReloadRules();
 
  private:
   void RegisterHealth(StoreModule& store, PlatformsModule& platforms);
@@ -70,7 +74,8 @@ class IngressModule {
   handlers::AccessControl access_;
   std::unique_ptr<handlers::ConversationHandler> conversation_;
   Dispatcher dispatcher_;
-  // Channel subscriptions (issue 10); before the consumers that call it.
+  // Channel subscriptions and rules (issue 10); before the consumers that call them.
+  workflows::rules::RuleBook rules_;
   handlers::SubscriptionRouter subscription_router_;
   handlers::LinearWebhookConsumer linear_hooks_;  // before webhooks_: it outlives their hooks
   workflows::HealthRegistry health_;

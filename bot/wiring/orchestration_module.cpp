@@ -11,6 +11,7 @@
 #include "workflows/builtin/intent_action.hpp"
 #include "workflows/builtin/report.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
+#include "workflows/rules/rule_workflow.hpp"
 #include "workflows/subscriptions/feed_workflow.hpp"
 
 namespace contexten::bot::wiring {
@@ -46,6 +47,7 @@ OrchestrationModule::OrchestrationModule(StoreModule& store, PlatformsModule& pl
   engine_.Register(std::make_unique<workflows::builtin::IntentActionWorkflow>());
   engine_.Register(std::make_unique<workflows::builtin::IdentityWorkflow>());
   engine_.Register(std::make_unique<workflows::subscriptions::FeedWorkflow>());
+  engine_.Register(std::make_unique<workflows::rules::RuleWorkflow>());
   // Slack posts to different threads go out side by side; the per-channel pacing still holds.
   relay_.AddLane(workflows::outbox::kSlackLane, slack_executor_, kSlackLaneThreads);
   if (linear_executor_) relay_.AddLane(workflows::outbox::kLinearLane, *linear_executor_, 4);
