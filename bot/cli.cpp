@@ -111,13 +111,15 @@ int RunSandbox(core::Config config, const std::string& script) {
     std::cerr << "contexten: the bot did not connect to the sandbox Slack\n";
     return 1;
   }
-  signals.set_on_hangup([&mode] {
-    if (auto reloaded = mode.app().ReloadRules(); !reloaded) {
-      spdlog::error("SIGHUP: {}", reloaded.error().message);
-    }
+  Console console(mode, std::cout);
+  // SIGHUP reloads the rules, as in `contexten run`; the console says how it went.
+  signals.set_on_hangup([&mode, &console] {
+    auto reloaded = mode.app().ReloadRules();
+    console.Note(reloaded
+                     ? std::string("rules reloaded")
+                     : "rules not reloaded, the previous rules stay: " + reloaded.error().message);
   });
   HangupHookReset reset_hangup{signals};
-  Console console(mode, std::cout);
   int code = 0;
   if (!script.empty()) {
     std::ifstream in(script);
