@@ -172,6 +172,12 @@ TEST(RulesTest, AReloadSwapsTheRulesWithoutDroppingAnEventBeingEvaluated) {
   EXPECT_EQ(book.Current()->rules[0].name, "first");  // the last file loaded (i = 199: a)
 }
 
+TEST(RulesTest, TheExampleFileLoads) {
+  auto set = LoadRulesFile(std::string(CONTEXTEN_SOURCE_DIR) + "/deploy/rules.example.yaml");
+  ASSERT_TRUE(set.has_value()) << set.error().message;
+  EXPECT_EQ(set->rules.size(), 2u);
+}
+
 TEST(RuleWorkflowTest, PerformsThePostAndIssueStepsAndReportsGitHubStepsAsNotYet) {
   auto set = ParseRules(kGood, "rules.yaml");
   ASSERT_TRUE(set.has_value());
