@@ -75,16 +75,6 @@ core::Status Send(ListenerContext& context, const Reply& reply, bool slash) {
   return core::Ok();
 }
 
-// Not a command or request the bot understands: people talking (the conversation handler
-// would stay silent for it).
-bool IsChatter(ConversationHandler& conversation, const Utterance& u) {
-  intents::UtteranceContext context;
-  context.source = u.source;
-  context.thread_issue = conversation.ThreadIssue(u.channel, u.thread_ts);
-  const auto understood = conversation.deps().understand(u.text, context);
-  return !understood.error.empty() || understood.intent == "none";
-}
-
 Utterance FromEvent(const ListenerContext& context, Source source, std::string text) {
   const auto& interaction = context.interaction();
   Utterance u;
@@ -259,14 +249,16 @@ void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& com
       return core::Status(core::Ok());
     }
     Utterance u = FromEvent(context, Source::kThreadReply, event.text);
-    if (IsChatter(conversation, u)) {
+    bool chatter = false;
+    Reply said = conversation.Handle(u, &chatter);
+    if (chatter) {
       // Synced threads: what people say in an issue's thread goes to Linear as a comment.
       ThreadReply reply{u.channel, u.thread_ts, u.ts, u.user, u.text};
       auto synced = SyncThreadReply(engine, conversation.deps().workflows, reply);
       if (!synced && synced.error().kind != core::ErrorKind::kNotFound) return synced;
       return core::Status(core::Ok());
     }
-    return Send(context, conversation.Handle(u), false);
+    return Send(context, said, false);
   });
 
   RegisterNewIssueListeners(registry, engine, settings);
