@@ -81,4 +81,9 @@ Dispatcher& App::dispatcher() { return modules_->ingress.dispatcher(); }
 
 bool App::ready() const { return modules_ && modules_->ingress.health().AllReady(); }
 
+core::Status App::ReloadRules() {
+  if (!modules_) return core::MakeError(core::ErrorKind::kUnavailable, "not started");
+  return modules_->ingress.ReloadRules();
+}
+
 }  // namespace contexten::bot

@@ -55,6 +55,8 @@ class App {
   integrations::linear::LinearApi* linear();
   Dispatcher& dispatcher();
   bool ready() const;
+  // Reads the rules file again (SIGHUP); the previous rules stay when it does not load.
+  core::Status ReloadRules();
 
  private:
   struct Modules;

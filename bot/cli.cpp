@@ -9,7 +9,9 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -32,20 +34,34 @@ std::optional<std::string> OptionalPath(const std::string& s) {
   return s;
 }
 
-// Blocks SIGINT/SIGTERM in every thread and turns them into a flag, set by one waiter thread.
-// Threads started later inherit the mask, so no I/O thread is ever interrupted.
+// Blocks SIGINT/SIGTERM/SIGHUP in every thread and turns them into a flag (SIGINT, SIGTERM) or
+// a call of the hang-up hook (SIGHUP: reload the rules), on one waiter thread. Threads started
+// later inherit the mask, so no I/O thread is ever interrupted.
 class SignalWatcher {
  public:
   SignalWatcher() {
     sigemptyset(&set_);
     sigaddset(&set_, SIGINT);
     sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set_, nullptr);
     thread_ = std::thread([this] {
-      int sig = 0;
-      sigwait(&set_, &sig);
-      if (!done_) stop_ = true;
+      while (true) {
+        int sig = 0;
+        sigwait(&set_, &sig);
+        if (done_) return;
+        if (sig != SIGHUP) {
+          stop_ = true;
+          return;
+        }
+        std::lock_guard lock(hook_mu_);
+        if (on_hangup_) on_hangup_();
+      }
     });
+  }
+  void set_on_hangup(std::function<void()> hook) {
+    std::lock_guard lock(hook_mu_);
+    on_hangup_ = std::move(hook);
   }
   ~SignalWatcher() {
     done_ = true;
@@ -61,6 +77,14 @@ class SignalWatcher {
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> done_{false};
+  std::mutex hook_mu_;
+  std::function<void()> on_hangup_;
+};
+
+// Takes the hang-up hook back before what it calls goes away.
+struct HangupHookReset {
+  SignalWatcher& signals;
+  ~HangupHookReset() { signals.set_on_hangup(nullptr); }
 };
 
 void InitLogsOrThrow(const core::Config& config, bool quiet_console) {
@@ -88,6 +112,14 @@ int RunSandbox(core::Config config, const std::string& script) {
     return 1;
   }
   Console console(mode, std::cout);
+  // SIGHUP reloads the rules, as in `contexten run`; the console says how it went.
+  signals.set_on_hangup([&mode, &console] {
+    auto reloaded = mode.app().ReloadRules();
+    console.Note(reloaded
+                     ? std::string("rules reloaded")
+                     : "rules not reloaded, the previous rules stay: " + reloaded.error().message);
+  });
+  HangupHookReset reset_hangup{signals};
   int code = 0;
   if (!script.empty()) {
     std::ifstream in(script);
@@ -185,8 +217,16 @@ int RunConnected(core::Config config) {
     std::cerr << "contexten: " << started.error().message << "\n";
     return 2;
   }
-  spdlog::info("Contexten {} running; SIGTERM or SIGINT stops it", Version());
+  spdlog::info("Contexten {} running; SIGTERM or SIGINT stops it, SIGHUP reloads the rules",
+               Version());
+  signals.set_on_hangup([&app] {
+    if (auto reloaded = app.ReloadRules(); !reloaded) {
+      spdlog::error("SIGHUP: {}", reloaded.error().message);
+    }
+  });
+  HangupHookReset reset_hangup{signals};
   while (!signals.stopped()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  signals.set_on_hangup(nullptr);
   spdlog::info("shutting down");
   app.Stop();
   return 0;

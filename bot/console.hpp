@@ -59,6 +59,8 @@ class Console {
   int RunScript(std::istream& in);
   // Prompts on the terminal until EOF, `quit` or `exit`, or until `stop` turns true.
   int RunInteractive(std::istream& in, const std::atomic<bool>& stop);
+  // A line from elsewhere in the process (e.g. "(rules reloaded)" after SIGHUP), printed whole.
+  void Note(const std::string& line) { Print("(" + line + ")\n"); }
 
  private:
   void Print(const std::string& text);

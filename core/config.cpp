@@ -143,6 +143,8 @@ const std::map<std::string, KeySpec>& Keys() {
       {"health.wal_megabytes", {[](Config& c, const std::string& v, const std::string& k) {
          c.health.wal_megabytes = ParseInt(v, k, 1, 1024 * 1024);
        }}},
+      {"rules.file",
+       {[](Config& c, const std::string& v, const std::string&) { c.rules.file = v; }}},
       {"conversation.confidence_threshold",
        {[](Config& c, const std::string& v, const std::string& k) {
          c.conversation.confidence_threshold = ParseFraction(v, k);
@@ -368,6 +370,7 @@ const std::vector<EnvOverride>& EnvOverrides() {
       {"CONTEXTEN_HTTP_BIND", "http.bind", false},
       {"CONTEXTEN_HTTP_PORT", "http.port", false},
       {"CONTEXTEN_STORE_PATH", "store.path", false},
+      {"CONTEXTEN_RULES_FILE", "rules.file", false},
       {"CONTEXTEN_LOG_LEVEL", "log.level", false},
       {"CONTEXTEN_LOG_FORMAT", "log.format", false},
       {"CONTEXTEN_CA_FILE", "tls.ca_file", false},

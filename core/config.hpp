@@ -94,6 +94,12 @@ struct ConversationConfig {
   int question_ttl_minutes = 15;
 };
 
+struct RulesConfig {
+  // A YAML rules file (workflows/rules/rules.hpp), read at start, on SIGHUP and on
+  // `/ctx rules reload`; empty: no rules.
+  std::string file;
+};
+
 struct IdentityConfig {
   std::map<std::string, std::string> github_logins;  // Slack user id -> GitHub login
 };
@@ -127,6 +133,7 @@ struct Config {
   AccessConfig access;
   IdentityConfig identity;
   HealthConfig health;
+  RulesConfig rules;
 
   bool has_slack_tokens() const { return !slack.app_token.empty() || !slack.bot_token.empty(); }
   // Every secret value present, to register with the log redactor.

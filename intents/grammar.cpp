@@ -364,7 +364,10 @@ bool ParseSubscribe(Parse& p) {
   for (; i < p.words.size(); ++i) {
     const Word& word = p.words[i];
     const auto colon = word.text.find(':');
-    if (!word.quoted && colon != std::string::npos && colon > 0) {
+    // "+bots", "-label:x", "priority>=high": filters too, not features.
+    const bool signed_word = word.text.size() > 1 && (word.text[0] == '+' || word.text[0] == '-');
+    if (!word.quoted && ((colon != std::string::npos && colon > 0) || signed_word ||
+                         word.text.find(">=") != std::string::npos)) {
       std::string filter = word.text;
       if (filter.front() == '+') filter.erase(0, 1);
       filters.push_back(filter);
@@ -512,7 +515,7 @@ struct NounSpec {
   std::string_view intent;  // for nouns without verbs
 };
 
-constexpr std::array<NounSpec, 15> kNouns = {{
+constexpr std::array<NounSpec, 16> kNouns = {{
     {"issue", ""},
     {"trace", "trace"},
     {"deploy", "deploy"},
@@ -528,6 +531,7 @@ constexpr std::array<NounSpec, 15> kNouns = {{
     {"new", "new_issue_form"},
     {"whoami", "whoami"},
     {"audit", "audit"},
+    {"rules", "rules"},
 }};
 
 std::vector<std::string_view> NounNames() {
@@ -618,9 +622,12 @@ const std::vector<CommandDoc>& CommandDocs() {
        "",
        "subscribe",
        "subscribe <owner/repo> [features] [filters] | subscribe linear <TEAM> [features]",
-       "Post a repository's or a Linear team's activity in this channel",
-       {"subscribe acme/web pulls,ci", "subscribe acme/web pulls label:frontend",
-        "subscribe linear ENG"}},
+       "Post a repository's or a Linear team's activity in this channel. Filters: +label:x "
+       "(each required), -label:x, -author:x, +bots, branch:<glob>, drafts:off, ci:failures; "
+       "threads:off, broadcast:states",
+       {"subscribe acme/web pulls,ci", "subscribe acme/web pulls +label:frontend -label:wip",
+        "subscribe acme/web pulls,ci -author:dependabot[bot] ci:failures",
+        "subscribe linear ENG created,states priority>=high"}},
       {"unsubscribe",
        "",
        "unsubscribe",
@@ -668,6 +675,12 @@ const std::vector<CommandDoc>& CommandDocs() {
        "Tell Contexten your GitHub login",
        {"whoami github octocat"}},
       {"audit", "", "audit", "audit [n]", "The last n audited commands (admins)", {"audit 20"}},
+      {"rules",
+       "",
+       "rules",
+       "rules reload",
+       "Read the rules file again (a bad file keeps the rules in force)",
+       {"rules reload"}},
   };
   return docs;
 }

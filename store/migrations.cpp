@@ -14,7 +14,7 @@ namespace contexten::store {
 namespace {
 
 // Append only: a migration, once released, is never edited. Index i is version i + 1.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     // 1: the inbox. UNIQUE(source, dedupe_key) is what makes redeliveries no-ops; the
     // (status, id) index serves "pending, oldest first" for crash-recovery replay.
     R"sql(
@@ -133,6 +133,24 @@ constexpr std::array<const char*, 4> kMigrations = {
         enabled INTEGER NOT NULL DEFAULT 1
       );
       CREATE INDEX schedules_due ON schedules(enabled, next_due_ms);
+    )sql",
+    // 6 in the merged order (issue 10; the 5th entry on this branch): channel subscriptions.
+    // One row per channel and target; `spec` is the subscription's features, filters and
+    // noise settings as JSON (workflows/subscriptions/subscription.hpp). The (platform,
+    // target) index serves "who subscribes to this repository" for every webhook.
+    R"sql(
+      CREATE TABLE subscriptions (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        target TEXT NOT NULL,
+        spec TEXT NOT NULL DEFAULT '{}',
+        created_by TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        updated_at_ms INTEGER NOT NULL,
+        UNIQUE(channel, platform, target)
+      );
+      CREATE INDEX subscriptions_target ON subscriptions(platform, target);
     )sql",
 };
 

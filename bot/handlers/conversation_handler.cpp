@@ -147,7 +147,8 @@ std::string ConversationHandler::ThreadFor(const Utterance& u) const {
   return u.source == Source::kMention ? u.ts : "";
 }
 
-Reply ConversationHandler::Handle(const Utterance& u) {
+Reply ConversationHandler::Handle(const Utterance& u, bool* chatter) {
+  if (chatter) *chatter = false;
   intents::UtteranceContext context;
   context.source = u.source;
   context.thread_issue = ThreadIssue(u.channel, u.thread_ts);
@@ -162,7 +163,10 @@ Reply ConversationHandler::Handle(const Utterance& u) {
   const bool chatter_ok =
       u.addressed || u.source == Source::kSlashCommand || u.source == Source::kDirectMessage;
   if (!understood.error.empty() || understood.intent == "none") {
-    if (!chatter_ok) return {};  // plain chatter in a channel or thread: no reply
+    if (!chatter_ok) {  // plain chatter in a channel or thread: no reply
+      if (chatter) *chatter = true;
+      return {};
+    }
     std::string text = understood.error;
     if (!understood.suggestion.empty() && text.find(understood.suggestion) == std::string::npos) {
       text +=

@@ -68,8 +68,10 @@ class ConversationHandler {
   explicit ConversationHandler(ConversationDeps deps) : deps_(std::move(deps)) {}
 
   // Decides, starts what is to be started and returns what to say at once (the workflow runs
-  // say the rest in the channel or thread).
-  Reply Handle(const Utterance& utterance);
+  // say the rest in the channel or thread). `chatter`, when given, is set to whether it was
+  // people talking (nothing the bot understood, not addressed to it): silence here, and a
+  // synced thread's comment for the caller (bot/handlers/thread_sync.hpp).
+  Reply Handle(const Utterance& utterance, bool* chatter = nullptr);
 
   // The Linear identifier ("ENG-1") whose home thread `channel`/`thread_ts` is (the card the
   // file_issue run posted), or "".

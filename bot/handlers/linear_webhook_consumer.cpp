@@ -22,6 +22,9 @@ std::optional<core::Result<store::AppendResult>> LinearWebhookConsumer::OnArriva
     const store::InboxItem& item) {
   auto event = integrations::linear::ParseLinearWebhook(item.body);
   if (!event) return std::nullopt;  // the ingress stores and reports it
+  // Subscriptions and rules route by the row's id (RouteLinear); a delivery they want takes the
+  // usual path, where they and the runs see it from the same pending row.
+  if (router_ && router_->WantsLinear(*event)) return std::nullopt;
   store::InboxItem arrival = item;
   arrival.status = store::InboxStatus::kDone;
   if (arrival.received_at == core::WallTime{}) arrival.received_at = engine_.clock().WallNow();
@@ -66,6 +69,11 @@ core::Status LinearWebhookConsumer::Handle(std::int64_t inbox_id, const std::str
       return failed;
     }
     return inbox_.MarkDone(inbox_id, store::InboxStatus::kFailed);
+  }
+  // Channel subscriptions and rules (issue 10): idempotent per delivery, never finish the row.
+  if (router_) {
+    auto fed = router_->RouteLinear(inbox_id, "linear-inbox:" + std::to_string(inbox_id), *event);
+    if (!fed) return fed;
   }
   auto routed = workflows::builtin::RouteLinearEvent(*event, "inbox:" + std::to_string(inbox_id));
   if (!routed) return inbox_.MarkDone(inbox_id);

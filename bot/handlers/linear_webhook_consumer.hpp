@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "bot/handlers/subscription_router.hpp"
 #include "core/result.hpp"
 #include "store/inbox.hpp"
 #include "workflows/engine/engine.hpp"
@@ -27,6 +28,8 @@ class LinearWebhookConsumer {
   std::optional<core::Result<store::AppendResult>> OnArrival(const store::InboxItem& item);
   // The ingress hook (WebhookIngress::set_on_accepted) for source "linear".
   void OnAccepted(std::int64_t inbox_id, const std::string& body);
+  // Subscriptions and rules see every parsed delivery first (issue 10; may be null).
+  void set_router(SubscriptionRouter* router) { router_ = router; }
   // Replays Linear rows left pending by a crash. Returns how many were handled.
   core::Result<std::size_t> Recover();
 
@@ -35,6 +38,7 @@ class LinearWebhookConsumer {
 
   store::Inbox& inbox_;
   workflows::engine::Engine& engine_;
+  SubscriptionRouter* router_ = nullptr;
 };
 
 }  // namespace contexten::bot::handlers

@@ -7,6 +7,8 @@
 #include "bot/handlers/intent_actions.hpp"
 #include "bot/handlers/new_issue.hpp"
 #include "bot/handlers/status_handler.hpp"
+#include "bot/handlers/subscription_handler.hpp"
+#include "bot/handlers/thread_sync.hpp"
 #include "bot/handlers/whoami.hpp"
 #include "intents/intent.hpp"
 #include "intents/slash_command.hpp"
@@ -111,7 +113,31 @@ core::Status SlashCommand(ListenerContext& context, CommandHandler& commands,
     return context.Ack(ReportReply(
         *words, {interaction.user_id, interaction.channel_id, deps.engine.NowMs()}, reports));
   }
+  if (auto sub = SubscriptionWords(interaction.text); sub && deps.subscriptions) {
+    const char* name = sub->verb == SubscriptionVerb::kSubscribe     ? "subscribe"
+                       : sub->verb == SubscriptionVerb::kUnsubscribe ? "unsubscribe"
+                                                                     : "subscriptions";
+    if (auto r = refused(name)) return *r;
+    auto reply =
+        SubscriptionReply(*sub, {interaction.user_id, interaction.channel_id, deps.engine.NowMs()},
+                          *deps.subscriptions);
+    conversation.Record(u, name, nlohmann::json(interaction.text).dump(), "allowed",
+                        reply.value("text", ""));
+    return context.Ack(reply);
+  }
   std::string rest;
+  if (FirstWord(interaction.text, &rest) == "rules" && deps.reload_rules) {
+    if (auto r = refused("rules")) return *r;
+    if (FirstWord(rest) != "reload") {
+      return context.Ack(EphemeralReply("Usage: `rules reload` reads the rules file again."));
+    }
+    auto reloaded = deps.reload_rules();
+    const std::string text =
+        reloaded ? "Rules reloaded."
+                 : "Rules not reloaded, the previous rules stay: " + reloaded.error().message;
+    conversation.Record(u, "rules", "\"reload\"", "allowed", text);
+    return context.Ack(EphemeralReply(text));
+  }
   if (FirstWord(interaction.text, &rest) == kAuditCommand) {
     if (auto r = refused(kAuditCommand)) return *r;
     std::size_t n = 10;
@@ -215,7 +241,7 @@ void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& com
 
   // Direct messages, and replies in the threads the bot keeps (an issue's card). A message that
   // mentions the bot is answered as an app_mention (Slack sends both), so not here.
-  registry.Event("message", [&conversation](ListenerContext& context) {
+  registry.Event("message", [&conversation, &engine](ListenerContext& context) {
     const auto& interaction = context.interaction();
     const auto& event = *interaction.event;
     if (event.channel_type == "im") {
@@ -234,8 +260,17 @@ void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& com
     if (conversation.ThreadIssue(interaction.channel_id, event.thread_ts).empty()) {
       return core::Status(core::Ok());
     }
-    return Send(context, conversation.Handle(FromEvent(context, Source::kThreadReply, event.text)),
-                false);
+    Utterance u = FromEvent(context, Source::kThreadReply, event.text);
+    bool chatter = false;
+    Reply said = conversation.Handle(u, &chatter);
+    if (chatter) {
+      // Synced threads: what people say in an issue's thread goes to Linear as a comment.
+      ThreadReply reply{u.channel, u.thread_ts, u.ts, u.user, u.text};
+      auto synced = SyncThreadReply(engine, conversation.deps().workflows, reply);
+      if (!synced && synced.error().kind != core::ErrorKind::kNotFound) return synced;
+      return core::Status(core::Ok());
+    }
+    return Send(context, said, false);
   });
 
   RegisterNewIssueListeners(registry, engine, settings);

@@ -12,6 +12,7 @@
 #include "bot/handlers/github_handlers.hpp"
 #include "bot/handlers/report_handler.hpp"
 #include "integrations/slack/listeners/listener_registry.hpp"
+#include "store/subscription_store.hpp"
 #include "store/workflow_store.hpp"
 #include "workflows/engine/engine.hpp"
 #include "workflows/health/health_registry.hpp"
@@ -32,6 +33,10 @@ struct HandlerDeps {
   ReportSource report_source = nullptr;
   std::function<void()> wake_scheduler = nullptr;
   DeploySettings deploy = {};  // `/ctx deploy`
+  // `/ctx subscribe | unsubscribe | subscriptions` (bot/handlers/subscription_handler.hpp).
+  store::SubscriptionStore* subscriptions = nullptr;
+  // `/ctx rules reload`: reads the rules file again (null: no rules offered).
+  std::function<core::Status()> reload_rules = nullptr;
 };
 
 // `commands`, `conversation` and what `deps` references must outlive the registry. `command` is

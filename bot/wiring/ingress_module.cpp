@@ -15,6 +15,7 @@
 #include "bot/wiring/store_module.hpp"
 #include "core/logging.hpp"
 #include "core/wait_until.hpp"
+#include "integrations/github/events.hpp"
 #include "workflows/health/health_checks.hpp"
 
 namespace contexten::bot::wiring {
@@ -75,6 +76,8 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
                 return slack.UsergroupMembers(group);
               }),
       dispatcher_(store.inbox(), platforms.slack(), workers_, clock, DispatcherSettings(config)),
+      rules_(config.rules.file),
+      subscription_router_(orchestration.subscriptions(), orchestration.engine(), &rules_),
       linear_hooks_(store.inbox(), orchestration.engine()),
       github_hooks_(store.inbox(), orchestration.engine(), GitHubRouting(config)),
       webhooks_(store.inbox(), workers_, clock, WebhookSettings(config)),
@@ -83,6 +86,14 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
                      dispatcher_.OnEnvelope(std::move(e), std::move(ack));
                    }) {
   try {
+    // A rules file that does not load at start is a configuration error, named by its line.
+    if (auto loaded = rules_.Reload(); !loaded) {
+      throw StartupError(
+          core::MakeError(core::ErrorKind::kInvalidInput, "rules.file: " + loaded.error().message));
+    }
+    if (!config.rules.file.empty()) {
+      Log()->info("{} rule(s) from {}", rules_.Current()->rules.size(), config.rules.file);
+    }
     handlers::FileIssueSettings file_issue;
     file_issue.linear_enabled = orchestration.linear_enabled();
     file_issue.default_team = config.linear.default_team;
@@ -109,26 +120,32 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
     deps.deploy.github_enabled = orchestration.github_enabled();
     deps.deploy.workflow = config.github.deploy_workflow;
     deps.deploy.expiry_seconds = config.github.deploy_expiry_seconds;
+    deps.subscriptions = &orchestration.subscriptions();
+    deps.reload_rules = [this] { return ReloadRules(); };
     handlers::RegisterHandlers(dispatcher_.listeners(), commands_, *conversation_,
                                config.slack.command, std::move(deps));
+    // Channel subscriptions and rules see every GitHub and Linear delivery before the runs do
+    // (idempotent per delivery; they never finish the row).
+    github_hooks_.AddRouter([this](std::int64_t inbox_id, const std::string& delivery_key,
+                                   const integrations::github::GitHubEvent& event) {
+      return subscription_router_.Route(inbox_id, delivery_key, event);
+    });
+    linear_hooks_.set_router(&subscription_router_);
     // Linear's Issue and Comment webhooks feed the runs tracking those issues, GitHub's feed
-    // the PR, CI and deploy runs; the rows stay pending until the runs have taken them (or
-    // nobody waits for them).
-    std::vector<std::string> consumed;
+    // the PR, CI and deploy runs and the subscriptions; the rows stay pending until they have
+    // been taken (or nobody waits for them).
+    std::vector<std::string> consumed = {"github"};
     if (orchestration.linear_enabled()) consumed.push_back("linear");
-    if (orchestration.github_enabled()) consumed.push_back("github");
-    if (!consumed.empty()) {
-      webhooks_.set_on_accepted(
-          [this](const std::string& source, std::int64_t inbox_id, const std::string& kind,
-                 const std::string& body) {
-            if (source == "github") {
-              github_hooks_.OnAccepted(inbox_id, kind, body);
-            } else {
-              linear_hooks_.OnAccepted(inbox_id, body);
-            }
-          },
-          consumed);
-    }
+    webhooks_.set_on_accepted(
+        [this](const std::string& source, std::int64_t inbox_id, const std::string& kind,
+               const std::string& body) {
+          if (source == "github") {
+            github_hooks_.OnAccepted(inbox_id, kind, body);
+          } else {
+            linear_hooks_.OnAccepted(inbox_id, body);
+          }
+        },
+        consumed);
     if (orchestration.linear_enabled()) {
       // ...and a Linear delivery one run waits for is decided in the transaction that stores it.
       webhooks_.set_on_arrival(
@@ -138,10 +155,8 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
         Log()->error("Linear webhook recovery failed: {}", replayed.error().Describe());
       }
     }
-    if (orchestration.github_enabled()) {
-      if (auto replayed = github_hooks_.Recover(); !replayed) {
-        Log()->error("GitHub webhook recovery failed: {}", replayed.error().Describe());
-      }
+    if (auto replayed = github_hooks_.Recover(); !replayed) {
+      Log()->error("GitHub webhook recovery failed: {}", replayed.error().Describe());
     }
     // Who are we? Needed to ignore our own messages. Not fatal: Slack may be briefly away.
     if (auto auth = platforms.slack().AuthTest(); auth) {
@@ -207,6 +222,21 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
 
 IngressModule::~IngressModule() { Drain(); }
 
+core::Status IngressModule::ReloadRules() {
+  if (rules_.path().empty()) {
+    return core::MakeError(core::ErrorKind::kNotFound, "no rules file is configured (rules.file)");
+  }
+  auto reloaded = rules_.Reload();
+  if (!reloaded) {
+    Log()->error("rules not reloaded, the previous rules stay: {}", reloaded.error().message);
+    return reloaded;
+  }
+  Log()->info("rules reloaded: {} rule(s) from {}", rules_.Current()->rules.size(), rules_.path());
+  return core::Ok();
+}
+
+// TEMPORARY (issue 10): stands in for the GitHub webhook consumer, which will call
+// SubscriptionRouter::Route and finish the row itself.
 void IngressModule::RegisterHealth(StoreModule& store, PlatformsModule& platforms) {
   auto* db = &store.database();
   health_.Register([db] {

@@ -15,6 +15,7 @@
 #include "bot/handlers/conversation_handler.hpp"
 #include "bot/handlers/github_webhook_consumer.hpp"
 #include "bot/handlers/linear_webhook_consumer.hpp"
+#include "bot/handlers/subscription_router.hpp"
 #include "bot/webhooks/webhook_ingress.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
@@ -22,6 +23,7 @@
 #include "core/worker_pool.hpp"
 #include "integrations/slack/socket_mode_client.hpp"
 #include "workflows/health/health_registry.hpp"
+#include "workflows/rules/rules.hpp"
 
 namespace contexten::bot::wiring {
 
@@ -57,6 +59,9 @@ class IngressModule {
   handlers::GitHubWebhookConsumer& github_hooks() { return github_hooks_; }
   uint16_t http_port() const { return server_ ? server_->port() : 0; }
   const workflows::HealthRegistry& health() const { return health_; }
+  // Reads the rules file again (SIGHUP, `/ctx rules reload`); a bad file keeps the rules in
+  // force and the error names its line.
+  core::Status ReloadRules();
 
  private:
   void RegisterHealth(StoreModule& store, PlatformsModule& platforms);
@@ -67,6 +72,9 @@ class IngressModule {
   handlers::AccessControl access_;
   std::unique_ptr<handlers::ConversationHandler> conversation_;
   Dispatcher dispatcher_;
+  // Channel subscriptions and rules (issue 10); before the consumers that call them.
+  workflows::rules::RuleBook rules_;
+  handlers::SubscriptionRouter subscription_router_;
   handlers::LinearWebhookConsumer linear_hooks_;  // before webhooks_: it outlives their hooks
   handlers::GitHubWebhookConsumer github_hooks_;  // likewise
   workflows::HealthRegistry health_;

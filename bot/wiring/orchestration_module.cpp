@@ -15,6 +15,8 @@
 #include "workflows/health/health_checks.hpp"
 #include "workflows/health/incident.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
+#include "workflows/rules/rule_workflow.hpp"
+#include "workflows/subscriptions/feed_workflow.hpp"
 
 namespace contexten::bot::wiring {
 namespace {
@@ -66,6 +68,7 @@ OrchestrationModule::OrchestrationModule(const core::Config& config, StoreModule
                                          PlatformsModule& platforms, core::Clock& clock)
     : workflow_store_(store.database()),
       schedule_store_(store.database()),
+      subscription_store_(store.database()),
       engine_(workflow_store_, clock),
       slack_executor_(platforms.slack_outbox()),
       linear_executor_(platforms.linear() ? std::make_unique<workflows::outbox::LinearExecutor>(
@@ -111,6 +114,8 @@ OrchestrationModule::OrchestrationModule(const core::Config& config, StoreModule
   }
   engine_.Register(std::make_unique<workflows::builtin::CiAlertWorkflow>());
   engine_.Register(std::make_unique<workflows::builtin::DeployWorkflow>());
+  engine_.Register(std::make_unique<workflows::subscriptions::FeedWorkflow>());
+  engine_.Register(std::make_unique<workflows::rules::RuleWorkflow>());
   // Slack posts to different threads go out side by side; the per-channel pacing still holds.
   relay_.AddLane(workflows::outbox::kSlackLane, slack_executor_, kSlackLaneThreads);
   if (linear_executor_) relay_.AddLane(workflows::outbox::kLinearLane, *linear_executor_, 4);

@@ -18,6 +18,7 @@
 #include "core/config.hpp"
 #include "core/resilience/events.hpp"
 #include "store/sqlite_schedule_store.hpp"
+#include "store/sqlite_subscription_store.hpp"
 #include "store/sqlite_workflow_store.hpp"
 #include "workflows/engine/engine.hpp"
 #include "workflows/engine/timer_loop.hpp"
@@ -50,6 +51,7 @@ class OrchestrationModule {
   workflows::outbox::OutboxRelay& relay() { return relay_; }
   store::ScheduleStore& schedules() { return schedule_store_; }
   workflows::health::HealthMonitor& health_monitor() { return health_monitor_; }
+  store::SubscriptionStore& subscriptions() { return subscription_store_; }
   // After a schedule was added or removed: the scheduler looks again at once.
   void WakeScheduler() { schedule_loop_.Wake(); }
   using ReportSource =
@@ -75,6 +77,7 @@ class OrchestrationModule {
 
   store::SqliteWorkflowStore workflow_store_;
   store::SqliteScheduleStore schedule_store_;
+  store::SqliteSubscriptionStore subscription_store_;
   workflows::engine::Engine engine_;
   workflows::outbox::SlackExecutor slack_executor_;
   std::unique_ptr<workflows::outbox::LinearExecutor> linear_executor_;

@@ -31,6 +31,16 @@ std::vector<int64_t> PullRequestNumbers(const Json& owner) {
   return numbers;
 }
 
+// The names of an issue's or pull request's labels (subscription label filters read them).
+std::vector<std::string> LabelNames(const Json& owner) {
+  std::vector<std::string> names;
+  ForEach(owner, "labels", [&](simdjson::dom::element label) {
+    std::string name = Str(Json(label), "name");
+    if (!name.empty()) names.push_back(std::move(name));
+  });
+  return names;
+}
+
 void FillCommon(const Json& body, GitHubEventCommon& common) {
   common.action = Str(body, "action");
   common.repository = Str(At(body, "repository"), "full_name");
@@ -74,6 +84,9 @@ core::Result<GitHubEvent> ParsePullRequest(const Json& body, std::string_view na
   event.base_ref = Str(At(p, "base"), "ref");
   event.html_url = Str(p, "html_url");
   event.author = Str(At(p, "user"), "login");
+  event.author_type = Str(At(p, "user"), "type");
+  event.labels = LabelNames(p);
+  event.label = Str(At(body, "label"), "name");
   return GitHubEvent(std::move(event));
 }
 
@@ -105,6 +118,9 @@ core::Result<GitHubEvent> ParseIssues(const Json& body, std::string_view name) {
   event.html_url = Str(i, "html_url");
   event.author = Str(At(i, "user"), "login");
   event.is_pull_request = IsObject(At(i, "pull_request"));
+  event.author_type = Str(At(i, "user"), "type");
+  event.labels = LabelNames(i);
+  event.label = Str(At(body, "label"), "name");
   return GitHubEvent(std::move(event));
 }
 

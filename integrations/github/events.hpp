@@ -41,7 +41,10 @@ struct PullRequestEvent : GitHubEventCommon {
   std::string head_sha;
   std::string base_ref;
   std::string html_url;
-  std::string author;  // pull_request.user.login
+  std::string author;               // pull_request.user.login
+  std::string author_type;          // pull_request.user.type: "User" | "Bot" | ...
+  std::vector<std::string> labels;  // pull_request.labels[].name, as they are now
+  std::string label;                // the label added or removed ("labeled" / "unlabeled")
 };
 
 struct PullRequestReviewEvent : GitHubEventCommon {
@@ -62,6 +65,9 @@ struct IssuesEvent : GitHubEventCommon {
   std::string html_url;
   std::string author;
   bool is_pull_request = false;
+  std::string author_type;          // issue.user.type
+  std::vector<std::string> labels;  // issue.labels[].name
+  std::string label;                // the label added or removed ("labeled" / "unlabeled")
 };
 
 struct IssueCommentEvent : GitHubEventCommon {

@@ -42,15 +42,21 @@ std::optional<int> PositiveInt(std::string_view text) {
 }
 
 core::Result<PeerVerb> ParseLinear(const std::vector<PeerVerbWord>& words) {
-  const std::string all_usages = std::string(kLinearStateUsage) + " | " +
-                                 std::string(kLinearCommentUsage) + " | " +
-                                 std::string(kLinearOutageUsage);
+  const std::string all_usages =
+      std::string(kLinearStateUsage) + " | " + std::string(kLinearCommentUsage) + " | " +
+      std::string(kLinearOutageUsage) + " | " + std::string(kLinearCommentsUsage);
   if (words.size() < 2) return Usage("linear: which verb?", all_usages);
   const std::string& verb = words[1].Plain();
   if (verb == "state") {
     if (words.size() < 3) return Usage("linear state: missing the issue id", kLinearStateUsage);
     if (words.size() < 4) return Usage("linear state: missing the state name", kLinearStateUsage);
     return PeerVerb(LinearStateVerb{words[2].Plain(), Join(words, 3)});
+  }
+  if (verb == "comments") {
+    if (words.size() != 3) {
+      return Usage("linear comments: name one issue", kLinearCommentsUsage);
+    }
+    return PeerVerb(LinearCommentsVerb{words[2].Plain()});
   }
   if (verb == "comment") {
     if (words.size() < 3) {
@@ -90,6 +96,8 @@ core::Result<PeerVerb> ParsePrOpen(const std::vector<PeerVerbWord>& words) {
       open.branch = w.text;
     } else if (w.key == "body") {
       open.body = w.text;
+    } else if (w.key == "author") {
+      open.author = w.text;
     } else if (!w.key.empty()) {
       return Usage("gh pr open: unknown option \"" + w.key + "=\"", kGitHubPrOpenUsage);
     } else if (open.repo.empty()) {

@@ -4,7 +4,8 @@
 //   linear state <ID> <state name words...>
 //   linear comment <ID> <text...>
 //   linear outage <seconds> [status=<http status>]
-//   gh pr open <owner/repo> "<title>" [branch=<b>] [body="<text>"]
+//   linear comments <ID>              (reads: the issue's comments in the stand-in, no webhook)
+//   gh pr open <owner/repo> "<title>" [branch=<b>] [body="<text>"] [author=<login>]
 //   gh pr merge <owner/repo>#<n>
 //   gh pr review <owner/repo>#<n> approve|changes [by=<login>]
 //   gh ci fail|pass <owner/repo> [branch=<b>]
@@ -46,11 +47,15 @@ struct LinearOutageVerb {
   int seconds = 0;
   int status = 503;
 };
+struct LinearCommentsVerb {
+  std::string issue;
+};
 struct GitHubPrOpenVerb {
   std::string repo;  // owner/repo
   std::string title;
   std::string branch;  // head ref; BranchFromTitle(title) when not given
   std::string body;
+  std::string author = "octocat";  // the PR's user.login (e.g. dependabot[bot])
 };
 struct GitHubPrMergeVerb {
   std::string repo;
@@ -68,16 +73,17 @@ struct GitHubCiVerb {
   bool pass = false;   // `gh ci pass`: success; `gh ci fail`: failure
 };
 
-using PeerVerb = std::variant<LinearStateVerb, LinearCommentVerb, LinearOutageVerb,
-                              GitHubPrOpenVerb, GitHubPrMergeVerb, GitHubPrReviewVerb,
-                              GitHubCiVerb>;
+using PeerVerb =
+    std::variant<LinearStateVerb, LinearCommentVerb, LinearOutageVerb, LinearCommentsVerb,
+                 GitHubPrOpenVerb, GitHubPrMergeVerb, GitHubPrReviewVerb, GitHubCiVerb>;
 
 // The one-line usage of each verb, as errors and help show them.
 inline constexpr char kLinearStateUsage[] = "linear state <ID> <state name>";
 inline constexpr char kLinearCommentUsage[] = "linear comment <ID> <text>";
 inline constexpr char kLinearOutageUsage[] = "linear outage <seconds> [status=<code>]";
+inline constexpr char kLinearCommentsUsage[] = "linear comments <ID>";
 inline constexpr char kGitHubPrOpenUsage[] =
-    "gh pr open <owner/repo> \"<title>\" [branch=<b>] [body=\"<text>\"]";
+    "gh pr open <owner/repo> \"<title>\" [branch=<b>] [body=\"<text>\"] [author=<login>]";
 inline constexpr char kGitHubPrMergeUsage[] = "gh pr merge <owner/repo>#<n>";
 inline constexpr char kGitHubPrReviewUsage[] =
     "gh pr review <owner/repo>#<n> approve|changes [by=<login>]";

@@ -92,6 +92,10 @@ std::string PeerVerbs::Help() {
          "\n"
          "      e.g. linear outage 120 status=503\n"
          "  " +
+         std::string(kLinearCommentsUsage) +
+         "\n"
+         "      e.g. linear comments ENG-1 (what Linear shows; sends nothing)\n"
+         "  " +
          std::string(kGitHubPrOpenUsage) +
          "\n"
          "      e.g. gh pr open contexten/sandbox \"ENG-1 Fix login crash\" body=\"Fixes ENG-1\"\n"
@@ -172,6 +176,15 @@ core::Result<std::string> PeerVerbs::Execute(const LinearOutageVerb& verb) {
          std::to_string(verb.seconds) + " s";
 }
 
+core::Result<std::string> PeerVerbs::Execute(const LinearCommentsVerb& verb) {
+  if (auto ok = CheckIssue(linear_, verb.issue); !ok) return core::Unexpected(ok.error());
+  const auto comments = linear_->Comments(verb.issue);
+  std::string out = "linear: " + verb.issue + " has " + std::to_string(comments.size()) +
+                    (comments.size() == 1 ? " comment" : " comments");
+  for (const auto& c : comments) out += "\n  " + c.user_name + ": " + c.body;
+  return out;
+}
+
 // --- GitHub ----------------------------------------------------------------------------------
 
 core::Status PeerVerbs::CheckRepository(const std::string& repo) const {
@@ -201,7 +214,7 @@ core::Result<std::string> PeerVerbs::Execute(const GitHubPrOpenVerb& verb) {
   seed.title = verb.title;
   seed.body = verb.body;
   seed.head_ref = verb.branch;
-  seed.user = "octocat";
+  seed.user = verb.author;
   const std::size_t from = github_->DeliveryCount();
   const int number = github_->OpenPullRequest(verb.repo, seed);
   if (number == 0) {

@@ -39,6 +39,7 @@ class PeerVerbs {
   core::Result<std::string> Execute(const LinearStateVerb& verb);
   core::Result<std::string> Execute(const LinearCommentVerb& verb);
   core::Result<std::string> Execute(const LinearOutageVerb& verb);
+  core::Result<std::string> Execute(const LinearCommentsVerb& verb);
   core::Result<std::string> Execute(const GitHubPrOpenVerb& verb);
   core::Result<std::string> Execute(const GitHubPrMergeVerb& verb);
   core::Result<std::string> Execute(const GitHubPrReviewVerb& verb);

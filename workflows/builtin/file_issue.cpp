@@ -1,5 +1,7 @@
 #include "workflows/builtin/file_issue.hpp"
 
+#include <algorithm>
+
 #include "core/json_fields.hpp"
 #include "integrations/linear/linear_ids.hpp"
 #include "workflows/builtin/github_events.hpp"
@@ -155,6 +157,8 @@ class Step {
                               "posted_in",
                               {{"event", context_.run_id}, {"field", "card"}}});
   }
+
+  const DecideContext& context() const { return context_; }
 
   Decision decision;
 
@@ -392,6 +396,40 @@ void OnClosedByPullRequest(Step& s, const std::string& step, const json& result)
   s.UpdateCard();
 }
 
+// Synced threads: the replier's name first (Slack users.info), then the comment, with an id
+// chosen from the run and the message, so a retry never files it twice and its webhook is
+// known as ours.
+void OnSlackReply(Step& s, const Event& event) {
+  if (!s.Filed()) {
+    s.decision.note = "reply before the issue was filed: not synced";
+    return;
+  }
+  const std::string step = s.NextStep("sync-user");
+  s.state()["sync"][step] = {{"user", Str(event.data, "user")},
+                             {"text", Str(event.data, "text")},
+                             {"ts", Str(event.data, "ts")}};
+  s.Effect(step, "slack-user:" + s.LinearKey(), effects::SlackUserInfo{Str(event.data, "user")});
+}
+
+void OnSyncUser(Step& s, const DecideContext& context, const std::string& step,
+                const json& result) {
+  if (!s.state().contains("sync") || !s.state()["sync"].contains(step)) return;
+  const json pending = s.state()["sync"][step];
+  s.state()["sync"].erase(step);
+  std::string name = Str(result, "display_name");
+  if (name.empty()) name = Str(result, "real_name");
+  if (name.empty()) name = Str(result, "name");
+  if (name.empty()) name = "a Slack user";
+  effects::LinearCreateComment comment;
+  comment.id =
+      integrations::linear::UuidFromKey(context.run_id + "/slack-reply/" + Str(pending, "ts"));
+  comment.issue_id = Str(s.state()["issue"], "id");
+  comment.body = Str(pending, "text") + "\n\n_via Slack, by " + name + "_";
+  s.state()["own_comments"].push_back(comment.id);
+  s.Effect(s.NextStep("sync-comment"), s.LinearKey(), std::move(comment));
+  s.decision.note = "thread reply synced to Linear";
+}
+
 void OnEffectDone(Step& s, const DecideContext& context, const Event& event) {
   const std::string step = Str(event.data, "step");
   const json& result = event.data.contains("result") ? event.data["result"] : json();
@@ -399,6 +437,7 @@ void OnEffectDone(Step& s, const DecideContext& context, const Event& event) {
   if (step == "create") return OnIssueCreated(s, result);
   if (step.rfind("assign-", 0) == 0) return OnAssignStep(s, step, result);
   if (step.rfind("pr-close:", 0) == 0) return OnClosedByPullRequest(s, step, result);
+  if (step.rfind("sync-user", 0) == 0) return OnSyncUser(s, s.context(), step, result);
 }
 
 void OnEffectDead(Step& s, const Event& event) {
@@ -411,6 +450,7 @@ void OnEffectDead(Step& s, const Event& event) {
                 "I could not post the issue card in this channel: " + error);
     return;
   }
+  if (step.rfind("sync-user", 0) == 0) return OnSyncUser(s, s.context(), step, json::object());
   if (step.rfind("assign-", 0) == 0 && s.state()["assign"].is_object()) {
     s.Ephemeral(Str(s.state()["assign"], "user"), "Assigning failed: " + error);
     s.state().erase("assign");
@@ -487,6 +527,12 @@ void OnLinearIssue(Step& s, const Event& event) {
 void OnLinearComment(Step& s, const Event& event) {
   if (!s.Filed()) return;
   const json& comment = event.data.contains("comment") ? event.data["comment"] : json::object();
+  // Our own comment (a synced Slack reply) coming back: already in the thread, no echo.
+  const json own = s.state().value("own_comments", json::array());
+  if (std::find(own.begin(), own.end(), json(Str(comment, "id"))) != own.end()) {
+    s.decision.note = "own comment: not echoed";
+    return;
+  }
   std::string who = Str(comment, "user");
   if (who.empty()) who = "Someone";
   std::string body = Str(comment, "body");
@@ -547,6 +593,8 @@ Decision FileIssueWorkflow::Decide(const DecideContext& context, const json& sta
     OnPullRequestReview(s, event);
   } else if (event.type == kGitHubChecksEvent) {
     OnPullRequestChecks(s, event);
+  } else if (event.type == kSlackReplyEvent) {
+    OnSlackReply(s, event);
   } else if (event.type == engine::kTimerFired) {
     OnTimer(s, context, event);
   }

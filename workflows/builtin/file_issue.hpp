@@ -9,6 +9,8 @@
 //                   actor, changed: [field names]}    (a Linear Issue webhook for the issue)
 //   linear.comment {comment: {id, body, user}}        (a Linear Comment webhook on it)
 //   slack.assign   {user}                             ("Assign to me" clicked on the card)
+//   slack.reply    {user, text, ts}                   (a reply in the home thread, synced to
+//                                                      Linear as a comment)
 // It waits on "linear_issue:<uuid>" and "linear_issue:<identifier>" once the issue exists.
 
 #include "workflows/builtin/file_issue_events.hpp"

@@ -10,6 +10,10 @@ inline constexpr char kFileIssueType[] = "file_issue";
 inline constexpr char kLinearIssueEvent[] = "linear.issue";
 inline constexpr char kLinearCommentEvent[] = "linear.comment";
 inline constexpr char kSlackAssignEvent[] = "slack.assign";
+// A person's reply in the issue's home thread that is not a command: {user, text, ts}. It
+// becomes a Linear comment ("via Slack, by <name>"); its echo (Linear's Comment webhook for it)
+// is not posted back.
+inline constexpr char kSlackReplyEvent[] = "slack.reply";
 
 // The wait key of a Linear issue (by UUID or identifier).
 inline std::string LinearIssueKey(const std::string& id_or_identifier) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/sqlite_subscription_store.hpp"
 #include "tests/support/scripted_workflow.hpp"
 #include "tests/support/workflow_fixture.hpp"
 #include "workflows/builtin/file_issue_events.hpp"
@@ -96,6 +97,25 @@ TEST_F(LinearWebhookConsumerTest, SeveralWaitingRunsAreLeftToTheUsualPath) {
   EXPECT_EQ(Status("l-3"), "done");
   EXPECT_EQ(Seen("run-1"), 2u);
   EXPECT_EQ(Seen("run-2"), 2u);
+}
+
+TEST_F(LinearWebhookConsumerTest, ADeliveryASubscriptionWantsIsLeftToTheUsualPath) {
+  Waiting("run-1", "uuid-1");
+  store::SqliteSubscriptionStore subscriptions(*f_.database);
+  SubscriptionRouter router(subscriptions, *f_.engine);
+  consumer_.set_router(&router);
+  // No subscription to ENG yet: the fast path takes it.
+  auto taken = consumer_.OnArrival(Delivery("l-5", "uuid-1"));
+  ASSERT_TRUE(taken.has_value() && *taken);
+  // A channel subscribes to ENG: the router routes by the row's id, so the row must be stored
+  // pending for it (and the runs) to see.
+  store::SubscriptionRecord sub;
+  sub.channel = "C1";
+  sub.platform = "linear";
+  sub.target = "ENG";
+  ASSERT_TRUE(subscriptions.Upsert(sub));
+  EXPECT_FALSE(consumer_.OnArrival(Delivery("l-6", "uuid-1")).has_value());
+  EXPECT_EQ(Status("l-6"), "missing");
 }
 
 TEST_F(LinearWebhookConsumerTest, ABodyItCannotReadIsLeftToTheIngress) {

@@ -165,6 +165,43 @@ TEST_F(FileIssueWorkflowTest, ACommentIsQuotedInTheThread) {
   EXPECT_NE(reply->args.dump().find("Repro on 17.2"), std::string::npos);
 }
 
+TEST_F(FileIssueWorkflowTest, AThreadReplyBecomesALinearCommentWhoseEchoIsDropped) {
+  Start();
+  Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
+  Done("create", Issue());
+  auto asked = Step({kSlackReplyEvent,
+                     {{"user", "U2"}, {"text", "On it after lunch"}, {"ts", "100.5"}},
+                     "slack-reply:C1/100.5"});
+  const auto who = Find(asked, outbox::kSlackUserInfo);
+  ASSERT_TRUE(who);
+  EXPECT_EQ(who->args["user"], "U2");
+  auto named = Done(who->step, {{"id", "U2"}, {"name", "ann"}, {"display_name", "Ann"}});
+  const auto comment = Find(named, outbox::kLinearCreateComment);
+  ASSERT_TRUE(comment);
+  EXPECT_EQ(comment->lane, outbox::kLinearLane);
+  EXPECT_EQ(comment->args["issue_id"], "uuid-1");
+  EXPECT_EQ(comment->args["body"], "On it after lunch\n\n_via Slack, by Ann_");
+  const std::string id = comment->args["id"];
+  EXPECT_EQ(id.size(), 36u);  // client-chosen: a retry cannot file it twice
+  // Linear's webhook for that comment: not posted back into the thread.
+  auto echo = Step({kLinearCommentEvent,
+                    {{"comment", {{"id", id}, {"body", "On it after lunch"}, {"user", "Bot"}}}},
+                    "inbox:12"});
+  EXPECT_TRUE(echo.effects.empty());
+  EXPECT_TRUE(echo.timers.empty());
+  // Someone else's comment still is.
+  auto other = Step({kLinearCommentEvent,
+                     {{"comment", {{"id", "c-9"}, {"body", "Thanks"}, {"user", "Bob"}}}},
+                     "inbox:13"});
+  EXPECT_TRUE(Find(other, outbox::kSlackPostMessage) || !other.timers.empty());
+}
+
+TEST_F(FileIssueWorkflowTest, AReplyBeforeTheIssueIsFiledIsNotSynced) {
+  Start();
+  auto d = Step({kSlackReplyEvent, {{"user", "U2"}, {"text", "hi"}, {"ts", "100.5"}}, "r1"});
+  EXPECT_TRUE(d.effects.empty());
+}
+
 TEST_F(FileIssueWorkflowTest, AssignToMeGoesFromSlackEmailToLinearUserToTheIssue) {
   Start();
   Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
