@@ -18,14 +18,41 @@ const prefixed = (byte, text) => Buffer.concat([Buffer.from([byte]), Buffer.from
 
 // scripts/fuzz.sh caps the Slack targets' inputs at 8 KB (-max_len), and libFuzzer cuts longer
 // seeds there, which leaves invalid JSON. A sample over the cap is therefore also written in a
-// small form with the same shape: every array cut to its first three items.
+// small form with the same shape: arrays are cut, the most deeply nested first and to as many
+// items as fit (a select's hundreds of options and rich text's runs go first; a modal keeps as
+// many of its blocks as it can).
 const kMaxLen = 8192;
+const size = (value) => JSON.stringify(value).length;
+const depth = (value) => (value && typeof value === 'object')
+    ? 1 + Math.max(0, ...Object.values(value).map(depth)) : 0;
+// `keep` items of an array, one of each `type` first (blocks, elements), in their order.
+const pick = (array, keep) => {
+  if (array.length <= keep) return array;
+  const seen = new Set();
+  const first = array.map((v, i) => [v, i]).filter(([v]) => {
+    const fresh = !seen.has(v?.type);
+    seen.add(v?.type);
+    return fresh;
+  });
+  const chosen = new Set(first.slice(0, keep).map(([, i]) => i));
+  for (let i = 0; chosen.size < keep; ++i) chosen.add(i);
+  return array.filter((_, i) => chosen.has(i));
+};
+// Arrays nested deeper than `level` keep two items, those at `level` n, shallower ones all.
+const cut = (value, level, n, at = 0) => {
+  if (!value || typeof value !== 'object') return value;
+  const keep = at > level ? 2 : at === level ? n : Infinity;
+  if (Array.isArray(value)) return pick(value, keep).map((v) => cut(v, level, n, at + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cut(v, level, n, at + 1)]));
+};
 const shrink = (value) => {
-  if (Array.isArray(value)) return value.slice(0, 3).map(shrink);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shrink(v)]));
+  for (let level = depth(value); level >= 0; --level) {
+    for (const n of [16, 8, 4, 2]) {
+      const small = cut(value, level, n);
+      if (size(small) + 1 < kMaxLen) return small;
+    }
   }
-  return value;
+  return cut(value, 0, 1);
 };
 function writeJson(target, name, byte, json) {
   const text = JSON.stringify(json);
