@@ -18,7 +18,10 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do kinds+=("$1"); shift; done
 LAUNCHER=()
 if command -v ccache >/dev/null; then
   LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  # The same sloppiness as scripts/build.sh: without it ccache does not cache the test binaries'
+  # precompiled-header compiles.
   export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+  export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
 fi
 # The contract tests' npm packages (scripts/setup.sh installs them) are shared by every build dir.
 
@@ -46,14 +49,28 @@ for kind in "${kinds[@]}"; do
     -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" -DCONTEXTEN_BUILD_BENCH=OFF \
     "${LAUNCHER[@]}" >/dev/null
   if [ -n "${SANITIZE_TARGETS:-}" ]; then
-    # One binary at a time, built then run, so results arrive in the order given.
+    # One binary at a time, built then run (all its tests in one process, from the folder CTest
+    # would run it in), so results arrive in the order given; a failing binary does not stop
+    # the others, and the command fails at the end.
+    failed=()
     for target in $SANITIZE_TARGETS; do
-      cmake --build "$dir" -j "${SANITIZE_JOBS:-$(nproc)}" --target "$target"
+      if ! cmake --build "$dir" -j "${SANITIZE_JOBS:-$(nproc)}" --target "$target"; then
+        failed+=("$target (build)")
+        continue
+      fi
       exe=$(find "$dir/tests" -type f -name "$target" -perm -u+x | head -1)
       echo "sanitize[$kind]: $target (built after $(( $(date +%s) - start )) s)"
-      (cd "$(dirname "$exe")" && "./$target" --gtest_brief=1 "$@")
-      echo "sanitize[$kind]: $target clean"
+      if (cd "$(dirname "$exe")" && timeout 3600 "./$target" --gtest_brief=1 "$@"); then
+        echo "sanitize[$kind]: $target clean"
+      else
+        echo "sanitize[$kind]: $target FAILED" >&2
+        failed+=("$target")
+      fi
     done
+    if [ "${#failed[@]}" -gt 0 ]; then
+      echo "sanitize[$kind]: failed: ${failed[*]}" >&2
+      exit 1
+    fi
   else
     cmake --build "$dir" -j "${SANITIZE_JOBS:-$(nproc)}"
     echo "sanitize[$kind]: build $(( $(date +%s) - start )) s"
