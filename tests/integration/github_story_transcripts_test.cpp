@@ -4,63 +4,18 @@
 // confirmed deploy.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <string>
+
+#include "tests/support/sandbox_transcript.hpp"
 
 namespace contexten {
 namespace {
 
-struct Transcript {
-  int exit_code = -1;
-  std::string output;
-};
-
-Transcript RunScript(const std::string& name, const std::string& config = "") {
-  const std::string scripts = std::string(CONTEXTEN_SOURCE_DIR) + "/tests/scripts/";
-  const std::string command = "env -u SLACK_APP_TOKEN -u SLACK_BOT_TOKEN " +
-                              std::string(CONTEXTEN_BINARY_DIR) + "/contexten sandbox " +
-                              (config.empty() ? "" : "--config " + scripts + config + " ") +
-                              "--script " + scripts + name + " </dev/null 2>&1";
-  Transcript run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buf{};
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) {
-    run.output.append(buf.data(), n);
-  }
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-// Finds each needle at or after the previous one; the transcript is printed when one is missing.
-class InOrder {
- public:
-  explicit InOrder(const Transcript& t) : t_(t) {}
-  InOrder& Then(const std::string& needle) {
-    const auto pos = t_.output.find(needle, at_);
-    EXPECT_NE(pos, std::string::npos)
-        << "missing '" << needle << "' after offset " << at_ << " in:\n"
-        << t_.output;
-    if (pos != std::string::npos) at_ = pos + needle.size();
-    return *this;
-  }
-
- private:
-  const Transcript& t_;
-  std::size_t at_ = 0;
-};
-
-std::size_t Count(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) {
-    ++n;
-  }
-  return n;
-}
+using testing::Count;
+using testing::InOrder;
+using testing::RunScript;
+using testing::Transcript;
 
 TEST(GitHubStoryTranscriptsTest, APullRequestThatFixesAnIssueCompletesItOnMergeAndTracesInOrder) {
   const Transcript t = RunScript("pr_lifecycle.txt");

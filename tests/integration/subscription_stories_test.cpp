@@ -3,63 +3,17 @@
 // (f) a filtered subscription.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <string>
+
+#include "tests/support/sandbox_transcript.hpp"
 
 namespace contexten {
 namespace {
 
-struct Transcript {
-  int exit_code = -1;
-  std::string output;
-};
-
-Transcript RunScript(const std::string& name) {
-  const std::string scripts = std::string(CONTEXTEN_SOURCE_DIR) + "/tests/scripts/";
-  const std::string command = "env -u SLACK_APP_TOKEN -u SLACK_BOT_TOKEN " +
-                              std::string(CONTEXTEN_BINARY_DIR) + "/contexten sandbox --script " +
-                              scripts + name + " </dev/null 2>&1";
-  Transcript run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buf{};
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) {
-    run.output.append(buf.data(), n);
-  }
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-// The transcript between the line that starts with `from` and the next "you> " line.
-std::string After(const Transcript& t, const std::string& from) {
-  const auto start = t.output.find(from);
-  if (start == std::string::npos) return "<missing " + from + ">";
-  const auto end = t.output.find("\nyou> ", start + from.size());
-  return t.output.substr(start + from.size(),
-                         end == std::string::npos ? std::string::npos : end - start - from.size());
-}
-
-// Finds `needle` at or after the previous match; the transcript is printed when it is missing.
-class InOrder {
- public:
-  explicit InOrder(const Transcript& t) : t_(t) {}
-  InOrder& Then(const std::string& needle) {
-    const auto pos = t_.output.find(needle, at_);
-    EXPECT_NE(pos, std::string::npos)
-        << "missing '" << needle << "' after offset " << at_ << " in:\n"
-        << t_.output;
-    if (pos != std::string::npos) at_ = pos + needle.size();
-    return *this;
-  }
-
- private:
-  const Transcript& t_;
-  std::size_t at_ = 0;
-};
+using testing::InOrder;
+using testing::RunScript;
+using testing::Transcript;
 
 TEST(SubscriptionStoriesTest, LinearCommentsAndThreadRepliesSyncWithoutEcho) {
   const Transcript t = RunScript("synced_thread.txt");
