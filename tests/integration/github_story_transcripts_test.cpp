@@ -24,14 +24,13 @@ TEST(GitHubStoryTranscriptsTest, APullRequestThatFixesAnIssueCompletesItOnMergeA
       .Then("you> /ctx issue create ENG Login page crashes")
       .Then("*ENG-1*")
       .Then("you> gh pr open contexten/sandbox")
-      // Linked: a reply in the issue's thread, the card lists the PR.
-      .Then("Fix the login crash by octocat (closes ENG-1 when merged)")
-      .Then("Fix the login crash — open")
+      // Linked: a reply in the issue's thread, the card lists the PR (in either order).
+      .ThenAll({"Fix the login crash by octocat (closes ENG-1 when merged)",
+                "Fix the login crash — open"})
       .Then("you> gh pr review contexten/sandbox#1 approve")
-      .Then("octocat approved contexten/sandbox#1")
-      .Then("open · approved")
+      .ThenAll({"octocat approved contexten/sandbox#1", "open · approved"})
       .Then("you> gh ci pass contexten/sandbox")
-      .Then(":white_check_mark: checks passing")
+      .ThenAll({"Checks passed on contexten/sandbox#1", ":white_check_mark: checks passing"})
       .Then("you> gh pr merge contexten/sandbox#1")
       .Then("contexten/sandbox#1 (https://github.com/contexten/sandbox/pull/1) was merged")
       // Acceptance 5: the trace lists the thread, the PR, the review, the checks and the merge

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <initializer_list>
 #include <string>
 
 namespace contexten::testing {
@@ -46,6 +48,20 @@ class InOrder {
         << "missing '" << needle << "' after offset " << at_ << " in:\n"
         << t_.output;
     if (pos != std::string::npos) at_ = pos + needle.size();
+    return *this;
+  }
+  // Finds every needle after the previous position, in any order (a thread reply and a card edit
+  // go out on separate order keys), and moves past the last of them.
+  InOrder& ThenAll(std::initializer_list<std::string> needles) {
+    std::size_t end = at_;
+    for (const auto& needle : needles) {
+      const auto pos = t_.output.find(needle, at_);
+      EXPECT_NE(pos, std::string::npos)
+          << "missing '" << needle << "' after offset " << at_ << " in:\n"
+          << t_.output;
+      if (pos != std::string::npos) end = std::max(end, pos + needle.size());
+    }
+    at_ = end;
     return *this;
   }
   std::size_t at() const { return at_; }
