@@ -121,14 +121,13 @@ class FileIssueFlowTest : public ::testing::Test {
   // per channel in real time (a 429 with Retry-After is a durable reschedule on the fake clock), so
   // each round moves the fake clock a second and lets real time pass for the stand-in.
   bool Settle(const std::function<bool()>& done) {
-    return testing::WaitFor(
+    return testing::AdvanceUntil(
+        f_.clock, std::chrono::seconds(1),
         [&] {
-          f_.clock.Advance(std::chrono::seconds(1));
           RouteWebhooks();
           relay_->Tick();
-          return done();
         },
-        std::chrono::seconds(30));
+        done);
   }
 
   std::vector<sandbox::SandboxMessage> TopLevel() {

@@ -120,13 +120,8 @@ class LinearOutageIncidentTest : public ::testing::Test {
   // Rounds until `done`, moving the clock 5 s each (Slack's stand-in paces posts per channel in
   // real time, so real time passes between rounds too).
   bool Settle(const std::function<bool()>& done) {
-    return testing::WaitFor(
-        [&] {
-          f_.clock.Advance(std::chrono::seconds(5));
-          Round();
-          return done();
-        },
-        std::chrono::seconds(30));
+    return testing::AdvanceUntil(
+        f_.clock, std::chrono::seconds(5), [&] { Round(); }, done);
   }
 
   std::vector<sandbox::SandboxMessage> TopLevel(const std::string& channel) {

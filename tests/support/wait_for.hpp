@@ -14,4 +14,20 @@ inline bool WaitFor(const std::function<bool()>& condition,
   return core::WaitUntil(condition, deadline);
 }
 
+// For tests on a fake clock beside stand-ins that pace in real time: each round moves `clock` by
+// `step`, runs `round` (the app's loops: relay ticks, timers) and checks `condition`, until it
+// holds or `deadline` of real time passes.
+template <typename Clock>
+bool AdvanceUntil(Clock& clock, std::chrono::milliseconds step, const std::function<void()>& round,
+                  const std::function<bool()>& condition,
+                  std::chrono::milliseconds deadline = std::chrono::seconds(30)) {
+  return WaitFor(
+      [&] {
+        clock.Advance(step);
+        round();
+        return condition();
+      },
+      deadline);
+}
+
 }  // namespace contexten::testing
