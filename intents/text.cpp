@@ -1,6 +1,7 @@
 #include "intents/text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <vector>
 
@@ -94,9 +95,21 @@ std::string_view TrimSpace(std::string_view text) {
 std::size_t EditDistance(std::string_view a, std::string_view b, std::size_t max) {
   const std::size_t gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
   if (gap > max) return max + 1;
-  // Three rows for the transposition case; words are short, so this is cheap.
-  std::vector<std::size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  // Three rows for the transposition case. Words are short: their rows live on the stack, so the
+  // fuzzy matching that runs for every word of every utterance does not allocate.
+  constexpr std::size_t kInline = 64;
+  const std::size_t width = b.size() + 1;
+  std::array<std::size_t, 3 * kInline> inline_rows;
+  std::vector<std::size_t> heap_rows;
+  std::size_t* rows = inline_rows.data();
+  if (width > kInline) {
+    heap_rows.resize(3 * width);
+    rows = heap_rows.data();
+  }
+  std::size_t* prev2 = rows;
+  std::size_t* prev = rows + width;
+  std::size_t* cur = rows + 2 * width;
+  for (std::size_t j = 0; j <= b.size(); ++j) prev2[j] = prev[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     std::size_t row_min = cur[0];
@@ -109,8 +122,10 @@ std::size_t EditDistance(std::string_view a, std::string_view b, std::size_t max
       row_min = std::min(row_min, cur[j]);
     }
     if (row_min > max) return max + 1;
-    std::swap(prev2, prev);
-    std::swap(prev, cur);
+    std::size_t* oldest = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = oldest;
   }
   return std::min(prev[b.size()], max + 1);
 }

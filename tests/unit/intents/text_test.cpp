@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
 
 namespace contexten::intents {
 namespace {
@@ -40,6 +42,19 @@ TEST(EditDistanceTest, CountsTranspositionsAsOneAndStopsAtTheBound) {
   EXPECT_EQ(TypoBudget("lnk"), 0u);
   EXPECT_EQ(TypoBudget("close"), 1u);
   EXPECT_EQ(TypoBudget("subscribe"), 2u);
+}
+
+TEST(EditDistanceTest, WordsLongerThanTheInlineRowsGiveTheSameDistances) {
+  const std::string base(100, 'a');
+  std::string swapped = base;
+  swapped[50] = 'b';
+  swapped[51] = 'c';
+  std::string transposed = swapped;
+  std::swap(transposed[50], transposed[51]);
+  EXPECT_EQ(EditDistance(base, base, 2), 0u);
+  EXPECT_EQ(EditDistance(swapped, transposed, 2), 1u);
+  EXPECT_EQ(EditDistance(base, swapped, 3), 2u);
+  EXPECT_EQ(EditDistance(base + "xyz", base, 2), 3u);  // over the bound: bound + 1
 }
 
 TEST(ShapesTest, TypedArguments) {
