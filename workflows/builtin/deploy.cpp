@@ -2,6 +2,7 @@
 
 #include "core/json_fields.hpp"
 #include "workflows/builtin/github_events.hpp"
+#include "workflows/builtin/rooted_thread.hpp"
 #include "workflows/present/github_messages.hpp"
 
 namespace contexten::workflows::builtin {
@@ -50,25 +51,12 @@ Phase PhaseFrom(const std::string& name) {
   return Phase::kAwaiting;
 }
 
-class Step {
+class Step final : public RootedThread {
  public:
-  Step(const DecideContext& context, const json& state) : context_(context) {
-    decision.state = state.is_object() ? state : json::object();
-  }
-  json& state() { return decision.state; }
+  Step(const DecideContext& context, const json& state)
+      : RootedThread(context, state, "request-update") {}
   Phase phase() { return PhaseFrom(Str(state(), "phase")); }
   void set_phase(Phase p) { state()["phase"] = PhaseName(p); }
-  bool HasRoot() { return state().contains("root") && state()["root"].is_object(); }
-  std::string SlackKey() { return "slack:" + Str(state(), "channel") + "/" + context_.run_id; }
-  std::string CardKey() { return "slack-card:" + Str(state(), "channel") + "/" + context_.run_id; }
-  std::string NextStep(const std::string& prefix) {
-    const int seq = state().value("seq", 0) + 1;
-    state()["seq"] = seq;
-    return prefix + "-" + std::to_string(seq);
-  }
-  void Effect(std::string step, std::string order_key, engine::EffectAction action) {
-    decision.effects.push_back({std::move(step), std::move(order_key), std::move(action)});
-  }
 
   present::DeployRequestModel Model() {
     present::DeployRequestModel m;
@@ -80,42 +68,8 @@ class Step {
     m.phase = phase();
     m.decided_by = Str(state(), "decided_by");
     m.run_url = Str(state(), "run_url");
-    m.run_id = context_.run_id;
+    m.run_id = run_id();
     return m;
-  }
-
-  void UpdateRoot() {
-    if (!HasRoot()) {
-      state()["root_stale"] = true;
-      return;
-    }
-    json message = present::RenderDeployRequest(Model());
-    Effect(NextStep("request-update"), CardKey(),
-           effects::SlackUpdateMessage{Str(state()["root"], "channel"), Str(state()["root"], "ts"),
-                                       message.value("text", ""),
-                                       message.value("blocks", json::array())});
-  }
-
-  void Tell(const std::string& text) {
-    if (!HasRoot()) {
-      state()["pending_replies"].push_back(text);
-      return;
-    }
-    effects::SlackPostMessage reply;
-    reply.channel = Str(state()["root"], "channel");
-    reply.thread_ts = Str(state()["root"], "ts");
-    reply.text = text;
-    Effect(NextStep("reply"), SlackKey(), std::move(reply));
-  }
-
-  void Ephemeral(const std::string& user, const std::string& text) {
-    if (user.empty()) return;
-    effects::SlackPostEphemeral note;
-    note.channel = Str(state(), "channel");
-    note.user = user;
-    note.text = text;
-    if (HasRoot()) note.thread_ts = Str(state()["root"], "ts");
-    Effect(NextStep("ephemeral"), SlackKey(), std::move(note));
   }
 
   void Finish(Phase p) {
@@ -128,13 +82,8 @@ class Step {
     UpdateRoot();
   }
 
-  const std::string& run_id() const { return context_.run_id; }
-  std::int64_t now_ms() const { return context_.now_ms; }
-
-  Decision decision;
-
- private:
-  const DecideContext& context_;
+ protected:
+  json RenderRoot() override { return present::RenderDeployRequest(Model()); }
 };
 
 std::string What(Step& s) {
@@ -164,20 +113,11 @@ void OnStart(Step& s, const Event& event) {
 }
 
 void OnPosted(Step& s, const json& result) {
-  s.state()["root"] = {{"channel", Str(result, "channel")}, {"ts", Str(result, "ts")}};
-  s.decision.links.push_back({"slack_thread:" + Str(result, "channel") + "/" + Str(result, "ts"),
+  s.RootPosted(result);
+  s.decision.links.push_back({s.ThreadKey(),
                               "contexten_run:" + s.run_id(),
                               "posted_in",
                               {{"event", s.run_id()}, {"field", "request"}}});
-  if (s.state().value("root_stale", false)) {
-    s.state().erase("root_stale");
-    s.UpdateRoot();
-  }
-  if (s.state().contains("pending_replies")) {
-    const json replies = s.state()["pending_replies"];
-    s.state().erase("pending_replies");
-    for (const auto& r : replies) s.Tell(r.get<std::string>());
-  }
 }
 
 void OnConfirm(Step& s, const std::string& user) {
