@@ -3,6 +3,7 @@
 #include "core/json_fields.hpp"
 #include "workflows/builtin/github_events.hpp"
 #include "workflows/builtin/rooted_thread.hpp"
+#include "workflows/outbox/effect_kinds.hpp"
 #include "workflows/present/github_messages.hpp"
 
 namespace contexten::workflows::builtin {
@@ -17,6 +18,7 @@ using Phase = present::DeployRequestModel::Phase;
 namespace effects = engine::effects;
 
 constexpr char kExpireTimer[] = "expire";
+constexpr char kDefaultBranchStep[] = "default-branch";
 
 std::string FileName(const std::string& path) {
   const auto slash = path.rfind('/');
@@ -63,6 +65,7 @@ class Step final : public RootedThread {
     m.repo = Str(state(), "repo");
     m.environment = Str(state(), "environment");
     m.ref = Str(state(), "ref");
+    if (m.ref.empty()) m.ref = "(default branch)";  // only when GitHub never named it
     m.workflow = Str(state(), "workflow");
     m.requester = Str(state(), "requester");
     m.phase = phase();
@@ -72,8 +75,21 @@ class Step final : public RootedThread {
     return m;
   }
 
+  // The request card, once: at the start, or when GitHub has named the default branch.
+  void PostRequest() {
+    if (state().value("request_posted", false)) return;
+    state()["request_posted"] = true;
+    json message = present::RenderDeployRequest(Model());
+    effects::SlackPostMessage post;
+    post.channel = Str(state(), "channel");
+    post.text = message.value("text", "");
+    post.blocks = message.value("blocks", json::array());
+    Effect("request", SlackKey(), std::move(post));
+  }
+
   void Finish(Phase p) {
     set_phase(p);
+    PostRequest();  // a request that ends before its card went out still shows how it ended
     decision.stop_waiting = {
         GitHubDispatchKey(Str(state(), "repo"), Str(state(), "workflow"), Str(state(), "ref")),
         GitHubDeployKey(Str(state(), "repo"), Str(state(), "environment"))};
@@ -101,12 +117,15 @@ void OnStart(Step& s, const Event& event) {
                {"channel", Str(d, "channel")},
                {"phase", PhaseName(Phase::kAwaiting)},
                {"seq", 0}};
-  json message = present::RenderDeployRequest(s.Model());
-  effects::SlackPostMessage post;
-  post.channel = Str(d, "channel");
-  post.text = message.value("text", "");
-  post.blocks = message.value("blocks", json::array());
-  s.Effect("request", s.SlackKey(), std::move(post));
+  if (Str(d, "ref").empty()) {
+    // No ref given: the repository's default branch, as GitHub names it; the card (and so its
+    // [Confirm deploy]) goes out once it is known.
+    s.Effect(kDefaultBranchStep, "github:" + Str(d, "repo"),
+             effects::Raw{
+                 engine::kGitHubLane, outbox::kGitHubGetRepository, {{"repo", Str(d, "repo")}}});
+  } else {
+    s.PostRequest();
+  }
   const std::int64_t expires = d.value("expires_at_ms", std::int64_t{0});
   if (expires > 0) s.decision.timers.push_back({kExpireTimer, expires});
   s.decision.note = "deploy " + What(s) + " requested by " + Str(d, "requester");
@@ -118,15 +137,11 @@ void OnPosted(Step& s, const json& result) {
                               "contexten_run:" + s.run_id(),
                               "posted_in",
                               {{"event", s.run_id()}, {"field", "request"}}});
+  // It failed before its card went out (no default branch): the card is out, so it ends.
+  if (s.phase() == Phase::kFailed) s.Finish(Phase::kFailed);
 }
 
-void OnConfirm(Step& s, const std::string& user) {
-  if (s.phase() != Phase::kAwaiting) {
-    return s.Ephemeral(user, "This deploy request is no longer waiting for a confirmation.");
-  }
-  s.set_phase(Phase::kConfirmed);
-  s.state()["decided_by"] = user;
-  s.decision.cancel_timers = {kExpireTimer};
+void Dispatch(Step& s) {
   effects::GitHubDispatchWorkflow dispatch;
   dispatch.repo = Str(s.state(), "repo");
   dispatch.workflow = Str(s.state(), "workflow");
@@ -138,9 +153,39 @@ void OnConfirm(Step& s, const std::string& user) {
   s.decision.wait_for = {
       GitHubDispatchKey(Str(s.state(), "repo"), Str(s.state(), "workflow"), Str(s.state(), "ref")),
       GitHubDeployKey(Str(s.state(), "repo"), Str(s.state(), "environment"))};
+}
+
+void OnConfirm(Step& s, const std::string& user) {
+  if (s.phase() != Phase::kAwaiting) {
+    return s.Ephemeral(user, "This deploy request is no longer waiting for a confirmation.");
+  }
+  s.set_phase(Phase::kConfirmed);
+  s.state()["decided_by"] = user;
+  s.decision.cancel_timers = {kExpireTimer};
+  Dispatch(s);
   s.Tell("Confirmed by <@" + user + ">: dispatching " + Str(s.state(), "workflow") + ".");
   s.UpdateRoot();
   s.decision.note = "deploy confirmed by " + user;
+}
+
+// No default branch: the card goes out showing the failure, the reason in its thread (queued
+// until the card exists), and the run ends once the card is posted (OnPosted).
+void FailWithoutRef(Step& s, const std::string& why) {
+  s.set_phase(Phase::kFailed);
+  s.PostRequest();
+  s.Tell(":warning: " + why);
+  s.decision.note = why;
+}
+
+void OnDefaultBranch(Step& s, const json& result) {
+  if (s.phase() != Phase::kAwaiting) return;  // expired meanwhile
+  const std::string branch = Str(result, "default_branch");
+  if (branch.empty()) {
+    return FailWithoutRef(s, "GitHub named no default branch for " + Str(s.state(), "repo") + ".");
+  }
+  s.state()["ref"] = branch;
+  s.PostRequest();
+  s.decision.note = "default branch of " + Str(s.state(), "repo") + ": " + branch;
 }
 
 void OnCancel(Step& s, const std::string& user) {
@@ -205,8 +250,14 @@ Decision DeployWorkflow::Decide(const DecideContext& context, const json& state,
   if (event.type == "start") {
     OnStart(s, event);
   } else if (event.type == engine::kEffectDone) {
-    if (Str(event.data, "step") == "request") OnPosted(s, event.data.value("result", json()));
+    const std::string step = Str(event.data, "step");
+    if (step == "request") OnPosted(s, event.data.value("result", json()));
+    if (step == kDefaultBranchStep) OnDefaultBranch(s, event.data.value("result", json()));
   } else if (event.type == engine::kEffectDead) {
+    if (Str(event.data, "step") == kDefaultBranchStep && s.phase() == Phase::kAwaiting) {
+      FailWithoutRef(s,
+                     "GitHub did not say which branch is the default: " + Str(event.data, "error"));
+    }
     if (Str(event.data, "step") == "dispatch") {
       s.Tell(":warning: GitHub did not start the workflow: " + Str(event.data, "error"));
       s.Finish(Phase::kFailed);
