@@ -1,8 +1,8 @@
 #include "workflows/subscriptions/feed_workflow.hpp"
 
 #include "core/json_fields.hpp"
-#include "integrations/linear/linear_ids.hpp"
 #include "workflows/builtin/file_issue_events.hpp"
+#include "workflows/builtin/synced_reply.hpp"
 #include "workflows/subscriptions/filter.hpp"
 
 namespace contexten::workflows::subscriptions {
@@ -171,16 +171,10 @@ void OnSyncUser(Step& s, const std::string& step, const json& result) {
   if (!s.state().contains("sync") || !s.state()["sync"].contains(step)) return;
   const json pending = s.state()["sync"][step];
   s.state()["sync"].erase(step);
-  std::string name = Str(result, "display_name");
-  if (name.empty()) name = Str(result, "real_name");
-  if (name.empty()) name = Str(result, "name");
-  if (name.empty()) name = "a Slack user";
   const std::string entity = Str(s.state()["latest"], "entity");
-  effects::LinearCreateComment comment;
-  // Chosen from the run and the message: a retry never files it twice, its webhook is known.
-  comment.id = integrations::linear::UuidFromKey(s.run_id() + "/slack-reply/" + Str(pending, "ts"));
-  comment.issue_id = entity.substr(sizeof(kLinearIssuePrefix) - 1);  // Linear takes "ENG-1"
-  comment.body = Str(pending, "text") + "\n\n_via Slack, by " + name + "_";
+  // Linear takes an identifier ("ENG-1") where it takes an issue's id.
+  effects::LinearCreateComment comment = builtin::SyncedReplyComment(
+      s.run_id(), pending, result, entity.substr(sizeof(kLinearIssuePrefix) - 1));
   s.state()["own_comments"].push_back(comment.id);
   s.decision.effects.push_back(
       {s.NextStep("sync-comment"), "linear:" + s.run_id(), std::move(comment)});
