@@ -36,6 +36,15 @@
 //   and updates cards. Each time it is restarted after 0-1000 ms and the tool waits (with a
 //   deadline) for a new Socket Mode connection before users go on.
 //
+// - The workflows of issue 10 are mixed in (bench/kill_test_mix.hpp), from the start until the
+//   last kill: PRs opened in the GitHub stand-in naming filed issues ("Fixes ENG-12": a Linear
+//   attachment and a line in the issue's thread), replies typed in filed cards' threads (each a
+//   Linear comment "via Slack"), CI failures on main of a few repositories (`--ci-failures`:
+//   an alert in C0ENG, later failures "failed again" in its thread) with [Re-run failed jobs]
+//   clicked on about half of the alerts (the stand-in re-runs and passes, the alert recovers).
+//   GitHub does not retry a failed delivery on its own (one can redeliver it), so the tool
+//   re-sends GitHub deliveries the bot missed as it does Linear's.
+//
 // Then it waits for quiet, a condition polled until a deadline (`--quiet-timeout`): no inbox
 // row left unfinished, no outbox row pending or in flight, no timer set, every run filed and
 // its card showing the Linear identifier, every webhook accepted, every move and comment shown.
@@ -68,6 +77,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -83,6 +93,7 @@
 
 #include "bench/bench_support.hpp"
 #include "bench/bot_process.hpp"
+#include "bench/kill_test_mix.hpp"
 #include "bench/kill_test_store.hpp"
 #include "core/logging.hpp"
 #include "core/net/http_client.hpp"
@@ -91,6 +102,7 @@
 #include "sandbox/github/github_sandbox.hpp"
 #include "sandbox/linear/linear_sandbox.hpp"
 #include "sandbox/slack/slack_sandbox.hpp"
+#include "workflows/builtin/ci_alert.hpp"
 #include "workflows/builtin/file_issue_events.hpp"
 
 namespace contexten::bench {
@@ -104,6 +116,7 @@ using std::chrono::seconds;
 constexpr const char* kChannels[] = {"C0GENERAL", "C0RANDOM", "C0ENG"};
 constexpr char kUser[] = "U0SANDBOXUSER";
 constexpr char kMovedTo[] = "In Progress";
+constexpr char kAlertsChannel[] = "C0ENG";  // where CI alerts go (github.alerts_channel)
 
 struct Options {
   int workflows = 300;
@@ -118,6 +131,7 @@ struct Options {
   bool slack_rate_limits = false;
   std::string bot_log_level = "warn";
   bool keep = false;
+  int ci_failures = -1;  // -1: max(3, workflows / 5)
 };
 
 // "Kill test 17 r2": command 17, the user's second try.
@@ -209,12 +223,14 @@ class KillTest {
     std::int64_t inbox_pending = 0, outbox_open = 0, outbox_dead = 0, timers = 0;
     std::int64_t runs_not_filed = 0, cards_not_current = 0, acked_without_run = 0;
     std::int64_t webhooks_not_accepted = 0, moves_not_shown = 0, comments_not_shown = 0;
+    MixOutstanding mix;
     std::vector<std::string> examples;  // a few of what is missing, for the report
     bool store_readable = false;
     bool Quiet() const {
       return store_readable && inbox_pending == 0 && outbox_open == 0 && timers == 0 &&
              runs_not_filed == 0 && cards_not_current == 0 && acked_without_run == 0 &&
-             webhooks_not_accepted == 0 && moves_not_shown == 0 && comments_not_shown == 0;
+             webhooks_not_accepted == 0 && moves_not_shown == 0 && comments_not_shown == 0 &&
+             mix.Quiet();
     }
     // Nothing can change any more on its own: no work queued, but a dead letter stays.
     bool Stuck() const { return store_readable && outbox_open == 0 && outbox_dead > 0; }
@@ -226,6 +242,15 @@ class KillTest {
 
   std::string StorePath() const { return (work_dir_ / "bot.db").string(); }
   std::set<std::string> AckedTitles() const;
+  bool Acked(const std::string& envelope_id) const;
+  std::string ConfigPath() const { return (work_dir_ / "bot.yaml").string(); }
+  // Writes the bot's configuration file: what the environment overrides cannot say.
+  core::Status WriteConfig() const;
+  // Re-sends one failed delivery as the platform would (same id, body and signature); true when
+  // the bot answered 2xx, false on 5xx or no answer; `rejected` on 4xx.
+  bool Resend(const std::string& path,
+              const std::vector<std::pair<std::string, std::string>>& headers,
+              const std::string& body, bool& rejected);
   // acked commands + filed cards; with mu_ held.
   int Progress() const { return acked_commands_ + filed_cards_; }
 
@@ -240,6 +265,7 @@ class KillTest {
   std::unique_ptr<sandbox::GitHubSandbox> github_;
   std::unique_ptr<core::net::HttpClient> webhook_client_;
   std::unique_ptr<BotProcess> bot_;
+  std::unique_ptr<WorkflowMix> mix_;
 
   // Shared with the load threads.
   mutable std::mutex mu_;
@@ -274,7 +300,9 @@ core::Status KillTest::StartStandIns() {
   slack_options.rate_limits.enabled = options_.slack_rate_limits;
   slack_ = std::make_unique<sandbox::SlackSandbox>(io_, slack_options);
   linear_ = std::make_unique<sandbox::LinearSandbox>(io_);
-  github_ = std::make_unique<sandbox::GitHubSandbox>(io_);
+  sandbox::GitHubSandboxOptions github_options;
+  github_options.run_duration = milliseconds(300);  // a re-run passes this long after the click
+  github_ = std::make_unique<sandbox::GitHubSandbox>(io_, github_options);
   if (auto s = slack_->Start(); !s) return s;
   if (auto s = linear_->Start(); !s) return s;
   if (auto s = github_->Start(); !s) return s;
@@ -282,6 +310,15 @@ core::Status KillTest::StartStandIns() {
   linear_->SetWebhookUrl(base + "/webhooks/linear");
   github_->SetWebhookUrl(base + "/webhooks/github");
   webhook_client_ = std::make_unique<core::net::HttpClient>(io_);
+  MixOptions mix;
+  mix.alerts_channel = kAlertsChannel;
+  mix.user = kUser;
+  mix.ci_failures =
+      options_.ci_failures >= 0 ? options_.ci_failures : std::max(3, options_.workflows / 5);
+  mix.ack_timeout_ms = options_.ack_timeout_ms;
+  mix.seed = options_.seed;
+  mix_ = std::make_unique<WorkflowMix>(mix, *slack_, *linear_, *github_);
+  mix_->Seed();
   slack_->Subscribe([this](const sandbox::SandboxEvent& event) {
     if (event.kind == sandbox::SandboxEvent::Kind::kMessagePosted && event.message &&
         event.message->from_bot && event.message->thread_ts.empty() &&
@@ -320,6 +357,16 @@ std::map<std::string, std::string> KillTest::BotEnvironment() const {
           {"CONTEXTEN_STORE_PATH", StorePath()},
           {"CONTEXTEN_LOG_LEVEL", options_.bot_log_level},
           {"CONTEXTEN_LOG_FORMAT", "text"}};
+}
+
+core::Status KillTest::WriteConfig() const {
+  std::ofstream out(ConfigPath());
+  out << "github:\n  alerts_channel: " << kAlertsChannel << "\n  linear_team: ENG\n";
+  out.close();
+  if (!out) {
+    return core::Unexpected(core::MakeError(core::ErrorKind::kInternal, "writing " + ConfigPath()));
+  }
+  return core::Ok();
 }
 
 void KillTest::SetBotUp(bool up) {
@@ -418,16 +465,24 @@ void KillTest::LinearActorLoop() {
     }
     // Issues whose card shows the identifier: their runs wait for their webhooks.
     std::vector<std::string> filed;
+    std::vector<FiledCard> cards;
     for (const auto& message : slack_->Messages()) {
       if (!message.thread_ts.empty() || message.ephemeral || !message.from_bot) continue;
       auto card = ParseCardText(message.text);
-      if (card && card->prefix.rfind("ENG-", 0) == 0) filed.push_back(card->prefix);
+      if (card && card->prefix.rfind("ENG-", 0) == 0) {
+        filed.push_back(card->prefix);
+        cards.push_back({card->prefix, message.channel, message.ts});
+      }
     }
+    bool up = false;
     {
       std::lock_guard lock(mu_);
       filed_cards_ = static_cast<int>(filed.size());
+      up = bot_up_;
       cv_.notify_all();
     }
+    // The other workflows' load (PRs, thread replies, CI failures, re-run clicks).
+    mix_->Act(cards, up, [this](const std::string& id) { return Acked(id); });
     if (!filed.empty()) {
       const std::string identifier =
           filed[std::uniform_int_distribution<std::size_t>(0, filed.size() - 1)(rng)];
@@ -457,7 +512,52 @@ void KillTest::LinearActorLoop() {
   }
 }
 
+bool KillTest::Resend(const std::string& path,
+                      const std::vector<std::pair<std::string, std::string>>& headers,
+                      const std::string& body, bool& rejected) {
+  core::net::OutgoingRequest request;
+  request.method = "POST";
+  request.url = "http://127.0.0.1:" + std::to_string(http_port_) + path;
+  for (const auto& [name, value] : headers) request.headers.Set(name, value);
+  request.body = body;
+  request.timeout = seconds(5);
+  auto answer = webhook_client_->Send(std::move(request));
+  rejected = answer && answer->status >= 400 && answer->status < 500;
+  return answer && answer->status >= 200 && answer->status < 300;
+}
+
 void KillTest::WebhookRetrierLoop() {
+  // One failed delivery: settles it from the platform's own answer, else re-sends it (at most
+  // every 500 ms, while the bot is up).
+  struct Failed {
+    std::string id, path, body;
+    std::vector<std::pair<std::string, std::string>> headers;
+    int status = 0;
+  };
+  auto settle = [this](const Failed& d, bool up) {
+    std::unique_lock lock(mu_);
+    if (webhook_accepted_.count(d.id)) return;
+    if (d.status >= 200 && d.status < 300) {
+      webhook_accepted_.insert(d.id);
+      return;
+    }
+    if (d.status >= 400 && d.status < 500) {
+      ++webhook_rejected_;
+      webhook_accepted_.insert(d.id);  // not retried: counted as rejected
+      return;
+    }
+    if (!up) return;
+    auto& last = webhook_last_try_[d.id];
+    if (SteadyClock::now() - last < milliseconds(500)) return;
+    last = SteadyClock::now();
+    ++webhook_resends_[d.id];
+    lock.unlock();
+    bool rejected = false;
+    const bool accepted = Resend(d.path, d.headers, d.body, rejected);
+    lock.lock();
+    if (accepted || rejected) webhook_accepted_.insert(d.id);
+    if (rejected) ++webhook_rejected_;
+  };
   for (;;) {
     bool up = false;
     {
@@ -468,42 +568,32 @@ void KillTest::WebhookRetrierLoop() {
     }
     for (const auto& d : linear_->Deliveries()) {
       if (!d.sent || !d.done) continue;
-      std::unique_lock lock(mu_);
-      if (webhook_accepted_.count(d.delivery_id)) continue;
-      if (d.status >= 200 && d.status < 300) {
-        webhook_accepted_.insert(d.delivery_id);
-        continue;
-      }
-      if (d.status >= 400 && d.status < 500) {
-        ++webhook_rejected_;
-        webhook_accepted_.insert(d.delivery_id);  // not retried: counted as rejected
-        continue;
-      }
-      if (!up) continue;
-      auto& last = webhook_last_try_[d.delivery_id];
-      if (SteadyClock::now() - last < milliseconds(500)) continue;
-      last = SteadyClock::now();
-      ++webhook_resends_[d.delivery_id];
-      lock.unlock();
       // As Linear retries a failed delivery: the same id, body and signature.
-      core::net::OutgoingRequest request;
-      request.method = "POST";
-      request.url = "http://127.0.0.1:" + std::to_string(http_port_) + "/webhooks/linear";
-      request.headers.Set("Content-Type", "application/json; charset=utf-8");
-      request.headers.Set("User-Agent", "Linear-Webhook");
-      request.headers.Set("Linear-Delivery", d.delivery_id);
-      request.headers.Set("Linear-Event", d.event);
-      request.headers.Set("Linear-Signature", d.signature);
-      request.body = d.body;
-      request.timeout = seconds(5);
-      auto answer = webhook_client_->Send(std::move(request));
-      lock.lock();
-      if (answer && answer->status >= 200 && answer->status < 300) {
-        webhook_accepted_.insert(d.delivery_id);
-      } else if (answer && answer->status >= 400 && answer->status < 500) {
-        ++webhook_rejected_;
-        webhook_accepted_.insert(d.delivery_id);
-      }
+      settle({d.delivery_id,
+              "/webhooks/linear",
+              d.body,
+              {{"Content-Type", "application/json; charset=utf-8"},
+               {"User-Agent", "Linear-Webhook"},
+               {"Linear-Delivery", d.delivery_id},
+               {"Linear-Event", d.event},
+               {"Linear-Signature", d.signature}},
+              d.status},
+             up);
+    }
+    for (const auto& d : github_->Deliveries()) {
+      if (!d.sent || !d.done) continue;
+      // As "Redeliver" in the app's settings does: the same delivery id, body and signature.
+      settle({d.delivery_id,
+              "/webhooks/github",
+              d.body,
+              {{"Content-Type", "application/json"},
+               {"User-Agent", "GitHub-Hookshot/sandbox"},
+               {"X-GitHub-Event", d.event},
+               {"X-GitHub-Delivery", d.delivery_id},
+               {"X-GitHub-Hook-ID", "1"},
+               {"X-Hub-Signature-256", d.signature}},
+              d.response_status},
+             up);
     }
   }
 }
@@ -517,6 +607,11 @@ std::set<std::string> KillTest::AckedTitles() const {
   return titles;
 }
 
+bool KillTest::Acked(const std::string& envelope_id) const {
+  std::lock_guard lock(mu_);
+  return acked_ids_.count(envelope_id) > 0;
+}
+
 std::string KillTest::Outstanding::Describe() const {
   if (!store_readable) return "store not readable yet";
   std::ostringstream out;
@@ -524,7 +619,7 @@ std::string KillTest::Outstanding::Describe() const {
       << outbox_dead << ", timers " << timers << ", runs not filed " << runs_not_filed
       << ", cards not current " << cards_not_current << ", acked without run " << acked_without_run
       << ", webhooks not accepted " << webhooks_not_accepted << ", moves not shown "
-      << moves_not_shown << ", comments not shown " << comments_not_shown;
+      << moves_not_shown << ", comments not shown " << comments_not_shown << "; " << mix.Describe();
   return out.str();
 }
 
@@ -599,9 +694,22 @@ KillTest::Outstanding KillTest::Measure() {
       if (o.examples.size() < 5) o.examples.push_back("comment on " + identifier);
     }
   }
+  auto ci_runs = ReadStore(StorePath(), workflows::builtin::kCiAlertType);
+  if (!ci_runs) {
+    o.store_readable = false;
+    return o;
+  }
+  o.mix = mix_->Measure(*ci_runs, [this](const std::string& id) { return Acked(id); });
+  for (const auto& example : o.mix.examples) {
+    if (o.examples.size() < 8) o.examples.push_back(example);
+  }
   const auto deliveries = linear_->Deliveries();
+  const auto github_deliveries = github_->Deliveries();
   std::lock_guard lock(mu_);
   for (const auto& d : deliveries) {
+    if (d.sent && !webhook_accepted_.count(d.delivery_id)) ++o.webhooks_not_accepted;
+  }
+  for (const auto& d : github_deliveries) {
     if (d.sent && !webhook_accepted_.count(d.delivery_id)) ++o.webhooks_not_accepted;
   }
   return o;
@@ -751,11 +859,18 @@ Verdict KillTest::Judge(const StoreSnapshot& store) {
   row("dead-lettered effects", store.Outbox("dead"), "0");
   row("effects pending or in flight", store.Outbox("pending") + store.Outbox("in_flight"), "0");
   row("Linear webhooks sent", static_cast<std::int64_t>(webhooks), "");
+  row("GitHub webhooks sent", static_cast<std::int64_t>(github_->DeliveryCount()), "");
   v.table.AddRow({"  re-sent after failing (deliveries / posts)",
                   std::to_string(resent) + " / " + std::to_string(resends), ""});
   row("  rejected by the bot (4xx)", rejected, "0");
   row("issue moves not on the card", o.moves_not_shown, "0");
   row("comments not in the thread", o.comments_not_shown, "0");
+  if (auto ci_runs = ReadStore(StorePath(), workflows::builtin::kCiAlertType); ci_runs) {
+    mix_->Judge(
+        *ci_runs, [this](const std::string& id) { return Acked(id); }, v.table, v.failures);
+  } else {
+    v.failures.push_back("the CI alert runs could not be read: " + ci_runs.error().Describe());
+  }
   row("kills (SIGKILL)", kills_, ">= " + std::to_string(options_.kills));
   row("  of which the moment a card was posted", card_kills_, "");
   row("restarts", restarts_, "= kills");
@@ -809,7 +924,12 @@ int KillTest::Run() {
     std::cerr << "kill_test: stand-ins: " << s.error().Describe() << "\n";
     return 2;
   }
-  bot_ = std::make_unique<BotProcess>(options_.bot, std::vector<std::string>{"run"},
+  if (auto written = WriteConfig(); !written) {
+    std::cerr << "kill_test: " << written.error().Describe() << "\n";
+    return 2;
+  }
+  bot_ = std::make_unique<BotProcess>(options_.bot,
+                                      std::vector<std::string>{"run", "--config", ConfigPath()},
                                       BotEnvironment(), (work_dir_ / "bot.log").string());
   std::cout << "  work dir " << work_dir_.string() << ", bot HTTP port " << http_port_ << std::endl;
   if (!StartBotAndWait()) return 2;
@@ -969,6 +1089,8 @@ int main(int argc, char** argv) {
                "enforce Slack's Web API rate limits in the stand-in");
   app.add_option("--card-kills", options.card_kills,
                  "extra kills, each the moment the Slack stand-in records a new card");
+  app.add_option("--ci-failures", options.ci_failures,
+                 "failed CI runs to cause (default: max(3, workflows / 5))");
   app.add_flag("--keep", options.keep, "keep the work directory (store, bot log)");
   CLI11_PARSE(app, argc, argv);
   if (options.seed == 0) options.seed = std::random_device{}() | 1;

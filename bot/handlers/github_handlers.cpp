@@ -149,13 +149,14 @@ std::string StartDeploy(workflows::engine::Engine& engine, const DeploySettings&
                         const std::string& channel, const std::string& origin) {
   const auto words = Words(args);
   if (words.size() < 2 || words.size() > 3 || !IsRepo(words[0])) {
-    return "Usage: /ctx deploy <owner/repo> <environment> [ref] (ref: the default branch, "
-           "main, when left out)";
+    return "Usage: /ctx deploy <owner/repo> <environment> [ref] (ref: the repository's default "
+           "branch when left out)";
   }
   if (!settings.github_enabled) {
     return "GitHub is not configured here (github.token or github.app_id), so I can't deploy.";
   }
-  const std::string ref = words.size() == 3 ? words[2] : "main";
+  // No ref: the deploy run asks GitHub for the repository's default branch.
+  const std::string ref = words.size() == 3 ? words[2] : "";
   json start = {{"repo", words[0]},
                 {"environment", words[1]},
                 {"ref", ref},
@@ -170,8 +171,9 @@ std::string StartDeploy(workflows::engine::Engine& engine, const DeploySettings&
     Log()->error("deploy for {} not started: {}", origin, started.error().Describe());
     return "I could not start that deploy just now; please try again in a minute.";
   }
-  return "Asking for a confirmation to deploy " + words[0] + " to " + words[1] + " at " + ref +
-         " (it expires in " + std::to_string(settings.expiry_seconds / 60) + " min).";
+  return "Asking for a confirmation to deploy " + words[0] + " to " + words[1] + " at " +
+         (ref.empty() ? std::string("its default branch") : ref) + " (it expires in " +
+         std::to_string(settings.expiry_seconds / 60) + " min).";
 }
 
 std::optional<std::string> TraceTarget(const std::string& raw) {

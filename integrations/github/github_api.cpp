@@ -39,4 +39,9 @@ core::Result<std::optional<Comment>> FindCommentContaining(GitHubApi& api, const
   return std::optional<Comment>();
 }
 
+core::Result<Repository> GitHubApi::GetRepository(const RepoRef& repo) {
+  return core::Unexpected(core::MakeError(core::ErrorKind::kInternal,
+                                          "this GitHub client cannot read " + repo.FullName()));
+}
+
 }  // namespace contexten::integrations::github

@@ -175,6 +175,12 @@ struct CombinedStatus {
   std::vector<CommitStatus> statuses;  // the latest per context
 };
 
+struct Repository {
+  std::string full_name;
+  std::string default_branch;  // "main", "trunk", ...
+  std::string html_url;
+};
+
 struct RepositoryDispatch {
   std::string event_type;  // required
   nlohmann::json client_payload = nlohmann::json::object();
@@ -223,6 +229,9 @@ class GitHubApi {
                                                          const std::string& ref) = 0;
   virtual core::Status DispatchRepository(const RepoRef& repo,
                                           const RepositoryDispatch& dispatch) = 0;
+  // GET /repos/{owner}/{repo}. Not pure, so fakes that never read repositories need not say so;
+  // the base answers kInternal.
+  virtual core::Result<Repository> GetRepository(const RepoRef& repo);
 };
 
 // The marker embedded in issue and comment bodies for an idempotency key (an HTML comment, so

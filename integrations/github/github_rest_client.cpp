@@ -281,6 +281,13 @@ core::Result<std::vector<Comment>> GitHubRestClient::ListComments(const RepoRef&
       ParseComment);
 }
 
+core::Result<Repository> GitHubRestClient::GetRepository(const RepoRef& repo) {
+  auto answer = Request("GET", RepoPath(repo));
+  if (!answer) return Unexpected(answer.error());
+  const json& j = answer->body;
+  return Repository{Str(j, "full_name"), Str(j, "default_branch"), Str(j, "html_url")};
+}
+
 core::Result<PullRequest> GitHubRestClient::GetPullRequest(const RepoRef& repo, int number) {
   auto answer = Request("GET", RepoPath(repo) + "/pulls/" + std::to_string(number));
   if (!answer) return Unexpected(answer.error());

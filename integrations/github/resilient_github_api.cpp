@@ -157,6 +157,10 @@ core::Result<std::vector<Comment>> ResilientGitHubApi::ListComments(const RepoRe
   return Read([&] { return inner_.ListComments(repo, number); });
 }
 
+core::Result<Repository> ResilientGitHubApi::GetRepository(const RepoRef& repo) {
+  return Read([&] { return inner_.GetRepository(repo); });
+}
+
 core::Result<PullRequest> ResilientGitHubApi::GetPullRequest(const RepoRef& repo, int number) {
   return Read([&] { return inner_.GetPullRequest(repo, number); });
 }

@@ -53,6 +53,7 @@ class ResilientGitHubApi final : public GitHubApi {
                                       const NewComment& comment) override;
   core::Result<std::vector<Comment>> ListComments(const RepoRef& repo, int number) override;
   core::Result<PullRequest> GetPullRequest(const RepoRef& repo, int number) override;
+  core::Result<Repository> GetRepository(const RepoRef& repo) override;
   core::Result<std::vector<PullRequest>> ListPullRequests(const RepoRef& repo,
                                                           const PullRequestQuery& query) override;
   core::Result<std::vector<PullRequestFile>> ListPullRequestFiles(const RepoRef& repo,

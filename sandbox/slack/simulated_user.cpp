@@ -121,8 +121,17 @@ core::Result<std::string> SimulatedUser::Click(const std::string& wanted, const 
       return send_(std::move(payload), InteractionOrigin{"block_actions", user, "", "", top->id});
     }
   }
+  return ClickIn("", "", wanted, user);
+}
+
+core::Result<std::string> SimulatedUser::ClickIn(const std::string& channel,
+                                                 const std::string& message_ts,
+                                                 const std::string& wanted,
+                                                 const std::string& user) {
+  const std::string action_ts = ActionTs();
   const auto visible = workspace_.VisibleTo(user);
   for (const auto& m : visible) {
+    if (!message_ts.empty() && (m.channel != channel || m.ts != message_ts)) continue;
     auto target = FindClickTarget(m.blocks, wanted, action_ts);
     if (!target) continue;
     const InteractionOrigin origin{"block_actions", user, m.channel, m.ts, ""};

@@ -35,6 +35,9 @@ class SimulatedUser {
 
   // See SlackSandbox::Click, SubmitView, CloseView.
   core::Result<std::string> Click(const std::string& label_or_action_id, const std::string& user);
+  // See SlackSandbox::ClickIn.
+  core::Result<std::string> ClickIn(const std::string& channel, const std::string& message_ts,
+                                    const std::string& label_or_action_id, const std::string& user);
   core::Result<std::string> SubmitView(const std::string& view_id,
                                        const std::map<std::string, std::string>& values,
                                        const std::string& user);

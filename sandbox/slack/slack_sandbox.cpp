@@ -787,6 +787,13 @@ core::Result<std::string> SlackSandbox::Click(const std::string& label_or_action
   return impl_->simulated_user->Click(label_or_action_id, user);
 }
 
+core::Result<std::string> SlackSandbox::ClickIn(const std::string& channel,
+                                                const std::string& message_ts,
+                                                const std::string& label_or_action_id,
+                                                const std::string& user) {
+  return impl_->simulated_user->ClickIn(channel, message_ts, label_or_action_id, user);
+}
+
 core::Result<std::string> SlackSandbox::SubmitView(const std::string& view_id,
                                                    const std::map<std::string, std::string>& values,
                                                    const std::string& user) {

@@ -127,6 +127,11 @@ class SlackSandbox {
   // returns its envelope id. kNotFound says what was searched.
   core::Result<std::string> Click(const std::string& label_or_action_id,
                                   const std::string& user = "U0SANDBOXUSER");
+  // The same on one message (`channel`, `message_ts`) only: a test that drives several cards
+  // at once clicks the one it means.
+  core::Result<std::string> ClickIn(const std::string& channel, const std::string& message_ts,
+                                    const std::string& label_or_action_id,
+                                    const std::string& user = "U0SANDBOXUSER");
   // Submits an open view with `values` keyed by action_id (or block_id). The ack decides what
   // happens to the view (response_action errors/update/push/clear; none closes it).
   core::Result<std::string> SubmitView(const std::string& view_id,

@@ -117,6 +117,17 @@ TEST_F(GitHubRestClientTest, IssuesAndCommentsRoundTrip) {
   EXPECT_EQ(sandbox_->Comments(kFullName, 1).size(), 1u);
 }
 
+TEST_F(GitHubRestClientTest, ARepositoryNamesItsDefaultBranch) {
+  sandbox_->AddRepository("octo", "trunked", "trunk");
+  auto repo = client_->GetRepository({"octo", "trunked"});
+  ASSERT_TRUE(repo.has_value()) << repo.error().Describe();
+  EXPECT_EQ(repo->full_name, "octo/trunked");
+  EXPECT_EQ(repo->default_branch, "trunk");
+  auto missing = client_->GetRepository({"octo", "nowhere"});
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().kind, core::ErrorKind::kNotFound);
+}
+
 TEST_F(GitHubRestClientTest, PullRequestsFilesReviewsAndReviewers) {
   sandbox::SandboxPullRequestSeed seed;
   seed.title = "ENG-123 fix login";

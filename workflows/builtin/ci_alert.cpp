@@ -4,6 +4,7 @@
 #include "integrations/linear/linear_ids.hpp"
 #include "workflows/builtin/file_issue_events.hpp"
 #include "workflows/builtin/github_events.hpp"
+#include "workflows/builtin/rooted_thread.hpp"
 #include "workflows/present/github_messages.hpp"
 #include "workflows/present/issue_card.hpp"
 
@@ -26,26 +27,10 @@ std::string Mention(const std::string& user) {
   return user.empty() ? "someone" : "<@" + user + ">";
 }
 
-class Step {
+class Step final : public RootedThread {
  public:
-  Step(const DecideContext& context, const json& state) : context_(context) {
-    decision.state = state.is_object() ? state : json::object();
-  }
-  json& state() { return decision.state; }
-  bool HasRoot() { return state().contains("root") && state()["root"].is_object(); }
-  std::string SlackKey() { return "slack:" + Str(state(), "channel") + "/" + context_.run_id; }
-  std::string CardKey() { return "slack-card:" + Str(state(), "channel") + "/" + context_.run_id; }
-  std::string NextStep(const std::string& prefix) {
-    const int seq = state().value("seq", 0) + 1;
-    state()["seq"] = seq;
-    return prefix + "-" + std::to_string(seq);
-  }
-  void Effect(std::string step, std::string order_key, engine::EffectAction action) {
-    decision.effects.push_back({std::move(step), std::move(order_key), std::move(action)});
-  }
-  std::string ThreadKey() {
-    return "slack_thread:" + Str(state()["root"], "channel") + "/" + Str(state()["root"], "ts");
-  }
+  Step(const DecideContext& context, const json& state)
+      : RootedThread(context, state, "alert-update") {}
 
   present::CiAlertModel Model() {
     present::CiAlertModel m;
@@ -63,52 +48,12 @@ class Step {
       m.issue_identifier = Str(state()["issue"], "identifier");
       m.issue_url = Str(state()["issue"], "url");
     }
-    m.run_id = context_.run_id;
+    m.run_id = run_id();
     return m;
   }
 
-  void UpdateRoot() {
-    if (!HasRoot()) {
-      state()["root_stale"] = true;
-      return;
-    }
-    json message = present::RenderCiAlert(Model());
-    Effect(NextStep("alert-update"), CardKey(),
-           effects::SlackUpdateMessage{Str(state()["root"], "channel"), Str(state()["root"], "ts"),
-                                       message.value("text", ""),
-                                       message.value("blocks", json::array())});
-  }
-
-  // A reply in the alert's thread (once the alert is posted; before that, queued in state).
-  void Tell(const std::string& text, json blocks = json()) {
-    if (!HasRoot()) {
-      state()["pending_replies"].push_back(text);
-      return;
-    }
-    effects::SlackPostMessage reply;
-    reply.channel = Str(state()["root"], "channel");
-    reply.thread_ts = Str(state()["root"], "ts");
-    reply.text = text;
-    reply.blocks = std::move(blocks);
-    Effect(NextStep("reply"), SlackKey(), std::move(reply));
-  }
-
-  void Ephemeral(const std::string& user, const std::string& text) {
-    if (user.empty()) return;
-    effects::SlackPostEphemeral note;
-    note.channel = Str(state(), "channel");
-    note.user = user;
-    note.text = text;
-    if (HasRoot()) note.thread_ts = Str(state()["root"], "ts");
-    Effect(NextStep("ephemeral"), SlackKey(), std::move(note));
-  }
-
-  const std::string& run_id() const { return context_.run_id; }
-
-  Decision decision;
-
- private:
-  const DecideContext& context_;
+ protected:
+  json RenderRoot() override { return present::RenderCiAlert(Model()); }
 };
 
 json Failure(const json& run) {
@@ -158,7 +103,7 @@ void OnStart(Step& s, const Event& event) {
 }
 
 void OnAlertPosted(Step& s, const json& result) {
-  s.state()["root"] = {{"channel", Str(result, "channel")}, {"ts", Str(result, "ts")}};
+  s.RootPosted(result);
   const json run = s.state()["failures"][0];
   s.decision.links.push_back({GitHubRunKey(Str(s.state(), "repo"), Int(run, "run_id")),
                               s.ThreadKey(),
@@ -168,15 +113,6 @@ void OnAlertPosted(Step& s, const json& result) {
                               "contexten_run:" + s.run_id(),
                               "posted_in",
                               {{"event", s.run_id()}, {"field", "alert"}}});
-  if (s.state().value("root_stale", false)) {
-    s.state().erase("root_stale");
-    s.UpdateRoot();
-  }
-  if (s.state().contains("pending_replies")) {
-    const json replies = s.state()["pending_replies"];
-    s.state().erase("pending_replies");
-    for (const auto& r : replies) s.Tell(r.get<std::string>());
-  }
 }
 
 void OnChecks(Step& s, const json& result) {

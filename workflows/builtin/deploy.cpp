@@ -2,6 +2,8 @@
 
 #include "core/json_fields.hpp"
 #include "workflows/builtin/github_events.hpp"
+#include "workflows/builtin/rooted_thread.hpp"
+#include "workflows/outbox/effect_kinds.hpp"
 #include "workflows/present/github_messages.hpp"
 
 namespace contexten::workflows::builtin {
@@ -16,6 +18,7 @@ using Phase = present::DeployRequestModel::Phase;
 namespace effects = engine::effects;
 
 constexpr char kExpireTimer[] = "expire";
+constexpr char kDefaultBranchStep[] = "default-branch";
 
 std::string FileName(const std::string& path) {
   const auto slash = path.rfind('/');
@@ -50,76 +53,43 @@ Phase PhaseFrom(const std::string& name) {
   return Phase::kAwaiting;
 }
 
-class Step {
+class Step final : public RootedThread {
  public:
-  Step(const DecideContext& context, const json& state) : context_(context) {
-    decision.state = state.is_object() ? state : json::object();
-  }
-  json& state() { return decision.state; }
+  Step(const DecideContext& context, const json& state)
+      : RootedThread(context, state, "request-update") {}
   Phase phase() { return PhaseFrom(Str(state(), "phase")); }
   void set_phase(Phase p) { state()["phase"] = PhaseName(p); }
-  bool HasRoot() { return state().contains("root") && state()["root"].is_object(); }
-  std::string SlackKey() { return "slack:" + Str(state(), "channel") + "/" + context_.run_id; }
-  std::string CardKey() { return "slack-card:" + Str(state(), "channel") + "/" + context_.run_id; }
-  std::string NextStep(const std::string& prefix) {
-    const int seq = state().value("seq", 0) + 1;
-    state()["seq"] = seq;
-    return prefix + "-" + std::to_string(seq);
-  }
-  void Effect(std::string step, std::string order_key, engine::EffectAction action) {
-    decision.effects.push_back({std::move(step), std::move(order_key), std::move(action)});
-  }
 
   present::DeployRequestModel Model() {
     present::DeployRequestModel m;
     m.repo = Str(state(), "repo");
     m.environment = Str(state(), "environment");
     m.ref = Str(state(), "ref");
+    if (m.ref.empty()) m.ref = "(default branch)";  // only when GitHub never named it
     m.workflow = Str(state(), "workflow");
     m.requester = Str(state(), "requester");
     m.phase = phase();
     m.decided_by = Str(state(), "decided_by");
     m.run_url = Str(state(), "run_url");
-    m.run_id = context_.run_id;
+    m.run_id = run_id();
     return m;
   }
 
-  void UpdateRoot() {
-    if (!HasRoot()) {
-      state()["root_stale"] = true;
-      return;
-    }
+  // The request card, once: at the start, or when GitHub has named the default branch.
+  void PostRequest() {
+    if (state().value("request_posted", false)) return;
+    state()["request_posted"] = true;
     json message = present::RenderDeployRequest(Model());
-    Effect(NextStep("request-update"), CardKey(),
-           effects::SlackUpdateMessage{Str(state()["root"], "channel"), Str(state()["root"], "ts"),
-                                       message.value("text", ""),
-                                       message.value("blocks", json::array())});
-  }
-
-  void Tell(const std::string& text) {
-    if (!HasRoot()) {
-      state()["pending_replies"].push_back(text);
-      return;
-    }
-    effects::SlackPostMessage reply;
-    reply.channel = Str(state()["root"], "channel");
-    reply.thread_ts = Str(state()["root"], "ts");
-    reply.text = text;
-    Effect(NextStep("reply"), SlackKey(), std::move(reply));
-  }
-
-  void Ephemeral(const std::string& user, const std::string& text) {
-    if (user.empty()) return;
-    effects::SlackPostEphemeral note;
-    note.channel = Str(state(), "channel");
-    note.user = user;
-    note.text = text;
-    if (HasRoot()) note.thread_ts = Str(state()["root"], "ts");
-    Effect(NextStep("ephemeral"), SlackKey(), std::move(note));
+    effects::SlackPostMessage post;
+    post.channel = Str(state(), "channel");
+    post.text = message.value("text", "");
+    post.blocks = message.value("blocks", json::array());
+    Effect("request", SlackKey(), std::move(post));
   }
 
   void Finish(Phase p) {
     set_phase(p);
+    PostRequest();  // a request that ends before its card went out still shows how it ended
     decision.stop_waiting = {
         GitHubDispatchKey(Str(state(), "repo"), Str(state(), "workflow"), Str(state(), "ref")),
         GitHubDeployKey(Str(state(), "repo"), Str(state(), "environment"))};
@@ -128,13 +98,8 @@ class Step {
     UpdateRoot();
   }
 
-  const std::string& run_id() const { return context_.run_id; }
-  std::int64_t now_ms() const { return context_.now_ms; }
-
-  Decision decision;
-
- private:
-  const DecideContext& context_;
+ protected:
+  json RenderRoot() override { return present::RenderDeployRequest(Model()); }
 };
 
 std::string What(Step& s) {
@@ -152,41 +117,31 @@ void OnStart(Step& s, const Event& event) {
                {"channel", Str(d, "channel")},
                {"phase", PhaseName(Phase::kAwaiting)},
                {"seq", 0}};
-  json message = present::RenderDeployRequest(s.Model());
-  effects::SlackPostMessage post;
-  post.channel = Str(d, "channel");
-  post.text = message.value("text", "");
-  post.blocks = message.value("blocks", json::array());
-  s.Effect("request", s.SlackKey(), std::move(post));
+  if (Str(d, "ref").empty()) {
+    // No ref given: the repository's default branch, as GitHub names it; the card (and so its
+    // [Confirm deploy]) goes out once it is known.
+    s.Effect(kDefaultBranchStep, "github:" + Str(d, "repo"),
+             effects::Raw{
+                 engine::kGitHubLane, outbox::kGitHubGetRepository, {{"repo", Str(d, "repo")}}});
+  } else {
+    s.PostRequest();
+  }
   const std::int64_t expires = d.value("expires_at_ms", std::int64_t{0});
   if (expires > 0) s.decision.timers.push_back({kExpireTimer, expires});
   s.decision.note = "deploy " + What(s) + " requested by " + Str(d, "requester");
 }
 
 void OnPosted(Step& s, const json& result) {
-  s.state()["root"] = {{"channel", Str(result, "channel")}, {"ts", Str(result, "ts")}};
-  s.decision.links.push_back({"slack_thread:" + Str(result, "channel") + "/" + Str(result, "ts"),
+  s.RootPosted(result);
+  s.decision.links.push_back({s.ThreadKey(),
                               "contexten_run:" + s.run_id(),
                               "posted_in",
                               {{"event", s.run_id()}, {"field", "request"}}});
-  if (s.state().value("root_stale", false)) {
-    s.state().erase("root_stale");
-    s.UpdateRoot();
-  }
-  if (s.state().contains("pending_replies")) {
-    const json replies = s.state()["pending_replies"];
-    s.state().erase("pending_replies");
-    for (const auto& r : replies) s.Tell(r.get<std::string>());
-  }
+  // It failed before its card went out (no default branch): the card is out, so it ends.
+  if (s.phase() == Phase::kFailed) s.Finish(Phase::kFailed);
 }
 
-void OnConfirm(Step& s, const std::string& user) {
-  if (s.phase() != Phase::kAwaiting) {
-    return s.Ephemeral(user, "This deploy request is no longer waiting for a confirmation.");
-  }
-  s.set_phase(Phase::kConfirmed);
-  s.state()["decided_by"] = user;
-  s.decision.cancel_timers = {kExpireTimer};
+void Dispatch(Step& s) {
   effects::GitHubDispatchWorkflow dispatch;
   dispatch.repo = Str(s.state(), "repo");
   dispatch.workflow = Str(s.state(), "workflow");
@@ -198,9 +153,39 @@ void OnConfirm(Step& s, const std::string& user) {
   s.decision.wait_for = {
       GitHubDispatchKey(Str(s.state(), "repo"), Str(s.state(), "workflow"), Str(s.state(), "ref")),
       GitHubDeployKey(Str(s.state(), "repo"), Str(s.state(), "environment"))};
+}
+
+void OnConfirm(Step& s, const std::string& user) {
+  if (s.phase() != Phase::kAwaiting) {
+    return s.Ephemeral(user, "This deploy request is no longer waiting for a confirmation.");
+  }
+  s.set_phase(Phase::kConfirmed);
+  s.state()["decided_by"] = user;
+  s.decision.cancel_timers = {kExpireTimer};
+  Dispatch(s);
   s.Tell("Confirmed by <@" + user + ">: dispatching " + Str(s.state(), "workflow") + ".");
   s.UpdateRoot();
   s.decision.note = "deploy confirmed by " + user;
+}
+
+// No default branch: the card goes out showing the failure, the reason in its thread (queued
+// until the card exists), and the run ends once the card is posted (OnPosted).
+void FailWithoutRef(Step& s, const std::string& why) {
+  s.set_phase(Phase::kFailed);
+  s.PostRequest();
+  s.Tell(":warning: " + why);
+  s.decision.note = why;
+}
+
+void OnDefaultBranch(Step& s, const json& result) {
+  if (s.phase() != Phase::kAwaiting) return;  // expired meanwhile
+  const std::string branch = Str(result, "default_branch");
+  if (branch.empty()) {
+    return FailWithoutRef(s, "GitHub named no default branch for " + Str(s.state(), "repo") + ".");
+  }
+  s.state()["ref"] = branch;
+  s.PostRequest();
+  s.decision.note = "default branch of " + Str(s.state(), "repo") + ": " + branch;
 }
 
 void OnCancel(Step& s, const std::string& user) {
@@ -265,8 +250,14 @@ Decision DeployWorkflow::Decide(const DecideContext& context, const json& state,
   if (event.type == "start") {
     OnStart(s, event);
   } else if (event.type == engine::kEffectDone) {
-    if (Str(event.data, "step") == "request") OnPosted(s, event.data.value("result", json()));
+    const std::string step = Str(event.data, "step");
+    if (step == "request") OnPosted(s, event.data.value("result", json()));
+    if (step == kDefaultBranchStep) OnDefaultBranch(s, event.data.value("result", json()));
   } else if (event.type == engine::kEffectDead) {
+    if (Str(event.data, "step") == kDefaultBranchStep && s.phase() == Phase::kAwaiting) {
+      FailWithoutRef(s,
+                     "GitHub did not say which branch is the default: " + Str(event.data, "error"));
+    }
     if (Str(event.data, "step") == "dispatch") {
       s.Tell(":warning: GitHub did not start the workflow: " + Str(event.data, "error"));
       s.Finish(Phase::kFailed);

@@ -6,6 +6,7 @@
 #include "integrations/linear/linear_ids.hpp"
 #include "workflows/builtin/github_events.hpp"
 #include "workflows/builtin/pull_request_links.hpp"
+#include "workflows/builtin/synced_reply.hpp"
 #include "workflows/present/coalescer.hpp"
 #include "workflows/present/github_messages.hpp"
 #include "workflows/present/issue_card.hpp"
@@ -416,15 +417,8 @@ void OnSyncUser(Step& s, const DecideContext& context, const std::string& step,
   if (!s.state().contains("sync") || !s.state()["sync"].contains(step)) return;
   const json pending = s.state()["sync"][step];
   s.state()["sync"].erase(step);
-  std::string name = Str(result, "display_name");
-  if (name.empty()) name = Str(result, "real_name");
-  if (name.empty()) name = Str(result, "name");
-  if (name.empty()) name = "a Slack user";
-  effects::LinearCreateComment comment;
-  comment.id =
-      integrations::linear::UuidFromKey(context.run_id + "/slack-reply/" + Str(pending, "ts"));
-  comment.issue_id = Str(s.state()["issue"], "id");
-  comment.body = Str(pending, "text") + "\n\n_via Slack, by " + name + "_";
+  effects::LinearCreateComment comment =
+      SyncedReplyComment(context.run_id, pending, result, Str(s.state()["issue"], "id"));
   s.state()["own_comments"].push_back(comment.id);
   s.Effect(s.NextStep("sync-comment"), s.LinearKey(), std::move(comment));
   s.decision.note = "thread reply synced to Linear";

@@ -26,6 +26,10 @@ using engine::kSlackPostMessage;
 using engine::kSlackUpdateMessage;
 using engine::kSlackUserInfo;
 
+// A read with no typed action in engine/effect.hpp (workflows ask for it with effects::Raw on
+// kGitHubLane): args {repo: "owner/name"}, result {full_name, default_branch, url}.
+inline constexpr char kGitHubGetRepository[] = "github.get_repository";
+
 // Metadata event_type on messages the relay posts (Slack docs: /metadata/using).
 inline constexpr char kSlackEffectEventType[] = "contexten_effect";
 

@@ -157,6 +157,17 @@ core::Result<json> ListCheckRuns(github::GitHubApi& api, const store::EffectReco
   return json{{"check_runs", std::move(out)}};
 }
 
+core::Result<json> GetRepository(github::GitHubApi& api, const store::EffectRecord& effect,
+                                 const json& args) {
+  auto repo = RepoArg(args, effect);
+  if (!repo) return core::Unexpected(repo.error());
+  auto found = api.GetRepository(*repo);
+  if (!found) return core::Unexpected(found.error());
+  return json{{"full_name", found->full_name},
+              {"default_branch", found->default_branch},
+              {"url", found->html_url}};
+}
+
 }  // namespace
 
 core::Result<github::RepoRef> ParseRepo(const std::string& full_name) {
@@ -176,6 +187,7 @@ core::Result<json> GitHubExecutor::Execute(const store::EffectRecord& effect) {
   if (effect.kind == kGitHubDispatchWorkflow) return Dispatch(github_, effect, *parsed);
   if (effect.kind == kGitHubCreateComment) return CreateComment(github_, effect, *parsed);
   if (effect.kind == kGitHubListCheckRuns) return ListCheckRuns(github_, effect, *parsed);
+  if (effect.kind == kGitHubGetRepository) return GetRepository(github_, effect, *parsed);
   return core::Unexpected(UnknownKind(effect));
 }
 

@@ -5,23 +5,25 @@ namespace contexten::workflows::subscriptions {
 using nlohmann::json;
 
 json ToJson(const FeedEvent& e) {
-  return {{"platform", e.platform},
-          {"target", e.target},
-          {"feature", e.feature},
-          {"entity", e.entity_key},
-          {"action", e.action},
-          {"author", e.author},
-          {"author_is_bot", e.author_is_bot},
-          {"labels", e.labels},
-          {"branch", e.branch},
-          {"draft", e.draft},
-          {"conclusion", e.conclusion},
-          {"priority", e.priority},
-          {"opens", e.opens},
-          {"state_change", e.state_change},
-          {"title", e.title},
-          {"url", e.url},
-          {"line", e.line}};
+  json j = {{"platform", e.platform},
+            {"target", e.target},
+            {"feature", e.feature},
+            {"entity", e.entity_key},
+            {"action", e.action},
+            {"author", e.author},
+            {"author_is_bot", e.author_is_bot},
+            {"labels", e.labels},
+            {"branch", e.branch},
+            {"draft", e.draft},
+            {"conclusion", e.conclusion},
+            {"priority", e.priority},
+            {"opens", e.opens},
+            {"state_change", e.state_change},
+            {"title", e.title},
+            {"url", e.url},
+            {"line", e.line}};
+  if (!e.comment_id.empty()) j["comment_id"] = e.comment_id;
+  return j;
 }
 
 FeedEvent FeedEventFromJson(const json& j) {
@@ -53,6 +55,7 @@ FeedEvent FeedEventFromJson(const json& j) {
   e.opens = boolean("opens");
   e.state_change = boolean("state_change");
   e.title = str("title");
+  e.comment_id = str("comment_id");
   e.url = str("url");
   e.line = str("line");
   return e;

@@ -28,7 +28,8 @@ struct FeedEvent {
   bool state_change = false;  // closed, merged, reopened, CI outcome changed, Linear state moved
   std::string title;          // the entity's title ("acme/web#12 Fix login")
   std::string url;
-  std::string line;  // what happened, one mrkdwn line ("opened by alice")
+  std::string line;        // what happened, one mrkdwn line ("opened by alice")
+  std::string comment_id;  // comments: the platform's id of the comment (Linear: a UUID)
 };
 
 // What the entity's run remembers between events.

@@ -1,6 +1,8 @@
 #include "workflows/subscriptions/feed_workflow.hpp"
 
 #include "core/json_fields.hpp"
+#include "workflows/builtin/file_issue_events.hpp"
+#include "workflows/builtin/synced_reply.hpp"
 #include "workflows/subscriptions/filter.hpp"
 
 namespace contexten::workflows::subscriptions {
@@ -64,15 +66,29 @@ class Step {
                                      RootText(latest), json()}});
   }
 
+  const std::string& run_id() const { return context_.run_id; }
+
   Decision decision;
 
  private:
   const engine::DecideContext& context_;
 };
 
+bool OwnComment(Step& s, const std::string& comment_id) {
+  if (comment_id.empty()) return false;
+  for (const auto& id : s.state().value("own_comments", json::array())) {
+    if (id == comment_id) return true;
+  }
+  return false;
+}
+
 void OnFeedEvent(Step& s, const engine::Event& event) {
   const Subscription sub = FromJson(event.data.value("subscription", json::object()));
   FeedEvent fe = FeedEventFromJson(event.data.value("event", json::object()));
+  if (OwnComment(s, fe.comment_id)) {
+    s.decision.note = "our own comment (a synced reply): not posted back";
+    return;
+  }
   s.state()["subscription"] = ToJson(sub);  // the latest settings (threads, broadcast)
   EntityMemory memory;
   memory.posted = s.state().value("posted", false);
@@ -125,10 +141,44 @@ void OnRootPosted(Step& s, const json& result) {
   if (!pending.empty()) s.EditRoot();
   for (const auto& p : pending) s.Reply(Str(p, "text"), p.value("broadcast", false));
   const FeedEvent latest = FeedEventFromJson(s.state()["latest"]);
-  s.decision.links.push_back({latest.entity_key,
-                              "slack_thread:" + Str(result, "channel") + "/" + Str(result, "ts"),
+  const std::string thread = "slack_thread:" + Str(result, "channel") + "/" + Str(result, "ts");
+  s.decision.links.push_back({latest.entity_key, thread, "posted_in", {{"field", "subscription"}}});
+  // Replies in the thread find this run (bot/handlers/thread_sync.hpp).
+  s.decision.links.push_back({thread,
+                              "contexten_run:" + s.run_id(),
                               "posted_in",
-                              {{"field", "subscription"}}});
+                              {{"event", s.run_id()}, {"field", "subscription"}}});
+}
+
+constexpr char kLinearIssuePrefix[] = "linear_issue:";
+
+// A person's reply in the home thread: their name first (Slack users.info), then the comment.
+void OnSlackReply(Step& s, const engine::Event& event) {
+  const std::string entity = Str(s.state().value("latest", json::object()), "entity");
+  if (entity.rfind(kLinearIssuePrefix, 0) != 0) {
+    s.decision.note = "reply in the thread of " + entity + ": not synced";
+    return;
+  }
+  const std::string step = s.NextStep("sync-user");
+  s.state()["sync"][step] = {{"user", Str(event.data, "user")},
+                             {"text", Str(event.data, "text")},
+                             {"ts", Str(event.data, "ts")}};
+  s.decision.effects.push_back(
+      {step, "slack-user:linear:" + s.run_id(), effects::SlackUserInfo{Str(event.data, "user")}});
+}
+
+void OnSyncUser(Step& s, const std::string& step, const json& result) {
+  if (!s.state().contains("sync") || !s.state()["sync"].contains(step)) return;
+  const json pending = s.state()["sync"][step];
+  s.state()["sync"].erase(step);
+  const std::string entity = Str(s.state()["latest"], "entity");
+  // Linear takes an identifier ("ENG-1") where it takes an issue's id.
+  effects::LinearCreateComment comment = builtin::SyncedReplyComment(
+      s.run_id(), pending, result, entity.substr(sizeof(kLinearIssuePrefix) - 1));
+  s.state()["own_comments"].push_back(comment.id);
+  s.decision.effects.push_back(
+      {s.NextStep("sync-comment"), "linear:" + s.run_id(), std::move(comment)});
+  s.decision.note = "thread reply synced to Linear";
 }
 
 }  // namespace
@@ -164,6 +214,11 @@ Decision FeedWorkflow::Decide(const engine::DecideContext& context, const json& 
     OnFeedEvent(s, event);
   } else if (event.type == engine::kEffectDone && Str(event.data, "step") == "root") {
     OnRootPosted(s, event.data.value("result", json::object()));
+  } else if (event.type == builtin::kSlackReplyEvent) {
+    OnSlackReply(s, event);
+  } else if (event.type == engine::kEffectDone &&
+             Str(event.data, "step").rfind("sync-user", 0) == 0) {
+    OnSyncUser(s, Str(event.data, "step"), event.data.value("result", json::object()));
   } else if (event.type == engine::kEffectDead && Str(event.data, "step") == "root") {
     // No home thread: later events post flat rather than being lost.
     s.state()["root_pending"] = false;

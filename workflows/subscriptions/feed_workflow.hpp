@@ -9,6 +9,13 @@
 // Events: "feed.event" {subscription: Subscription JSON, event: FeedEvent JSON}, keyed by the
 // delivery that carried it (a redelivery is dropped by the engine), plus the effect results of
 // its own posts. Run ids: FeedRunId().
+//
+// Synced threads: the home thread is linked to the run, so a person's reply in the home thread
+// of a Linear issue arrives as "slack.reply" (bot/handlers/thread_sync.hpp) and becomes a Linear
+// comment ("via Slack, by <name>") whose id the run chooses and remembers; the comment's own
+// webhook is then not posted back. Replies in a GitHub entity's thread stay in Slack: the bot's
+// thread listener only syncs threads of Linear issues (DESIGN.md §1, synced threads), and a
+// GitHub comment's id is only known once it exists, after its webhook may have arrived.
 
 #include <string>
 

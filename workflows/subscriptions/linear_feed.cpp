@@ -54,6 +54,7 @@ std::optional<FeedEvent> FromComment(const lin::LinearEvent& event,
   e.entity_key = "linear_issue:" + comment.issue_identifier;
   e.author = comment.user ? comment.user->name : Actor(event);
   e.title = comment.issue_identifier;
+  e.comment_id = comment.id;
   e.url = event.url;
   std::string body = comment.body.substr(0, 300);
   if (body.size() < comment.body.size()) body += "…";

@@ -49,6 +49,10 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
     std::lock_guard lock(mu_);
     repos_[repo.FullName()].runs.push_back(std::move(run));
   }
+  void SetDefaultBranch(const integrations::github::RepoRef& repo, std::string branch) {
+    std::lock_guard lock(mu_);
+    repos_[repo.FullName()].default_branch = std::move(branch);
+  }
   void AddCheckRun(const integrations::github::RepoRef& repo,
                    integrations::github::CheckRun check) {
     std::lock_guard lock(mu_);
@@ -318,6 +322,15 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
     combined.state = failed ? "failure" : pending ? "pending" : "success";
     return combined;
   }
+  // A repository the fake has seen (seeded or written to); kNotFound otherwise.
+  core::Result<integrations::github::Repository> GetRepository(
+      const integrations::github::RepoRef& repo) override {
+    std::lock_guard lock(mu_);
+    auto it = repos_.find(repo.FullName());
+    if (it == repos_.end()) return Err(core::ErrorKind::kNotFound, "Not Found");
+    return integrations::github::Repository{repo.FullName(), it->second.default_branch,
+                                            "https://github.com/" + repo.FullName()};
+  }
   core::Status DispatchRepository(const integrations::github::RepoRef& repo,
                                   const integrations::github::RepositoryDispatch& d) override {
     std::lock_guard lock(mu_);
@@ -342,6 +355,7 @@ class FakeGitHubApi final : public integrations::github::GitHubApi {
     std::vector<integrations::github::WorkflowRun> runs;
     std::vector<integrations::github::CheckRun> checks;
     std::map<std::string, std::vector<integrations::github::CommitStatus>> statuses;
+    std::string default_branch = "main";
   };
 
   static core::Unexpected Err(core::ErrorKind kind, std::string message) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "workflows/builtin/deploy.hpp"
@@ -113,6 +114,70 @@ TEST_F(DeployWorkflowTest, CancelEndsItWithoutDispatching) {
   auto d = Click(present::kDeployCancelAction, "U1", "slack:a");
   EXPECT_EQ(d.outcome, Decision::Outcome::kCompleted);
   EXPECT_FALSE(Find(d, outbox::kGitHubDispatchWorkflow));
+}
+
+// Without a ref: GitHub names the repository's default branch; the request card (with its
+// [Confirm deploy]) goes out once it is known, and the dispatch uses it.
+class DeployDefaultBranchTest : public DeployWorkflowTest {
+ protected:
+  void SetUp() override {
+    start_ = Step({"start",
+                   {{"repo", "acme/web"},
+                    {"environment", "staging"},
+                    {"ref", ""},
+                    {"workflow", "deploy.yml"},
+                    {"requester", "U1"},
+                    {"channel", "C1"},
+                    {"expires_at_ms", now_ms_ + 600'000}},
+                   ""});
+  }
+  Decision BranchIs(const std::string& branch) {
+    return Step({engine::kEffectDone,
+                 {{"step", "default-branch"}, {"result", {{"default_branch", branch}}}},
+                 "e:default-branch"});
+  }
+  Decision CardPosted() {
+    return Step({engine::kEffectDone,
+                 {{"step", "request"}, {"result", {{"channel", "C1"}, {"ts", "100.1"}}}},
+                 "e:request"});
+  }
+};
+
+TEST_F(DeployDefaultBranchTest, AsksGitHubForTheDefaultBranchThenPostsAndDispatchesOnIt) {
+  auto ask = Find(start_, outbox::kGitHubGetRepository);
+  ASSERT_TRUE(ask);
+  EXPECT_EQ(ask->lane, engine::kGitHubLane);
+  EXPECT_EQ(ask->args["repo"], "acme/web");
+  EXPECT_FALSE(Find(start_, outbox::kSlackPostMessage));  // no card to confirm on yet
+
+  auto known = BranchIs("trunk");
+  auto card = Find(known, outbox::kSlackPostMessage);
+  ASSERT_TRUE(card);
+  EXPECT_NE(card->args["text"].get<std::string>().find("at `trunk`"), std::string::npos);
+  CardPosted();
+
+  auto confirmed = Click(present::kDeployConfirmAction, "U2", "slack:c");
+  auto dispatch = Find(confirmed, outbox::kGitHubDispatchWorkflow);
+  ASSERT_TRUE(dispatch);
+  EXPECT_EQ(dispatch->args["ref"], "trunk");
+  EXPECT_EQ(dispatch->args["inputs"]["ref"], "trunk");
+  EXPECT_NE(std::find(confirmed.wait_for.begin(), confirmed.wait_for.end(),
+                      GitHubDispatchKey("acme/web", "deploy.yml", "trunk")),
+            confirmed.wait_for.end());
+}
+
+TEST_F(DeployDefaultBranchTest, NoAnswerFromGitHubShowsTheFailureAndEnds) {
+  auto dead = Step(
+      {engine::kEffectDead, {{"step", "default-branch"}, {"error", "404 Not Found"}}, "e:dead"});
+  auto card = Find(dead, outbox::kSlackPostMessage);
+  ASSERT_TRUE(card);
+  EXPECT_FALSE(card->args.contains("thread_ts"));  // the card itself; the reason waits for it
+  auto posted = CardPosted();
+  EXPECT_EQ(posted.outcome, Decision::Outcome::kCompleted);
+  auto reply = Find(posted, outbox::kSlackPostMessage);
+  ASSERT_TRUE(reply);
+  EXPECT_NE(reply->args["text"].get<std::string>().find("404"), std::string::npos);
+  EXPECT_FALSE(Find(posted, outbox::kGitHubDispatchWorkflow));
 }
 
 }  // namespace

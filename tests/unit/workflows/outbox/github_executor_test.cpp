@@ -128,6 +128,17 @@ TEST_F(GitHubExecutorTest, CheckRunsAreListedForTheRef) {
   EXPECT_EQ((*result)["check_runs"][0]["conclusion"], "failure");
 }
 
+TEST_F(GitHubExecutorTest, ARepositoryReadNamesItsDefaultBranch) {
+  github_.SetDefaultBranch(kRepo, "trunk");
+  auto result = executor_.Execute(Effect(kGitHubGetRepository, {{"repo", "acme/web"}}));
+  ASSERT_TRUE(result) << result.error().Describe();
+  EXPECT_EQ((*result)["default_branch"], "trunk");
+  EXPECT_EQ((*result)["full_name"], "acme/web");
+  auto missing = executor_.Execute(Effect(kGitHubGetRepository, {{"repo", "acme/nowhere"}}));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, core::ErrorKind::kNotFound);
+}
+
 TEST_F(GitHubExecutorTest, BadArgumentsAreInvalidInputNeverAThrow) {
   auto result = executor_.Execute(Effect(kGitHubRerunFailedJobs, {{"repo", "not-a-repo"}}));
   ASSERT_FALSE(result);

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "workflows/builtin/file_issue_events.hpp"
+
 namespace contexten::workflows::subscriptions {
 namespace {
 
@@ -77,9 +79,12 @@ TEST_F(FeedWorkflowTest, OneHomeThreadWhoseRootFollowsTheLatestState) {
   const auto& reply = std::get<effects::SlackPostMessage>(posted.effects[1].action);
   EXPECT_EQ(reply.thread_ts, "100.1");
   EXPECT_NE(reply.text.find("approved by bob"), std::string::npos);
-  ASSERT_EQ(posted.links.size(), 1u);
+  ASSERT_EQ(posted.links.size(), 2u);
   EXPECT_EQ(posted.links[0].from_key, "github_pr:acme/web#1");
   EXPECT_EQ(posted.links[0].to_key, "slack_thread:C1/100.1");
+  // The thread leads to this run, where replies in it go (bot/handlers/thread_sync.hpp).
+  EXPECT_EQ(posted.links[1].from_key, "slack_thread:C1/100.1");
+  EXPECT_EQ(posted.links[1].to_key, "contexten_run:" + run_);
 
   // Merged: a thread reply, not broadcast (the subscription did not ask for it).
   auto merged = Feed(s, Pr("merged", "merged by alice"), "d3");
@@ -135,6 +140,91 @@ TEST_F(FeedWorkflowTest, AFilteredEventPostsNothingButCiRemembersItsOutcome) {
   EXPECT_NE(std::get<effects::SlackPostMessage>(recovered.effects[1].action).text.find("recovered"),
             std::string::npos);
   EXPECT_TRUE(Feed(s, ci, "d3").effects.empty());  // passing again: not news
+}
+
+FeedEvent LinearIssue(std::string feature, std::string action, std::string line) {
+  FeedEvent e;
+  e.platform = kLinear;
+  e.target = "ENG";
+  e.feature = std::move(feature);
+  e.entity_key = "linear_issue:ENG-1";
+  e.action = std::move(action);
+  e.author = "Ada";
+  e.title = "ENG-1 Login fails";
+  e.url = "https://linear.app/sandbox/issue/ENG-1";
+  e.line = std::move(line);
+  e.opens = e.action == "created";
+  return e;
+}
+
+class FeedThreadSyncTest : public FeedWorkflowTest {
+ protected:
+  FeedThreadSyncTest() { run_ = FeedRunId(7, "linear_issue:ENG-1"); }
+  engine::Decision Reply(const std::string& text, const std::string& ts) {
+    auto d = workflow_.Decide(
+        {run_, 1000}, state_,
+        {builtin::kSlackReplyEvent, {{"user", "U1"}, {"text", text}, {"ts", ts}}, "reply:" + ts});
+    state_ = d.state;
+    return d;
+  }
+  engine::Decision UserKnown(const std::string& step, const std::string& name) {
+    engine::Event done{engine::kEffectDone,
+                       {{"step", step}, {"result", {{"display_name", name}}}},
+                       "effect:" + step};
+    auto d = workflow_.Decide({run_, 1000}, state_, done);
+    state_ = d.state;
+    return d;
+  }
+};
+
+TEST_F(FeedThreadSyncTest, AReplyInALinearIssuesHomeThreadBecomesACommentThatDoesNotEchoBack) {
+  const auto s = Sub({"linear", "ENG", "created,comments"});
+  Feed(s, LinearIssue("created", "created", "created by Ada"), "d1");
+  RootPosted();
+
+  auto asked = Reply("I can take this", "200.1");
+  ASSERT_EQ(asked.effects.size(), 1u);
+  const auto& who = std::get<effects::SlackUserInfo>(asked.effects[0].action);
+  EXPECT_EQ(who.user, "U1");
+
+  auto synced = UserKnown(asked.effects[0].step, "Grace");
+  ASSERT_EQ(synced.effects.size(), 1u);
+  const auto& comment = std::get<effects::LinearCreateComment>(synced.effects[0].action);
+  EXPECT_EQ(comment.issue_id, "ENG-1");
+  EXPECT_EQ(comment.body, "I can take this\n\n_via Slack, by Grace_");
+  EXPECT_FALSE(comment.id.empty());
+
+  // The same result delivered again files nothing more.
+  json before = state_;
+  auto again =
+      workflow_.Decide({run_, 1000}, before,
+                       {engine::kEffectDone,
+                        {{"step", asked.effects[0].step}, {"result", {{"display_name", "Grace"}}}},
+                        "effect:x"});
+  EXPECT_TRUE(again.effects.empty());  // that step was settled already
+
+  // Linear's webhook for our own comment: not posted back into the thread.
+  FeedEvent own = LinearIssue("comments", "commented", "Grace commented: I can take this");
+  own.comment_id = comment.id;
+  EXPECT_TRUE(Feed(s, own, "d2").effects.empty());
+
+  // Someone else's comment is.
+  FeedEvent other = LinearIssue("comments", "commented", "Ada commented: thanks");
+  other.comment_id = "another-comment";
+  auto shown = Feed(s, other, "d3");
+  ASSERT_EQ(shown.effects.size(), 2u);
+  EXPECT_EQ(std::get<effects::SlackPostMessage>(shown.effects[1].action).thread_ts, "100.1");
+}
+
+TEST_F(FeedWorkflowTest, AReplyInAGitHubEntitysThreadStaysInSlack) {
+  const auto s = Sub({"acme/web", "pulls"});
+  Feed(s, Pr("opened", "opened by alice"), "d1");
+  RootPosted();
+  auto reply = workflow_.Decide(
+      {run_, 1000}, state_,
+      {builtin::kSlackReplyEvent, {{"user", "U1"}, {"text", "lgtm"}, {"ts", "200.1"}}, "r"});
+  EXPECT_TRUE(reply.effects.empty());
+  EXPECT_NE(reply.note.find("not synced"), std::string::npos);
 }
 
 }  // namespace
