@@ -18,6 +18,11 @@ using Phase = present::DeployRequestModel::Phase;
 namespace effects = engine::effects;
 
 constexpr char kExpireTimer[] = "expire";
+// GitHub does not order webhook deliveries: a deployment_status can arrive after the workflow_run
+// that created it has completed. The run keeps listening this long after its workflow ended,
+// unless a final deployment status has already come.
+constexpr char kSettleTimer[] = "settle";
+constexpr std::int64_t kSettleMs = 5 * 60 * 1000;
 constexpr char kDefaultBranchStep[] = "default-branch";
 
 std::string FileName(const std::string& path) {
@@ -93,7 +98,7 @@ class Step final : public RootedThread {
     decision.stop_waiting = {
         GitHubDispatchKey(Str(state(), "repo"), Str(state(), "workflow"), Str(state(), "ref")),
         GitHubDeployKey(Str(state(), "repo"), Str(state(), "environment"))};
-    decision.cancel_timers = {kExpireTimer};
+    decision.cancel_timers = {kExpireTimer, kSettleTimer};
     decision.outcome = Decision::Outcome::kCompleted;
     UpdateRoot();
   }
@@ -220,26 +225,42 @@ void OnRun(Step& s, const Event& event) {
     s.set_phase(Phase::kRunning);
     s.UpdateRoot();
   }
-  if (Str(run, "status") != "completed") return;
+  if (Str(run, "status") != "completed" || s.state().value("run_done", false)) return;
+  s.state()["run_done"] = true;
   const std::string conclusion = Str(run, "conclusion");
-  if (conclusion == "success") {
+  const Phase ended = conclusion == "success" ? Phase::kSucceeded : Phase::kFailed;
+  if (ended == Phase::kSucceeded) {
     s.Tell(":white_check_mark: Deployed " + What(s) + ".");
-    s.Finish(Phase::kSucceeded);
   } else {
     s.Tell(":x: The deploy run ended: " + conclusion + ".");
-    s.Finish(Phase::kFailed);
   }
   s.decision.note = "deploy run " + conclusion;
+  if (s.state().value("deployment_final", false)) {
+    s.Finish(ended);
+    return;
+  }
+  // The card shows how the run ended; the run stays to hear a late deployment status.
+  s.set_phase(ended);
+  s.UpdateRoot();
+  s.decision.timers.push_back({kSettleTimer, s.now_ms() + kSettleMs});
+}
+
+// A deployment's state after which it does not change (GitHub's deployment statuses).
+bool IsFinalDeploymentState(const std::string& state) {
+  return state == "success" || state == "failure" || state == "error" || state == "inactive";
 }
 
 void OnDeploymentStatus(Step& s, const Event& event) {
   const Phase p = s.phase();
-  if (p != Phase::kConfirmed && p != Phase::kRunning) return;
+  if (p == Phase::kAwaiting || p == Phase::kCancelled || p == Phase::kExpired) return;
   const std::string state = Str(event.data, "state");
   const std::string url = Str(event.data, "url");
   s.Tell("Deployment to *" + Str(event.data, "environment") +
          "*: " + (url.empty() ? state : present::SlackLink(url, state)));
   s.decision.note = "deployment " + state;
+  if (!IsFinalDeploymentState(state)) return;
+  s.state()["deployment_final"] = true;
+  if (s.state().value("run_done", false)) s.Finish(p);
 }
 
 }  // namespace
@@ -275,6 +296,9 @@ Decision DeployWorkflow::Decide(const DecideContext& context, const json& state,
       s.Tell("Nobody confirmed in time; the request expired.");
       s.Finish(Phase::kExpired);
       s.decision.note = "deploy request expired";
+    }
+    if (Str(event.data, "name") == kSettleTimer && s.state().value("run_done", false)) {
+      s.Finish(s.phase());
     }
   }
   return std::move(s.decision);

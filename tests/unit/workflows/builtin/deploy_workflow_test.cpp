@@ -101,6 +101,41 @@ TEST_F(DeployWorkflowTest, ConfirmDispatchesOnceWithTheInputsAndFollowsTheRunToS
   EXPECT_NE(reply->args["text"].get<std::string>().find("Deployed"), std::string::npos);
 }
 
+TEST_F(DeployWorkflowTest, ADeploymentStatusThatArrivesAfterTheRunCompletedIsStillTold) {
+  Click(present::kDeployConfirmAction, "U2", "slack:a");
+  Step({kGitHubWorkflowRunEvent, RunData("in_progress"), "github:1"});
+  // GitHub delivers webhooks in no set order: the run's completion first.
+  auto done = Step({kGitHubWorkflowRunEvent, RunData("completed", "success"), "github:3"});
+  EXPECT_NE(done.outcome, Decision::Outcome::kCompleted);
+  ASSERT_TRUE(Find(done, outbox::kSlackPostMessage));
+  ASSERT_EQ(done.timers.size(), 1u);
+  EXPECT_EQ(done.timers[0].name, "settle");
+  EXPECT_GT(done.timers[0].due_at_ms, now_ms_);
+  auto late = Step({kGitHubDeploymentStatusEvent,
+                    {{"environment", "staging"}, {"state", "success"}},
+                    "github:2"});
+  auto told = Find(late, outbox::kSlackPostMessage);
+  ASSERT_TRUE(told);
+  EXPECT_NE(told->args["text"].get<std::string>().find("Deployment to *staging*: success"),
+            std::string::npos);
+  EXPECT_EQ(late.outcome, Decision::Outcome::kCompleted);
+  EXPECT_EQ(late.cancel_timers, (std::vector<std::string>{"expire", "settle"}));
+}
+
+TEST_F(DeployWorkflowTest, ARunWithoutADeploymentEndsAtTheSettleTimer) {
+  Click(present::kDeployConfirmAction, "U2", "slack:a");
+  auto done = Step({kGitHubWorkflowRunEvent, RunData("completed", "failure"), "github:3"});
+  EXPECT_NE(done.outcome, Decision::Outcome::kCompleted);
+  // A pending status is not the end of the deployment.
+  auto pending = Step({kGitHubDeploymentStatusEvent,
+                       {{"environment", "staging"}, {"state", "in_progress"}},
+                       "github:4"});
+  EXPECT_NE(pending.outcome, Decision::Outcome::kCompleted);
+  auto settled = Step({engine::kTimerFired, {{"name", "settle"}}, "timer:settle"});
+  EXPECT_EQ(settled.outcome, Decision::Outcome::kCompleted);
+  EXPECT_NE(state_.dump().find("failed"), std::string::npos) << state_.dump();
+}
+
 TEST_F(DeployWorkflowTest, AnUnconfirmedRequestExpiresAtItsTimer) {
   auto d = Step({engine::kTimerFired, {{"name", "expire"}}, "timer:expire@1"});
   EXPECT_EQ(d.outcome, Decision::Outcome::kCompleted);
