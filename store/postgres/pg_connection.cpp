@@ -107,7 +107,8 @@ bool PgRows::Bool(int row, int column) const {
 }
 
 std::string PgRows::Bytes(int row, int column) const {
-  const auto* escaped = reinterpret_cast<const unsigned char*>(PQgetvalue(Res(result_), row, column));
+  const auto* escaped =
+      reinterpret_cast<const unsigned char*>(PQgetvalue(Res(result_), row, column));
   std::size_t length = 0;
   unsigned char* raw = PQunescapeBytea(escaped, &length);
   if (raw == nullptr) return {};
@@ -134,7 +135,8 @@ core::Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::str
                            "postgresql connect: " + Trimmed(PQerrorMessage(conn)));
   }
   // Quiet NOTICEs (CREATE ... IF NOT EXISTS) instead of libpq's default print to stderr.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   if (!schema.empty()) {
     // The name passed IsPlainIdentifier: safe to quote into the text.
     if (auto created = connection->ExecScript("CREATE SCHEMA IF NOT EXISTS \"" + schema +

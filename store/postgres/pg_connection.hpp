@@ -81,7 +81,7 @@ class PgConnection {
 
  private:
   PgConnection() = default;
-  void* conn_ = nullptr;  // PGconn
+  void* conn_ = nullptr;                                   // PGconn
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
 };
 

@@ -79,8 +79,7 @@ core::Status Terminate(PgConnection& connection, std::int64_t id, InboxStatus st
 
 }  // namespace
 
-core::Status InsertInboxRow(PgConnection& connection, const InboxItem& item,
-                            AppendResult& result) {
+core::Status InsertInboxRow(PgConnection& connection, const InboxItem& item, AppendResult& result) {
   if (item.source.empty() || item.dedupe_key.empty()) {
     return core::MakeError(core::ErrorKind::kInvalidInput,
                            "inbox item needs a source and a dedupe key");
@@ -122,27 +121,24 @@ void PgInbox::AppendAsync(InboxItem item, std::function<void(core::Result<Append
   if (item.received_at == core::WallTime{}) item.received_at = clock_.WallNow();
   if (item.last_error.size() > kMaxErrorChars) item.last_error.resize(kMaxErrorChars);
   auto result = std::make_shared<AppendResult>();
-  db_.Submit(
-      [item = std::move(item), result](PgConnection& connection) {
-        return InsertInboxRow(connection, item, *result);
-      },
-      [result, done = std::move(done)](core::Status status) {
-        if (!done) return;
-        if (status) {
-          done(*result);
-        } else {
-          done(std::move(status.error()));
-        }
-      });
+  db_.Submit([item = std::move(item), result](
+                 PgConnection& connection) { return InsertInboxRow(connection, item, *result); },
+             [result, done = std::move(done)](core::Status status) {
+               if (!done) return;
+               if (status) {
+                 done(*result);
+               } else {
+                 done(std::move(status.error()));
+               }
+             });
 }
 
 core::Result<AppendResult> PgInbox::Append(InboxItem item) {
   if (item.received_at == core::WallTime{}) item.received_at = clock_.WallNow();
   if (item.last_error.size() > kMaxErrorChars) item.last_error.resize(kMaxErrorChars);
   AppendResult result;
-  auto status = db_.Run([&](PgConnection& connection) {
-    return InsertInboxRow(connection, item, result);
-  });
+  auto status =
+      db_.Run([&](PgConnection& connection) { return InsertInboxRow(connection, item, result); });
   if (!status) return status.error();
   return result;
 }

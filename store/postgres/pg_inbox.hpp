@@ -12,8 +12,7 @@ class PgConnection;
 
 // Inserts `item` (or finds the existing row of its key) inside the caller's transaction: the
 // inbox append of a StepCommit (StepCommit::inbox_append).
-core::Status InsertInboxRow(PgConnection& connection, const InboxItem& item,
-                            AppendResult& result);
+core::Status InsertInboxRow(PgConnection& connection, const InboxItem& item, AppendResult& result);
 
 class PgInbox final : public Inbox {
  public:

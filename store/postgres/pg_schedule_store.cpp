@@ -114,8 +114,7 @@ core::Result<bool> PgScheduleStore::MarkFired(std::int64_t id, std::int64_t slot
   return marked;
 }
 
-core::Status PgScheduleStore::SetNextDue(std::int64_t id,
-                                         std::optional<std::int64_t> next_due_ms) {
+core::Status PgScheduleStore::SetNextDue(std::int64_t id, std::optional<std::int64_t> next_due_ms) {
   return Statement(db_, "UPDATE schedules SET next_due_ms = $1 WHERE id = $2",
                    PgParams().Add(next_due_ms).Add(id), [&](const PgRows& rows) -> core::Status {
                      if (rows.affected() == 0) {

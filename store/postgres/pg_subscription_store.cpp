@@ -78,9 +78,9 @@ core::Result<bool> PgSubscriptionStore::Remove(const std::string& channel,
                                                const std::string& target) {
   bool removed = false;
   auto status = db_.Run([&](PgConnection& c) -> core::Status {
-    auto rows = c.Exec(
-        "DELETE FROM subscriptions WHERE channel = $1 AND platform = $2 AND target = $3",
-        PgParams().Add(channel).Add(platform).Add(target));
+    auto rows =
+        c.Exec("DELETE FROM subscriptions WHERE channel = $1 AND platform = $2 AND target = $3",
+               PgParams().Add(channel).Add(platform).Add(target));
     if (!rows) return rows.error();
     removed = rows->affected() > 0;
     return core::Ok();

@@ -136,16 +136,24 @@ core::Status ApplyStep(PgConnection& c, const StepCommit& step, const std::strin
     auto inserted = c.Exec(
         "INSERT INTO workflow_runs(id, type, status, state, version, created_at_ms, "
         "updated_at_ms) VALUES($1, $2, $3, $4, 1, $5, $5) ON CONFLICT(id) DO NOTHING",
-        PgParams().Add(step.run_id).Add(step.type).Add(status).Add(step.state_json).Add(
-            step.now_ms));
+        PgParams()
+            .Add(step.run_id)
+            .Add(step.type)
+            .Add(status)
+            .Add(step.state_json)
+            .Add(step.now_ms));
     if (!inserted) return inserted.error();
     if (inserted->affected() == 0) return Conflict("workflow run " + step.run_id + " exists");
   } else {
     auto updated = c.Exec(
         "UPDATE workflow_runs SET status = $1, state = $2, version = version + 1, "
         "updated_at_ms = $3 WHERE id = $4 AND version = $5",
-        PgParams().Add(status).Add(step.state_json).Add(step.now_ms).Add(step.run_id).Add(
-            step.expected_version));
+        PgParams()
+            .Add(status)
+            .Add(step.state_json)
+            .Add(step.now_ms)
+            .Add(step.run_id)
+            .Add(step.expected_version));
     if (!updated) return updated.error();
     if (updated->affected() == 0) {
       return Conflict("workflow run " + step.run_id + " moved past version " +
@@ -347,10 +355,9 @@ core::Result<std::vector<TimerRecord>> PgWorkflowStore::DueTimers(std::int64_t n
         }
       });
   if (timers) {
-    std::stable_sort(timers->begin(), timers->end(),
-                     [](const TimerRecord& a, const TimerRecord& b) {
-                       return a.due_at_ms < b.due_at_ms;
-                     });
+    std::stable_sort(
+        timers->begin(), timers->end(),
+        [](const TimerRecord& a, const TimerRecord& b) { return a.due_at_ms < b.due_at_ms; });
   }
   return timers;
 }
@@ -467,29 +474,28 @@ core::Result<std::vector<EffectRecord>> PgWorkflowStore::Effects(
 }
 
 core::Result<EffectCounts> PgWorkflowStore::CountEffects() {
-  return Query<EffectCounts>(
-      db_, "SELECT status, COUNT(*) FROM outbox GROUP BY status", PgParams(),
-      [](const PgRows& rows, EffectCounts& counts) {
-        for (int i = 0; i < rows.size(); ++i) {
-          const auto s = EffectStatusFromString(rows.Text(i, 0));
-          const std::int64_t n = rows.Int(i, 1);
-          if (!s) continue;
-          switch (*s) {
-            case EffectStatus::kPending:
-              counts.pending = n;
-              break;
-            case EffectStatus::kInFlight:
-              counts.in_flight = n;
-              break;
-            case EffectStatus::kDone:
-              counts.done = n;
-              break;
-            case EffectStatus::kDead:
-              counts.dead = n;
-              break;
-          }
-        }
-      });
+  return Query<EffectCounts>(db_, "SELECT status, COUNT(*) FROM outbox GROUP BY status", PgParams(),
+                             [](const PgRows& rows, EffectCounts& counts) {
+                               for (int i = 0; i < rows.size(); ++i) {
+                                 const auto s = EffectStatusFromString(rows.Text(i, 0));
+                                 const std::int64_t n = rows.Int(i, 1);
+                                 if (!s) continue;
+                                 switch (*s) {
+                                   case EffectStatus::kPending:
+                                     counts.pending = n;
+                                     break;
+                                   case EffectStatus::kInFlight:
+                                     counts.in_flight = n;
+                                     break;
+                                   case EffectStatus::kDone:
+                                     counts.done = n;
+                                     break;
+                                   case EffectStatus::kDead:
+                                     counts.dead = n;
+                                     break;
+                                 }
+                               }
+                             });
 }
 
 core::Result<std::int64_t> PgWorkflowStore::CountActiveEffects(std::int64_t now_ms) {
@@ -519,8 +525,8 @@ core::Result<std::vector<HistoryEntry>> PgWorkflowStore::History(const std::stri
       "ORDER BY id",
       PgParams().Add(run_id), [](const PgRows& rows, std::vector<HistoryEntry>& out) {
         for (int i = 0; i < rows.size(); ++i) {
-          out.push_back({rows.Int(i, 0), rows.Text(i, 1), rows.Int(i, 2), rows.Text(i, 3),
-                         rows.Text(i, 4)});
+          out.push_back(
+              {rows.Int(i, 0), rows.Text(i, 1), rows.Int(i, 2), rows.Text(i, 3), rows.Text(i, 4)});
         }
       });
 }

@@ -20,14 +20,12 @@ class PgWorkflowStore final : public WorkflowStore {
   core::Result<CommitOutcome> CommitStep(const StepCommit& step) override;
   core::Status FinishInboxRow(std::int64_t inbox_id, std::int64_t now_ms) override;
   core::Result<std::vector<std::string>> RunsWaitingFor(const std::string& key) override;
-  core::Result<std::vector<TimerRecord>> DueTimers(std::int64_t now_ms,
-                                                   std::size_t limit) override;
+  core::Result<std::vector<TimerRecord>> DueTimers(std::int64_t now_ms, std::size_t limit) override;
   core::Result<std::optional<std::int64_t>> NextTimerDue() override;
   core::Result<std::vector<EffectRecord>> ClaimDue(const std::string& lane, std::int64_t now_ms,
                                                    std::size_t limit) override;
-  core::Status Reschedule(std::int64_t effect_id, std::int64_t due_at_ms,
-                          const std::string& error, bool outcome_unknown,
-                          bool counts_as_attempt = true) override;
+  core::Status Reschedule(std::int64_t effect_id, std::int64_t due_at_ms, const std::string& error,
+                          bool outcome_unknown, bool counts_as_attempt = true) override;
   core::Result<std::optional<std::int64_t>> NextEffectDue(const std::string& lane) override;
   core::Status Complete(const EffectOutcome& outcome, std::int64_t now_ms) override;
   // This replica's claims (and claims without a replica) go back to pending, outcome unknown;
