@@ -38,7 +38,7 @@ case "$cmd" in
     fi
     mkdir -p "$dir"
     [[ $(id -u) -eq 0 ]] && chown postgres "$dir"
-    as_server_user "$bin/initdb" -D "$dir/data" -A trust -U contexten --no-sync -E UTF8 \
+    as_server_user "$bin/initdb" -D "$dir/data" -A trust -U contexten --no-sync -E UTF8 --locale=C \
       >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     # Unix socket only; fsync off: the data is thrown away, and the tests' speed matters.
     as_server_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
