@@ -84,7 +84,7 @@ OrchestrationModule::OrchestrationModule(const core::Config& config, StoreModule
                    return FireReport(schedule, slot);
                  }),
       schedule_loop_(scheduler_, clock),
-      health_monitor_(engine_, clock, store.database(), &relay_),
+      health_monitor_(engine_, clock, store.sqlite(), &relay_),
       health_loop_(health_monitor_, std::chrono::seconds(config.health.sample_seconds)),
       events_(platforms.events()) {
   if (store.postgres()) health_monitor_.set_store_stats([&store] { return store.Stats(); });

@@ -65,6 +65,11 @@ StoreModule::~StoreModule() {
   inbox_.reset();
 }
 
+store::Database& StoreModule::database() {
+  if (!database_) throw std::logic_error("the store is PostgreSQL: there is no SQLite database");
+  return *database_;
+}
+
 core::Status StoreModule::Check() {
   if (pg_) {
     return pg_->Run([](store::postgres::PgConnection& c) -> core::Status {

@@ -4,6 +4,7 @@
 // ports only; the SQLite database stays reachable for what exists only there (WAL statistics).
 
 #include <memory>
+#include <stdexcept>
 
 #include "core/clock.hpp"
 #include "core/config.hpp"
@@ -31,7 +32,9 @@ class StoreModule {
   StoreModule& operator=(const StoreModule&) = delete;
 
   // The SQLite database; nullptr on PostgreSQL.
-  store::Database* database() { return database_.get(); }
+  store::Database* sqlite() { return database_.get(); }
+  // The SQLite database, for SQLite-only callers (benchmarks); std::logic_error on PostgreSQL.
+  store::Database& database();
   bool postgres() const { return pg_ != nullptr; }
   store::Inbox& inbox() { return *inbox_; }
   store::AuditLog& audit() { return *audit_; }

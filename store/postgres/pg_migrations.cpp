@@ -45,6 +45,7 @@ constexpr std::array<const char*, 5> kMigrations = {
     )sql",
     // 3: the orchestration core (DESIGN.md §3). The outbox and the timers carry a claim: the
     // replica holding it and until when (ms); an expired claim is taken over by another replica.
+    // leader_terms is PostgreSQL's own: SQLite has one process, which always leads.
     R"sql(
       CREATE TABLE workflow_runs (
         id TEXT PRIMARY KEY,
@@ -117,6 +118,13 @@ constexpr std::array<const char*, 5> kMigrations = {
         UNIQUE(from_key, to_key, kind)
       );
       CREATE INDEX correlation_links_to ON correlation_links(to_key);
+      -- Leadership of the singletons (store/postgres/pg_leadership.hpp): each term's epoch, the
+      -- fencing token; the lock itself is a session advisory lock.
+      CREATE TABLE leader_terms (
+        role TEXT PRIMARY KEY,
+        epoch BIGINT NOT NULL,
+        holder TEXT NOT NULL
+      );
     )sql",
     // 4: scheduled channel reports; last_slot_ms makes a slot fire once (compare and set).
     R"sql(
