@@ -25,6 +25,7 @@
 #include "core/logging.hpp"
 #include "core/redactor.hpp"
 #include "store/database.hpp"
+#include "store/postgres/pg_database.hpp"
 
 namespace contexten::bot {
 namespace {
@@ -299,8 +300,25 @@ int RunCli(int argc, char** argv) {
     for (const auto& s : config.Secrets()) core::Redactor::Global().AddSecret(s);
     if (*check) {
       std::cout << "config ok: slack " << (config.has_slack_tokens() ? "tokens set" : "sandbox")
-                << ", api " << config.slack.api_url << ", store " << config.store.path << ", http "
-                << config.http.bind << ":" << config.http.port << "\n";
+                << ", api " << config.slack.api_url << ", store "
+                << (config.store.postgres() ? std::string("postgresql (store.url)")
+                                            : config.store.path)
+                << ", http " << config.http.bind << ":" << config.http.port << "\n";
+      return 0;
+    }
+    if (*migrate && config.store.postgres()) {
+      // Opening the PostgreSQL store migrates it (the URL is never printed: it may hold a
+      // password).
+      store::postgres::PgOptions options;
+      options.url = config.store.url;
+      options.schema = config.store.schema;
+      options.pool_size = 1;
+      auto db = store::postgres::PgDatabase::Open(options);
+      if (!db) {
+        std::cerr << "contexten: migrate: " << db.error().message << "\n";
+        return 1;
+      }
+      std::cout << "store postgresql at schema version " << (*db)->schema_version() << "\n";
       return 0;
     }
     if (*migrate) {

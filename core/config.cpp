@@ -57,6 +57,18 @@ const std::map<std::string, KeySpec>& Keys() {
        }}},
       {"store.path",
        {[](Config& c, const std::string& v, const std::string&) { c.store.path = v; }}},
+      {"store.url",
+       {[](Config& c, const std::string& v, const std::string&) { c.store.url = v; }, true}},
+      {"store.schema",
+       {[](Config& c, const std::string& v, const std::string&) { c.store.schema = v; }}},
+      {"store.replica_id",
+       {[](Config& c, const std::string& v, const std::string&) { c.store.replica_id = v; }}},
+      {"store.lease_seconds", {[](Config& c, const std::string& v, const std::string& k) {
+         c.store.lease_seconds = ParseInt(v, k, 5, 3600);
+       }}},
+      {"store.pool_size", {[](Config& c, const std::string& v, const std::string& k) {
+         c.store.pool_size = ParseInt(v, k, 1, 100);
+       }}},
       {"tls.ca_file", {[](Config& c, const std::string& v, const std::string&) { c.ca_file = v; }}},
       {"slack.api_url",
        {[](Config& c, const std::string& v, const std::string&) { c.slack.api_url = v; }}},
@@ -330,7 +342,12 @@ void Validate(const Config& c) {
     throw ConfigError("config: log.level: '" + c.log.level +
                       "' is not one of trace, debug, info, warn, error, critical, off");
   }
-  if (c.store.path.empty() || c.store.path == ":memory:") {
+  // The URL itself is never quoted back: it may hold a password.
+  if (c.store.postgres() && !c.store.url.starts_with("postgresql://") &&
+      !c.store.url.starts_with("postgres://")) {
+    throw ConfigError("config: store.url: must be a postgresql:// URL");
+  }
+  if (!c.store.postgres() && (c.store.path.empty() || c.store.path == ":memory:")) {
     throw ConfigError("config: store.path: must name a file (the store has to be durable)");
   }
   // Socket Mode needs both tokens: the app token opens the socket, the bot token posts.
@@ -370,6 +387,7 @@ const std::vector<EnvOverride>& EnvOverrides() {
       {"CONTEXTEN_HTTP_BIND", "http.bind", false},
       {"CONTEXTEN_HTTP_PORT", "http.port", false},
       {"CONTEXTEN_STORE_PATH", "store.path", false},
+      {"CONTEXTEN_STORE_URL", "store.url", true},
       {"CONTEXTEN_RULES_FILE", "rules.file", false},
       {"CONTEXTEN_LOG_LEVEL", "log.level", false},
       {"CONTEXTEN_LOG_FORMAT", "log.format", false},
@@ -388,10 +406,18 @@ EnvLookup ProcessEnv() {
 
 std::vector<std::string> Config::Secrets() const {
   std::vector<std::string> out;
-  for (const auto* s :
-       {&slack.app_token, &slack.bot_token, &slack.signing_secret, &github.token,
-        &github.app_private_key, &github.webhook_secret, &linear.api_key, &linear.webhook_secret}) {
+  for (const auto* s : {&slack.app_token, &slack.bot_token, &slack.signing_secret, &github.token,
+                        &github.app_private_key, &github.webhook_secret, &linear.api_key,
+                        &linear.webhook_secret, &store.url}) {
     if (!s->empty()) out.push_back(*s);
+  }
+  // The store URL's password on its own too (postgresql://user:password@host/db).
+  if (const auto scheme = store.url.find("://"); scheme != std::string::npos) {
+    const auto at = store.url.find('@', scheme + 3);
+    const auto colon = store.url.find(':', scheme + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon + 1 < at) {
+      out.push_back(store.url.substr(colon + 1, at - colon - 1));
+    }
   }
   return out;
 }

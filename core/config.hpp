@@ -29,7 +29,16 @@ struct HttpConfig {
 };
 
 struct StoreConfig {
-  std::string path = "contexten.db";
+  std::string path = "contexten.db";  // the SQLite engine (the default)
+  // Set: the PostgreSQL engine instead, e.g. postgresql://contexten@db/contexten (store.url or
+  // store.url_file; a secret, since it may hold a password). Several replicas may share it.
+  std::string url;
+  std::string schema;      // optional PostgreSQL schema for the tables
+  std::string replica_id;  // this replica among several (default: the host name)
+  int lease_seconds = 60;  // a claimed effect or timer of a replica that died is taken over after
+  int pool_size = 8;       // PostgreSQL connections
+
+  bool postgres() const { return !url.empty(); }
 };
 
 struct SlackConfig {

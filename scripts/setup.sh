@@ -19,6 +19,10 @@ APT_PACKAGES+=(clang-14 libclang-rt-14-dev)
 # (tests/integration/metrics_promtool_test.cpp skips with a message without it).
 APT_PACKAGES+=(prometheus)
 
+# The PostgreSQL store engine (store/postgres): libpq to build, and the server for the throwaway
+# database the store suite runs on (scripts/pg_test_server.sh, started by scripts/test.sh).
+APT_PACKAGES+=(libpq-dev postgresql)
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 

@@ -8,6 +8,19 @@ bash scripts/setup.sh
 start=$(date +%s)
 bash scripts/build.sh
 echo "build: $(( $(date +%s) - start )) s"
+# A throwaway PostgreSQL for the store suite's PostgreSQL half (unless one is given). When it
+# cannot start, those tests skip and say so; everything else runs.
+if [ -z "${CONTEXTEN_TEST_PG_URL:-}" ]; then
+  pg_dir="/tmp/contexten-pg-$$"  # the server user must reach it: not a private TMPDIR
+  if CONTEXTEN_TEST_PG_URL=$(bash scripts/pg_test_server.sh start "$pg_dir"); then
+    export CONTEXTEN_TEST_PG_URL
+    trap 'bash scripts/pg_test_server.sh stop "$pg_dir"' EXIT
+    echo "tests: PostgreSQL for the store suite in $pg_dir"
+  else
+    unset CONTEXTEN_TEST_PG_URL
+    echo "tests: WARNING: no PostgreSQL could be started; the PostgreSQL store tests will skip"
+  fi
+fi
 start=$(date +%s)
 ctest --test-dir "${CONTEXTEN_BUILD_DIR:-build}" --output-on-failure -j "$(nproc)"
 echo "tests: $(( $(date +%s) - start )) s"

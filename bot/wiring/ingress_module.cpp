@@ -193,7 +193,7 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
               .count();
       snapshot.lanes = orchestration.relay().lane_stats();
       snapshot.relay = orchestration.relay().stats();
-      if (auto stats = store::ReadStoreStats(store.database()); stats) snapshot.store = *stats;
+      if (auto stats = store.Stats(); stats) snapshot.store = *stats;
       for (const auto& [name, breaker] : platforms.breakers()) {
         snapshot.breakers.emplace_back(name, breaker->metrics());
       }
@@ -238,9 +238,8 @@ core::Status IngressModule::ReloadRules() {
 // TEMPORARY (issue 10): stands in for the GitHub webhook consumer, which will call
 // SubscriptionRouter::Route and finish the row itself.
 void IngressModule::RegisterHealth(StoreModule& store, PlatformsModule& platforms) {
-  auto* db = &store.database();
-  health_.Register([db] {
-    auto ok = db->ReadOnly([](SQLite::Database&) { return core::Ok(); });
+  health_.Register([&store] {
+    auto ok = store.Check();
     return workflows::ComponentHealth{"store", static_cast<bool>(ok),
                                       ok ? "open" : ok.error().message};
   });

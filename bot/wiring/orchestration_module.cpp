@@ -66,9 +66,9 @@ const core::resilience::CircuitBreaker* BreakerNamed(const PlatformsModule& plat
 
 OrchestrationModule::OrchestrationModule(const core::Config& config, StoreModule& store,
                                          PlatformsModule& platforms, core::Clock& clock)
-    : workflow_store_(store.database()),
-      schedule_store_(store.database()),
-      subscription_store_(store.database()),
+    : workflow_store_(store.workflows()),
+      schedule_store_(store.schedules()),
+      subscription_store_(store.subscriptions()),
       engine_(workflow_store_, clock),
       slack_executor_(platforms.slack_outbox()),
       linear_executor_(platforms.linear() ? std::make_unique<workflows::outbox::LinearExecutor>(
@@ -84,9 +84,10 @@ OrchestrationModule::OrchestrationModule(const core::Config& config, StoreModule
                    return FireReport(schedule, slot);
                  }),
       schedule_loop_(scheduler_, clock),
-      health_monitor_(engine_, clock, &store.database(), &relay_),
+      health_monitor_(engine_, clock, store.sqlite(), &relay_),
       health_loop_(health_monitor_, std::chrono::seconds(config.health.sample_seconds)),
       events_(platforms.events()) {
+  if (store.postgres()) health_monitor_.set_store_stats([&store] { return store.Stats(); });
   engine_.Register(std::make_unique<workflows::builtin::FileIssueWorkflow>());
   engine_.Register(std::make_unique<workflows::builtin::ReportWorkflow>());
   engine_.Register(std::make_unique<workflows::builtin::IntentActionWorkflow>());

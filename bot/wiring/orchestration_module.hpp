@@ -17,9 +17,9 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/resilience/events.hpp"
-#include "store/sqlite_schedule_store.hpp"
-#include "store/sqlite_subscription_store.hpp"
-#include "store/sqlite_workflow_store.hpp"
+#include "store/schedule_store.hpp"
+#include "store/subscription_store.hpp"
+#include "store/workflow_store.hpp"
 #include "workflows/engine/engine.hpp"
 #include "workflows/engine/timer_loop.hpp"
 #include "workflows/health/health_loop.hpp"
@@ -75,9 +75,10 @@ class OrchestrationModule {
  private:
   core::Status FireReport(const store::ScheduleRecord& schedule, core::WallTime slot);
 
-  store::SqliteWorkflowStore workflow_store_;
-  store::SqliteScheduleStore schedule_store_;
-  store::SqliteSubscriptionStore subscription_store_;
+  // The store module's ports (SQLite or PostgreSQL, bot/wiring/store_module.hpp).
+  store::WorkflowStore& workflow_store_;
+  store::ScheduleStore& schedule_store_;
+  store::SubscriptionStore& subscription_store_;
   workflows::engine::Engine engine_;
   workflows::outbox::SlackExecutor slack_executor_;
   std::unique_ptr<workflows::outbox::LinearExecutor> linear_executor_;

@@ -36,8 +36,8 @@ core::Result<std::vector<HealthSignal>> HealthMonitor::Tick() {
   HealthInputs inputs;
   inputs.now_ms = WallMs(clock_);
   inputs.started_ms = started_ms_;
-  if (database_) {
-    auto stats = store::ReadStoreStats(*database_);
+  if (database_ || read_stats_) {
+    auto stats = database_ ? store::ReadStoreStats(*database_) : read_stats_();
     if (stats) {
       inputs.store = std::move(*stats);
     } else {

@@ -53,6 +53,11 @@ class HealthMonitor {
                 const outbox::OutboxRelay* relay);
 
   void AddCheck(HealthCheck check);
+  // Where the store's statistics come from when `database` is null (the PostgreSQL store).
+  // Set before the first Tick.
+  void set_store_stats(std::function<core::Result<store::StoreStats>()> read) {
+    read_stats_ = std::move(read);
+  }
 
   // Samples every check and tells the incident runs what changed: a status change (or a change
   // of the queue behind a problem) is delivered; a first problem starts the key's run. The first
@@ -70,6 +75,7 @@ class HealthMonitor {
   engine::Engine& engine_;
   core::Clock& clock_;
   store::Database* database_;
+  std::function<core::Result<store::StoreStats>()> read_stats_;
   const outbox::OutboxRelay* relay_;
   std::int64_t started_ms_;
   mutable std::mutex mu_;

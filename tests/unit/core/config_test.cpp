@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
@@ -73,6 +74,28 @@ TEST(ConfigTest, SecretsComeFromFiles) {
   EXPECT_EQ(c.slack.app_token, "xapp-1-from-file");
   EXPECT_EQ(c.slack.bot_token, "xoxb-from-yaml-file");
   EXPECT_EQ(c.Secrets().size(), 2u);
+}
+
+TEST(ConfigTest, AStoreUrlSelectsPostgresqlAndIsASecretThatErrorsNeverQuote) {
+  EXPECT_FALSE(LoadConfigFromString("", Env({})).store.postgres());
+  testing::TempDir dir;
+  std::ofstream(dir.File("url")) << "postgresql://contexten:s3cret@db:5432/contexten\n";
+  const Config c = LoadConfigFromString("store:\n  url_file: " + dir.File("url") +
+                                            "\n  replica_id: a\n  lease_seconds: 30\n",
+                                        Env({}));
+  EXPECT_TRUE(c.store.postgres());
+  EXPECT_EQ(c.store.url, "postgresql://contexten:s3cret@db:5432/contexten");
+  EXPECT_EQ(c.store.replica_id, "a");
+  EXPECT_EQ(c.store.lease_seconds, 30);
+  const auto secrets = c.Secrets();
+  EXPECT_NE(std::find(secrets.begin(), secrets.end(), c.store.url), secrets.end());
+  EXPECT_NE(std::find(secrets.begin(), secrets.end(), "s3cret"), secrets.end());
+  const Config env = LoadConfigFromString(
+      "", Env({{"CONTEXTEN_STORE_URL", "postgres://contexten@db/contexten"}}));
+  EXPECT_TRUE(env.store.postgres());
+  const std::string e = ErrorOf("store:\n  url: mysql://u:hunter2@db/x\n");
+  EXPECT_NE(e.find("store.url"), std::string::npos) << e;
+  EXPECT_EQ(e.find("hunter2"), std::string::npos) << e;
 }
 
 TEST(ConfigTest, MalformedYamlNamesTheLine) {
