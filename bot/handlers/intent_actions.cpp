@@ -61,7 +61,7 @@ void ReplaceEphemeralPrompt(ListenerContext& context, const json& state) {
     text = "Cancelled: " + what + " will not happen.";
   } else if (phase == "expired") {
     text = "That question expired; nothing was done.";
-  } else if (phase == "confirm" || phase == "clarify" || phase == "team") {
+  } else if (builtin::IsOpenQuestion(phase)) {
     return;  // not answered (a click that did not count): the buttons stay
   } else {
     text = "You chose: " + what + ".";

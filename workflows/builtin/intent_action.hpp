@@ -45,6 +45,10 @@ class IntentActionWorkflow final : public engine::Workflow {
 // to its team's completed state (Done in most teams)"). mrkdwn, user text escaped.
 std::string DescribeAction(const std::string& intent, const nlohmann::json& entities);
 
+// Whether a run in `phase` (its state's "phase") still waits for the requester's answer: a
+// click then counts; after it (answered, cancelled, expired) it does not.
+bool IsOpenQuestion(const std::string& phase);
+
 // Whether this workflow performs `intent` in Linear (create_issue by handing it back).
 bool PerformsIntent(const std::string& intent);
 

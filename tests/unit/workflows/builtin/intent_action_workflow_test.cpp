@@ -125,7 +125,7 @@ TEST_F(IntentActionWorkflowTest, AnUnansweredQuestionExpiresAndNothingHappens) {
   EXPECT_EQ(Row(expired, 0).kind, outbox::kSlackUpdateMessage);  // the buttons go
   EXPECT_EQ(Row(expired, 0).args["ts"], "300.3");
   const std::string text = Row(expired, 0).args["text"];
-  EXPECT_NE(text.find("expired after 15 minutes"), std::string::npos) << text;
+  EXPECT_NE(text.find("expired after 15m without"), std::string::npos) << text;
   EXPECT_NE(text.find("nothing was done"), std::string::npos) << text;
   EXPECT_EQ(expired.outcome, Decision::Outcome::kCompleted);
   EXPECT_EQ(state_["phase"], "expired");
