@@ -173,6 +173,14 @@ void OnStart(Step& s, const DecideContext& context, const Event& event) {
                   {"priority", event.data.value("priority", 0)},
                   {"channel", Str(event.data, "channel")},
                   {"reporter", Str(event.data, "reporter")}};
+  if (!Str(event.data, "assignee_id").empty()) request["assignee_id"] = event.data["assignee_id"];
+  json label_ids = json::array();
+  if (event.data.contains("label_ids") && event.data["label_ids"].is_array()) {
+    for (const auto& id : event.data["label_ids"]) {
+      if (id.is_string() && !id.get<std::string>().empty()) label_ids.push_back(id);
+    }
+  }
+  if (!label_ids.empty()) request["label_ids"] = label_ids;
   s.state() = {{"request", request}, {"phase", "filing"}, {"seq", 0}};
   json card = present::RenderIssueCard(s.Card());
   effects::SlackPostMessage post;
@@ -186,7 +194,15 @@ void OnStart(Step& s, const DecideContext& context, const Event& event) {
   create.title = Str(request, "title");
   create.description = Str(request, "description");
   create.priority = request["priority"].get<int>();
-  s.Effect("create", s.LinearKey(), std::move(create));
+  create.assignee_id = Str(request, "assignee_id");
+  if (label_ids.empty()) {
+    s.Effect("create", s.LinearKey(), std::move(create));
+  } else {
+    // The typed effect has no labels: the same row, with the executor's label_ids argument.
+    engine::EffectRow row = engine::ToRow(create);
+    row.args["label_ids"] = label_ids;
+    s.Effect("create", s.LinearKey(), effects::Raw{row.lane, row.kind, row.args});
+  }
   s.decision.note = "filing in " + Str(request, "team_key");
 }
 

@@ -73,6 +73,11 @@ core::Result<json> CreateIssue(
   if (args.contains("priority") && args["priority"].is_number_integer()) {
     request.priority = args["priority"].get<int>();
   }
+  if (args.contains("label_ids") && args["label_ids"].is_array()) {
+    for (const auto& label : args["label_ids"]) {
+      if (label.is_string()) request.label_ids.push_back(label.get<std::string>());
+    }
+  }
   auto created = api.CreateIssue(request);
   if (!created) {
     if (created.error().kind == core::ErrorKind::kConflict) {
