@@ -130,13 +130,24 @@ core::Status Choose(ListenerContext& context, ConversationHandler& conversation,
   return core::Ok();
 }
 
-// The card's Close / Reopen: the same path as saying it in the thread.
-core::Status CardButton(ListenerContext& context, ConversationHandler& conversation,
+// The card's Close / Reopen and its state select: the same path as saying it in the thread
+// (close confirms first; a move acts at once).
+core::Status CardAction(ListenerContext& context, ConversationHandler& conversation,
                         const std::string& intent) {
   (void)context.Ack();
   const auto& interaction = context.interaction();
   const auto* action = interaction.action();
-  const std::string identifier = action ? action->value : "";
+  std::string identifier = action ? action->value : "";
+  nlohmann::json entities = {{"issue", identifier}};
+  if (intent == "change_state") {
+    // The select's value is the state; the issue is the card's (the card is its thread's root).
+    identifier = conversation.ThreadIssue(interaction.channel_id, interaction.message_ts);
+    if (identifier.empty() || !action || action->value.empty()) {
+      TellClicker(context, "I no longer track the issue of this card.");
+      return core::Ok();
+    }
+    entities = {{"issue", identifier}, {"state", action->value}};
+  }
   if (identifier.empty()) return core::Ok();
   Utterance u = ClickUtterance(context);
   u.source = intents::UtteranceContext::Source::kThreadReply;
@@ -145,7 +156,7 @@ core::Status CardButton(ListenerContext& context, ConversationHandler& conversat
   intents::Understanding understood;
   understood.intent = intent;
   understood.confidence = 1.0;
-  understood.entities = {{"issue", identifier}};
+  understood.entities = entities;
   ConversationDeps deps = conversation.deps();
   deps.understand = [understood](std::string_view, const intents::UtteranceContext&) {
     return understood;
@@ -170,11 +181,15 @@ void RegisterIntentActionListeners(ListenerRegistry& registry, ConversationHandl
       [&conversation](ListenerContext& context) { return Choose(context, conversation, "team"); });
   registry.Action(std::string(workflows::present::kIssueCardCloseAction),
                   [&conversation](ListenerContext& context) {
-                    return CardButton(context, conversation, "close");
+                    return CardAction(context, conversation, "close");
                   });
   registry.Action(std::string(workflows::present::kIssueCardReopenAction),
                   [&conversation](ListenerContext& context) {
-                    return CardButton(context, conversation, "reopen");
+                    return CardAction(context, conversation, "reopen");
+                  });
+  registry.Action(std::string(workflows::present::kIssueCardStateAction),
+                  [&conversation](ListenerContext& context) {
+                    return CardAction(context, conversation, "change_state");
                   });
 }
 

@@ -34,5 +34,18 @@ TEST(IssueFormTranscriptsTest, TheFormOffersLinearsTeamsPeopleAndLabelsAndFilesW
           "Improvement");
 }
 
+TEST(IssueCardTranscriptsTest, TheCardsStateSelectMovesTheIssueAndTheCardFollowsLinear) {
+  const Transcript t = RunScript("card_state_select.txt");
+  EXPECT_EQ(t.exit_code, 0) << t.output;
+  InOrder(t)
+      .Then("you> /ctx issue create ENG Login page crashes")
+      .Then("[Assign to me] [Close] [Open in Linear] [Todo v]")
+      .Then("you> click In Progress")
+      .ThenAll({"Status In Progress", "moved to In Progress"})
+      .Then("[In Progress v]")
+      .Then("you> linear show ENG-1")
+      .Then("linear: ENG-1 \"Login page crashes\" in ENG, In Progress");
+}
+
 }  // namespace
 }  // namespace contexten

@@ -6,6 +6,7 @@
 #include "integrations/linear/linear_ids.hpp"
 #include "workflows/builtin/github_events.hpp"
 #include "workflows/builtin/pull_request_links.hpp"
+#include "workflows/outbox/effect_kinds.hpp"
 #include "workflows/present/coalescer.hpp"
 #include "workflows/present/github_messages.hpp"
 #include "workflows/present/issue_card.hpp"
@@ -86,6 +87,9 @@ class Step {
             Str(a, "display_name").empty() ? Str(a, "name") : Str(a, "display_name");
       }
       model.assignee_slack_id = state().value("assignee_slack", "");
+    }
+    for (const auto& name : state().value("team_states", json::array())) {
+      if (name.is_string()) model.team_states.push_back(name.get<std::string>());
     }
     model.pull_requests = LinkedPullRequests(state().value("prs", json::object()));
     return model;
@@ -252,6 +256,11 @@ void OnIssueCreated(Step& s, const json& issue) {
                          LinearIssueKey(Str(issue, "identifier"))};
   s.UpdateCard();
   s.LinkThreadAndIssue();
+  // The card's state select offers the team's workflow states: read once, after filing.
+  std::string team = Str(issue, "team_key");
+  if (team.empty()) team = Str(s.state()["request"], "team_key");
+  s.Effect("states", s.LinearKey(),
+           effects::Raw{engine::kLinearLane, outbox::kLinearListStates, {{"team_key", team}}});
   if (was_queued) {
     s.Tell(":white_check_mark: Done: Linear is back and this is filed as *" +
            Str(issue, "identifier") + "*.");
@@ -451,6 +460,12 @@ void OnEffectDone(Step& s, const DecideContext& context, const Event& event) {
   const json& result = event.data.contains("result") ? event.data["result"] : json();
   if (step == "card") return OnCardPosted(s, context, result);
   if (step == "create") return OnIssueCreated(s, result);
+  if (step == "states") {
+    json names = json::array();
+    for (const auto& state : result.value("states", json::array())) names.push_back(state["name"]);
+    s.state()["team_states"] = std::move(names);
+    return s.UpdateCard();
+  }
   if (step.rfind("assign-", 0) == 0) return OnAssignStep(s, step, result);
   if (step.rfind("pr-close:", 0) == 0) return OnClosedByPullRequest(s, step, result);
   if (step.rfind("sync-user", 0) == 0) return OnSyncUser(s, s.context(), step, result);

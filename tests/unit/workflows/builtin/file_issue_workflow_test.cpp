@@ -320,5 +320,32 @@ TEST_F(FileIssueWorkflowTest, ACreateThatWorksFirstTimeSaysNothingAboutQueues) {
   }
 }
 
+TEST_F(FileIssueWorkflowTest, OnceFiledTheTeamsStatesAreReadAndTheCardOffersThem) {
+  Start();
+  Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
+  auto filed = Done("create", Issue());
+  const auto read = Find(filed, outbox::kLinearListStates);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->lane, outbox::kLinearLane);
+  EXPECT_EQ(read->args["team_key"], "ENG");
+  auto d = Done("states", {{"states",
+                            {{{"name", "Todo"}, {"type", "unstarted"}},
+                             {{"name", "In Progress"}, {"type", "started"}},
+                             {{"name", "Done"}, {"type", "completed"}}}}});
+  const auto update = Find(d, outbox::kSlackUpdateMessage);
+  ASSERT_TRUE(update);
+  json select;
+  for (const auto& block : update->args["blocks"]) {
+    for (const auto& e : block.value("elements", json::array())) {
+      if (e.value("action_id", "") == "issue_card_state") select = e;
+    }
+  }
+  ASSERT_TRUE(select.is_object()) << update->args.dump();
+  EXPECT_EQ(select["type"], "static_select");
+  ASSERT_EQ(select["options"].size(), 3u);
+  EXPECT_EQ(select["options"][1]["value"], "In Progress");
+  EXPECT_EQ(select["initial_option"]["value"], "Todo");
+}
+
 }  // namespace
 }  // namespace contexten::workflows::builtin
