@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "bot/handlers/state_request.hpp"
 #include "bot/handlers/tell_clicker.hpp"
 #include "core/logging.hpp"
 #include "intents/intent.hpp"
@@ -77,6 +78,32 @@ void ReplaceEphemeralPrompt(ListenerContext& context, const json& state) {
   }
 }
 
+// A confirmed move (the requester's Yes on an open question): the issue's card run hears who
+// asked before the run makes the move, and says it itself when the question was asked in its
+// thread (bot/handlers/state_request.hpp).
+void NoteConfirmedMove(ConversationHandler& conversation, const std::string& run_id,
+                       const integrations::slack::Interaction& interaction, json& data) {
+  auto run = conversation.deps().engine.store().LoadRun(run_id);
+  if (!run || !*run) return;
+  const json state = json::parse((*run)->state_json, nullptr, false);
+  if (!state.is_object()) return;
+  const std::string phase = state.value("phase", "");
+  const std::string intent = state.value("intent", "");
+  if (!builtin::IsOpenQuestion(phase) || phase == "team" || !MovesIssue(intent) ||
+      state.value("requester", "") != interaction.user_id) {
+    return;
+  }
+  const json entities = state.value("entities", json::object());
+  const std::size_t told =
+      NoteStateRequest(conversation.deps().engine, intent, entities, interaction.user_id,
+                       "slack:" + interaction.envelope_id + ":state_request");
+  if (told > 0 &&
+      conversation.ThreadIssue(state.value("channel", ""), state.value("thread_ts", "")) ==
+          entities.value("issue", "")) {
+    data["narrated"] = true;
+  }
+}
+
 core::Status Choose(ListenerContext& context, ConversationHandler& conversation,
                     const std::string& choice) {
   (void)context.Ack();  // the button must not spin; the run does the work
@@ -97,6 +124,7 @@ core::Status Choose(ListenerContext& context, ConversationHandler& conversation,
   auto& engine = conversation.deps().engine;
   json data = {{"user", interaction.user_id}, {"choice", choice}};
   if (!team.empty()) data["team"] = team;
+  if (choice == "yes") NoteConfirmedMove(conversation, run_id, interaction, data);
   auto delivered = engine.Deliver(
       run_id, {builtin::kSlackChoiceEvent, data, "slack:" + interaction.envelope_id});
   if (!delivered) {

@@ -41,7 +41,7 @@ TEST(IssueCardTranscriptsTest, TheCardsStateSelectMovesTheIssueAndTheCardFollows
       .Then("you> /ctx issue create ENG Login page crashes")
       .Then("[Assign to me] [Close] [Open in Linear] [Todo v]")
       .Then("you> click In Progress")
-      .ThenAll({"Status In Progress", "moved to In Progress"})
+      .ThenAll({"Status In Progress", "moved to In Progress by @U0SANDBOXUSER"})
       .Then("[In Progress v]")
       .Then("you> linear show ENG-1")
       .Then("linear: ENG-1 \"Login page crashes\" in ENG, In Progress");

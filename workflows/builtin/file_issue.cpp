@@ -22,6 +22,8 @@ namespace effects = engine::effects;
 namespace present = workflows::present;
 
 constexpr char kFlushTimer[] = "flush";
+// How long a Slack request to move the issue waits for Linear's webhook of the move.
+constexpr std::int64_t kStateRequestMs = 10 * 60 * 1000;
 constexpr std::int64_t kCoalesceWindowMs = 10000;
 
 using core::json_fields::Str;
@@ -494,6 +496,36 @@ std::string StateLine(const std::string& identifier, const json& issue, const st
   return line;
 }
 
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// The Slack person who asked for the move to `now` (a kSlackStateRequestEvent), as a mention;
+// empty when the move is not the one asked for. A request is used once, and dropped when stale.
+std::string RequestedBy(Step& s, const json& now) {
+  const json request = s.state().value("state_request", json());
+  if (!request.is_object()) return "";
+  const bool fresh =
+      s.context().now_ms - request.value("at_ms", std::int64_t{0}) <= kStateRequestMs;
+  const std::string name = Lower(Str(request, "state_name"));
+  const std::string type = Str(request, "state_type");
+  const bool matches = (!name.empty() && name == Lower(Str(now, "name"))) ||
+                       (!type.empty() && type == Str(now, "type"));
+  if (!fresh || matches) s.state().erase("state_request");
+  return fresh && matches ? "<@" + Str(request, "user") + ">" : "";
+}
+
+void OnStateRequest(Step& s, const Event& event) {
+  if (!s.Filed() || Str(event.data, "user").empty()) return;
+  s.state()["state_request"] = {{"user", Str(event.data, "user")},
+                                {"state_name", Str(event.data, "state_name")},
+                                {"state_type", Str(event.data, "state_type")},
+                                {"at_ms", s.context().now_ms}};
+  s.decision.note = "move asked for by " + Str(event.data, "user");
+}
+
 void OnLinearIssue(Step& s, const Event& event) {
   if (!s.Filed()) return;
   const json& incoming = event.data.contains("issue") ? event.data["issue"] : json::object();
@@ -512,7 +544,9 @@ void OnLinearIssue(Step& s, const Event& event) {
   if (incoming.contains("state") && incoming["state"].is_object() &&
       Str(incoming["state"], "name") != Str(issue["state"], "name")) {
     issue["state"] = incoming["state"];
-    std::string line = StateLine(identifier, issue, actor);
+    // Our own move for someone in Slack: Linear names the API key's user, the line names them.
+    const std::string by = RequestedBy(s, issue["state"]);
+    std::string line = StateLine(identifier, issue, by.empty() ? actor : by);
     // Our own move after a merge: say which PR closed it.
     const std::string closing = s.state().value("closing_by", "");
     if (!closing.empty() && Str(issue["state"], "type") == "completed") {
@@ -624,6 +658,8 @@ Decision FileIssueWorkflow::Decide(const DecideContext& context, const json& sta
     OnPullRequestReview(s, event);
   } else if (event.type == kGitHubChecksEvent) {
     OnPullRequestChecks(s, event);
+  } else if (event.type == kSlackStateRequestEvent) {
+    OnStateRequest(s, event);
   } else if (event.type == kSlackReplyEvent) {
     OnSlackReply(s, event);
   } else if (event.type == engine::kTimerFired) {

@@ -273,7 +273,15 @@ void OnEffectDone(Step& s, const Event& event) {
   }
   if (step.rfind("update", 0) == 0) {
     s.state()["phase"] = "done";
-    s.Say(Done(s, result));
+    const std::string intent = s.Intent();
+    const bool moved = intent == "close" || intent == "reopen" || intent == "change_state";
+    // The card's run says the move in this thread when Linear's webhook reports it, naming the
+    // requester: a second line here would repeat it.
+    if (moved && s.state().value("narrated", false)) {
+      s.decision.note = "moved; the card's thread says it";
+    } else {
+      s.Say(Done(s, result));
+    }
     return s.Finish(true);
   }
   if (step.rfind("comment", 0) == 0) {
@@ -348,6 +356,7 @@ void OnStart(Step& s, const Event& event) {
                {"thread_ts", Str(d, "thread_ts")},
                {"source", Str(d, "source")},
                {"seq", 0}};
+  if (d.value("narrated", false)) s.state()["narrated"] = true;
   const std::string ask = Str(d, "ask");
   const std::string intent = s.Intent();
   const std::string who = "<@" + s.Requester() + ">";
@@ -392,6 +401,7 @@ void OnChoice(Step& s, const Event& event) {
   } else if (choice != "yes" || phase == "team") {
     return;
   }
+  if (event.data.value("narrated", false)) s.state()["narrated"] = true;
   s.decision.cancel_timers.push_back(kExpireTimer);
   s.ClosePrompt((phase == "confirm" ? "Confirmed by <@" : "<@") + user +
                 (phase == "confirm" ? ">: " : "> chose: ") +

@@ -10,7 +10,9 @@
 //                 clarify: a low-confidence reading, "Did you mean: ...? [Yes] [No]";
 //                 team: create_issue without a team, one button per Linear team.
 //                 question_ttl_ms (default 15 min): an unanswered question expires then.
-//   slack.choice  {user, choice: yes | no | team, team?}   (a click on the prompt)
+//                 narrated: true when the issue's card thread will say the move itself
+//                 (the request was made in that thread and its run was told who asked).
+//   slack.choice  {user, choice: yes | no | team, team?, narrated?}   (a click on the prompt)
 //   timer "expire" the question was not answered in time: its buttons are replaced by a line
 //                 saying so and the run ends; nothing is performed.
 //
