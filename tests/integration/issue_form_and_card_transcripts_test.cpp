@@ -24,13 +24,13 @@ TEST(IssueFormTranscriptsTest, TheFormOffersLinearsTeamsPeopleAndLabelsAndFilesW
       .Then("Loading teams, people and labels from Linear")
       .Then("contexten updated the form:")
       .Then("Team: [ENG · Engineering v]")
-      .Then("Assignee: [Unassigned v]")
-      .Then("Labels: [Choose labels v]")
+      .Then("Assignee (optional): [Unassigned v]")
+      .Then("Labels (optional): [Choose labels v]")
       .Then("you> submit")
       .Then("Filing Login page crashes in ENG")
       .Then("you> linear show ENG-1")
       .Then(
-          "linear: ENG-1 \"Login page crashes\" in ENG, Todo, assignee Ada Lovelace, labels Bug, "
+          "linear: ENG-1 \"Login page crashes\" in ENG, Backlog, assignee Ada Lovelace, labels Bug, "
           "Improvement");
 }
 
@@ -39,7 +39,7 @@ TEST(IssueCardTranscriptsTest, TheCardsStateSelectMovesTheIssueAndTheCardFollows
   EXPECT_EQ(t.exit_code, 0) << t.output;
   InOrder(t)
       .Then("you> /ctx issue create ENG Login page crashes")
-      .Then("[Assign to me] [Close] [Open in Linear] [Todo v]")
+      .Then("[Assign to me] [Close] [Open in Linear] [Backlog v]")
       .Then("you> click In Progress")
       .ThenAll({"Status In Progress", "moved to In Progress by @U0SANDBOXUSER"})
       .Then("[In Progress v]")
