@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "bot/handlers/command_handler.hpp"
+#include "bot/handlers/state_request.hpp"
 #include "bot/version.hpp"
 #include "core/logging.hpp"
 #include "core/redactor.hpp"
@@ -263,6 +264,14 @@ Reply ConversationHandler::StartRun(const Utterance& u, const intents::Understan
        std::chrono::duration_cast<std::chrono::milliseconds>(deps_.settings.question_ttl).count()}};
   const std::string run_id =
       std::string(workflows::builtin::kIntentActionType) + ":slack:" + u.origin;
+  // A move made at once: the issue's card run hears who asked, and says the move itself when
+  // the request was made in its thread (bot/handlers/state_request.hpp).
+  if (ask == "none" && MovesIssue(intent)) {
+    const std::size_t told = NoteStateRequest(deps_.engine, intent, understood.entities, u.user,
+                                              "slack:" + u.origin + ":state_request");
+    const std::string issue = understood.entities.value("issue", "");
+    if (told > 0 && ThreadIssue(u.channel, ThreadFor(u)) == issue) start["narrated"] = true;
+  }
   auto started =
       deps_.engine.Start(workflows::builtin::kIntentActionType, run_id, {"start", start, ""});
   if (!started) {

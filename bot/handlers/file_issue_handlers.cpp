@@ -51,6 +51,8 @@ core::Status StartFileIssue(workflows::engine::Engine& engine, const FileIssueSe
   json start = {{"team_key", request.team_key},       {"title", request.title},
                 {"description", request.description}, {"priority", request.priority},
                 {"channel", request.channel},         {"reporter", request.reporter}};
+  if (!request.assignee_id.empty()) start["assignee_id"] = request.assignee_id;
+  if (!request.label_ids.empty()) start["label_ids"] = request.label_ids;
   auto started = engine.Start(workflows::builtin::kFileIssueType,
                               std::string(workflows::builtin::kFileIssueType) + ":slack:" + origin,
                               {"start", std::move(start), ""});

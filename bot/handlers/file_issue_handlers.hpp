@@ -6,26 +6,36 @@
 // a crash reaches the same run instead of filing twice.
 
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 #include "integrations/slack/listeners/listener_context.hpp"
 #include "integrations/slack/listeners/listener_registry.hpp"
+#include "store/subscription_store.hpp"
 #include "workflows/engine/engine.hpp"
 
 namespace contexten::bot::handlers {
 
 namespace listeners = integrations::slack::listeners;
 
+class LinearReferenceCache;
+
 struct FileIssueSettings {
   bool linear_enabled = false;  // Linear configured: issues can be filed
   std::string default_team;     // offered first by the form
+  // Teams, people and labels for the form's selects (null: the form asks for a team key).
+  LinearReferenceCache* reference = nullptr;
+  // Channels subscribed to a Linear team offer that team first (null: only default_team).
+  store::SubscriptionStore* subscriptions = nullptr;
 };
 
 struct FileIssueRequest {
   std::string team_key;
   std::string title;
   std::string description;
-  int priority = 0;  // Linear: 0 none, 1 urgent .. 4 low
+  int priority = 0;                    // Linear: 0 none, 1 urgent .. 4 low
+  std::string assignee_id;             // Linear user id; empty: unassigned
+  std::vector<std::string> label_ids;  // Linear label ids
   std::string channel;
   std::string reporter;
 };

@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "bot/handlers/state_request.hpp"
 #include "bot/handlers/tell_clicker.hpp"
 #include "core/logging.hpp"
 #include "intents/intent.hpp"
@@ -61,7 +62,7 @@ void ReplaceEphemeralPrompt(ListenerContext& context, const json& state) {
     text = "Cancelled: " + what + " will not happen.";
   } else if (phase == "expired") {
     text = "That question expired; nothing was done.";
-  } else if (phase == "confirm" || phase == "clarify" || phase == "team") {
+  } else if (builtin::IsOpenQuestion(phase)) {
     return;  // not answered (a click that did not count): the buttons stay
   } else {
     text = "You chose: " + what + ".";
@@ -74,6 +75,32 @@ void ReplaceEphemeralPrompt(ListenerContext& context, const json& state) {
   if (auto replaced = context.Respond(body); !replaced) {
     Log()->warn("could not replace an answered ephemeral question: {}",
                 replaced.error().Describe());
+  }
+}
+
+// A confirmed move (the requester's Yes on an open question): the issue's card run hears who
+// asked before the run makes the move, and says it itself when the question was asked in its
+// thread (bot/handlers/state_request.hpp).
+void NoteConfirmedMove(ConversationHandler& conversation, const std::string& run_id,
+                       const integrations::slack::Interaction& interaction, json& data) {
+  auto run = conversation.deps().engine.store().LoadRun(run_id);
+  if (!run || !*run) return;
+  const json state = json::parse((*run)->state_json, nullptr, false);
+  if (!state.is_object()) return;
+  const std::string phase = state.value("phase", "");
+  const std::string intent = state.value("intent", "");
+  if (!builtin::IsOpenQuestion(phase) || phase == "team" || !MovesIssue(intent) ||
+      state.value("requester", "") != interaction.user_id) {
+    return;
+  }
+  const json entities = state.value("entities", json::object());
+  const std::size_t told =
+      NoteStateRequest(conversation.deps().engine, intent, entities, interaction.user_id,
+                       "slack:" + interaction.envelope_id + ":state_request");
+  if (told > 0 &&
+      conversation.ThreadIssue(state.value("channel", ""), state.value("thread_ts", "")) ==
+          entities.value("issue", "")) {
+    data["narrated"] = true;
   }
 }
 
@@ -97,6 +124,7 @@ core::Status Choose(ListenerContext& context, ConversationHandler& conversation,
   auto& engine = conversation.deps().engine;
   json data = {{"user", interaction.user_id}, {"choice", choice}};
   if (!team.empty()) data["team"] = team;
+  if (choice == "yes") NoteConfirmedMove(conversation, run_id, interaction, data);
   auto delivered = engine.Deliver(
       run_id, {builtin::kSlackChoiceEvent, data, "slack:" + interaction.envelope_id});
   if (!delivered) {
@@ -130,13 +158,24 @@ core::Status Choose(ListenerContext& context, ConversationHandler& conversation,
   return core::Ok();
 }
 
-// The card's Close / Reopen: the same path as saying it in the thread.
-core::Status CardButton(ListenerContext& context, ConversationHandler& conversation,
+// The card's Close / Reopen and its state select: the same path as saying it in the thread
+// (close confirms first; a move acts at once).
+core::Status CardAction(ListenerContext& context, ConversationHandler& conversation,
                         const std::string& intent) {
   (void)context.Ack();
   const auto& interaction = context.interaction();
   const auto* action = interaction.action();
-  const std::string identifier = action ? action->value : "";
+  std::string identifier = action ? action->value : "";
+  nlohmann::json entities = {{"issue", identifier}};
+  if (intent == "change_state") {
+    // The select's value is the state; the issue is the card's (the card is its thread's root).
+    identifier = conversation.ThreadIssue(interaction.channel_id, interaction.message_ts);
+    if (identifier.empty() || !action || action->value.empty()) {
+      TellClicker(context, "I no longer track the issue of this card.");
+      return core::Ok();
+    }
+    entities = {{"issue", identifier}, {"state", action->value}};
+  }
   if (identifier.empty()) return core::Ok();
   Utterance u = ClickUtterance(context);
   u.source = intents::UtteranceContext::Source::kThreadReply;
@@ -145,7 +184,7 @@ core::Status CardButton(ListenerContext& context, ConversationHandler& conversat
   intents::Understanding understood;
   understood.intent = intent;
   understood.confidence = 1.0;
-  understood.entities = {{"issue", identifier}};
+  understood.entities = entities;
   ConversationDeps deps = conversation.deps();
   deps.understand = [understood](std::string_view, const intents::UtteranceContext&) {
     return understood;
@@ -170,11 +209,15 @@ void RegisterIntentActionListeners(ListenerRegistry& registry, ConversationHandl
       [&conversation](ListenerContext& context) { return Choose(context, conversation, "team"); });
   registry.Action(std::string(workflows::present::kIssueCardCloseAction),
                   [&conversation](ListenerContext& context) {
-                    return CardButton(context, conversation, "close");
+                    return CardAction(context, conversation, "close");
                   });
   registry.Action(std::string(workflows::present::kIssueCardReopenAction),
                   [&conversation](ListenerContext& context) {
-                    return CardButton(context, conversation, "reopen");
+                    return CardAction(context, conversation, "reopen");
+                  });
+  registry.Action(std::string(workflows::present::kIssueCardStateAction),
+                  [&conversation](ListenerContext& context) {
+                    return CardAction(context, conversation, "change_state");
                   });
 }
 

@@ -169,7 +169,8 @@ core::Status SlashCommand(ListenerContext& context, CommandHandler& commands,
   if (intent && std::holds_alternative<intents::NewIssueFormIntent>(*intent)) {
     if (auto r = refused("create_issue")) return *r;
     conversation.Record(u, "create_issue", "\"form\"", "allowed", "opened the form");
-    return OpenNewIssueModal(context, deps.file_issue.default_team);
+    return OpenNewIssueModal(context, DefaultTeamFor(deps.file_issue, interaction.channel_id), {},
+                             deps.file_issue.reference);
   }
   if (intent && std::holds_alternative<intents::StatusIntent>(*intent)) {
     if (auto r = refused("status")) return *r;

@@ -97,6 +97,12 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
     handlers::FileIssueSettings file_issue;
     file_issue.linear_enabled = orchestration.linear_enabled();
     file_issue.default_team = config.linear.default_team;
+    file_issue.subscriptions = &orchestration.subscriptions();
+    if (platforms.linear() != nullptr && orchestration.linear_enabled()) {
+      linear_reference_ =
+          std::make_unique<handlers::LinearReferenceCache>(*platforms.linear(), clock);
+      file_issue.reference = linear_reference_.get();
+    }
     handlers::ConversationSettings conversation;
     conversation.command = config.slack.command;
     conversation.confidence_threshold = config.conversation.confidence_threshold;

@@ -14,6 +14,7 @@
 #include "bot/handlers/command_handler.hpp"
 #include "bot/handlers/conversation_handler.hpp"
 #include "bot/handlers/github_webhook_consumer.hpp"
+#include "bot/handlers/linear_reference_cache.hpp"
 #include "bot/handlers/linear_webhook_consumer.hpp"
 #include "bot/handlers/subscription_router.hpp"
 #include "bot/webhooks/webhook_ingress.hpp"
@@ -71,6 +72,8 @@ class IngressModule {
   handlers::CommandHandler commands_;
   handlers::AccessControl access_;
   std::unique_ptr<handlers::ConversationHandler> conversation_;
+  // The create-issue form's Linear teams, people and labels (null without Linear).
+  std::unique_ptr<handlers::LinearReferenceCache> linear_reference_;
   Dispatcher dispatcher_;
   // Channel subscriptions and rules (issue 10); before the consumers that call them.
   workflows::rules::RuleBook rules_;

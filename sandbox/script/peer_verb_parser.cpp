@@ -44,13 +44,18 @@ std::optional<int> PositiveInt(std::string_view text) {
 core::Result<PeerVerb> ParseLinear(const std::vector<PeerVerbWord>& words) {
   const std::string all_usages =
       std::string(kLinearStateUsage) + " | " + std::string(kLinearCommentUsage) + " | " +
-      std::string(kLinearOutageUsage) + " | " + std::string(kLinearCommentsUsage);
+      std::string(kLinearOutageUsage) + " | " + std::string(kLinearCommentsUsage) + " | " +
+      std::string(kLinearShowUsage);
   if (words.size() < 2) return Usage("linear: which verb?", all_usages);
   const std::string& verb = words[1].Plain();
   if (verb == "state") {
     if (words.size() < 3) return Usage("linear state: missing the issue id", kLinearStateUsage);
     if (words.size() < 4) return Usage("linear state: missing the state name", kLinearStateUsage);
     return PeerVerb(LinearStateVerb{words[2].Plain(), Join(words, 3)});
+  }
+  if (verb == "show") {
+    if (words.size() != 3) return Usage("linear show: name one issue", kLinearShowUsage);
+    return PeerVerb(LinearShowVerb{words[2].Plain()});
   }
   if (verb == "comments") {
     if (words.size() != 3) {

@@ -50,6 +50,10 @@ struct LinearOutageVerb {
 struct LinearCommentsVerb {
   std::string issue;
 };
+// What the Linear stand-in holds for one issue: title, state, assignee, labels.
+struct LinearShowVerb {
+  std::string issue;
+};
 struct GitHubPrOpenVerb {
   std::string repo;  // owner/repo
   std::string title;
@@ -73,15 +77,16 @@ struct GitHubCiVerb {
   bool pass = false;   // `gh ci pass`: success; `gh ci fail`: failure
 };
 
-using PeerVerb =
-    std::variant<LinearStateVerb, LinearCommentVerb, LinearOutageVerb, LinearCommentsVerb,
-                 GitHubPrOpenVerb, GitHubPrMergeVerb, GitHubPrReviewVerb, GitHubCiVerb>;
+using PeerVerb = std::variant<LinearStateVerb, LinearCommentVerb, LinearOutageVerb,
+                              LinearCommentsVerb, LinearShowVerb, GitHubPrOpenVerb,
+                              GitHubPrMergeVerb, GitHubPrReviewVerb, GitHubCiVerb>;
 
 // The one-line usage of each verb, as errors and help show them.
 inline constexpr char kLinearStateUsage[] = "linear state <ID> <state name>";
 inline constexpr char kLinearCommentUsage[] = "linear comment <ID> <text>";
 inline constexpr char kLinearOutageUsage[] = "linear outage <seconds> [status=<code>]";
 inline constexpr char kLinearCommentsUsage[] = "linear comments <ID>";
+inline constexpr char kLinearShowUsage[] = "linear show <ID>";
 inline constexpr char kGitHubPrOpenUsage[] =
     "gh pr open <owner/repo> \"<title>\" [branch=<b>] [body=\"<text>\"] [author=<login>]";
 inline constexpr char kGitHubPrMergeUsage[] = "gh pr merge <owner/repo>#<n>";

@@ -96,6 +96,10 @@ std::string PeerVerbs::Help() {
          "\n"
          "      e.g. linear comments ENG-1 (what Linear shows; sends nothing)\n"
          "  " +
+         std::string(kLinearShowUsage) +
+         "\n"
+         "      e.g. linear show ENG-1 (title, state, assignee, labels; sends nothing)\n"
+         "  " +
          std::string(kGitHubPrOpenUsage) +
          "\n"
          "      e.g. gh pr open contexten/sandbox \"ENG-1 Fix login crash\" body=\"Fixes ENG-1\"\n"
@@ -183,6 +187,17 @@ core::Result<std::string> PeerVerbs::Execute(const LinearCommentsVerb& verb) {
                     (comments.size() == 1 ? " comment" : " comments");
   for (const auto& c : comments) out += "\n  " + c.user_name + ": " + c.body;
   return out;
+}
+
+core::Result<std::string> PeerVerbs::Execute(const LinearShowVerb& verb) {
+  if (auto ok = CheckIssue(linear_, verb.issue); !ok) return core::Unexpected(ok.error());
+  const auto issue = linear_->GetIssue(verb.issue);
+  std::string labels;
+  for (const auto& l : issue->labels) labels += (labels.empty() ? "" : ", ") + l.name;
+  return "linear: " + issue->identifier + " \"" + issue->title + "\" in " + issue->team_key + ", " +
+         issue->state.name + ", assignee " +
+         (issue->assignee ? issue->assignee->name : std::string("none")) + ", labels " +
+         (labels.empty() ? std::string("none") : labels);
 }
 
 // --- GitHub ----------------------------------------------------------------------------------

@@ -112,7 +112,12 @@ core::Result<json> BuildStateValues(const json& view,
       initial = element["initial_value"].get<std::string>();
       given = &initial;
     }
-    if (!given && !block.value("optional", false)) {
+    // A select shown with an initial option submits it unless changed, likewise.
+    const bool preselected =
+        (element.contains("initial_option") && element["initial_option"].is_object()) ||
+        (element.contains("initial_options") && element["initial_options"].is_array() &&
+         !element["initial_options"].empty());
+    if (!given && !preselected && !block.value("optional", false)) {
       return core::Unexpected(
           core::MakeError(core::ErrorKind::kInvalidInput,
                           "input '" + block_id + "' (" + TextOf(block.value("label", json())) +
@@ -121,6 +126,7 @@ core::Result<json> BuildStateValues(const json& view,
     json entry = {{"type", type}};
     if (type == "static_select" || type == "radio_buttons" || type == "external_select") {
       entry["selected_option"] = nullptr;
+      if (!given && preselected) entry["selected_option"] = element["initial_option"];
       if (given) {
         for (const auto& option : OptionsOf(element)) {
           if (option.value("value", "") == *given || TextOf(option) == *given) {
@@ -132,6 +138,27 @@ core::Result<json> BuildStateValues(const json& view,
               core::MakeError(core::ErrorKind::kInvalidInput,
                               "'" + *given + "' is not an option of select '" + action_id + "'"));
         }
+      }
+    } else if (type == "multi_static_select") {
+      // `given` names the picks, comma-separated, each by its value or its text.
+      entry["selected_options"] = json::array();
+      if (!given && preselected) entry["selected_options"] = element["initial_options"];
+      std::string rest = given ? *given : "";
+      while (given && !rest.empty()) {
+        const auto comma = rest.find(',');
+        const std::string pick = rest.substr(0, comma);
+        rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+        if (pick.empty()) continue;
+        json found;
+        for (const auto& option : OptionsOf(element)) {
+          if (option.value("value", "") == pick || TextOf(option) == pick) found = option;
+        }
+        if (found.is_null()) {
+          return core::Unexpected(
+              core::MakeError(core::ErrorKind::kInvalidInput,
+                              "'" + pick + "' is not an option of select '" + action_id + "'"));
+        }
+        entry["selected_options"].push_back(found);
       }
     } else if (type == "datepicker") {
       entry["selected_date"] = given ? json(*given) : json();

@@ -58,21 +58,19 @@ TEST(ConversationTranscriptsTest, TheCardsCloseConfirmsCountsOnlyTheRequesterAnd
       .Then("Only @U0SANDBOXUSER can answer this")
       .Then("you> click Close ENG-1")
       .Then("Confirmed by @U0SANDBOXUSER");
-  // The run's reply and the card's update (the Linear stand-in's webhook brings the card to its
-  // completed state) are posted by two runs, in either order.
+  // One line per move, in the card's thread when Linear's webhook reports it, naming the person
+  // who asked (not the API key's user); the card's edit goes out on its own key, in either order.
   InOrder(t)
       .Then("you> click Close ENG-1")
-      .Then("closed ENG-1 (now Done)")
-      .Then("you> click Reopen");
-  InOrder(t)
-      .Then("you> click Close ENG-1")
-      .Then("Status Done")
+      .ThenAll({"moved to Done by @U0SANDBOXUSER", "Status Done"})
       .Then("[Reopen]")
       .Then("you> click Reopen")
-      .Then("reopened ENG-1 (now Todo)");
+      .Then("moved to Todo by @U0SANDBOXUSER");
+  EXPECT_EQ(t.output.find("closed ENG-1 (now Done)"), std::string::npos) << t.output;
+  EXPECT_EQ(t.output.find("by Contexten"), std::string::npos) << t.output;
   // Nothing was closed before the requester's own click.
   const auto other = t.output.find("you> as U0SOMEONEELSE");
-  const auto closed = t.output.find("closed ENG-1");
+  const auto closed = t.output.find("moved to Done by");
   ASSERT_NE(other, std::string::npos);
   EXPECT_GT(closed, t.output.find("you> click Close ENG-1", other)) << t.output;
 }
@@ -129,7 +127,7 @@ TEST(ConversationTranscriptsTest, CloseItInTheIssuesThreadClosesThatIssueAfterCo
       .Then("please confirm: close ENG-1")
       .Then("[Close ENG-1] [Cancel]")
       .Then("you> click Close ENG-1")
-      .Then("closed ENG-1 (now Done)");
+      .Then("moved to Done by @U0SANDBOXUSER");
   InOrder(t).Then("you> click Close ENG-1").Then("Status Done");
 }
 

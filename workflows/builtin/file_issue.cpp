@@ -7,6 +7,7 @@
 #include "workflows/builtin/github_events.hpp"
 #include "workflows/builtin/pull_request_links.hpp"
 #include "workflows/builtin/synced_reply.hpp"
+#include "workflows/outbox/effect_kinds.hpp"
 #include "workflows/present/coalescer.hpp"
 #include "workflows/present/github_messages.hpp"
 #include "workflows/present/issue_card.hpp"
@@ -22,6 +23,8 @@ namespace effects = engine::effects;
 namespace present = workflows::present;
 
 constexpr char kFlushTimer[] = "flush";
+// How long a Slack request to move the issue waits for Linear's webhook of the move.
+constexpr std::int64_t kStateRequestMs = 10 * 60 * 1000;
 constexpr std::int64_t kCoalesceWindowMs = 10000;
 
 using core::json_fields::Str;
@@ -87,6 +90,9 @@ class Step {
             Str(a, "display_name").empty() ? Str(a, "name") : Str(a, "display_name");
       }
       model.assignee_slack_id = state().value("assignee_slack", "");
+    }
+    for (const auto& name : state().value("team_states", json::array())) {
+      if (name.is_string()) model.team_states.push_back(name.get<std::string>());
     }
     model.pull_requests = LinkedPullRequests(state().value("prs", json::object()));
     return model;
@@ -174,6 +180,14 @@ void OnStart(Step& s, const DecideContext& context, const Event& event) {
                   {"priority", event.data.value("priority", 0)},
                   {"channel", Str(event.data, "channel")},
                   {"reporter", Str(event.data, "reporter")}};
+  if (!Str(event.data, "assignee_id").empty()) request["assignee_id"] = event.data["assignee_id"];
+  json label_ids = json::array();
+  if (event.data.contains("label_ids") && event.data["label_ids"].is_array()) {
+    for (const auto& id : event.data["label_ids"]) {
+      if (id.is_string() && !id.get<std::string>().empty()) label_ids.push_back(id);
+    }
+  }
+  if (!label_ids.empty()) request["label_ids"] = label_ids;
   s.state() = {{"request", request}, {"phase", "filing"}, {"seq", 0}};
   json card = present::RenderIssueCard(s.Card());
   effects::SlackPostMessage post;
@@ -187,7 +201,15 @@ void OnStart(Step& s, const DecideContext& context, const Event& event) {
   create.title = Str(request, "title");
   create.description = Str(request, "description");
   create.priority = request["priority"].get<int>();
-  s.Effect("create", s.LinearKey(), std::move(create));
+  create.assignee_id = Str(request, "assignee_id");
+  if (label_ids.empty()) {
+    s.Effect("create", s.LinearKey(), std::move(create));
+  } else {
+    // The typed effect has no labels: the same row, with the executor's label_ids argument.
+    engine::EffectRow row = engine::ToRow(create);
+    row.args["label_ids"] = label_ids;
+    s.Effect("create", s.LinearKey(), effects::Raw{row.lane, row.kind, row.args});
+  }
   s.decision.note = "filing in " + Str(request, "team_key");
 }
 
@@ -237,6 +259,11 @@ void OnIssueCreated(Step& s, const json& issue) {
                          LinearIssueKey(Str(issue, "identifier"))};
   s.UpdateCard();
   s.LinkThreadAndIssue();
+  // The card's state select offers the team's workflow states: read once, after filing.
+  std::string team = Str(issue, "team_key");
+  if (team.empty()) team = Str(s.state()["request"], "team_key");
+  s.Effect("states", s.LinearKey(),
+           effects::Raw{engine::kLinearLane, outbox::kLinearListStates, {{"team_key", team}}});
   if (was_queued) {
     s.Tell(":white_check_mark: Done: Linear is back and this is filed as *" +
            Str(issue, "identifier") + "*.");
@@ -429,6 +456,12 @@ void OnEffectDone(Step& s, const DecideContext& context, const Event& event) {
   const json& result = event.data.contains("result") ? event.data["result"] : json();
   if (step == "card") return OnCardPosted(s, context, result);
   if (step == "create") return OnIssueCreated(s, result);
+  if (step == "states") {
+    json names = json::array();
+    for (const auto& state : result.value("states", json::array())) names.push_back(state["name"]);
+    s.state()["team_states"] = std::move(names);
+    return s.UpdateCard();
+  }
   if (step.rfind("assign-", 0) == 0) return OnAssignStep(s, step, result);
   if (step.rfind("pr-close:", 0) == 0) return OnClosedByPullRequest(s, step, result);
   if (step.rfind("sync-user", 0) == 0) return OnSyncUser(s, s.context(), step, result);
@@ -457,6 +490,36 @@ std::string StateLine(const std::string& identifier, const json& issue, const st
   return line;
 }
 
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// The Slack person who asked for the move to `now` (a kSlackStateRequestEvent), as a mention;
+// empty when the move is not the one asked for. A request is used once, and dropped when stale.
+std::string RequestedBy(Step& s, const json& now) {
+  const json request = s.state().value("state_request", json());
+  if (!request.is_object()) return "";
+  const bool fresh =
+      s.context().now_ms - request.value("at_ms", std::int64_t{0}) <= kStateRequestMs;
+  const std::string name = Lower(Str(request, "state_name"));
+  const std::string type = Str(request, "state_type");
+  const bool matches = (!name.empty() && name == Lower(Str(now, "name"))) ||
+                       (!type.empty() && type == Str(now, "type"));
+  if (!fresh || matches) s.state().erase("state_request");
+  return fresh && matches ? "<@" + Str(request, "user") + ">" : "";
+}
+
+void OnStateRequest(Step& s, const Event& event) {
+  if (!s.Filed() || Str(event.data, "user").empty()) return;
+  s.state()["state_request"] = {{"user", Str(event.data, "user")},
+                                {"state_name", Str(event.data, "state_name")},
+                                {"state_type", Str(event.data, "state_type")},
+                                {"at_ms", s.context().now_ms}};
+  s.decision.note = "move asked for by " + Str(event.data, "user");
+}
+
 void OnLinearIssue(Step& s, const Event& event) {
   if (!s.Filed()) return;
   const json& incoming = event.data.contains("issue") ? event.data["issue"] : json::object();
@@ -475,7 +538,9 @@ void OnLinearIssue(Step& s, const Event& event) {
   if (incoming.contains("state") && incoming["state"].is_object() &&
       Str(incoming["state"], "name") != Str(issue["state"], "name")) {
     issue["state"] = incoming["state"];
-    std::string line = StateLine(identifier, issue, actor);
+    // Our own move for someone in Slack: Linear names the API key's user, the line names them.
+    const std::string by = RequestedBy(s, issue["state"]);
+    std::string line = StateLine(identifier, issue, by.empty() ? actor : by);
     // Our own move after a merge: say which PR closed it.
     const std::string closing = s.state().value("closing_by", "");
     if (!closing.empty() && Str(issue["state"], "type") == "completed") {
@@ -587,6 +652,8 @@ Decision FileIssueWorkflow::Decide(const DecideContext& context, const json& sta
     OnPullRequestReview(s, event);
   } else if (event.type == kGitHubChecksEvent) {
     OnPullRequestChecks(s, event);
+  } else if (event.type == kSlackStateRequestEvent) {
+    OnStateRequest(s, event);
   } else if (event.type == kSlackReplyEvent) {
     OnSlackReply(s, event);
   } else if (event.type == engine::kTimerFired) {

@@ -11,6 +11,8 @@
 //   slack.assign   {user}                             ("Assign to me" clicked on the card)
 //   slack.reply    {user, text, ts}                   (a reply in the home thread, synced to
 //                                                      Linear as a comment)
+//   slack.state_request {user, state_name | state_type} (who asked for the next move: the
+//                                                      webhook's line names them; 10 min)
 // It waits on "linear_issue:<uuid>" and "linear_issue:<identifier>" once the issue exists.
 
 #include "workflows/builtin/file_issue_events.hpp"

@@ -14,6 +14,10 @@ inline constexpr char kSlackAssignEvent[] = "slack.assign";
 // becomes a Linear comment ("via Slack, by <name>"); its echo (Linear's Comment webhook for it)
 // is not posted back.
 inline constexpr char kSlackReplyEvent[] = "slack.reply";
+// Someone in Slack asked for the issue to move (a close, reopen or move confirmed through an
+// intent_action run, which makes the change): {user, state_name | state_type}. Linear's webhook
+// for the move names the API key's user as its actor; the thread's line names this person.
+inline constexpr char kSlackStateRequestEvent[] = "slack.state_request";
 
 // The wait key of a Linear issue (by UUID or identifier).
 inline std::string LinearIssueKey(const std::string& id_or_identifier) {

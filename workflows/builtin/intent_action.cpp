@@ -5,7 +5,9 @@
 #include "core/json_fields.hpp"
 #include "integrations/linear/linear_ids.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
+#include "workflows/present/button.hpp"
 #include "workflows/present/fit_text.hpp"
+#include "workflows/present/human_duration.hpp"
 #include "workflows/present/issue_card.hpp"
 
 namespace contexten::workflows::builtin {
@@ -105,13 +107,8 @@ class Step {
 };
 
 json Button(const std::string& text, const std::string& action_id, const std::string& value,
-            const char* style = nullptr) {
-  json b = {{"type", "button"},
-            {"text", {{"type", "plain_text"}, {"text", text.substr(0, 75)}}},
-            {"action_id", action_id},
-            {"value", value}};
-  if (style) b["style"] = style;
-  return b;
+            present::ButtonStyle style = present::ButtonStyle::kDefault) {
+  return present::ButtonJson(text, action_id, value, style);
 }
 
 json PromptBlocks(const std::string& text, json buttons) {
@@ -140,7 +137,8 @@ void Ask(Step& s, const std::string& text, json buttons) {
 void PostYesNo(Step& s, const std::string& text, const std::string& yes, bool danger) {
   const std::string run = s.context_.run_id;
   json buttons =
-      json::array({Button(yes, kIntentYesAction, run, danger ? "danger" : "primary"),
+      json::array({Button(yes, kIntentYesAction, run,
+                          danger ? present::ButtonStyle::kDanger : present::ButtonStyle::kPrimary),
                    Button(s.Phase() == "confirm" ? "Cancel" : "No", kIntentNoAction, run)});
   Ask(s, text, std::move(buttons));
 }
@@ -275,7 +273,15 @@ void OnEffectDone(Step& s, const Event& event) {
   }
   if (step.rfind("update", 0) == 0) {
     s.state()["phase"] = "done";
-    s.Say(Done(s, result));
+    const std::string intent = s.Intent();
+    const bool moved = intent == "close" || intent == "reopen" || intent == "change_state";
+    // The card's run says the move in this thread when Linear's webhook reports it, naming the
+    // requester: a second line here would repeat it.
+    if (moved && s.state().value("narrated", false)) {
+      s.decision.note = "moved; the card's thread says it";
+    } else {
+      s.Say(Done(s, result));
+    }
     return s.Finish(true);
   }
   if (step.rfind("comment", 0) == 0) {
@@ -314,10 +320,6 @@ void OnEffectDead(Step& s, const Event& event) {
 constexpr std::int64_t kDefaultQuestionTtlMs = 15 * 60 * 1000;
 constexpr char kExpireTimer[] = "expire";
 
-bool Asking(const std::string& phase) {
-  return phase == "confirm" || phase == "clarify" || phase == "team";
-}
-
 // A question waits for its answer at most the configured time (a timer row, not a thread).
 void ExpireLater(Step& s, const Event& start) {
   std::int64_t ttl = kDefaultQuestionTtlMs;
@@ -328,21 +330,14 @@ void ExpireLater(Step& s, const Event& start) {
   s.decision.timers.push_back({kExpireTimer, s.context_.now_ms + ttl});
 }
 
-std::string TtlWords(std::int64_t ttl_ms) {
-  const std::int64_t minutes = ttl_ms / 60000;
-  if (minutes >= 120 && minutes % 60 == 0) return std::to_string(minutes / 60) + " hours";
-  if (minutes >= 1) return std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
-  return std::to_string(ttl_ms / 1000) + " seconds";
-}
-
 void OnTimer(Step& s, const Event& event) {
-  if (Str(event.data, "name") != kExpireTimer || !Asking(s.Phase())) return;
+  if (Str(event.data, "name") != kExpireTimer || !IsOpenQuestion(s.Phase())) return;
   s.state()["phase"] = "expired";
-  const std::string text = "This question to <@" + s.Requester() + "> expired after " +
-                           TtlWords(s.state().value("question_ttl_ms", kDefaultQuestionTtlMs)) +
-                           " without an answer, so nothing was done (" +
-                           DescribeAction(s.Intent(), s.entities()) +
-                           "). Ask again if you still want it.";
+  const std::string text =
+      "This question to <@" + s.Requester() + "> expired after " +
+      present::HumanDuration(s.state().value("question_ttl_ms", kDefaultQuestionTtlMs)) +
+      " without an answer, so nothing was done (" + DescribeAction(s.Intent(), s.entities()) +
+      "). Ask again if you still want it.";
   if (s.state()["prompt"].is_object() && !s.state()["prompt"].value("ephemeral", false)) {
     s.ClosePrompt(text);
   } else {
@@ -361,6 +356,7 @@ void OnStart(Step& s, const Event& event) {
                {"thread_ts", Str(d, "thread_ts")},
                {"source", Str(d, "source")},
                {"seq", 0}};
+  if (d.value("narrated", false)) s.state()["narrated"] = true;
   const std::string ask = Str(d, "ask");
   const std::string intent = s.Intent();
   const std::string who = "<@" + s.Requester() + ">";
@@ -379,13 +375,13 @@ void OnStart(Step& s, const Event& event) {
   } else {
     Perform(s);
   }
-  if (Asking(s.Phase())) ExpireLater(s, event);
+  if (IsOpenQuestion(s.Phase())) ExpireLater(s, event);
   s.decision.note = ask.empty() || ask == "none" ? intent : ask + " " + intent;
 }
 
 void OnChoice(Step& s, const Event& event) {
   const std::string phase = s.Phase();
-  if (!Asking(phase)) return;  // answered already (an expired question's run has ended)
+  if (!IsOpenQuestion(phase)) return;  // answered already (an expired question's run has ended)
   const std::string user = Str(event.data, "user");
   if (user != s.Requester()) {
     s.TellOnly(user, "Only <@" + s.Requester() + "> can answer this; it was their request.");
@@ -405,6 +401,7 @@ void OnChoice(Step& s, const Event& event) {
   } else if (choice != "yes" || phase == "team") {
     return;
   }
+  if (event.data.value("narrated", false)) s.state()["narrated"] = true;
   s.decision.cancel_timers.push_back(kExpireTimer);
   s.ClosePrompt((phase == "confirm" ? "Confirmed by <@" : "<@") + user +
                 (phase == "confirm" ? ">: " : "> chose: ") +
@@ -413,6 +410,10 @@ void OnChoice(Step& s, const Event& event) {
 }
 
 }  // namespace
+
+bool IsOpenQuestion(const std::string& phase) {
+  return phase == "confirm" || phase == "clarify" || phase == "team";
+}
 
 bool PerformsIntent(const std::string& intent) {
   return intent == "close" || intent == "reopen" || intent == "change_state" ||

@@ -10,7 +10,9 @@
 //                 clarify: a low-confidence reading, "Did you mean: ...? [Yes] [No]";
 //                 team: create_issue without a team, one button per Linear team.
 //                 question_ttl_ms (default 15 min): an unanswered question expires then.
-//   slack.choice  {user, choice: yes | no | team, team?}   (a click on the prompt)
+//                 narrated: true when the issue's card thread will say the move itself
+//                 (the request was made in that thread and its run was told who asked).
+//   slack.choice  {user, choice: yes | no | team, team?, narrated?}   (a click on the prompt)
 //   timer "expire" the question was not answered in time: its buttons are replaced by a line
 //                 saying so and the run ends; nothing is performed.
 //
@@ -44,6 +46,10 @@ class IntentActionWorkflow final : public engine::Workflow {
 // What `intent` with `entities` will do, in words for a confirmation ("close ENG-1: it moves
 // to its team's completed state (Done in most teams)"). mrkdwn, user text escaped.
 std::string DescribeAction(const std::string& intent, const nlohmann::json& entities);
+
+// Whether a run in `phase` (its state's "phase") still waits for the requester's answer: a
+// click then counts; after it (answered, cancelled, expired) it does not.
+bool IsOpenQuestion(const std::string& phase);
 
 // Whether this workflow performs `intent` in Linear (create_issue by handing it back).
 bool PerformsIntent(const std::string& intent);

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "core/json_fields.hpp"
+#include "workflows/present/button.hpp"
 
 namespace contexten::workflows::health {
 namespace {
@@ -46,16 +47,6 @@ std::string Emoji(const std::string& status, bool recovered) {
   if (status == kStatusOpen) return ":red_circle:";
   if (status == kStatusHalfOpen) return ":large_orange_circle:";
   return ":large_yellow_circle:";
-}
-
-json Button(const std::string& text, const std::string& action, const std::string& value,
-            const char* style = nullptr) {
-  json b = {{"type", "button"},
-            {"text", {{"type", "plain_text"}, {"text", text}}},
-            {"action_id", action},
-            {"value", value}};
-  if (style) b["style"] = style;
-  return b;
 }
 
 class Step {
@@ -317,15 +308,6 @@ std::string IncidentRunId(std::string_view integration, std::string_view check) 
   return "incident:" + std::string(integration) + ":" + std::string(check);
 }
 
-std::string HumanDuration(std::int64_t ms) {
-  std::int64_t s = std::max<std::int64_t>(0, ms / 1000);
-  const std::int64_t h = s / 3600, m = (s % 3600) / 60;
-  s %= 60;
-  if (h > 0) return std::to_string(h) + "h " + std::to_string(m) + "m";
-  if (m > 0) return std::to_string(m) + "m " + std::to_string(s) + "s";
-  return std::to_string(s) + "s";
-}
-
 json RenderIncidentRoot(const json& state, const std::string& run_id, std::int64_t now_ms) {
   (void)now_ms;
   const bool recovered = state.contains("recovered_ms");
@@ -365,10 +347,12 @@ json RenderIncidentRoot(const json& state, const std::string& run_id, std::int64
     const std::string value = run_id + "#" + std::to_string(state.value("episode", 0));
     json buttons = json::array();
     if (!state.contains("acked_by")) {
-      buttons.push_back(Button("Acknowledge", kIncidentAckAction, value, "primary"));
+      buttons.push_back(present::ButtonJson("Acknowledge", kIncidentAckAction, value,
+                                            present::ButtonStyle::kPrimary));
     }
-    buttons.push_back(Button("Silence 1 h", kIncidentSilenceHourAction, value));
-    buttons.push_back(Button("Silence until recovered", kIncidentSilenceRecoveredAction, value));
+    buttons.push_back(present::ButtonJson("Silence 1 h", kIncidentSilenceHourAction, value));
+    buttons.push_back(
+        present::ButtonJson("Silence until recovered", kIncidentSilenceRecoveredAction, value));
     blocks.push_back({{"type", "actions"}, {"block_id", "incident"}, {"elements", buttons}});
   }
   return {{"text", integration + " (" + check + "): " + word}, {"blocks", blocks}};

@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "workflows/engine/workflow.hpp"
+#include "workflows/present/human_duration.hpp"
 
 namespace contexten::workflows::health {
 
@@ -56,8 +57,8 @@ struct IncidentOptions {
 // "incident:<integration>:<check>"
 std::string IncidentRunId(std::string_view integration, std::string_view check);
 
-// "2h 5m", "1m 30s", "12s"
-std::string HumanDuration(std::int64_t ms);
+// "2h 5m", "1m 30s", "12s" (workflows/present/human_duration.hpp, shared with other messages)
+using present::HumanDuration;
 
 class IncidentWorkflow final : public engine::Workflow {
  public:

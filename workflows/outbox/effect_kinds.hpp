@@ -30,6 +30,10 @@ using engine::kSlackUserInfo;
 // kGitHubLane): args {repo: "owner/name"}, result {full_name, default_branch, url}.
 inline constexpr char kGitHubGetRepository[] = "github.get_repository";
 
+// A team's workflow states, in Linear's order: args {team_key}; result {states: [{id, name,
+// type}]}. A read (repeats safely); typed actions do not cover it, workflows send it as Raw.
+inline constexpr char kLinearListStates[] = "linear.list_states";
+
 // Metadata event_type on messages the relay posts (Slack docs: /metadata/using).
 inline constexpr char kSlackEffectEventType[] = "contexten_effect";
 

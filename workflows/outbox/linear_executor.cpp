@@ -73,6 +73,11 @@ core::Result<json> CreateIssue(
   if (args.contains("priority") && args["priority"].is_number_integer()) {
     request.priority = args["priority"].get<int>();
   }
+  if (args.contains("label_ids") && args["label_ids"].is_array()) {
+    for (const auto& label : args["label_ids"]) {
+      if (label.is_string()) request.label_ids.push_back(label.get<std::string>());
+    }
+  }
   auto created = api.CreateIssue(request);
   if (!created) {
     if (created.error().kind == core::ErrorKind::kConflict) {
@@ -188,6 +193,21 @@ core::Result<json> ListTeams(linear::LinearApi& api) {
   return json{{"teams", std::move(out)}};
 }
 
+core::Result<json> ListStates(linear::LinearApi& api, const store::EffectRecord& effect,
+                              const json& args) {
+  auto team_key = RequiredString(args, "team_key", effect);
+  if (!team_key) return core::Unexpected(team_key.error());
+  auto states = api.WorkflowStates(*team_key);
+  if (!states) return core::Unexpected(states.error());
+  std::stable_sort(states->begin(), states->end(),
+                   [](const auto& a, const auto& b) { return a.position < b.position; });
+  json out = json::array();
+  for (const auto& state : *states) {
+    out.push_back({{"id", state.id}, {"name", state.name}, {"type", state.type}});
+  }
+  return json{{"states", std::move(out)}};
+}
+
 }  // namespace
 
 json IssueJson(const linear::Issue& issue) {
@@ -222,6 +242,7 @@ core::Result<json> LinearExecutor::Execute(const store::EffectRecord& effect) {
   if (effect.kind == kLinearGetIssue) return GetIssue(linear_, effect, *parsed);
   if (effect.kind == kLinearLinkPullRequest) return LinkPullRequest(linear_, effect, *parsed);
   if (effect.kind == kLinearListTeams) return ListTeams(linear_);
+  if (effect.kind == kLinearListStates) return ListStates(linear_, effect, *parsed);
   return core::Unexpected(UnknownKind(effect));
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "workflows/present/button.hpp"
 #include "workflows/present/fit_text.hpp"
 
 namespace contexten::workflows::present {
@@ -10,21 +11,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kButtonValueChars = 2000;
 constexpr std::size_t kMaxJobs = 10;
 
 json Section(const std::string& mrkdwn) {
   return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", mrkdwn}}}};
-}
-
-json Button(const std::string& text, std::string_view action, const std::string& value,
-            const char* style = nullptr) {
-  json button = {{"type", "button"},
-                 {"text", {{"type", "plain_text"}, {"text", text}}},
-                 {"action_id", std::string(action)},
-                 {"value", value.substr(0, kButtonValueChars)}};
-  if (style != nullptr) button["style"] = style;
-  return button;
 }
 
 bool IsSlackUserId(std::string_view id) {
@@ -77,10 +67,11 @@ json RenderCiAlert(const CiAlertModel& model) {
   if (!model.recovered) {
     json elements = json::array();
     if (!model.rerun_pending) {
-      elements.push_back(Button("Re-run failed jobs", kCiRerunAction, model.run_id, "primary"));
+      elements.push_back(
+          ButtonJson("Re-run failed jobs", kCiRerunAction, model.run_id, ButtonStyle::kPrimary));
     }
     if (model.issue_identifier.empty()) {
-      elements.push_back(Button("Create Linear issue", kCiCreateIssueAction, model.run_id));
+      elements.push_back(ButtonJson("Create Linear issue", kCiCreateIssueAction, model.run_id));
     }
     if (!elements.empty()) {
       blocks.push_back(
@@ -126,9 +117,9 @@ json RenderDeployRequest(const DeployRequestModel& model) {
     blocks.push_back(
         {{"type", "actions"},
          {"block_id", "deploy_actions"},
-         {"elements",
-          json::array({Button("Confirm deploy", kDeployConfirmAction, model.run_id, "primary"),
-                       Button("Cancel", kDeployCancelAction, model.run_id)})}});
+         {"elements", json::array({ButtonJson("Confirm deploy", kDeployConfirmAction, model.run_id,
+                                              ButtonStyle::kPrimary),
+                                   ButtonJson("Cancel", kDeployCancelAction, model.run_id)})}});
   }
   return {{"text", headline}, {"blocks", blocks}};
 }

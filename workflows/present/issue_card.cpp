@@ -226,6 +226,18 @@ nlohmann::json RenderIssueCard(const IssueCardModel& model) {
       actions.Add(std::move(open));
       any = true;
     }
+    // Slack allows 100 options; a state name longer than an option's value could not be sent
+    // back, so it is not offered (Linear's names are short).
+    blocks::StaticSelect states("Move to…", std::string(kIssueCardStateAction));
+    std::size_t offered = 0;
+    for (const auto& name : model.team_states) {
+      if (name.empty() || name.size() > limits::kOptionValue || offered == 100) continue;
+      blocks::Option option(blocks::TruncateForSlack(name, limits::kOptionText), name);
+      states.AddOption(option);
+      if (name == model.state_name) states.InitialOption(option);
+      ++offered;
+    }
+    if (offered > 0) actions.Add(std::move(states));
     if (any) message.Add(std::move(actions));
   }
 

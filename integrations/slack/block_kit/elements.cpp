@@ -106,7 +106,8 @@ StaticSelect& StaticSelect::Options(std::vector<Option> options) {
 }
 
 StaticSelect& StaticSelect::InitialOption(Option option) {
-  initial_option_ = std::move(option);
+  if (!multi_) initial_options_.clear();
+  initial_options_.push_back(std::move(option));
   return *this;
 }
 
@@ -115,14 +116,24 @@ StaticSelect& StaticSelect::Confirm(ConfirmDialog confirm) {
   return *this;
 }
 
+StaticSelect& StaticSelect::Multi(bool multi) {
+  multi_ = multi;
+  return *this;
+}
+
 nlohmann::json StaticSelect::ToJson() const {
   nlohmann::json options = nlohmann::json::array();
   for (const auto& option : options_) options.push_back(option.ToJson());
-  nlohmann::json out{{"type", "static_select"},
+  nlohmann::json out{{"type", multi_ ? "multi_static_select" : "static_select"},
                      {"placeholder", PlainText(placeholder_).ToJson()},
                      {"action_id", action_id_},
                      {"options", std::move(options)}};
-  if (initial_option_) out["initial_option"] = initial_option_->ToJson();
+  if (multi_ && !initial_options_.empty()) {
+    out["initial_options"] = nlohmann::json::array();
+    for (const auto& option : initial_options_) out["initial_options"].push_back(option.ToJson());
+  } else if (!multi_ && !initial_options_.empty()) {
+    out["initial_option"] = initial_options_.front().ToJson();
+  }
   if (confirm_) out["confirm"] = confirm_->ToJson();
   return out;
 }

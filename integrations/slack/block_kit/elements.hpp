@@ -72,14 +72,18 @@ class StaticSelect {
   StaticSelect& Options(std::vector<Option> options);
   StaticSelect& InitialOption(Option option);
   StaticSelect& Confirm(ConfirmDialog confirm);
+  // A multi_static_select: the person may pick several; InitialOption may then be called for
+  // each preselected option (initial_options).
+  StaticSelect& Multi(bool multi = true);
   nlohmann::json ToJson() const;
 
  private:
   std::string placeholder_;
   std::string action_id_;
   std::vector<Option> options_;
-  std::optional<Option> initial_option_;
+  std::vector<Option> initial_options_;
   std::optional<ConfirmDialog> confirm_;
+  bool multi_ = false;
 };
 
 class Overflow {

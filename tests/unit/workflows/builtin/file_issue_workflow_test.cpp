@@ -320,5 +320,73 @@ TEST_F(FileIssueWorkflowTest, ACreateThatWorksFirstTimeSaysNothingAboutQueues) {
   }
 }
 
+TEST_F(FileIssueWorkflowTest, OnceFiledTheTeamsStatesAreReadAndTheCardOffersThem) {
+  Start();
+  Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
+  auto filed = Done("create", Issue());
+  const auto read = Find(filed, outbox::kLinearListStates);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->lane, outbox::kLinearLane);
+  EXPECT_EQ(read->args["team_key"], "ENG");
+  auto d = Done("states", {{"states",
+                            {{{"name", "Todo"}, {"type", "unstarted"}},
+                             {{"name", "In Progress"}, {"type", "started"}},
+                             {{"name", "Done"}, {"type", "completed"}}}}});
+  const auto update = Find(d, outbox::kSlackUpdateMessage);
+  ASSERT_TRUE(update);
+  json select;
+  for (const auto& block : update->args["blocks"]) {
+    for (const auto& e : block.value("elements", json::array())) {
+      if (e.value("action_id", "") == "issue_card_state") select = e;
+    }
+  }
+  ASSERT_TRUE(select.is_object()) << update->args.dump();
+  EXPECT_EQ(select["type"], "static_select");
+  ASSERT_EQ(select["options"].size(), 3u);
+  EXPECT_EQ(select["options"][1]["value"], "In Progress");
+  EXPECT_EQ(select["initial_option"]["value"], "Todo");
+}
+
+TEST_F(FileIssueWorkflowTest, AMoveAskedForInSlackIsToldAsThePersonsNotTheApiKeys) {
+  Start();
+  Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
+  Done("create", Issue());
+  Step({kSlackStateRequestEvent, {{"user", "U7"}, {"state_type", "completed"}}, "slack:E1"});
+  json done = Issue("Done");
+  done["state"]["type"] = "completed";
+  auto d = Step({kLinearIssueEvent, {{"issue", done}, {"actor", "Contexten"}}, "inbox:9"});
+  const auto reply = Find(d, outbox::kSlackPostMessage);
+  ASSERT_TRUE(reply);
+  EXPECT_NE(reply->args.dump().find("moved to *Done* by <@U7>"), std::string::npos)
+      << reply->args.dump();
+  EXPECT_EQ(reply->args.dump().find("Contexten"), std::string::npos);
+
+  // Used once: the next move, made in Linear, is its actor's.
+  now_ms_ += 60'000;  // past the thread's coalescing window
+  auto later =
+      Step({kLinearIssueEvent, {{"issue", Issue("In Progress")}, {"actor", "Alice"}}, "inbox:10"});
+  const auto second = Find(later, outbox::kSlackPostMessage);
+  ASSERT_TRUE(second);
+  EXPECT_NE(second->args.dump().find("by Alice"), std::string::npos) << second->args.dump();
+}
+
+TEST_F(FileIssueWorkflowTest, ARequestForAnotherStateOrAStaleOneNamesTheWebhooksActor) {
+  Start();
+  Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
+  Done("create", Issue());
+  Step({kSlackStateRequestEvent, {{"user", "U7"}, {"state_name", "in review"}}, "slack:E1"});
+  auto other =
+      Step({kLinearIssueEvent, {{"issue", Issue("In Progress")}, {"actor", "Alice"}}, "inbox:9"});
+  ASSERT_TRUE(Find(other, outbox::kSlackPostMessage));
+  EXPECT_NE(Find(other, outbox::kSlackPostMessage)->args.dump().find("by Alice"),
+            std::string::npos);
+
+  now_ms_ += 11 * 60 * 1000;  // past the request's ten minutes
+  auto stale =
+      Step({kLinearIssueEvent, {{"issue", Issue("In Review")}, {"actor", "Bob"}}, "inbox:10"});
+  ASSERT_TRUE(Find(stale, outbox::kSlackPostMessage));
+  EXPECT_NE(Find(stale, outbox::kSlackPostMessage)->args.dump().find("by Bob"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace contexten::workflows::builtin

@@ -125,7 +125,7 @@ TEST_F(IntentActionWorkflowTest, AnUnansweredQuestionExpiresAndNothingHappens) {
   EXPECT_EQ(Row(expired, 0).kind, outbox::kSlackUpdateMessage);  // the buttons go
   EXPECT_EQ(Row(expired, 0).args["ts"], "300.3");
   const std::string text = Row(expired, 0).args["text"];
-  EXPECT_NE(text.find("expired after 15 minutes"), std::string::npos) << text;
+  EXPECT_NE(text.find("expired after 15m without"), std::string::npos) << text;
   EXPECT_NE(text.find("nothing was done"), std::string::npos) << text;
   EXPECT_EQ(expired.outcome, Decision::Outcome::kCompleted);
   EXPECT_EQ(state_["phase"], "expired");
@@ -212,6 +212,34 @@ TEST_F(IntentActionWorkflowTest, UserTextInTheQuestionIsEscaped) {
   const std::string text = Row(d, 0).args["text"];
   EXPECT_EQ(text.find("<!channel>"), std::string::npos) << text;
   EXPECT_NE(text.find("&lt;!channel&gt;"), std::string::npos) << text;
+}
+
+TEST_F(IntentActionWorkflowTest, AMoveTheCardsThreadWillSayIsNotSaidTwice) {
+  // Confirmed in the issue's own thread, whose card run was told who asked (narrated).
+  Start("close", {{"issue", "ENG-1"}}, "confirm");
+  Done("prompt", {{"channel", "C9"}, {"ts", "300.3"}});
+  Decision d =
+      Step({kSlackChoiceEvent, {{"user", "U7"}, {"choice", "yes"}, {"narrated", true}}, ""});
+  d = Done(d.effects[1].step, Issue("Backlog", "backlog"));
+  d = Done(d.effects[0].step, Issue("Done", "completed"));
+  EXPECT_TRUE(d.effects.empty());
+  EXPECT_EQ(d.outcome, Decision::Outcome::kCompleted);
+
+  // A move made at once (no question), likewise; a failure is still told here.
+  state_ = json();
+  d = Step({"start",
+            {{"intent", "change_state"},
+             {"entities", {{"issue", "ENG-1"}, {"state", "in progress"}}},
+             {"requester", "U7"},
+             {"channel", "C9"},
+             {"thread_ts", "100.1"},
+             {"narrated", true}},
+            ""});
+  d = Done(d.effects[0].step, Issue("Todo", "unstarted"));
+  d = Step({engine::kEffectDead, {{"step", d.effects[0].step}, {"error", "no such state"}}, ""});
+  ASSERT_EQ(d.effects.size(), 1u);
+  EXPECT_NE(Row(d, 0).args["text"].get<std::string>().find("Linear did not take that"),
+            std::string::npos);
 }
 
 }  // namespace

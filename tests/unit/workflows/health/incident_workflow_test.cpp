@@ -233,7 +233,7 @@ TEST_F(IncidentWorkflowTest, ARecoveryBeforeTheRootLandsIsShownOnceTheRootExists
   auto replies = Posts(landed);
   ASSERT_EQ(replies.size(), 2u);  // the evidence, then the recovery, in order
   EXPECT_NE(replies[0].text.find("Evidence"), std::string::npos);
-  EXPECT_NE(replies[1].text.find("Recovered after 1m 0s"), std::string::npos);
+  EXPECT_NE(replies[1].text.find("Recovered after 1m."), std::string::npos);
   EXPECT_EQ(state_["phase"], "idle");
 }
 
@@ -253,6 +253,9 @@ TEST(HumanDurationTest, ReadsLikeAPerson) {
   EXPECT_EQ(HumanDuration(12'000), "12s");
   EXPECT_EQ(HumanDuration(90'000), "1m 30s");
   EXPECT_EQ(HumanDuration(2 * 3'600'000 + 5 * 60'000 + 7'000), "2h 5m");
+  EXPECT_EQ(HumanDuration(15 * 60'000), "15m");  // a zero smaller unit is left out
+  EXPECT_EQ(HumanDuration(3 * 3'600'000 + 20'000), "3h");
+  EXPECT_EQ(HumanDuration(-5), "0s");
 }
 
 }  // namespace

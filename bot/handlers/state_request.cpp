@@ -1,0 +1,35 @@
+#include "bot/handlers/state_request.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/logging.hpp"
+#include "workflows/builtin/file_issue_events.hpp"
+
+namespace contexten::bot::handlers {
+
+bool MovesIssue(const std::string& intent) {
+  return intent == "close" || intent == "reopen" || intent == "change_state";
+}
+
+std::size_t NoteStateRequest(workflows::engine::Engine& engine, const std::string& intent,
+                             const nlohmann::json& entities, const std::string& user,
+                             const std::string& dedupe_key) {
+  const std::string issue = entities.is_object() ? entities.value("issue", "") : "";
+  if (!MovesIssue(intent) || issue.empty() || user.empty()) return 0;
+  nlohmann::json data = {{"user", user}};
+  // The types the intent_action run moves to (workflows/builtin/intent_action.hpp).
+  if (intent == "close") data["state_type"] = "completed";
+  if (intent == "reopen") data["state_type"] = "unstarted";
+  if (intent == "change_state") data["state_name"] = entities.value("state", "");
+  auto taken =
+      engine.DeliverToWaiting(workflows::builtin::LinearIssueKey(issue),
+                              {workflows::builtin::kSlackStateRequestEvent, data, dedupe_key});
+  if (!taken) {
+    static auto log = core::Logger("state_request");
+    log->warn("telling {}'s runs who asked failed: {}", issue, taken.error().Describe());
+    return 0;
+  }
+  return *taken;
+}
+
+}  // namespace contexten::bot::handlers
