@@ -5,8 +5,8 @@
 // the seeding moves forward, so ages ("9d old", "idle 20h") are the same on every run.
 //
 // Regenerate the golden after an intended change to the rendering:
-//   CONTEXTEN_UPDATE_GOLDEN=1 ./build/tests/integration/integration_tests \
-//     --gtest_filter='ReportDigestSandboxTest.*'
+//   CONTEXTEN_UPDATE_GOLDEN=1 ./build/tests/integration/integration_tests
+//     --gtest_filter='ReportDigestSandboxTest.*'   (one command line)
 // and review the diff of tests/integration/golden/report_digest_sandbox.json.
 
 #include <gtest/gtest.h>
