@@ -19,11 +19,13 @@ TEST(ReportTranscriptsTest, RunDailyShowsTheDigestFromLinearAndGitHub) {
   InOrder(t)
       .Then("you> /ctx report run daily repos:contexten/sandbox")
       .Then("Gathering the digest from Linear and GitHub")
-      .Then("Daily digest: 1 PRs awaiting first review, 1 awaiting action, 0 stale, 1 failed CI")
-      .Then("In Progress* (1)")
+      .Then("== Daily digest ==")
+      .Then("In Progress (1): unassigned 1")
+      .Then("Awaiting first review (1)")
       .Then("contexten/sandbox#1")
+      .Then("Reviewed, awaiting action (1)")
       .Then("contexten/sandbox#2")
-      .Then("CI")
+      .Then("Failed CI on default branches (1)")
       .Then("Integration health");
 }
 
