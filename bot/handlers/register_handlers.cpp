@@ -109,6 +109,18 @@ core::Status SlashCommand(ListenerContext& context, CommandHandler& commands,
   if (auto words = ReportWords(interaction.text); words && deps.schedules) {
     if (auto r = refused("report")) return *r;
     ReportDeps reports{*deps.schedules, deps.report_source, deps.wake_scheduler};
+    reports.scope = deps.report_scope;
+    reports.start_run =
+        [&deps, &interaction](const workflows::builtin::ReportRequest& request) -> core::Status {
+      // One preview run per ask: the envelope is the ask (a redelivered one is the same run).
+      const std::string ask = !interaction.envelope_id.empty()
+                                  ? interaction.envelope_id
+                                  : interaction.user_id + "@" + std::to_string(deps.engine.NowMs());
+      auto started = workflows::builtin::StartReport(deps.engine, "report-preview:" + ask, request);
+      if (!started) return started.error();
+      if (deps.wake_outbox) deps.wake_outbox();
+      return core::Ok();
+    };
     conversation.Record(u, "report", nlohmann::json(std::string(*words)).dump(), "allowed", "");
     return context.Ack(ReportReply(
         *words, {interaction.user_id, interaction.channel_id, deps.engine.NowMs()}, reports));

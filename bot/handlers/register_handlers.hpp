@@ -32,6 +32,8 @@ struct HandlerDeps {
   store::ScheduleStore* schedules = nullptr;
   ReportSource report_source = nullptr;
   std::function<void()> wake_scheduler = nullptr;
+  // What `report run digest` reads for a channel (null: it renders `report_source` at once).
+  workflows::builtin::ReportScopeFor report_scope = nullptr;
   DeploySettings deploy = {};  // `/ctx deploy`
   // `/ctx subscribe | unsubscribe | subscriptions` (bot/handlers/subscription_handler.hpp).
   store::SubscriptionStore* subscriptions = nullptr;

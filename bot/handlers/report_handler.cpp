@@ -189,6 +189,22 @@ json Unschedule(std::int64_t id, ReportDeps& deps) {
 json Run(const ReportCommand& command, const ReportAsker& asker, ReportDeps& deps) {
   const workflows::present::ReportModel model =
       deps.source ? deps.source(command.options) : workflows::present::ReportModel{};
+  if (deps.start_run && deps.scope && command.kind == workflows::builtin::kDigestReport) {
+    workflows::builtin::ReportRequest request;
+    request.kind = command.kind;
+    request.channel = asker.channel_id;
+    request.model = model;
+    request.options = command.options;
+    request.scope = deps.scope(asker.channel_id);
+    request.ephemeral_user = asker.user_id;
+    if (request.scope.linear || request.scope.github) {
+      if (auto started = deps.start_run(request); !started) {
+        return EphemeralReply("I could not start the report just now; try again in a minute.");
+      }
+      return EphemeralReply("Gathering the " + command.kind +
+                            " from Linear and GitHub; it appears here in a moment, for you only.");
+    }
+  }
   json message =
       workflows::builtin::RenderReport(command.kind, model, command.options, asker.now_ms);
   json blocks = message.contains("blocks") ? message["blocks"] : json();
@@ -222,6 +238,7 @@ core::Result<ReportCommand> ParseReportCommand(std::string_view text) {
   }
   command.verb = verb == "run" ? ReportCommand::Verb::kRun : ReportCommand::Verb::kSchedule;
   command.kind = words->size() > 1 ? Lower((*words)[1]) : "";
+  if (command.kind == "daily") command.kind = workflows::builtin::kDigestReport;
   if (auto known = NeedKind(command.kind); !known) return known.error();
   std::vector<std::string> cron_words;
   for (std::size_t i = 2; i < words->size(); ++i) {

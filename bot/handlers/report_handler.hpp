@@ -2,12 +2,13 @@
 // `/ctx report ...` (issue 12, scheduled channel reports):
 //   report schedule <kind> <cron> [tz:<Area/City>] [in #channel] [option:value ...]
 //   report list | report unschedule <id> | report run <kind> [option:value ...]
-// Kinds: digest, weekly. The cron is five fields in a row or quoted, or a macro (@daily); it is
-// validated, and the reply shows the next three fire times in the schedule's zone. Options
-// (GitHub scheduled reminders' names): stale:<hours>, working-days:yes, drafts:include,
+// Kinds: digest (or daily), weekly. The cron is five fields in a row or quoted, or a macro
+// (@daily); it is validated, and the reply shows the next three fire times in the schedule's zone.
+// Options (GitHub scheduled reminders' names): stale:<hours>, working-days:yes, drafts:include,
 // min-age:<hours>, ignore-approved:<n>, ignore-labels:a,b, require-labels:a,b,
 // ignore-terms:a,b, repos:owner/name,..., teams:ENG,...
-// `run` answers with the report itself, to the asker alone (a preview).
+// `run` answers with the report, to the asker alone (a preview): at once when there is nothing
+// to read, else through a report run that posts it ephemerally once Linear and GitHub answered.
 
 #include <cstdint>
 #include <functional>
@@ -19,6 +20,7 @@
 #include "core/result.hpp"
 #include "store/schedule_store.hpp"
 #include "store/workflow_store.hpp"
+#include "workflows/builtin/report.hpp"
 #include "workflows/health/health_registry.hpp"
 #include "workflows/present/report_model.hpp"
 
@@ -47,10 +49,19 @@ using ReportSource =
 workflows::present::ReportModel LocalReportModel(const workflows::HealthRegistry* health,
                                                  store::WorkflowStore& workflows);
 
+// Starts a report run (workflows/builtin/report.hpp: it reads Linear and GitHub through the
+// outbox, then posts).
+using ReportRunStarter = std::function<core::Status(const workflows::builtin::ReportRequest&)>;
+
 struct ReportDeps {
   store::ScheduleStore& schedules;
   ReportSource source;
   std::function<void()> wake_scheduler;  // after a schedule is added or removed
+  // `run` with a platform to read: a preview run posted to the asker alone, answered "on its
+  // way" at once (no platform call inside the command's ack). Null, or nothing to read: `run`
+  // renders what `source` gives, in the ack.
+  ReportRunStarter start_run = nullptr;
+  workflows::builtin::ReportScopeFor scope = nullptr;  // by the asker's channel
 };
 
 struct ReportAsker {

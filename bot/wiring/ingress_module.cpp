@@ -122,6 +122,9 @@ IngressModule::IngressModule(const core::Config& config, StoreModule& store,
     forget_report_source_ = [&orchestration] { orchestration.set_report_source(nullptr); };
     deps.schedules = &orchestration.schedules();
     deps.report_source = report_source;
+    deps.report_scope = [&orchestration](const std::string& channel) {
+      return orchestration.ReportScopeFor(channel);
+    };
     deps.wake_scheduler = [&orchestration] { orchestration.WakeScheduler(); };
     deps.deploy.github_enabled = orchestration.github_enabled();
     deps.deploy.workflow = config.github.deploy_workflow;

@@ -148,7 +148,22 @@ core::Status OrchestrationModule::FireReport(const store::ScheduleRecord& schedu
                                              core::WallTime slot) {
   // Under the lock: the ingress takes the source back (it reads its health registry) on drain.
   std::lock_guard lock(report_source_mu_);
-  return workflows::builtin::StartScheduledReport(engine_, schedule, slot, report_source_);
+  return workflows::builtin::StartScheduledReport(
+      engine_, schedule, slot, report_source_,
+      [this](const std::string& channel) { return ReportScopeFor(channel); });
+}
+
+workflows::builtin::ReportScope OrchestrationModule::ReportScopeFor(const std::string& channel) {
+  workflows::builtin::ReportScope scope;
+  scope.linear = linear_enabled();
+  scope.github = github_enabled();
+  if (auto subs = subscription_store_.ForChannel(channel)) {
+    for (const auto& sub : *subs) {
+      if (sub.platform == "github" && scope.github) scope.repos.push_back(sub.target);
+      if (sub.platform == "linear" && scope.linear) scope.teams.push_back(sub.target);
+    }
+  }
+  return scope;
 }
 
 bool OrchestrationModule::Quiet() {

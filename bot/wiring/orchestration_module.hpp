@@ -20,6 +20,7 @@
 #include "store/schedule_store.hpp"
 #include "store/subscription_store.hpp"
 #include "store/workflow_store.hpp"
+#include "workflows/builtin/report.hpp"
 #include "workflows/engine/engine.hpp"
 #include "workflows/engine/timer_loop.hpp"
 #include "workflows/health/health_loop.hpp"
@@ -59,6 +60,10 @@ class OrchestrationModule {
   // What scheduled reports show (set once the health registry exists); until then they show
   // an empty model.
   void set_report_source(ReportSource source);
+  // What a digest for `channel` reads: Linear's open issues (the teams the channel subscribes
+  // to, else every team) when Linear is configured; PRs and default-branch runs of the
+  // repositories the channel subscribes to when GitHub is.
+  workflows::builtin::ReportScope ReportScopeFor(const std::string& channel);
   // Whether Linear effects can be performed (Linear configured).
   bool linear_enabled() const { return linear_executor_ != nullptr; }
   // Whether GitHub effects can be performed (GitHub configured).

@@ -77,6 +77,9 @@ struct PullRequest {
   std::string head_sha;
   std::string base_ref;
   std::vector<std::string> requested_reviewers;
+  std::string created_at;  // ISO 8601, as GitHub sends it
+  std::string updated_at;  // last activity (commits, comments, reviews)
+  std::vector<std::string> labels;
 };
 
 struct PullRequestQuery {

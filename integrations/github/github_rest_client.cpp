@@ -85,6 +85,13 @@ PullRequest ParsePull(const json& j) {
   if (auto it = j.find("requested_reviewers"); it != j.end() && it->is_array()) {
     for (const auto& user : *it) pr.requested_reviewers.push_back(Str(user, "login"));
   }
+  pr.created_at = Str(j, "created_at");
+  pr.updated_at = Str(j, "updated_at");
+  if (auto it = j.find("labels"); it != j.end() && it->is_array()) {
+    for (const auto& label : *it) {
+      if (label.is_object()) pr.labels.push_back(Str(label, "name"));
+    }
+  }
   return pr;
 }
 

@@ -1234,6 +1234,10 @@ int GitHubSandbox::OpenPullRequest(const std::string& full_name,
     // The branch gets a new head commit (the PR's), so a CI run on it matches the PR.
     repo->heads.erase(seed.head_ref);
     const std::string sha = impl_->Head(*repo, seed.head_ref, seed.title)["id"];
+    json labels = json::array();
+    for (const auto& label : seed.labels) {
+      labels.push_back({{"id", impl_->next_id++}, {"name", label}, {"color", "ededed"}});
+    }
     const std::string base_sha = impl_->Head(*repo, seed.base_ref)["id"];
     const std::string api = impl_->Api(full_name, "/pulls/" + n);
     const std::string issue_api = impl_->Api(full_name, "/issues/" + n);
@@ -1273,7 +1277,7 @@ int GitHubSandbox::OpenPullRequest(const std::string& full_name,
                {"user", User(seed.user)},
                {"assignee", nullptr},
                {"assignees", json::array()},
-               {"labels", json::array()},
+               {"labels", labels},
                {"milestone", nullptr},
                {"head", ref(seed.head_ref, sha)},
                {"base", ref(seed.base_ref, base_sha)},
@@ -1424,6 +1428,7 @@ core::Status GitHubSandbox::AddReview(const std::string& full_name, int number,
                                                 "#pullrequestreview-" + std::to_string(id))}}},
           {"pull_request", {{"href", pr["url"]}}}}}};
     repo->reviews[number].push_back(review);
+    pr["updated_at"] = impl_->Now();  // a review is activity on the PR, as on GitHub
     json& requested = pr["requested_reviewers"];
     requested.erase(std::remove_if(requested.begin(), requested.end(),
                                    [&](const json& u) { return u["login"] == user; }),

@@ -93,6 +93,7 @@ struct SandboxPullRequestSeed {
   std::string base_ref = "main";
   std::string user = "octocat";
   bool draft = false;
+  std::vector<std::string> labels;    // label names
   std::vector<nlohmann::json> files;  // {"filename","status","additions","deletions"}
 };
 

@@ -64,6 +64,19 @@ inline constexpr char kGitHubDispatchWorkflow[] = "github.dispatch_workflow";
 inline constexpr char kGitHubCreateComment[] = "github.create_comment";
 // {repo, ref} -> {check_runs: [{name, status, conclusion, url}]}. Read only.
 inline constexpr char kGitHubListCheckRuns[] = "github.list_check_runs";
+// Reads for scheduled reports (workflows/builtin/report.hpp). Each pages to the end within the
+// client's page cap, and repeats safely.
+// {team_key? (empty: every team), state_types: ["started", ...] (empty: every state)}
+// -> {issues: [{identifier, title, url, team, state, state_type, assignee, created_at,
+// updated_at, labels}]}
+inline constexpr char kLinearSearchIssues[] = "linear.search_issues";
+// {repo, reviews (bool: also count each PR's reviews), drafts (bool: reviews of drafts too)}
+// -> {pulls: [{repo, number, title, url, author, draft, created_at, updated_at, labels,
+// reviews, approvals}]} (open PRs)
+inline constexpr char kGitHubListPullRequests[] = "github.list_pull_requests";
+// {repo, branch} -> {runs: [{id, name, workflow_id, branch, event, status, conclusion, url,
+// created_at}]} (the newest runs on the branch, newest first)
+inline constexpr char kGitHubListWorkflowRuns[] = "github.list_workflow_runs";
 
 namespace effects {
 

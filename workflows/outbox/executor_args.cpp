@@ -1,5 +1,7 @@
 #include "workflows/outbox/executor_args.hpp"
 
+#include <ctime>
+
 #include "core/json_fields.hpp"
 
 namespace contexten::workflows::outbox {
@@ -32,6 +34,12 @@ std::string OptionalString(const json& args, const char* name) {
 core::Error UnknownKind(const store::EffectRecord& effect) {
   return core::MakeError(core::ErrorKind::kInvalidInput,
                          "lane " + effect.lane + " does not perform " + effect.kind);
+}
+
+std::int64_t EpochMsFromIso8601(const std::string& text) {
+  std::tm tm{};
+  if (strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return 0;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1000;
 }
 
 }  // namespace contexten::workflows::outbox

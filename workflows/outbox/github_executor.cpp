@@ -1,5 +1,8 @@
 #include "workflows/outbox/github_executor.hpp"
 
+#include <map>
+#include <utility>
+
 #include "integrations/github/github_app_auth.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
 #include "workflows/outbox/executor_args.hpp"
@@ -166,6 +169,86 @@ core::Result<json> GetRepository(github::GitHubApi& api, const store::EffectReco
   return json{{"full_name", found->full_name},
               {"default_branch", found->default_branch},
               {"url", found->html_url}};
+// Submitted reviews, and the reviewers whose latest approving-or-blocking review approves (a
+// later COMMENTED review does not take an approval back; DISMISSED does), as GitHub's "N
+// approvals" counts them.
+std::pair<int, int> CountReviews(const std::vector<github::Review>& reviews) {
+  std::map<std::string, std::string> latest;  // reviewer -> APPROVED | CHANGES_REQUESTED | ...
+  int submitted = 0;
+  for (const auto& review : reviews) {
+    if (review.state == "PENDING") continue;
+    ++submitted;
+    if (review.state != "COMMENTED") latest[review.user] = review.state;
+  }
+  int approvals = 0;
+  for (const auto& [user, state] : latest) approvals += state == "APPROVED";
+  return {submitted, approvals};
+}
+
+// Open PRs, 100 a page to the end (GitHub serves at most kMaxPullPages pages here), each with its
+// review counts when `reviews` is set. Review counts cost a request per PR; drafts are skipped
+// unless `drafts` (the digest leaves them out by default).
+constexpr int kMaxPullPages = 30;
+
+core::Result<json> ListPulls(github::GitHubApi& api, const store::EffectRecord& effect,
+                             const json& args) {
+  auto repo = RepoArg(args, effect);
+  if (!repo) return core::Unexpected(repo.error());
+  const bool with_reviews = args.value("reviews", true);
+  const bool drafts = args.value("drafts", false);
+  github::PullRequestQuery query;
+  query.state = "open";
+  query.per_page = 100;
+  query.max_pages = kMaxPullPages;
+  auto pulls = api.ListPullRequests(*repo, query);
+  if (!pulls) return core::Unexpected(pulls.error());
+  json out = json::array();
+  for (const auto& pr : *pulls) {
+    json item = {{"repo", repo->FullName()},
+                 {"number", pr.number},
+                 {"title", pr.title},
+                 {"url", pr.html_url},
+                 {"author", pr.user},
+                 {"draft", pr.draft},
+                 {"created_at_ms", EpochMsFromIso8601(pr.created_at)},
+                 {"updated_at_ms", EpochMsFromIso8601(pr.updated_at)},
+                 {"labels", pr.labels},
+                 {"reviews", 0},
+                 {"approvals", 0}};
+    if (with_reviews && (!pr.draft || drafts)) {
+      auto reviews = api.ListReviews(*repo, pr.number);
+      if (!reviews) return core::Unexpected(reviews.error());
+      const auto [submitted, approvals] = CountReviews(*reviews);
+      item["reviews"] = submitted;
+      item["approvals"] = approvals;
+    }
+    out.push_back(std::move(item));
+  }
+  return json{{"pulls", std::move(out)}};
+}
+
+core::Result<json> ListRuns(github::GitHubApi& api, const store::EffectRecord& effect,
+                            const json& args) {
+  auto repo = RepoArg(args, effect);
+  if (!repo) return core::Unexpected(repo.error());
+  github::WorkflowRunQuery query;
+  query.branch = OptionalString(args, "branch");
+  query.per_page = 100;  // GitHub's maximum page; the newest runs are what a digest shows
+  auto runs = api.ListWorkflowRuns(*repo, query);
+  if (!runs) return core::Unexpected(runs.error());
+  json out = json::array();
+  for (const auto& run : runs->runs) {
+    out.push_back({{"id", run.id},
+                   {"name", run.name},
+                   {"workflow_id", run.workflow_id},
+                   {"branch", run.head_branch},
+                   {"event", run.event},
+                   {"status", run.status},
+                   {"conclusion", run.conclusion},
+                   {"url", run.html_url},
+                   {"created_at_ms", EpochMsFromIso8601(run.created_at)}});
+  }
+  return json{{"runs", std::move(out)}};
 }
 
 }  // namespace
@@ -188,6 +271,8 @@ core::Result<json> GitHubExecutor::Execute(const store::EffectRecord& effect) {
   if (effect.kind == kGitHubCreateComment) return CreateComment(github_, effect, *parsed);
   if (effect.kind == kGitHubListCheckRuns) return ListCheckRuns(github_, effect, *parsed);
   if (effect.kind == kGitHubGetRepository) return GetRepository(github_, effect, *parsed);
+  if (effect.kind == kGitHubListPullRequests) return ListPulls(github_, effect, *parsed);
+  if (effect.kind == kGitHubListWorkflowRuns) return ListRuns(github_, effect, *parsed);
   return core::Unexpected(UnknownKind(effect));
 }
 

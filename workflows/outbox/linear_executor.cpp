@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <vector>
 
 #include "workflows/outbox/effect_kinds.hpp"
 #include "workflows/outbox/executor_args.hpp"
@@ -206,6 +207,45 @@ core::Result<json> ListStates(linear::LinearApi& api, const store::EffectRecord&
     out.push_back({{"id", state.id}, {"name", state.name}, {"type", state.type}});
   }
   return json{{"states", std::move(out)}};
+// Issues of a team (or every team) in the given state types, each type paged to the end within
+// the client's page cap (LinearGraphqlClient: 100 a page, 20 pages).
+core::Result<json> SearchIssues(linear::LinearApi& api, const json& args) {
+  std::vector<std::string> types;
+  if (args.contains("state_types") && args["state_types"].is_array()) {
+    for (const auto& t : args["state_types"]) {
+      if (t.is_string()) types.push_back(t.get<std::string>());
+    }
+  }
+  if (types.empty()) types.push_back("");
+  json out = json::array();
+  for (const auto& type : types) {
+    linear::IssueSearchQuery query;
+    if (auto team = OptionalString(args, "team_key"); !team.empty()) query.team_key = team;
+    if (!type.empty()) query.state_type = type;
+    query.limit = 0;  // to the end
+    auto issues = api.SearchIssues(query);
+    if (!issues) return core::Unexpected(issues.error());
+    for (const auto& issue : *issues) {
+      json labels = json::array();
+      for (const auto& l : issue.labels) labels.push_back(l.name);
+      std::string assignee;
+      if (issue.assignee) {
+        assignee = issue.assignee->display_name.empty() ? issue.assignee->name
+                                                        : issue.assignee->display_name;
+      }
+      out.push_back({{"identifier", issue.identifier},
+                     {"title", issue.title},
+                     {"url", issue.url},
+                     {"team", issue.team_key},
+                     {"state", issue.state.name},
+                     {"state_type", issue.state.type},
+                     {"assignee", assignee},
+                     {"created_at_ms", EpochMsFromIso8601(issue.created_at)},
+                     {"updated_at_ms", EpochMsFromIso8601(issue.updated_at)},
+                     {"labels", std::move(labels)}});
+    }
+  }
+  return json{{"issues", std::move(out)}};
 }
 
 }  // namespace
@@ -243,6 +283,7 @@ core::Result<json> LinearExecutor::Execute(const store::EffectRecord& effect) {
   if (effect.kind == kLinearLinkPullRequest) return LinkPullRequest(linear_, effect, *parsed);
   if (effect.kind == kLinearListTeams) return ListTeams(linear_);
   if (effect.kind == kLinearListStates) return ListStates(linear_, effect, *parsed);
+  if (effect.kind == kLinearSearchIssues) return SearchIssues(linear_, *parsed);
   return core::Unexpected(UnknownKind(effect));
 }
 

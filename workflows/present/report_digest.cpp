@@ -86,6 +86,9 @@ int StateRank(const std::string& type) {
 }
 
 std::string IssuesSection(const ReportModel& model, const ReportOptions& options) {
+  if (!model.has_issues && !model.issues_unavailable.empty()) {
+    return "*Linear issues*\n_Not available: " + FitEscaped(model.issues_unavailable, 300) + "_";
+  }
   if (!model.has_issues) return "*Linear issues*\n_Not available: Linear is not configured._";
   // state -> assignee -> count, for open issues of the chosen teams.
   std::map<std::pair<int, std::string>, std::map<std::string, int>> by_state;
@@ -115,8 +118,8 @@ std::string IssuesSection(const ReportModel& model, const ReportOptions& options
     lines.push_back("• *" + FitEscaped(state.second, 60) + "* (" + std::to_string(total) +
                     "): " + who);
   }
-  return ListSection("*Linear issues* (" + std::to_string(open) + " open)", lines, 30, "",
-                     "No open issues.");
+  return ListSection("*Linear issues* (" + std::to_string(open) + " open)", lines, 30,
+                     model.issues_url, "No open issues.");
 }
 
 std::vector<std::string> PullLines(const std::vector<ReportPull>& pulls,
@@ -238,7 +241,10 @@ json RenderDigest(const ReportModel& model, const ReportOptions& options, std::i
   message.Add(bk::Header("Daily digest"));
   message.Add(bk::Section::Markdown(IssuesSection(model, options)));
   message.Add(bk::Divider());
-  if (!model.has_pulls) {
+  if (!model.has_pulls && !model.pulls_unavailable.empty()) {
+    message.Add(bk::Section::Markdown(
+        "*Pull requests*\n_Not available: " + FitEscaped(model.pulls_unavailable, 300) + "_"));
+  } else if (!model.has_pulls) {
     message.Add(
         bk::Section::Markdown("*Pull requests*\n_Not available: GitHub is not configured._"));
   } else {
@@ -260,6 +266,11 @@ json RenderDigest(const ReportModel& model, const ReportOptions& options, std::i
   }
   message.Add(bk::Divider());
   message.Add(bk::Section::Markdown(HealthSection(model)));
+  if (model.has_pulls && !model.pulls_unavailable.empty()) {
+    // Some repositories were read, others not: the lists above are partial.
+    message.Add(
+        bk::Context().AddText(bk::Mrkdwn("Partial: " + FitEscaped(model.pulls_unavailable, 300))));
+  }
   if (!options.include_drafts && model.has_pulls) {
     message.Add(bk::Context().AddText(bk::Mrkdwn("Drafts are not listed.")));
   }

@@ -78,7 +78,10 @@ json ToJson(const ReportModel& m) {
             {"ci_runs", m.week.ci_runs},
             {"ci_failed", m.week.ci_failed},
             {"incidents", m.week.incidents}}},
-          {"full_list_url", m.full_list_url}};
+          {"full_list_url", m.full_list_url},
+          {"issues_url", m.issues_url},
+          {"issues_unavailable", m.issues_unavailable},
+          {"pulls_unavailable", m.pulls_unavailable}};
 }
 
 ReportModel ReportModelFromJson(const json& j) {
@@ -121,6 +124,9 @@ ReportModel ReportModelFromJson(const json& j) {
   m.week.ci_failed = IntOr(w, "ci_failed", 0);
   m.week.incidents = IntOr(w, "incidents", 0);
   m.full_list_url = Str(j, "full_list_url");
+  m.issues_url = Str(j, "issues_url");
+  m.issues_unavailable = Str(j, "issues_unavailable");
+  m.pulls_unavailable = Str(j, "pulls_unavailable");
   return m;
 }
 

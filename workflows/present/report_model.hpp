@@ -63,6 +63,11 @@ struct ReportModel {
   std::vector<ReportHealth> health;
   ReportWeek week;
   std::string full_list_url;  // the untruncated list (e.g. a GitHub search), linked when cut
+  std::string issues_url;     // the Linear view of the open issues, linked when cut
+  // Why a section has no data although its platform is configured ("could not read Linear:
+  // ..."); empty: the default "not configured" note when has_issues / has_pulls is false.
+  std::string issues_unavailable;
+  std::string pulls_unavailable;
 };
 
 struct ReportOptions {

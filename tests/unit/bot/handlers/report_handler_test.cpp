@@ -141,6 +141,35 @@ TEST_F(ReportHandlerTest, RunAnswersThePreviewFromTheSourceWithTheOptions) {
   EXPECT_NE(Text(Reply("run weekly")).find("Weekly summary"), std::string::npos);
 }
 
+TEST_F(ReportHandlerTest, RunDailyWithAPlatformToReadStartsAPreviewRunForTheAsker) {
+  std::vector<workflows::builtin::ReportRequest> started;
+  ReportDeps deps{store_, source_, nullptr};
+  deps.scope = [](const std::string& channel) {
+    workflows::builtin::ReportScope scope;
+    scope.github = true;
+    scope.repos = {channel == "C_HERE" ? "acme/api" : "other/repo"};
+    return scope;
+  };
+  deps.start_run = [&](const workflows::builtin::ReportRequest& r) {
+    started.push_back(r);
+    return core::Ok();
+  };
+  const json reply = ReportReply("run daily drafts:include", {"U1", "C_HERE", kNow}, deps);
+  EXPECT_EQ(reply["response_type"], "ephemeral");
+  EXPECT_NE(Text(reply).find("Gathering the digest"), std::string::npos) << reply.dump();
+  EXPECT_FALSE(reply.contains("blocks"));  // the digest comes with the run, not in the ack
+  ASSERT_EQ(started.size(), 1u);
+  EXPECT_EQ(started[0].kind, "digest");
+  EXPECT_EQ(started[0].ephemeral_user, "U1");
+  EXPECT_EQ(started[0].channel, "C_HERE");
+  EXPECT_EQ(started[0].scope.repos, (std::vector<std::string>{"acme/api"}));
+  EXPECT_TRUE(started[0].options.include_drafts);
+  // The weekly summary has nothing to read: rendered in the ack, as before.
+  EXPECT_NE(Text(ReportReply("run weekly", {"U1", "C_HERE", kNow}, deps)).find("Weekly summary"),
+            std::string::npos);
+  EXPECT_EQ(started.size(), 1u);
+}
+
 TEST_F(ReportHandlerTest, HelpWithoutWords) {
   EXPECT_NE(Text(Reply("")).find("report schedule <digest|weekly> <cron>"), std::string::npos);
 }

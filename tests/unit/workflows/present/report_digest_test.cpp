@@ -136,6 +136,94 @@ TEST(ReportDigestTest, WorkingDaysOnlyLeavesWeekendsOut) {
   EXPECT_TRUE(SelectPulls(m, o, friday_18 + 60 * kHour).stale.empty());
 }
 
+// One test per reminder option (GitHub's scheduled reminders: ignored/required labels, minimum
+// age, ignore approved PRs, ignore drafts; plus working days only).
+TEST(ReportDigestOptionTest, IgnoredLabelsLeaveAPullOutWhateverElseItHas) {
+  ReportModel m = Seeded();
+  m.pulls[0].labels = {"feature", "Do-Not-Remind"};  // #101
+  ReportOptions o;
+  EXPECT_EQ(Numbers(SelectPulls(m, o, kNow).awaiting_first_review), "102,101");
+  o.ignore_labels = {"do-not-remind"};
+  EXPECT_EQ(Numbers(SelectPulls(m, o, kNow).awaiting_first_review), "102");
+  o.require_labels = {"feature"};  // ignores win over requirements
+  EXPECT_EQ(Numbers(SelectPulls(m, o, kNow).awaiting_first_review), "");
+}
+
+TEST(ReportDigestOptionTest, RequiredLabelsKeepOnlyPullsWithOneOfThem) {
+  ReportModel m = Seeded();
+  m.pulls[2].labels = {"backend"};   // #7
+  m.pulls[4].labels = {"frontend"};  // #99
+  ReportOptions o;
+  o.require_labels = {"backend", "frontend"};
+  const PullSelection s = SelectPulls(m, o, kNow);
+  EXPECT_EQ(Numbers(s.awaiting_first_review), "");
+  EXPECT_EQ(Numbers(s.awaiting_action), "7");
+  EXPECT_EQ(Numbers(s.stale), "99");
+}
+
+TEST(ReportDigestOptionTest, MinimumAgeLeavesYoungerPullsOutInWorkingHoursWhenAsked) {
+  ReportModel m;
+  m.has_pulls = true;
+  // Opened Friday 2026-03-06 18:00 UTC; seen Monday 2026-03-09 08:00 UTC: 62 hours, 14 working.
+  const std::int64_t friday_18 = 1'772'820'000'000;
+  const std::int64_t monday_08 = friday_18 + 62 * kHour;
+  m.pulls = {Pull("acme/api", 1, "Friday PR", 0, 0)};
+  m.pulls[0].created_at_ms = m.pulls[0].updated_at_ms = friday_18;
+  ReportOptions o;
+  o.stale_hours = 1000;
+  o.min_age_hours = 24;
+  EXPECT_EQ(SelectPulls(m, o, monday_08).awaiting_first_review.size(), 1u);
+  o.working_days_only = true;  // "Minimum age should ignore weekends"
+  EXPECT_TRUE(SelectPulls(m, o, monday_08).awaiting_first_review.empty());
+  o.min_age_hours = 14;
+  EXPECT_EQ(SelectPulls(m, o, monday_08).awaiting_first_review.size(), 1u);
+}
+
+TEST(ReportDigestOptionTest, PullsWithNApprovalsAreLeftOut) {
+  ReportModel m = Seeded();
+  m.pulls[2].approvals = 2;  // #7
+  m.pulls[3].approvals = 1;  // #8 (stale)
+  ReportOptions o;
+  o.ignore_approved_at = 2;
+  const PullSelection two = SelectPulls(m, o, kNow);
+  EXPECT_EQ(Numbers(two.awaiting_action), "");
+  EXPECT_EQ(Numbers(two.stale), "99,8");
+  o.ignore_approved_at = 1;
+  EXPECT_EQ(Numbers(SelectPulls(m, o, kNow).stale), "99");
+  o.ignore_approved_at = 0;  // off
+  EXPECT_EQ(Numbers(SelectPulls(m, o, kNow).awaiting_action), "7");
+}
+
+TEST(ReportDigestOptionTest, DraftsAreLeftOutByDefaultAndMarkedWhenIncluded) {
+  ReportOptions o;
+  const std::string without = RenderDigest(Seeded(), o, kNow).dump();
+  EXPECT_EQ(without.find("acme/api#103"), std::string::npos);
+  EXPECT_NE(without.find("Drafts are not listed."), std::string::npos);
+  o.include_drafts = true;
+  const std::string with = RenderDigest(Seeded(), o, kNow).dump();
+  EXPECT_NE(with.find("acme/api#103"), std::string::npos);
+  EXPECT_NE(with.find("(draft)"), std::string::npos);
+  EXPECT_EQ(with.find("Drafts are not listed."), std::string::npos);
+}
+
+TEST(ReportDigestOptionTest, WorkingDaysOnlyCountsIdleHoursMondayToFriday) {
+  ReportModel m;
+  m.has_pulls = true;
+  const std::int64_t friday_18 = 1'772'820'000'000;
+  m.pulls = {Pull("acme/api", 1, "Weekend PR", 0, 0)};
+  m.pulls[0].created_at_ms = m.pulls[0].updated_at_ms = friday_18;
+  ReportOptions o;
+  o.stale_hours = 24;
+  // Monday 2026-03-09 12:00 UTC: 66 hours idle, 18 of them working.
+  const std::int64_t monday_12 = friday_18 + 66 * kHour;
+  EXPECT_EQ(Numbers(SelectPulls(m, o, monday_12).stale), "1");
+  o.working_days_only = true;
+  EXPECT_EQ(Numbers(SelectPulls(m, o, monday_12).awaiting_first_review), "1");
+  const std::string rendered = RenderDigest(m, o, monday_12).dump();
+  EXPECT_NE(rendered.find("idle over 24 working hours"), std::string::npos);
+  EXPECT_NE(rendered.find("18h old"), std::string::npos);
+}
+
 TEST(ReportDigestTest, FormatsAges) {
   EXPECT_EQ(FormatAge(3 * kDay + 5 * kHour), "3d");
   EXPECT_EQ(FormatAge(5 * kHour + 59 * 60'000), "5h");
