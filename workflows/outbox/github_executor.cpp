@@ -169,6 +169,8 @@ core::Result<json> GetRepository(github::GitHubApi& api, const store::EffectReco
   return json{{"full_name", found->full_name},
               {"default_branch", found->default_branch},
               {"url", found->html_url}};
+}
+
 // Submitted reviews, and the reviewers whose latest approving-or-blocking review approves (a
 // later COMMENTED review does not take an approval back; DISMISSED does), as GitHub's "N
 // approvals" counts them.

@@ -207,6 +207,8 @@ core::Result<json> ListStates(linear::LinearApi& api, const store::EffectRecord&
     out.push_back({{"id", state.id}, {"name", state.name}, {"type", state.type}});
   }
   return json{{"states", std::move(out)}};
+}
+
 // Issues of a team (or every team) in the given state types, each type paged to the end within
 // the client's page cap (LinearGraphqlClient: 100 a page, 20 pages).
 core::Result<json> SearchIssues(linear::LinearApi& api, const json& args) {
