@@ -14,19 +14,6 @@ namespace {
 
 constexpr std::size_t kMaxErrorChars = 2000;  // last_error is for operators, not a log sink
 
-constexpr std::array<std::pair<RunStatus, std::string_view>, 4> kRunStatuses = {{
-    {RunStatus::kRunning, "running"},
-    {RunStatus::kWaiting, "waiting"},
-    {RunStatus::kCompleted, "completed"},
-    {RunStatus::kFailed, "failed"},
-}};
-constexpr std::array<std::pair<EffectStatus, std::string_view>, 4> kEffectStatuses = {{
-    {EffectStatus::kPending, "pending"},
-    {EffectStatus::kInFlight, "in_flight"},
-    {EffectStatus::kDone, "done"},
-    {EffectStatus::kDead, "dead"},
-}};
-
 constexpr const char* kEffectColumns =
     "SELECT id, run_id, step_id, lane, kind, order_key, args, status, attempts, due_at_ms, "
     "COALESCE(last_error, ''), outcome_unknown, COALESCE(result, '') FROM outbox ";
@@ -277,34 +264,6 @@ core::Result<T> ReadInto(Database& database, Fill fill) {
 
 }  // namespace
 
-std::string_view ToString(RunStatus status) {
-  for (const auto& [s, name] : kRunStatuses) {
-    if (s == status) return name;
-  }
-  return "running";
-}
-
-std::optional<RunStatus> RunStatusFromString(std::string_view text) {
-  for (const auto& [s, name] : kRunStatuses) {
-    if (name == text) return s;
-  }
-  return std::nullopt;
-}
-
-std::string_view ToString(EffectStatus status) {
-  for (const auto& [s, name] : kEffectStatuses) {
-    if (s == status) return name;
-  }
-  return "pending";
-}
-
-std::optional<EffectStatus> EffectStatusFromString(std::string_view text) {
-  for (const auto& [s, name] : kEffectStatuses) {
-    if (name == text) return s;
-  }
-  return std::nullopt;
-}
-
 SqliteWorkflowStore::SqliteWorkflowStore(Database& db) : db_(db) {}
 
 core::Result<std::optional<RunRecord>> SqliteWorkflowStore::LoadRun(const std::string& run_id) {
@@ -514,23 +473,7 @@ core::Result<EffectCounts> SqliteWorkflowStore::CountEffects() {
   return ReadInto<EffectCounts>(db_, [&](SQLite::Database& db, EffectCounts& counts) {
     auto& select = Prepared(db, "SELECT status, COUNT(*) FROM outbox GROUP BY status");
     while (select.executeStep()) {
-      const auto s = EffectStatusFromString(select.getColumn(0).getString());
-      const std::int64_t n = select.getColumn(1).getInt64();
-      if (!s) continue;
-      switch (*s) {
-        case EffectStatus::kPending:
-          counts.pending = n;
-          break;
-        case EffectStatus::kInFlight:
-          counts.in_flight = n;
-          break;
-        case EffectStatus::kDone:
-          counts.done = n;
-          break;
-        case EffectStatus::kDead:
-          counts.dead = n;
-          break;
-      }
+      counts.Add(select.getColumn(0).getString(), select.getColumn(1).getInt64());
     }
   });
 }

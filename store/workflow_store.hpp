@@ -136,6 +136,9 @@ struct EffectCounts {
   std::int64_t in_flight = 0;
   std::int64_t done = 0;
   std::int64_t dead = 0;
+  // Adds one row of "SELECT status, COUNT(*) FROM outbox GROUP BY status" (both engines); an
+  // unknown status text counts nowhere.
+  void Add(std::string_view status_text, std::int64_t n);
 };
 
 class WorkflowStore {

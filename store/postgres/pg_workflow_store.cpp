@@ -477,23 +477,7 @@ core::Result<EffectCounts> PgWorkflowStore::CountEffects() {
   return Query<EffectCounts>(db_, "SELECT status, COUNT(*) FROM outbox GROUP BY status", PgParams(),
                              [](const PgRows& rows, EffectCounts& counts) {
                                for (int i = 0; i < rows.size(); ++i) {
-                                 const auto s = EffectStatusFromString(rows.Text(i, 0));
-                                 const std::int64_t n = rows.Int(i, 1);
-                                 if (!s) continue;
-                                 switch (*s) {
-                                   case EffectStatus::kPending:
-                                     counts.pending = n;
-                                     break;
-                                   case EffectStatus::kInFlight:
-                                     counts.in_flight = n;
-                                     break;
-                                   case EffectStatus::kDone:
-                                     counts.done = n;
-                                     break;
-                                   case EffectStatus::kDead:
-                                     counts.dead = n;
-                                     break;
-                                 }
+                                 counts.Add(rows.Text(i, 0), rows.Int(i, 1));
                                }
                              });
 }
