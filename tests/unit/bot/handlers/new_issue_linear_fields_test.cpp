@@ -12,6 +12,7 @@
 #include "core/clock.hpp"
 #include "tests/support/fakes/fake_linear_api.hpp"
 #include "tests/support/fakes/recording_slack_api.hpp"
+#include "tests/support/slack_interactions.hpp"
 #include "tests/support/workflow_fixture.hpp"
 #include "workflows/builtin/file_issue.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
@@ -19,22 +20,11 @@
 namespace contexten::bot::handlers {
 namespace {
 
-using integrations::slack::Envelope;
 using integrations::slack::Interaction;
 using integrations::slack::listeners::DispatchOutcome;
 using integrations::slack::listeners::ListenerContext;
 using integrations::slack::listeners::ListenerRegistry;
 using nlohmann::json;
-
-Interaction Parse(std::string type, json payload) {
-  Envelope e;
-  e.envelope_id = "E1";
-  e.type = std::move(type);
-  e.payload = std::move(payload);
-  auto i = integrations::slack::ParseInteraction(e);
-  EXPECT_TRUE(i) << i.error().message;
-  return *i;
-}
 
 json Block(const json& view, const std::string& block_id) {
   for (const auto& b : view["blocks"]) {
@@ -80,11 +70,11 @@ class NewIssueLinearFieldsTest : public ::testing::Test {
   }
 
   core::Status OpenForm() {
-    return Run(Parse("slash_commands", {{"command", "/ctx"},
-                                        {"text", "new"},
-                                        {"user_id", "U7"},
-                                        {"channel_id", "C9"},
-                                        {"trigger_id", "trig.1"}}));
+    return Run(testing::ParseTestInteraction("slash_commands", {{"command", "/ctx"},
+                                                                {"text", "new"},
+                                                                {"user_id", "U7"},
+                                                                {"channel_id", "C9"},
+                                                                {"trigger_id", "trig.1"}}));
   }
 
   Interaction Submit(const std::string& team, const std::string& assignee,
@@ -105,13 +95,14 @@ class NewIssueLinearFieldsTest : public ::testing::Test {
           {kNewIssueAssigneeAction,
            {{"type", "static_select"}, {"selected_option", {{"value", assignee}}}}}};
     }
-    return Parse("interactive", {{"type", "view_submission"},
-                                 {"user", {{"id", "U7"}}},
-                                 {"view",
-                                  {{"id", "V1"},
-                                   {"callback_id", kNewIssueCallbackId},
-                                   {"private_metadata", R"({"channel":"C9"})"},
-                                   {"state", {{"values", values}}}}}});
+    return testing::ParseTestInteraction("interactive",
+                                         {{"type", "view_submission"},
+                                          {"user", {{"id", "U7"}}},
+                                          {"view",
+                                           {{"id", "V1"},
+                                            {"callback_id", kNewIssueCallbackId},
+                                            {"private_metadata", R"({"channel":"C9"})"},
+                                            {"state", {{"values", values}}}}}});
   }
 
   testing::WorkflowFixture f_;

@@ -11,6 +11,7 @@
 #include "bot/handlers/register_handlers.hpp"
 #include "core/clock.hpp"
 #include "tests/support/fakes/recording_slack_api.hpp"
+#include "tests/support/slack_interactions.hpp"
 #include "tests/support/workflow_fixture.hpp"
 #include "workflows/builtin/file_issue.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
@@ -19,22 +20,11 @@
 namespace contexten::bot::handlers {
 namespace {
 
-using integrations::slack::Envelope;
 using integrations::slack::Interaction;
 using integrations::slack::listeners::DispatchOutcome;
 using integrations::slack::listeners::ListenerContext;
 using integrations::slack::listeners::ListenerRegistry;
 using nlohmann::json;
-
-Interaction Parse(std::string type, json payload) {
-  Envelope e;
-  e.envelope_id = "E1";
-  e.type = std::move(type);
-  e.payload = std::move(payload);
-  auto i = integrations::slack::ParseInteraction(e);
-  EXPECT_TRUE(i) << i.error().message;
-  return *i;
-}
 
 class NewIssueListenerTest : public ::testing::Test {
  protected:
@@ -82,13 +72,13 @@ class NewIssueListenerTest : public ::testing::Test {
                     {{kNewIssuePriorityAction,
                       {{"type", "static_select"},
                        {"selected_option", {{"value", "2"}, {"text", {{"text", "High"}}}}}}}}}};
-    return Parse("interactive", {{"type", "view_submission"},
-                                 {"user", {{"id", "U7"}}},
-                                 {"view",
-                                  {{"id", "V1"},
-                                   {"callback_id", kNewIssueCallbackId},
-                                   {"private_metadata", metadata},
-                                   {"state", {{"values", values}}}}}});
+    return testing::ParseTestInteraction("interactive", {{"type", "view_submission"},
+                                                         {"user", {{"id", "U7"}}},
+                                                         {"view",
+                                                          {{"id", "V1"},
+                                                           {"callback_id", kNewIssueCallbackId},
+                                                           {"private_metadata", metadata},
+                                                           {"state", {{"values", values}}}}}});
   }
 
   testing::WorkflowFixture f_;
@@ -103,11 +93,11 @@ class NewIssueListenerTest : public ::testing::Test {
 };
 
 TEST_F(NewIssueListenerTest, SlashNewOpensTheModalThenAcksEmpty) {
-  ASSERT_TRUE(Run(Parse("slash_commands", {{"command", "/ctx"},
-                                           {"text", "new"},
-                                           {"user_id", "U7"},
-                                           {"channel_id", "C9"},
-                                           {"trigger_id", "trig.1"}})));
+  ASSERT_TRUE(Run(testing::ParseTestInteraction("slash_commands", {{"command", "/ctx"},
+                                                                   {"text", "new"},
+                                                                   {"user_id", "U7"},
+                                                                   {"channel_id", "C9"},
+                                                                   {"trigger_id", "trig.1"}})));
   auto opened = slack_.CallsTo("views.open");
   ASSERT_EQ(opened.size(), 1u);
   EXPECT_EQ(opened[0].args["trigger_id"], "trig.1");
@@ -129,7 +119,7 @@ TEST_F(NewIssueListenerTest, SlashNewOpensTheModalThenAcksEmpty) {
 
 TEST_F(NewIssueListenerTest, AModalThatCannotOpenIsExplainedInTheAck) {
   slack_.open_view_ok = false;
-  EXPECT_FALSE(Run(Parse(
+  EXPECT_FALSE(Run(testing::ParseTestInteraction(
       "slash_commands",
       {{"command", "/ctx"}, {"text", "new"}, {"channel_id", "C9"}, {"trigger_id", "trig.1"}})));
   ASSERT_EQ(acks_.size(), 1u);
@@ -196,10 +186,11 @@ TEST_F(NewIssueListenerTest, WithoutAChannelTheCardGoesToTheReporter) {
 }
 
 TEST_F(NewIssueListenerTest, TheSlashCommandStartsTheSameWorkflowAndAcksAtOnce) {
-  ASSERT_TRUE(Run(Parse("slash_commands", {{"command", "/ctx"},
-                                           {"text", "issue create ENG Login crash priority:high"},
-                                           {"channel_id", "C9"},
-                                           {"user_id", "U7"}})));
+  ASSERT_TRUE(Run(testing::ParseTestInteraction(
+      "slash_commands", {{"command", "/ctx"},
+                         {"text", "issue create ENG Login crash priority:high"},
+                         {"channel_id", "C9"},
+                         {"user_id", "U7"}})));
   ASSERT_EQ(acks_.size(), 1u);
   EXPECT_TRUE(acks_[0].is_null()) << acks_[0].dump();
   const json request = OnlyRunRequest();
@@ -214,10 +205,11 @@ TEST_F(NewIssueListenerTest, WithoutLinearTheUserIsToldAndNothingStarts) {
       {*f_.engine, *f_.workflows, nullptr, access_, {false, ""}, {}, intents::Understand});
   RegisterHandlers(registry, commands_, conversation, "/ctx",
                    {*f_.engine, *f_.workflows, nullptr, nullptr, {false, ""}});
-  Interaction command = Parse("slash_commands", {{"command", "/ctx"},
-                                                 {"text", "issue create ENG Login crash"},
-                                                 {"channel_id", "C9"},
-                                                 {"user_id", "U7"}});
+  Interaction command =
+      testing::ParseTestInteraction("slash_commands", {{"command", "/ctx"},
+                                                       {"text", "issue create ENG Login crash"},
+                                                       {"channel_id", "C9"},
+                                                       {"user_id", "U7"}});
   ListenerContext context(
       command, slack_,
       [this](const json* p) {
@@ -241,15 +233,15 @@ TEST_F(NewIssueListenerTest, AssignToMeIsAnEventOfTheCardsRun) {
   ASSERT_TRUE(effects && !effects->empty());
   const std::string run_id = effects->front().run_id;
   acks_.clear();
-  ASSERT_TRUE(Run(
-      Parse("interactive",
-            {{"type", "block_actions"},
-             {"user", {{"id", "U8"}}},
-             {"channel", {{"id", "C9"}}},
-             {"container", {{"type", "message"}, {"message_ts", "77.1"}, {"channel_id", "C9"}}},
-             {"actions", json::array({{{"action_id", workflows::present::kIssueCardAssignAction},
-                                       {"type", "button"},
-                                       {"value", run_id}}})}})));
+  ASSERT_TRUE(Run(testing::ParseTestInteraction(
+      "interactive",
+      {{"type", "block_actions"},
+       {"user", {{"id", "U8"}}},
+       {"channel", {{"id", "C9"}}},
+       {"container", {{"type", "message"}, {"message_ts", "77.1"}, {"channel_id", "C9"}}},
+       {"actions", json::array({{{"action_id", workflows::present::kIssueCardAssignAction},
+                                 {"type", "button"},
+                                 {"value", run_id}}})}})));
   ASSERT_EQ(acks_.size(), 1u);
   auto history = f_.workflows->History(run_id);
   ASSERT_TRUE(history);
@@ -259,36 +251,38 @@ TEST_F(NewIssueListenerTest, AssignToMeIsAnEventOfTheCardsRun) {
 }
 
 TEST_F(NewIssueListenerTest, AClickForARunThatIsGoneIsToldToTheClicker) {
-  EXPECT_FALSE(Run(
-      Parse("interactive",
-            {{"type", "block_actions"},
-             {"user", {{"id", "U8"}}},
-             {"channel", {{"id", "C9"}}},
-             {"container", {{"type", "message"}, {"message_ts", "77.1"}, {"channel_id", "C9"}}},
-             {"actions", json::array({{{"action_id", workflows::present::kIssueCardAssignAction},
-                                       {"type", "button"},
-                                       {"value", "file_issue:slack:gone"}}})}})));
+  EXPECT_FALSE(Run(testing::ParseTestInteraction(
+      "interactive",
+      {{"type", "block_actions"},
+       {"user", {{"id", "U8"}}},
+       {"channel", {{"id", "C9"}}},
+       {"container", {{"type", "message"}, {"message_ts", "77.1"}, {"channel_id", "C9"}}},
+       {"actions", json::array({{{"action_id", workflows::present::kIssueCardAssignAction},
+                                 {"type", "button"},
+                                 {"value", "file_issue:slack:gone"}}})}})));
   auto ephemerals = slack_.CallsTo("chat.postEphemeral");
   ASSERT_EQ(ephemerals.size(), 1u);
   EXPECT_EQ(ephemerals[0].args["user"], "U8");
 }
 
 TEST_F(NewIssueListenerTest, HelpAndPingStillAnswerInTheAck) {
-  ASSERT_TRUE(Run(Parse("slash_commands", {{"command", "/ctx"}, {"text", "help"}})));
-  ASSERT_TRUE(Run(Parse("slash_commands", {{"command", "/ctx"}, {"text", "ping"}})));
+  ASSERT_TRUE(Run(
+      testing::ParseTestInteraction("slash_commands", {{"command", "/ctx"}, {"text", "help"}})));
+  ASSERT_TRUE(Run(
+      testing::ParseTestInteraction("slash_commands", {{"command", "/ctx"}, {"text", "ping"}})));
   ASSERT_EQ(acks_.size(), 2u);
   EXPECT_NE(acks_[0].dump().find("ctx new"), std::string::npos);
   EXPECT_EQ(acks_[1]["text"].get<std::string>().rfind("pong", 0), 0u);
 }
 
 TEST_F(NewIssueListenerTest, AMentionIsAnsweredInItsThread) {
-  ASSERT_TRUE(Run(Parse("events_api", {{"type", "event_callback"},
-                                       {"event",
-                                        {{"type", "app_mention"},
-                                         {"user", "U7"},
-                                         {"channel", "C9"},
-                                         {"ts", "50.5"},
-                                         {"text", "<@U0BOT> help"}}}})));
+  ASSERT_TRUE(Run(testing::ParseTestInteraction("events_api", {{"type", "event_callback"},
+                                                               {"event",
+                                                                {{"type", "app_mention"},
+                                                                 {"user", "U7"},
+                                                                 {"channel", "C9"},
+                                                                 {"ts", "50.5"},
+                                                                 {"text", "<@U0BOT> help"}}}})));
   auto posts = slack_.CallsTo("chat.postMessage");
   ASSERT_EQ(posts.size(), 1u);
   EXPECT_EQ(posts[0].args["thread_ts"], "50.5");

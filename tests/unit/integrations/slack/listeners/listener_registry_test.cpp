@@ -5,54 +5,47 @@
 #include <stdexcept>
 
 #include "tests/support/fakes/recording_slack_api.hpp"
+#include "tests/support/slack_interactions.hpp"
 
 namespace contexten::integrations::slack::listeners {
 namespace {
 
-using integrations::slack::Envelope;
 using integrations::slack::Interaction;
 using integrations::slack::InteractionKind;
 using nlohmann::json;
 
-Interaction Parse(std::string type, json payload) {
-  Envelope e;
-  e.envelope_id = "E1";
-  e.type = std::move(type);
-  e.payload = std::move(payload);
-  auto i = integrations::slack::ParseInteraction(e);
-  EXPECT_TRUE(i) << i.error().message;
-  return *i;
-}
-
 Interaction Slash(std::string command, std::string text = "") {
-  return Parse("slash_commands", {{"command", command},
-                                  {"text", text},
-                                  {"user_id", "U1"},
-                                  {"channel_id", "C1"},
-                                  {"trigger_id", "T.1"},
-                                  {"response_url", "https://hooks.example/r/1"}});
+  return testing::ParseTestInteraction("slash_commands",
+                                       {{"command", command},
+                                        {"text", text},
+                                        {"user_id", "U1"},
+                                        {"channel_id", "C1"},
+                                        {"trigger_id", "T.1"},
+                                        {"response_url", "https://hooks.example/r/1"}});
 }
 
 Interaction Click(std::string action_id) {
-  return Parse("interactive",
-               {{"type", "block_actions"},
-                {"user", {{"id", "U1"}}},
-                {"channel", {{"id", "C1"}}},
-                {"container", {{"type", "message"}, {"message_ts", "10.1"}}},
-                {"actions", json::array({{{"action_id", action_id}, {"value", "v"}}})}});
+  return testing::ParseTestInteraction(
+      "interactive", {{"type", "block_actions"},
+                      {"user", {{"id", "U1"}}},
+                      {"channel", {{"id", "C1"}}},
+                      {"container", {{"type", "message"}, {"message_ts", "10.1"}}},
+                      {"actions", json::array({{{"action_id", action_id}, {"value", "v"}}})}});
 }
 
 Interaction Submission(std::string callback_id) {
-  return Parse("interactive", {{"type", "view_submission"},
-                               {"user", {{"id", "U1"}}},
-                               {"view", {{"id", "V1"}, {"callback_id", callback_id}}}});
+  return testing::ParseTestInteraction("interactive",
+                                       {{"type", "view_submission"},
+                                        {"user", {{"id", "U1"}}},
+                                        {"view", {{"id", "V1"}, {"callback_id", callback_id}}}});
 }
 
 Interaction Message(json event) {
   event["type"] = event.value("type", "message");
   if (!event.contains("channel")) event["channel"] = "C1";
   if (!event.contains("ts")) event["ts"] = "20.1";
-  return Parse("events_api", {{"type", "event_callback"}, {"event", event}});
+  return testing::ParseTestInteraction("events_api",
+                                       {{"type", "event_callback"}, {"event", event}});
 }
 
 struct Acks {
@@ -101,17 +94,19 @@ TEST_F(ListenerRegistryTest, EachKindRoutesByItsKey) {
   EXPECT_EQ(Run(Slash("/ctx")).outcome, DispatchOutcome::kHandled);
   EXPECT_EQ(Run(Click("approve")).outcome, DispatchOutcome::kHandled);
   EXPECT_EQ(Run(Submission("form")).outcome, DispatchOutcome::kHandled);
-  EXPECT_EQ(
-      Run(Parse("interactive", {{"type", "view_closed"}, {"view", {{"callback_id", "form"}}}}))
-          .outcome,
-      DispatchOutcome::kHandled);
-  EXPECT_EQ(Run(Parse("interactive", {{"type", "shortcut"}, {"callback_id", "file_it"}})).outcome,
+  EXPECT_EQ(Run(testing::ParseTestInteraction(
+                    "interactive", {{"type", "view_closed"}, {"view", {{"callback_id", "form"}}}}))
+                .outcome,
             DispatchOutcome::kHandled);
-  EXPECT_EQ(
-      Run(Parse("interactive",
-                {{"type", "message_action"}, {"callback_id", "file_it"}, {"message_ts", "1.1"}}))
-          .outcome,
-      DispatchOutcome::kHandled);
+  EXPECT_EQ(Run(testing::ParseTestInteraction("interactive",
+                                              {{"type", "shortcut"}, {"callback_id", "file_it"}}))
+                .outcome,
+            DispatchOutcome::kHandled);
+  EXPECT_EQ(Run(testing::ParseTestInteraction("interactive", {{"type", "message_action"},
+                                                              {"callback_id", "file_it"},
+                                                              {"message_ts", "1.1"}}))
+                .outcome,
+            DispatchOutcome::kHandled);
   EXPECT_EQ(
       Run(Message({{"type", "app_mention"}, {"user", "U1"}, {"text", "<@U0BOT> hi"}})).outcome,
       DispatchOutcome::kHandled);
