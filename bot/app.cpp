@@ -56,12 +56,12 @@ bool App::WaitConnected(std::chrono::milliseconds deadline) {
   return core::WaitUntil([this] { return modules_ && modules_->ingress.connected(); }, deadline);
 }
 
-bool App::WaitIdle(std::chrono::milliseconds deadline) {
+bool App::WaitIdle(std::chrono::milliseconds deadline, std::chrono::milliseconds horizon) {
   // Idle twice in a row around the outbox check: a delivery handled just now may have started
   // work the relay has not claimed yet, and an effect just finished may have fed a run.
   return core::WaitUntil(
-      [this] {
-        return modules_ && modules_->ingress.idle() && modules_->orchestration.Quiet() &&
+      [this, horizon] {
+        return modules_ && modules_->ingress.idle() && modules_->orchestration.Quiet(horizon) &&
                modules_->ingress.idle();
       },
       deadline);

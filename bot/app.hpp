@@ -46,8 +46,10 @@ class App {
   // Waits until Slack is connected (hello received) or the deadline passes.
   bool WaitConnected(std::chrono::milliseconds deadline);
   // Waits until every received delivery is durable and handled and the workflows have nothing
-  // to do now (effects performed, due timers fired; retries due later do not count).
-  bool WaitIdle(std::chrono::milliseconds deadline);
+  // to do now (effects performed, due timers fired; retries due later do not count). With a
+  // horizon, also until nothing is due within it (retries and paced posts a moment ahead).
+  bool WaitIdle(std::chrono::milliseconds deadline,
+                std::chrono::milliseconds horizon = std::chrono::milliseconds(0));
 
   uint16_t http_port() const;
   // The resilient clients (retry, breaker, rate limit); null when not configured.

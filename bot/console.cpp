@@ -127,9 +127,10 @@ std::string RenderBotMessage(const std::string& text, const std::string& blocks_
 }
 
 Console::Console(SandboxMode& mode, std::ostream& out)
-    : Console(mode.peers(), out, [&mode](std::chrono::milliseconds deadline) {
-        return mode.app().WaitIdle(deadline);
-      }) {}
+    : Console(mode.peers(), out,
+              [&mode](std::chrono::milliseconds deadline, std::chrono::milliseconds horizon) {
+                return mode.app().WaitIdle(deadline, horizon);
+              }) {}
 
 Console::Console(SandboxPeers& peers, std::ostream& out, WaitIdleFn wait_idle)
     : peers_(peers), wait_idle_(std::move(wait_idle)), out_(out) {
@@ -195,11 +196,12 @@ bool Console::RunLine(const std::string& raw, std::chrono::milliseconds deadline
   const std::string line = Trim(raw);
   if (line.empty() || line[0] == '#') return true;
   if (echo_input_) Print("you> " + line + "\n");
+  if (StartsWithWord(line, "settle")) return Settle(line, deadline);
   if (sandbox::PeerVerbs::IsPeerVerb(line) || StartsWithWord(line, "wait")) {
     auto done = RunPeerLine(line);
     Print("(" + (done ? *done : done.error().message) + ")\n");
     if (!done) return false;
-    if (wait_idle_ && !wait_idle_(deadline)) {
+    if (wait_idle_ && !wait_idle_(deadline, std::chrono::milliseconds(0))) {
       Print("(the bot did not finish within the deadline)\n");
       return false;
     }
@@ -244,10 +246,34 @@ bool Console::RunLine(const std::string& raw, std::chrono::milliseconds deadline
   }
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       until - std::chrono::steady_clock::now());
-  if (wait_idle_ && !wait_idle_(std::max(left, std::chrono::milliseconds(1)))) {
+  if (wait_idle_ &&
+      !wait_idle_(std::max(left, std::chrono::milliseconds(1)), std::chrono::milliseconds(0))) {
     Print("(the bot did not finish within the deadline)\n");
     return false;
   }
+  return true;
+}
+
+bool Console::Settle(const std::string& line, std::chrono::milliseconds deadline) {
+  const std::string arg = Trim(line.substr(6));
+  char* end = nullptr;
+  const double seconds = arg.empty() ? 5.0 : std::strtod(arg.c_str(), &end);
+  if (!arg.empty() && (end == nullptr || *end != '\0' || seconds < 0 || seconds > 600)) {
+    Print("(usage: settle [seconds] (0-600, default 5))\n");
+    return false;
+  }
+  if (!wait_idle_) {
+    Print("(settle needs the bot in this process)\n");
+    return false;
+  }
+  // Unlike `wait`, this ends as soon as the work is done: what is due within the horizon (a
+  // paced reply, a rate-limit retry) has happened, however slow the machine is.
+  const auto horizon = std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+  if (!wait_idle_(deadline + horizon, horizon)) {
+    Print("(the bot did not settle within the deadline)\n");
+    return false;
+  }
+  Print("(settled)\n");
   return true;
 }
 
@@ -379,7 +405,8 @@ int Console::RunInteractive(std::istream& in, const std::atomic<bool>& stop) {
       "'reply <text>' answers in the newest card's thread, 'dm <text>' writes to the bot, "
       "'shortcut message <text>' and 'shortcut global' use \"Create Linear issue\", "
       "'as <USER> <line>' types as someone else. "
-      "'linear ...' and 'gh ...' play Linear and GitHub ('linear help'); 'wait <seconds>'. "
+      "'linear ...' and 'gh ...' play Linear and GitHub ('linear help'); 'wait <seconds>'; 'settle "
+      "[seconds]'. "
       "Ctrl-D or 'quit' ends.\n");
   std::string line;
   bool prompted = false;

@@ -42,8 +42,10 @@ inline constexpr char kConsoleDmChannel[] = "D0SANDBOXUSER";
 
 class Console {
  public:
-  // Waits until the bot has finished what it received (App::WaitIdle); false at the deadline.
-  using WaitIdleFn = std::function<bool(std::chrono::milliseconds)>;
+  // Waits until the bot has finished what it received and nothing is due within the horizon
+  // (App::WaitIdle); false at the deadline.
+  using WaitIdleFn =
+      std::function<bool(std::chrono::milliseconds deadline, std::chrono::milliseconds horizon)>;
   // The bot in this process: lines wait for its acknowledgement and for it to go idle.
   Console(SandboxMode& mode, std::ostream& out);
   // The bot elsewhere (`--peers-only`) when `wait_idle` is null: lines wait for the
@@ -67,6 +69,8 @@ class Console {
   std::string ActingUser();
   // Sends what the line asks for; the envelope ids to wait for, or an error to show.
   core::Result<std::vector<std::string>> Send(const std::string& line, const std::string& user);
+  // `settle [N]`: waits until the bot is idle with nothing due in the next N seconds.
+  bool Settle(const std::string& line, std::chrono::milliseconds deadline);
   // `linear ...`, `gh ...` and `wait N`: run here, no envelope to wait for.
   core::Result<std::string> RunPeerLine(const std::string& line);
   SandboxPeers& peers_;

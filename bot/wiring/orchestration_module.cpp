@@ -166,12 +166,12 @@ workflows::builtin::ReportScope OrchestrationModule::ReportScopeFor(const std::s
   return scope;
 }
 
-bool OrchestrationModule::Quiet() {
-  const std::int64_t now = engine_.NowMs();
-  auto active = workflow_store_.CountActiveEffects(now);
+bool OrchestrationModule::Quiet(std::chrono::milliseconds horizon) {
+  const std::int64_t until = engine_.NowMs() + horizon.count();
+  auto active = workflow_store_.CountActiveEffects(until);
   if (!active || *active > 0) return false;
   auto next_timer = engine_.NextTimerDue();
-  return next_timer && (!*next_timer || **next_timer > now);
+  return next_timer && (!*next_timer || **next_timer > until);
 }
 
 void OrchestrationModule::Drain() {

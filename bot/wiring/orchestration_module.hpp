@@ -10,6 +10,7 @@
 // store, the relay's lanes and the breakers on its own loop and feeds the incident runs, which
 // post to `slack.ops_channel` through the outbox like any other effect.
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -70,8 +71,9 @@ class OrchestrationModule {
   bool github_enabled() const { return github_executor_ != nullptr; }
 
   // True when the relay has nothing to do now and no timer is due (retries waiting for a later
-  // time do not count).
-  bool Quiet();
+  // time do not count). With a horizon, work due within it counts too: a rate-limit refusal
+  // rescheduled a second ahead is work still to come, a deploy's expiry minutes ahead is not.
+  bool Quiet(std::chrono::milliseconds horizon = std::chrono::milliseconds(0));
 
   // Stops the scheduler, the relay lanes (an effect being performed finishes) and the timer loop.
   // Call while the I/O runtime still runs. What is left stays in the outbox for the next start.
