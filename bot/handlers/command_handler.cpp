@@ -31,7 +31,10 @@ CommandHandler::CommandHandler(integrations::slack::SlackApi& slack, core::Clock
 json CommandHandler::Handle(const CommandContext& context) {
   auto intent = intents::ParseSlashCommand(context.text);
   if (!intent) return EphemeralReply(intent.error().message);
-  if (std::holds_alternative<intents::HelpIntent>(*intent)) return Help(context);
+  // Help lists what the person may run, which the conversation handler knows (access lists).
+  if (std::holds_alternative<intents::HelpIntent>(*intent)) {
+    return EphemeralReply("Type `" + context.command + " help` for the commands.");
+  }
   if (std::holds_alternative<intents::PingIntent>(*intent)) return Ping(context);
   // Opening the form needs a trigger_id, which only a slash command or a click carries; the
   // `/ctx` listener handles `new` itself, so this answers mentions.
@@ -45,25 +48,6 @@ json CommandHandler::Handle(const CommandContext& context) {
   // that operator+ (GCC bug 105329), which fails Release builds under -Werror.
   return EphemeralReply(
       std::string("`").append(intents::IntentName(*intent)).append("` is not available yet."));
-}
-
-json CommandHandler::Help(const CommandContext& context) const {
-  std::string lines;
-  std::string plain = "Contexten commands:";
-  for (const auto& c : intents::Commands()) {
-    lines += "`" + context.command + " " + c.usage + "`  " + c.summary + "\n";
-    plain += "\n" + context.command + " " + c.usage + " - " + c.summary;
-  }
-  if (!lines.empty()) lines.pop_back();
-  json blocks = json::array({
-      {{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", "Contexten commands"}}}},
-      {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", lines}}}},
-      {{"type", "context"},
-       {"elements", json::array({{{"type", "mrkdwn"},
-                                  {"text", "Contexten " + std::string(Version()) +
-                                               " · Slack, GitHub and Linear in one place"}}})}},
-  });
-  return EphemeralReply(plain, blocks);
 }
 
 json CommandHandler::Ping(const CommandContext& context) {

@@ -31,7 +31,6 @@ class CommandHandler {
   nlohmann::json Handle(const CommandContext& context);
 
  private:
-  nlohmann::json Help(const CommandContext& context) const;
   nlohmann::json Ping(const CommandContext& context);
 
   integrations::slack::SlackApi& slack_;

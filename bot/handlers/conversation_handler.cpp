@@ -12,6 +12,7 @@
 #include "core/redactor.hpp"
 #include "integrations/slack/block_kit/text.hpp"
 #include "integrations/slack/block_kit/truncate.hpp"
+#include "intents/grammar.hpp"
 #include "intents/slash_command.hpp"
 #include "workflows/builtin/file_issue_events.hpp"
 #include "workflows/builtin/intent_action.hpp"
@@ -95,14 +96,9 @@ std::string AuditSourceName(Source source) {
   return "mention";
 }
 
-std::string CommandAccessName(const std::string& command_name) {
-  if (command_name == "new" || command_name == "issue" || command_name == "issue create") {
-    return "create_issue";
-  }
-  if (command_name.rfind("issue ", 0) == 0) return command_name.substr(6);
-  std::string out = command_name;
-  std::replace(out.begin(), out.end(), ' ', '_');
-  return out;
+std::string CommandAccessName(const intents::CommandDoc& doc) {
+  // The form files an issue: the same allow-list as `issue create`.
+  return doc.intent == "new_issue_form" ? "create_issue" : doc.intent;
 }
 
 void ConversationHandler::Record(const Utterance& u, const std::string& action,
@@ -194,6 +190,8 @@ Reply ConversationHandler::Act(const Utterance& u, const intents::Understanding&
     return Say(Visibility::kOnlyRequester, access.reason);
   }
   if (intent == "help") {
+    const std::string topic = understood.entities.value("topic", "");
+    if (!topic.empty()) return HelpTopic(u, topic, args);
     Record(u, intent, args, "allowed", "listed the commands");
     return Help(u.user, u.channel);
   }
@@ -286,25 +284,57 @@ Reply ConversationHandler::StartRun(const Utterance& u, const intents::Understan
   return {};  // the run posts its question or its result where it was asked
 }
 
+Reply ConversationHandler::HelpTopic(const Utterance& u, const std::string& topic,
+                                     const std::string& args) {
+  // Help about a command the person may not run says why, as running it would: help shows
+  // nobody a command their allow-list keeps from them.
+  std::optional<AccessDecision> refusal;
+  bool any_allowed = false;
+  for (const auto& doc : intents::CommandDocs()) {
+    const std::string full = doc.verb.empty() ? doc.noun : doc.noun + " " + doc.verb;
+    if (topic != doc.noun && topic != full && topic != doc.intent) continue;
+    AccessDecision access = deps_.access.Check(CommandAccessName(doc), u.user, u.channel);
+    if (access.allowed) {
+      any_allowed = true;
+    } else if (!refusal) {
+      refusal = std::move(access);
+    }
+  }
+  if (refusal && !any_allowed) {
+    Record(u, "help", args, "refused", refusal->reason);
+    return Say(Visibility::kOnlyRequester, refusal->reason);
+  }
+  Record(u, "help", args, "allowed", "help on " + topic);
+  return Say(Visibility::kOnlyRequester, bk::EscapeMrkdwn(intents::HelpText(topic)));
+}
+
 Reply ConversationHandler::Help(const std::string& user, const std::string& channel) const {
   const std::string& command = deps_.settings.command;
   std::string lines;
   std::string plain = "Contexten commands:";
-  auto add = [&](const std::string& usage, const std::string& summary) {
-    lines += "`" + command + " " + usage + "`  " + summary + "\n";
-    plain += "\n" + command + " " + usage + " - " + summary;
+  json blocks = json::array(
+      {{{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", "Contexten commands"}}}}});
+  // A section's text holds 3,000 characters (Block Kit): the list goes into as many sections as
+  // it needs, a command never split between two.
+  auto flush = [&] {
+    if (lines.empty()) return;
+    lines.pop_back();
+    blocks.push_back({{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", lines}}}});
+    lines.clear();
   };
-  for (const auto& c : intents::Commands()) {
-    if (!deps_.access.Check(CommandAccessName(c.name), user, channel).allowed) continue;
-    add(c.usage, c.summary);
+  // The grammar's own list (intents/grammar.hpp), so help never lags behind what parses; each
+  // command is checked under the name its handler checks (the intent's).
+  for (const auto& doc : intents::CommandDocs()) {
+    if (!deps_.access.Check(CommandAccessName(doc), user, channel).allowed) continue;
+    // Usages name arguments in angle brackets, which mrkdwn would read as links or mentions.
+    std::string line = "`" + bk::EscapeMrkdwn(command + " " + doc.usage) + "`  " +
+                       bk::EscapeMrkdwn(doc.summary) + "\n";
+    if (lines.size() + line.size() > 3000) flush();
+    lines += bk::TruncateForSlack(line, 3000);
+    plain += "\n" + command + " " + doc.usage + " - " + doc.summary;
   }
-  if (deps_.access.IsAdmin(user))
-    add("audit [n]", "The newest n entries of the audit log (admins)");
-  if (!lines.empty()) lines.pop_back();
-  json blocks = json::array({
-      {{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", "Contexten commands"}}}},
-      {{"type", "section"},
-       {"text", {{"type", "mrkdwn"}, {"text", bk::TruncateForSlack(lines, 3000)}}}},
+  flush();
+  blocks.push_back(
       {{"type", "context"},
        {"elements",
         json::array({{{"type", "mrkdwn"},
@@ -312,8 +342,7 @@ Reply ConversationHandler::Help(const std::string& user, const std::string& chan
                        "Or just ask: `@contexten create a bug in ENG: Login fails`, "
                        "`@contexten close ENG-1`, or \"close it\" in an issue's thread. "
                        "Contexten " +
-                           std::string(Version())}}})}},
-  });
+                           std::string(Version())}}})}});
   return Say(Visibility::kOnlyRequester, plain, std::move(blocks));
 }
 

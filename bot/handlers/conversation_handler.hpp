@@ -15,6 +15,7 @@
 
 #include "bot/handlers/access_control.hpp"
 #include "bot/handlers/file_issue_handlers.hpp"
+#include "intents/grammar.hpp"
 #include "intents/understanding.hpp"
 #include "store/audit_log.hpp"
 #include "store/workflow_store.hpp"
@@ -26,10 +27,10 @@ using UnderstandFn =
     std::function<intents::Understanding(std::string_view, const intents::UtteranceContext&)>;
 
 struct ConversationSettings {
-  std::string command = "/ctx";           // the configured slash command, for help and pointers
-  double confidence_threshold = 0.7;      // below it the bot asks before acting
+  std::string command = "/ctx";       // the configured slash command, for help and pointers
+  double confidence_threshold = 0.7;  // below it the bot asks before acting
   std::map<std::string, std::string> github_logins;  // identity.github: Slack user id -> login
-  std::chrono::minutes question_ttl{15};  // an unanswered question closes after this
+  std::chrono::minutes question_ttl{15};             // an unanswered question closes after this
 };
 
 struct ConversationDeps {
@@ -79,6 +80,9 @@ class ConversationHandler {
 
   // `help`: the commands this person may run here.
   Reply Help(const std::string& user, const std::string& channel) const;
+  // `help <topic>`: usage and examples of the matching commands, or why this person may not
+  // run them.
+  Reply HelpTopic(const Utterance& u, const std::string& topic, const std::string& args);
   // `audit [n]`: the newest n entries (admins only; the caller checks access).
   Reply Audit(std::size_t n);
 
@@ -97,9 +101,9 @@ class ConversationHandler {
   ConversationDeps deps_;
 };
 
-// The access-control name of a help line's command ("issue" and "new" file issues:
-// create_issue); other names are their own.
-std::string CommandAccessName(const std::string& command_name);
+// The access-control name of a help line's command: its intent, as the handlers check it (the
+// form files issues: create_issue).
+std::string CommandAccessName(const intents::CommandDoc& doc);
 
 // "slash_command", "mention", "direct_message", "thread_reply".
 std::string AuditSourceName(intents::UtteranceContext::Source source);

@@ -355,10 +355,40 @@ TEST_F(ConversationHandlerTest, HelpListsOnlyWhatThePersonMayRun) {
   EXPECT_EQ(text.find("/ctx issue create"), std::string::npos) << text;
   EXPECT_NE(text.find("/ctx status"), std::string::npos) << text;
   EXPECT_EQ(text.find("/ctx audit"), std::string::npos) << text;
+  // Everything else the grammar knows is listed, each under its own allow-list.
+  for (const char* open : {"/ctx subscribe ", "/ctx subscriptions", "/ctx deploy ", "/ctx trace ",
+                           "/ctx report schedule ", "/ctx issue close "}) {
+    EXPECT_NE(text.find(open), std::string::npos) << open << " missing from:\n" << text;
+  }
+  Slash("help", "U5", "C1", "E10");  // U5 is not on close's allow-list
+  ASSERT_EQ(acks_.size(), 2u);
+  EXPECT_EQ(acks_[1]["text"].get<std::string>().find("/ctx issue close "), std::string::npos);
   Slash("help", "U0ADMIN", "C1", "E11");
-  text = acks_[1]["text"];
+  text = acks_[2]["text"];
   EXPECT_NE(text.find("/ctx new"), std::string::npos) << text;
   EXPECT_NE(text.find("/ctx audit"), std::string::npos) << text;
+  // The list spans several sections, none over Block Kit's 3,000 characters.
+  int sections = 0;
+  for (const auto& block : acks_[2]["blocks"]) {
+    if (block["type"] != "section") continue;
+    ++sections;
+    EXPECT_LE(block["text"]["text"].get<std::string>().size(), 3000u);
+  }
+  EXPECT_GE(sections, 1);
+}
+
+TEST_F(ConversationHandlerTest, HelpOnACommandShowsItsExamplesOrWhyThePersonMayNotRunIt) {
+  Says("help", {{"topic", "issue close"}});
+  Slash("help issue close", "U7", "C1");
+  ASSERT_EQ(acks_.size(), 1u);
+  std::string text = acks_[0]["text"];
+  EXPECT_NE(text.find("issue close &lt;ISSUE&gt;"), std::string::npos) << text;
+  EXPECT_NE(text.find("e.g. `issue close ENG-12`"), std::string::npos) << text;
+  Slash("help issue close", "U5", "C1", "E10");  // not on close's allow-list
+  ASSERT_EQ(acks_.size(), 2u);
+  text = acks_[1]["text"];
+  EXPECT_NE(text.find("not on the allow-list for `close`"), std::string::npos) << text;
+  EXPECT_EQ(text.find("e.g."), std::string::npos) << text;
 }
 
 TEST_F(ConversationHandlerTest, AuditIsForAdminsAndShowsTheNewestEntries) {
