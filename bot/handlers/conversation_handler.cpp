@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "bot/handlers/command_handler.hpp"
+#include "bot/handlers/github_handlers.hpp"
 #include "bot/handlers/state_request.hpp"
 #include "bot/version.hpp"
 #include "core/logging.hpp"
@@ -239,6 +240,7 @@ Reply ConversationHandler::Act(const Utterance& u, const intents::Understanding&
     if (!started) return Say(Visibility::kOnlyRequester, started.error().message);
     return {};  // the card appears in the channel
   }
+  if (intent == "trace") return Trace(u, understood.entities, args);
   if (TouchesLinear(intent)) return StartRun(u, understood, "none");
   const std::string text = workflows::builtin::NotAvailableText(intent, understood.entities);
   Record(u, intent, args, "allowed", text);
@@ -282,6 +284,21 @@ Reply ConversationHandler::StartRun(const Utterance& u, const intents::Understan
   Record(u, intent, args, ask == "none" ? "allowed" : "asked",
          (ask == "none" ? "started " : "asking (" + ask + ") in ") + run_id);
   return {};  // the run posts its question or its result where it was asked
+}
+
+Reply ConversationHandler::Trace(const Utterance& u, const json& entities,
+                                 const std::string& args) {
+  // "what's the status of ENG-1?" is `/ctx trace ENG-1`: the same answer, read from the store.
+  std::string target;
+  for (const char* key : {"issue", "pr", "url"}) {
+    target = entities.value(key, "");
+    if (!target.empty()) break;
+  }
+  const json reply = TraceReply(deps_.workflows, target);
+  const std::string text = reply.value("text", "");
+  Record(u, "trace", args, "allowed", target.empty() ? text : "showed " + target);
+  return Say(u.source == Source::kSlashCommand ? Visibility::kOnlyRequester : Visibility::kPublic,
+             text, reply.contains("blocks") ? reply["blocks"] : json());
 }
 
 Reply ConversationHandler::HelpTopic(const Utterance& u, const std::string& topic,

@@ -83,6 +83,8 @@ class ConversationHandler {
   // `help <topic>`: usage and examples of the matching commands, or why this person may not
   // run them.
   Reply HelpTopic(const Utterance& u, const std::string& topic, const std::string& args);
+  // `trace` asked in words ("where is ENG-44 at?"): what `/ctx trace` shows.
+  Reply Trace(const Utterance& u, const nlohmann::json& entities, const std::string& args);
   // `audit [n]`: the newest n entries (admins only; the caller checks access).
   Reply Audit(std::size_t n);
 

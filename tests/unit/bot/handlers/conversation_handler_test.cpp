@@ -272,6 +272,19 @@ TEST_F(ConversationHandlerTest, AMentionAddressedToTheBotThatItDoesNotGetPointsT
   EXPECT_EQ(posts[0].args["thread_ts"], "200.2");
 }
 
+TEST_F(ConversationHandlerTest, AskingWhereAnIssueIsAtAnswersWithItsTrace) {
+  Says("trace", {{"issue", "ENG-9"}});
+  Message("<@U0BOT> where is ENG-9 at?", "U7", "", "C9", "app_mention", "E6");
+  auto posts = slack_.CallsTo("chat.postMessage");
+  ASSERT_EQ(posts.size(), 1u);
+  const std::string text = posts[0].args["text"];
+  EXPECT_NE(text.find("Linear issue *ENG-9*"), std::string::npos) << text;
+  EXPECT_EQ(text.find("not available"), std::string::npos) << text;
+  const auto audit = Audit();
+  ASSERT_FALSE(audit.empty());
+  EXPECT_EQ(audit[0].action, "trace");
+}
+
 TEST_F(ConversationHandlerTest, ADirectMessageIsUnderstoodAsOne) {
   Says("reopen", {{"issue", "ENG-1"}});
   Message("reopen ENG-1", "U7", "", "D123");
