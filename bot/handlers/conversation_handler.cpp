@@ -271,6 +271,7 @@ Reply ConversationHandler::StartRun(const Utterance& u, const intents::Understan
                                               "slack:" + u.origin + ":state_request");
     const std::string issue = understood.entities.value("issue", "");
     if (told > 0 && ThreadIssue(u.channel, ThreadFor(u)) == issue) start["narrated"] = true;
+    if (told > 0) start["card_tells"] = true;
   }
   auto started =
       deps_.engine.Start(workflows::builtin::kIntentActionType, run_id, {"start", start, ""});

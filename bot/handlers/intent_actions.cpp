@@ -97,6 +97,7 @@ void NoteConfirmedMove(ConversationHandler& conversation, const std::string& run
   const std::size_t told =
       NoteStateRequest(conversation.deps().engine, intent, entities, interaction.user_id,
                        "slack:" + interaction.envelope_id + ":state_request");
+  if (told > 0) data["card_tells"] = true;
   if (told > 0 &&
       conversation.ThreadIssue(state.value("channel", ""), state.value("thread_ts", "")) ==
           entities.value("issue", "")) {

@@ -8,7 +8,8 @@
 namespace contexten::bot::handlers {
 
 bool MovesIssue(const std::string& intent) {
-  return intent == "close" || intent == "reopen" || intent == "change_state";
+  return intent == "close" || intent == "reopen" || intent == "change_state" ||
+         intent == "assign" || intent == "change_priority";
 }
 
 std::size_t NoteStateRequest(workflows::engine::Engine& engine, const std::string& intent,
@@ -17,6 +18,9 @@ std::size_t NoteStateRequest(workflows::engine::Engine& engine, const std::strin
   const std::string issue = entities.is_object() ? entities.value("issue", "") : "";
   if (!MovesIssue(intent) || issue.empty() || user.empty()) return 0;
   nlohmann::json data = {{"user", user}};
+  // Which change: the card's run names the person for that one only.
+  if (intent == "assign") data["change"] = "assignee";
+  if (intent == "change_priority") data["change"] = "priority";
   // The types the intent_action run moves to (workflows/builtin/intent_action.hpp).
   if (intent == "close") data["state_type"] = "completed";
   if (intent == "reopen") data["state_type"] = "unstarted";

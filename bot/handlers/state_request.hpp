@@ -13,7 +13,8 @@
 
 namespace contexten::bot::handlers {
 
-// close, reopen and change_state: the intents that move an issue.
+// close, reopen, change_state, assign and change_priority: the intents that change an issue in a
+// way its card's thread tells.
 bool MovesIssue(const std::string& intent);
 
 // Delivers workflows::builtin::kSlackStateRequestEvent for `intent` on entities["issue"] to the

@@ -511,8 +511,27 @@ std::string RequestedBy(Step& s, const json& now) {
   return fresh && matches ? "<@" + Str(request, "user") + ">" : "";
 }
 
+// The Slack person who asked for the assignee or priority change (`change`) just reported, as a
+// mention; empty when nobody asked for one lately. Used once.
+std::string ChangeRequestedBy(Step& s, const std::string& change) {
+  const std::string key = change + "_request";
+  const json request = s.state().value(key, json());
+  if (!request.is_object()) return "";
+  s.state().erase(key);
+  const bool fresh =
+      s.context().now_ms - request.value("at_ms", std::int64_t{0}) <= kStateRequestMs;
+  return fresh ? "<@" + Str(request, "user") + ">" : "";
+}
+
 void OnStateRequest(Step& s, const Event& event) {
   if (!s.Filed() || Str(event.data, "user").empty()) return;
+  const std::string change = Str(event.data, "change");
+  if (change == "assignee" || change == "priority") {
+    s.state()[change + "_request"] = {{"user", Str(event.data, "user")},
+                                      {"at_ms", s.context().now_ms}};
+    s.decision.note = change + " change asked for by " + Str(event.data, "user");
+    return;
+  }
   s.state()["state_request"] = {{"user", Str(event.data, "user")},
                                 {"state_name", Str(event.data, "state_name")},
                                 {"state_type", Str(event.data, "state_type")},
@@ -561,10 +580,14 @@ void OnLinearIssue(Step& s, const Event& event) {
       issue["assignee"] = incoming["assignee"];
       if (!ours) {
         s.state().erase("assignee_slack");  // someone else in Linear: no Slack id known
-        s.Tell(after.empty()
-                   ? "*" + identifier + "* is unassigned now"
-                   : "*" + identifier + "* assigned to " + Str(incoming["assignee"], "name") +
-                         (actor.empty() ? "" : " by " + actor));
+        // Our own change for someone in Slack: Linear names the API key's user, the line them.
+        const std::string asked = ChangeRequestedBy(s, "assignee");
+        const std::string by = asked.empty() ? actor : asked;
+        const std::string suffix = by.empty() ? "" : " by " + by;
+        s.Tell(after.empty() ? "*" + identifier + "* " +
+                                   (by.empty() ? "is unassigned now" : "unassigned" + suffix)
+                             : "*" + identifier + "* assigned to " +
+                                   Str(incoming["assignee"], "name") + suffix);
         changed = true;
       }
     }
@@ -572,8 +595,10 @@ void OnLinearIssue(Step& s, const Event& event) {
   if (incoming.contains("priority") && incoming["priority"].is_number_integer() &&
       incoming["priority"] != issue.value("priority", 0)) {
     issue["priority"] = incoming["priority"];
+    const std::string by = ChangeRequestedBy(s, "priority");
     s.Tell("*" + identifier + "* priority is *" +
-           present::PriorityName(incoming["priority"].get<int>()) + "*");
+           present::PriorityName(incoming["priority"].get<int>()) + "*" +
+           (by.empty() ? "" : " (set by " + by + ")"));
     changed = true;
   }
   if (!Str(incoming, "title").empty() && Str(incoming, "title") != Str(issue, "title")) {

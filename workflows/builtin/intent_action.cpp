@@ -274,11 +274,16 @@ void OnEffectDone(Step& s, const Event& event) {
   if (step.rfind("update", 0) == 0) {
     s.state()["phase"] = "done";
     const std::string intent = s.Intent();
-    const bool moved = intent == "close" || intent == "reopen" || intent == "change_state";
-    // The card's run says the move in this thread when Linear's webhook reports it, naming the
+    const bool moved = intent == "close" || intent == "reopen" || intent == "change_state" ||
+                       intent == "assign" || intent == "change_priority";
+    // The card's run says the change in this thread when Linear's webhook reports it, naming the
     // requester: a second line here would repeat it.
     if (moved && s.state().value("narrated", false)) {
       s.decision.note = "moved; the card's thread says it";
+    } else if (moved && s.state().value("card_tells", false) && AskPrivately(s)) {
+      // A slash command is the requester's alone, and the card's thread tells the channel:
+      // the confirmation goes to them only, not as a second post in the channel.
+      s.TellOnly(s.Requester(), Done(s, result));
     } else {
       s.Say(Done(s, result));
     }
@@ -286,7 +291,15 @@ void OnEffectDone(Step& s, const Event& event) {
   }
   if (step.rfind("comment", 0) == 0) {
     s.state()["phase"] = "done";
-    s.Say("<@" + s.Requester() + "> commented on *" + Issue(s.entities()) + "* in Linear.");
+    const std::string text =
+        "<@" + s.Requester() + "> commented on *" + Issue(s.entities()) + "* in Linear.";
+    // A slash command's confirmation is the requester's alone; the issue's thread shows the
+    // comment itself when the issue has a card.
+    if (AskPrivately(s)) {
+      s.TellOnly(s.Requester(), text);
+    } else {
+      s.Say(text);
+    }
     return s.Finish(true);
   }
   if (step.rfind("say", 0) == 0 || step.rfind("prompt-update", 0) == 0 ||
@@ -357,6 +370,7 @@ void OnStart(Step& s, const Event& event) {
                {"source", Str(d, "source")},
                {"seq", 0}};
   if (d.value("narrated", false)) s.state()["narrated"] = true;
+  if (d.value("card_tells", false)) s.state()["card_tells"] = true;
   const std::string ask = Str(d, "ask");
   const std::string intent = s.Intent();
   const std::string who = "<@" + s.Requester() + ">";
@@ -402,6 +416,7 @@ void OnChoice(Step& s, const Event& event) {
     return;
   }
   if (event.data.value("narrated", false)) s.state()["narrated"] = true;
+  if (event.data.value("card_tells", false)) s.state()["card_tells"] = true;
   s.decision.cancel_timers.push_back(kExpireTimer);
   s.ClosePrompt((phase == "confirm" ? "Confirmed by <@" : "<@") + user +
                 (phase == "confirm" ? ">: " : "> chose: ") +

@@ -370,6 +370,39 @@ TEST_F(FileIssueWorkflowTest, AMoveAskedForInSlackIsToldAsThePersonsNotTheApiKey
   EXPECT_NE(second->args.dump().find("by Alice"), std::string::npos) << second->args.dump();
 }
 
+TEST_F(FileIssueWorkflowTest, AnAssignmentOrPriorityAskedForInSlackNamesThePerson) {
+  Start();
+  Done("card", {{"channel", "C1"}, {"ts", "100.1"}});
+  Done("create", Issue());
+  Step({kSlackStateRequestEvent, {{"user", "U7"}, {"change", "assignee"}}, "slack:E1"});
+  json assigned = Issue();
+  assigned["assignee"] = {{"id", "lin-ada"}, {"name", "Ada"}};
+  auto d = Step({kLinearIssueEvent, {{"issue", assigned}, {"actor", "Contexten"}}, "inbox:9"});
+  auto reply = Find(d, outbox::kSlackPostMessage);
+  ASSERT_TRUE(reply);
+  EXPECT_NE(reply->args.dump().find("assigned to Ada by <@U7>"), std::string::npos)
+      << reply->args.dump();
+
+  now_ms_ += 60'000;  // past the thread's coalescing window
+  Step({kSlackStateRequestEvent, {{"user", "U8"}, {"change", "priority"}}, "slack:E2"});
+  json urgent = assigned;
+  urgent["priority"] = 1;
+  d = Step({kLinearIssueEvent, {{"issue", urgent}, {"actor", "Contexten"}}, "inbox:10"});
+  reply = Find(d, outbox::kSlackPostMessage);
+  ASSERT_TRUE(reply);
+  EXPECT_NE(reply->args.dump().find("(set by <@U8>)"), std::string::npos) << reply->args.dump();
+
+  // Used once: a later change made in Linear is its actor's.
+  now_ms_ += 60'000;
+  json unassigned = urgent;
+  unassigned["assignee"] = nullptr;
+  d = Step({kLinearIssueEvent, {{"issue", unassigned}, {"actor", "Alice"}}, "inbox:11"});
+  reply = Find(d, outbox::kSlackPostMessage);
+  ASSERT_TRUE(reply);
+  EXPECT_NE(reply->args.dump().find("unassigned by Alice"), std::string::npos)
+      << reply->args.dump();
+}
+
 TEST_F(FileIssueWorkflowTest, ARequestForAnotherStateOrAStaleOneNamesTheWebhooksActor) {
   Start();
   Done("card", {{"channel", "C1"}, {"ts", "100.1"}});

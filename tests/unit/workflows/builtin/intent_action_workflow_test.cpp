@@ -242,5 +242,21 @@ TEST_F(IntentActionWorkflowTest, AMoveTheCardsThreadWillSayIsNotSaidTwice) {
             std::string::npos);
 }
 
+TEST_F(IntentActionWorkflowTest, ASlashCommandsChangeTheCardTellsIsConfirmedToTheRequesterOnly) {
+  Decision d = Step({"start",
+                     {{"intent", "change_priority"},
+                      {"entities", {{"issue", "ENG-1"}, {"priority", "urgent"}}},
+                      {"requester", "U7"},
+                      {"channel", "C9"},
+                      {"source", "slash_command"},
+                      {"card_tells", true}},
+                     ""});
+  d = Done(d.effects[0].step, Issue("Todo", "unstarted"));
+  d = Done(d.effects[0].step, Issue("Todo", "unstarted"));
+  ASSERT_EQ(d.effects.size(), 1u);
+  EXPECT_EQ(Row(d, 0).kind, outbox::kSlackPostEphemeral);
+  EXPECT_EQ(Row(d, 0).args["user"], "U7");
+}
+
 }  // namespace
 }  // namespace contexten::workflows::builtin
