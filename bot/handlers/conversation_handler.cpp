@@ -15,6 +15,7 @@
 #include "integrations/slack/block_kit/truncate.hpp"
 #include "intents/grammar.hpp"
 #include "intents/slash_command.hpp"
+#include "intents/small_talk.hpp"
 #include "workflows/builtin/file_issue_events.hpp"
 #include "workflows/builtin/intent_action.hpp"
 
@@ -169,6 +170,15 @@ Reply ConversationHandler::Handle(const Utterance& u, bool* chatter) {
     if (!understood.suggestion.empty() && text.find(understood.suggestion) == std::string::npos) {
       text +=
           (text.empty() ? "" : " ") + std::string("Did you mean `") + understood.suggestion + "`?";
+    }
+    const intents::SmallTalk small_talk =
+        understood.error.empty() ? intents::ClassifySmallTalk(u.text) : intents::SmallTalk::kNone;
+    if (small_talk == intents::SmallTalk::kThanks) {
+      text = "You're welcome!";
+    } else if (small_talk == intents::SmallTalk::kGreeting) {
+      text = "Hi <@" + u.user + ">! I file and update Linear issues, follow PRs and CI, and post " +
+             "reports here. Try `" + deps_.settings.command +
+             " help`, or ask like `@contexten create a bug in ENG: Login fails`.";
     }
     if (text.empty()) {
       text = "I'm not sure what you mean. Try `" + deps_.settings.command +

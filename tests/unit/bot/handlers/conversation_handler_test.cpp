@@ -285,6 +285,19 @@ TEST_F(ConversationHandlerTest, AskingWhereAnIssueIsAtAnswersWithItsTrace) {
   EXPECT_EQ(audit[0].action, "trace");
 }
 
+TEST_F(ConversationHandlerTest, ThanksAndGreetingsGetAFriendlyAnswer) {
+  Says("none", json::object(), 0.0);
+  Message("<@U0BOT> thanks!", "U7", "", "C9", "app_mention", "E6");
+  Says("none", json::object(), 0.0);
+  Message("<@U0BOT> hi there", "U7", "", "C9", "app_mention", "E7");
+  auto posts = slack_.CallsTo("chat.postMessage");
+  ASSERT_EQ(posts.size(), 2u);
+  EXPECT_EQ(posts[0].args["text"], "You're welcome!");
+  const std::string hi = posts[1].args["text"];
+  EXPECT_NE(hi.find("Hi <@U7>!"), std::string::npos) << hi;
+  EXPECT_EQ(hi.find("not sure"), std::string::npos) << hi;
+}
+
 TEST_F(ConversationHandlerTest, ADirectMessageIsUnderstoodAsOne) {
   Says("reopen", {{"issue", "ENG-1"}});
   Message("reopen ENG-1", "U7", "", "D123");
