@@ -7,6 +7,7 @@
 
 #include "bot/handlers/command_handler.hpp"
 #include "bot/handlers/github_handlers.hpp"
+#include "bot/handlers/link_request.hpp"
 #include "bot/handlers/state_request.hpp"
 #include "bot/version.hpp"
 #include "core/logging.hpp"
@@ -230,6 +231,9 @@ Reply ConversationHandler::Act(const Utterance& u, const intents::Understanding&
     return Say(u.source == Source::kSlashCommand ? Visibility::kOnlyRequester : Visibility::kPublic,
                text);
   }
+  // Both ends of a link are written out (ENG-1, owner/repo#12): nothing to guess or confirm, and
+  // Linear's attachment can be removed.
+  if (intent == "link") return Link(u, understood.entities, args);
   // A destructive intent always confirms by button, whatever the source and confidence.
   if (intents::IsDestructive(intent)) return StartRun(u, understood, "confirm");
   if (understood.confidence < deps_.settings.confidence_threshold) {
@@ -295,6 +299,38 @@ Reply ConversationHandler::StartRun(const Utterance& u, const intents::Understan
   Record(u, intent, args, ask == "none" ? "allowed" : "asked",
          (ask == "none" ? "started " : "asking (" + ask + ") in ") + run_id);
   return {};  // the run posts its question or its result where it was asked
+}
+
+Reply ConversationHandler::Link(const Utterance& u, const json& entities, const std::string& args) {
+  auto answer = [&](const std::string& decision, const std::string& text) {
+    Record(u, "link", args, decision, text);
+    return Say(Visibility::kOnlyRequester, text);
+  };
+  if (entities.contains("issues")) {
+    return answer("allowed",
+                  "Linking two Linear issues from Slack is not available yet; relate them in "
+                  "Linear (the issue's Relations). Nothing was linked.");
+  }
+  const std::string issue = entities.value("issue", "");
+  const auto pr = ParsePullRequestRef(entities.value("pr", ""));
+  if (issue.empty() || !pr) {
+    return answer("asked", "Which issue and which pull request? For example `" +
+                               deps_.settings.command + " issue link ENG-12 acme/web#34`.");
+  }
+  if (!deps_.file_issue.linear_enabled) {
+    return answer("allowed", "Linear is not configured here (linear.api_key), so I can't do that.");
+  }
+  const std::string name = pr->repo + "#" + std::to_string(pr->number);
+  const std::string shown = bk::EscapeMrkdwn(name);
+  const std::size_t told =
+      NoteLinkRequest(deps_.engine, issue, *pr, u.user, "slack:" + u.origin + ":link");
+  if (told == 0) {
+    return answer("allowed", "No card in Slack follows *" + bk::EscapeMrkdwn(issue) +
+                                 "*, so nothing was linked. Name it in " + shown +
+                                 "'s title, body or branch and I link it when GitHub tells me.");
+  }
+  return answer("allowed", "Linking " + shown + " to *" + bk::EscapeMrkdwn(issue) +
+                               "*: its card's thread says when it is done.");
 }
 
 Reply ConversationHandler::Trace(const Utterance& u, const json& entities,

@@ -85,6 +85,8 @@ class ConversationHandler {
   Reply HelpTopic(const Utterance& u, const std::string& topic, const std::string& args);
   // `trace` asked in words ("where is ENG-44 at?"): what `/ctx trace` shows.
   Reply Trace(const Utterance& u, const nlohmann::json& entities, const std::string& args);
+  // `issue link ENG-1 owner/repo#12`: the issue's card run links the PR (link_request.hpp).
+  Reply Link(const Utterance& u, const nlohmann::json& entities, const std::string& args);
   // `audit [n]`: the newest n entries (admins only; the caller checks access).
   Reply Audit(std::size_t n);
 

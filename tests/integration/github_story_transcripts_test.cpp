@@ -1,7 +1,7 @@
 // The GitHub stories of issue 10 (DESIGN.md §1) as `contexten sandbox --script` transcripts in
 // tests/scripts/, run through the real executable and checked on what the channel sees: the PR
-// lifecycle and its trace, a CI failure fixed by a re-run, a CI failure filed in Linear, and a
-// confirmed deploy.
+// lifecycle and its trace, a PR linked by hand, a CI failure fixed by a re-run, a CI failure filed
+// in Linear, and a confirmed deploy.
 
 #include <gtest/gtest.h>
 
@@ -55,6 +55,29 @@ TEST(GitHubStoryTranscriptsTest, APullRequestThatFixesAnIssueCompletesItOnMergeA
   EXPECT_EQ(Count(t.output, "(closes ENG-1 when merged)"), 1u) << t.output;
   EXPECT_EQ(Count(t.output, "was merged"), 1u) << t.output;
   EXPECT_EQ(Count(t.output, "moved to Done"), 1u) << t.output;
+}
+
+TEST(GitHubStoryTranscriptsTest, APrLinkedByHandIsFollowedButItsMergeDoesNotCompleteTheIssue) {
+  const Transcript t = RunScript("pr_linked_by_hand.txt");
+  EXPECT_EQ(t.exit_code, 0) << t.output;
+  InOrder(t)
+      .Then("you> /ctx issue link ENG-1 contexten/sandbox#1")
+      .Then("Linking contexten/sandbox#1 to ENG-1")
+      .ThenAll({"Speed up search by octocat (linked to ENG-1 by @", "Speed up search — open"})
+      .Then("you> gh pr review contexten/sandbox#1 approve")
+      .ThenAll({"octocat approved contexten/sandbox#1", "open · approved"})
+      .Then("you> gh pr merge contexten/sandbox#1")
+      .Then("contexten/sandbox#1 (https://github.com/contexten/sandbox/pull/1) was merged")
+      .Then("you> /ctx issue link ENG-7 contexten/sandbox#1")
+      .Then("No card in Slack follows ENG-7, so nothing was linked")
+      .Then("you> /ctx trace ENG-1")
+      .Then("pull request contexten/sandbox#1")
+      .Then("(links)")
+      .Then("linked contexten/sandbox#1 (links)")
+      .Then("contexten/sandbox#1 merged");
+  // A link is not a closing word: the issue stays where it was.
+  EXPECT_EQ(Count(t.output, "moved to Done"), 0u) << t.output;
+  EXPECT_EQ(Count(t.output, "(linked to ENG-1 by @"), 1u) << t.output;
 }
 
 TEST(GitHubStoryTranscriptsTest, ARedMainIsReRunFromTheAlertAndTheThreadSaysItPassed) {

@@ -321,33 +321,35 @@ void OnAssignStep(Step& s, const std::string& step, const json& result) {
 
 // --- pull requests naming the issue (workflows/builtin/pull_request_links.hpp) ---------------
 
-void OnPullRequest(Step& s, const Event& event) {
-  if (!s.Filed()) return;
+// A PR's news for this issue: `data` as a github.pr event carries it (github_events.hpp).
+void ApplyPullRequest(Step& s, const json& data) {
   const std::string identifier = Str(s.state()["issue"], "identifier");
-  if (Str(event.data, "identifier") != identifier) return;
   json& prs = s.state()["prs"];
   if (!prs.is_object()) prs = json::object();
-  PullRequestChange change = ApplyPullRequestEvent(prs, event.data);
-  const std::string name = PullRequestName(event.data);
-  const std::string link = present::SlackLink(Str(event.data, "url"), name);
-  const std::string repo = Str(event.data, "repo");
-  const std::int64_t number = event.data.value("number", std::int64_t{0});
+  PullRequestChange change = ApplyPullRequestEvent(prs, data);
+  const std::string name = PullRequestName(data);
+  const std::string link = present::SlackLink(Str(data, "url"), name);
+  const std::string repo = Str(data, "repo");
+  const std::int64_t number = data.value("number", std::int64_t{0});
   if (change.is_new) {
     s.decision.wait_for.push_back(GitHubPrKey(repo, number));
-    const json& evidence = event.data.value("evidence", json::object());
-    s.decision.links.push_back({GitHubPrKey(repo, number), LinearIssueKey(identifier),
-                                Str(event.data, "relation"), evidence});
+    const json& evidence = data.value("evidence", json::object());
+    s.decision.links.push_back(
+        {GitHubPrKey(repo, number), LinearIssueKey(identifier), Str(data, "relation"), evidence});
     effects::LinearLinkPullRequest attach;
     attach.issue_id = Str(s.state()["issue"], "id");
-    attach.url = Str(event.data, "url");
-    attach.title = name + " " + Str(event.data, "title");
+    attach.url = Str(data, "url");
+    attach.title = name + " " + Str(data, "title");
     s.Effect("pr-link:" + name, s.LinearKey(), std::move(attach));
-    const std::string author = Str(event.data, "author");
-    s.Tell(":twisted_rightwards_arrows: " + link + " " + Str(event.data, "title") +
+    const std::string author = Str(data, "author");
+    const std::string linked_by = Str(data, "linked_by");
+    s.Tell(":twisted_rightwards_arrows: " + link + " " + Str(data, "title") +
            (author.empty() ? "" : " by " + author) +
-           (Str(event.data, "relation") == "closes" ? " (closes *" + identifier + "* when merged)"
-                                                    : " (linked to *" + identifier + "*)"));
-    s.decision.note = "linked " + name + " (" + Str(event.data, "relation") + ")";
+           (Str(data, "relation") == "closes"
+                ? " (closes *" + identifier + "* when merged)"
+                : " (linked to *" + identifier + "*" +
+                      (linked_by.empty() ? "" : " by " + linked_by) + ")"));
+    s.decision.note = "linked " + name + " (" + Str(data, "relation") + ")";
   }
   if (change.merged) {
     s.Tell(":tada: " + link + " was merged");
@@ -370,6 +372,63 @@ void OnPullRequest(Step& s, const Event& event) {
     s.Tell(link + " now closes *" + identifier + "* when merged");
   }
   if (change.any) s.UpdateCard();
+}
+
+void OnPullRequest(Step& s, const Event& event) {
+  if (!s.Filed()) return;
+  const std::string identifier = Str(s.state()["issue"], "identifier");
+  const std::string named = Str(event.data, "identifier");
+  // A PR naming another issue is not ours; one naming none reaches us through the PR's own key
+  // only when linked here already (by hand: kSlackLinkRequestEvent).
+  if (!named.empty() && named != identifier) return;
+  if (named.empty()) {
+    const json& prs = s.state()["prs"];
+    if (!prs.is_object() || !prs.contains(PullRequestName(event.data))) return;
+  }
+  ApplyPullRequest(s, event.data);
+}
+
+void OnLinkRequest(Step& s, const Event& event) {
+  if (!s.Filed()) return;
+  const std::string repo = Str(event.data, "repo");
+  const std::int64_t number = event.data.value("number", std::int64_t{0});
+  const std::string user = Str(event.data, "user");
+  if (repo.empty() || number <= 0) return;
+  const std::string name = repo + "#" + std::to_string(number);
+  const json& prs = s.state()["prs"];
+  if (prs.is_object() && prs.contains(name)) {
+    s.Ephemeral(user,
+                name + " is linked to *" + Str(s.state()["issue"], "identifier") + "* already.");
+    return;
+  }
+  // Read first: the card shows the PR as GitHub has it (title, open, draft or merged).
+  const std::string step = s.NextStep("pr-read");
+  s.state()["link_requests"][step] = {{"repo", repo}, {"number", number}, {"user", user}};
+  s.Effect(step, "github:" + s.context().run_id,
+           effects::Raw{engine::kGitHubLane,
+                        outbox::kGitHubGetPullRequest,
+                        {{"repo", repo}, {"number", number}}});
+  s.decision.note = "link of " + name + " asked for by " + user;
+}
+
+void OnPullRequestRead(Step& s, const std::string& step, const json& result, bool dead,
+                       const std::string& error) {
+  if (!s.state().contains("link_requests") || !s.state()["link_requests"].contains(step)) return;
+  const json request = s.state()["link_requests"][step];
+  s.state()["link_requests"].erase(step);
+  const std::string name = Str(request, "repo") + "#" + std::to_string(request.value("number", 0));
+  if (dead) {
+    s.Ephemeral(Str(request, "user"), "I could not read " + name + " from GitHub (" + error +
+                                          "), so nothing was linked.");
+    return;
+  }
+  json data = result;
+  data["repo"] = Str(request, "repo");  // as asked: the card and keys use one spelling
+  data["identifier"] = Str(s.state()["issue"], "identifier");
+  data["relation"] = "links";
+  data["linked_by"] = "<@" + Str(request, "user") + ">";
+  data["evidence"] = {{"event", "slack:link"}, {"field", "slack"}, {"excerpt", name}};
+  ApplyPullRequest(s, data);
 }
 
 void OnPullRequestReview(Step& s, const Event& event) {
@@ -464,6 +523,7 @@ void OnEffectDone(Step& s, const DecideContext& context, const Event& event) {
   }
   if (step.rfind("assign-", 0) == 0) return OnAssignStep(s, step, result);
   if (step.rfind("pr-close:", 0) == 0) return OnClosedByPullRequest(s, step, result);
+  if (step.rfind("pr-read", 0) == 0) return OnPullRequestRead(s, step, result, false, "");
   if (step.rfind("sync-user", 0) == 0) return OnSyncUser(s, s.context(), step, result);
 }
 
@@ -478,6 +538,7 @@ void OnEffectDead(Step& s, const Event& event) {
     return;
   }
   if (step.rfind("sync-user", 0) == 0) return OnSyncUser(s, s.context(), step, json::object());
+  if (step.rfind("pr-read", 0) == 0) return OnPullRequestRead(s, step, json(), true, error);
   if (step.rfind("assign-", 0) == 0 && s.state()["assign"].is_object()) {
     s.Ephemeral(Str(s.state()["assign"], "user"), "Assigning failed: " + error);
     s.state().erase("assign");
@@ -679,6 +740,8 @@ Decision FileIssueWorkflow::Decide(const DecideContext& context, const json& sta
     OnPullRequestChecks(s, event);
   } else if (event.type == kSlackStateRequestEvent) {
     OnStateRequest(s, event);
+  } else if (event.type == kSlackLinkRequestEvent) {
+    OnLinkRequest(s, event);
   } else if (event.type == kSlackReplyEvent) {
     OnSlackReply(s, event);
   } else if (event.type == engine::kTimerFired) {

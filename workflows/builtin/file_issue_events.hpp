@@ -18,6 +18,10 @@ inline constexpr char kSlackReplyEvent[] = "slack.reply";
 // intent_action run, which makes the change): {user, state_name | state_type}. Linear's webhook
 // for the move names the API key's user as its actor; the thread's line names this person.
 inline constexpr char kSlackStateRequestEvent[] = "slack.state_request";
+// Someone in Slack linked a pull request to the issue (`/ctx issue link ENG-1 owner/repo#12`):
+// {user, repo, number}. The run reads the PR from GitHub and links it as one that names the
+// issue would be (Linear attachment, card, thread line), with relation "links".
+inline constexpr char kSlackLinkRequestEvent[] = "slack.link_request";
 
 // The wait key of a Linear issue (by UUID or identifier).
 inline std::string LinearIssueKey(const std::string& id_or_identifier) {

@@ -34,27 +34,24 @@ void RoutePullRequest(const github::PullRequestEvent& pr, const std::string& eve
   text.title = pr.title;
   text.body = pr.body;
   text.event = "github:pull_request." + pr.action + ":" + event_key;
+  const json fields = {{"repo", pr.repository}, {"number", pr.number}, {"title", pr.title},
+                       {"url", pr.html_url},    {"action", pr.action}, {"state", pr.state},
+                       {"merged", pr.merged},   {"draft", pr.draft},   {"author", pr.author},
+                       {"branch", pr.head_ref}};
   for (const auto& link : correlation::ExtractPullRequestLinks(text, settings.team_keys)) {
-    const std::string identifier = link.to.id;
-    json data = {{"repo", pr.repository},
-                 {"number", pr.number},
-                 {"title", pr.title},
-                 {"url", pr.html_url},
-                 {"action", pr.action},
-                 {"state", pr.state},
-                 {"merged", pr.merged},
-                 {"draft", pr.draft},
-                 {"author", pr.author},
-                 {"branch", pr.head_ref},
-                 {"identifier", identifier},
-                 {"relation", std::string(correlation::ToString(link.kind))},
-                 {"evidence",
-                  {{"event", link.evidence.event},
-                   {"field", link.evidence.field},
-                   {"excerpt", link.evidence.excerpt}}}};
+    json data = fields;
+    data["identifier"] = link.to.id;
+    data["relation"] = std::string(correlation::ToString(link.kind));
+    data["evidence"] = {{"event", link.evidence.event},
+                        {"field", link.evidence.field},
+                        {"excerpt", link.evidence.excerpt}};
     routes.deliveries.push_back(
-        {LinearIssueKey(identifier), {kGitHubPrEvent, std::move(data), event_key}});
+        {LinearIssueKey(link.to.id), {kGitHubPrEvent, std::move(data), event_key}});
   }
+  // And to the runs following the PR itself: one linked by hand (`/ctx issue link`) never names
+  // its issue. A run that took the event by its issue's key drops this copy (same event key).
+  routes.deliveries.push_back(
+      {GitHubPrKey(pr.repository, pr.number), {kGitHubPrEvent, fields, event_key}});
 }
 
 void RouteWorkflowRun(const github::WorkflowRunEvent& run, const std::string& event_key,

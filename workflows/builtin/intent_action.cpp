@@ -450,7 +450,9 @@ std::string NotAvailableText(const std::string& intent, const json& entities) {
     return "Channel subscriptions are not available yet, so this channel's subscriptions are "
            "unchanged.";
   }
-  if (intent == "link") return "Linking from Slack is not available yet; nothing was linked.";
+  if (intent == "link") {
+    return "Linking two Linear issues from Slack is not available yet; nothing was linked.";
+  }
   if (intent == "trace") return "Tracing an issue to its PRs and deploys is not available yet.";
   if (intent == "report") return "Scheduled reports are not configured here yet.";
   return "`" + FitEscaped(intent, 40) + "` is not available yet.";

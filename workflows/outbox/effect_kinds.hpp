@@ -33,6 +33,11 @@ using engine::kSlackUserInfo;
 // kGitHubLane): args {repo: "owner/name"}, result {full_name, default_branch, url}.
 inline constexpr char kGitHubGetRepository[] = "github.get_repository";
 
+// A read, sent as Raw on kGitHubLane: args {repo, number}; result a github.pr event's fields
+// (workflows/builtin/github_events.hpp): {repo, number, title, url, state, merged, draft, author,
+// branch}.
+inline constexpr char kGitHubGetPullRequest[] = "github.get_pull_request";
+
 // A team's workflow states, in Linear's order: args {team_key}; result {states: [{id, name,
 // type}]}. A read (repeats safely); typed actions do not cover it, workflows send it as Raw.
 inline constexpr char kLinearListStates[] = "linear.list_states";

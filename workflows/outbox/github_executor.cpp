@@ -1,5 +1,6 @@
 #include "workflows/outbox/github_executor.hpp"
 
+#include <limits>
 #include <map>
 #include <utility>
 
@@ -171,6 +172,22 @@ core::Result<json> GetRepository(github::GitHubApi& api, const store::EffectReco
               {"url", found->html_url}};
 }
 
+core::Result<json> GetPull(github::GitHubApi& api, const store::EffectRecord& effect,
+                           const json& args) {
+  auto repo = RepoArg(args, effect);
+  if (!repo) return core::Unexpected(repo.error());
+  const std::int64_t number = Int(args, "number");
+  if (number <= 0 || number > std::numeric_limits<int>::max()) {
+    return core::Unexpected(core::MakeError(
+        core::ErrorKind::kInvalidInput, "effect " + effect.idempotency_key() + ": no PR number"));
+  }
+  auto pr = api.GetPullRequest(*repo, static_cast<int>(number));
+  if (!pr) return core::Unexpected(pr.error());
+  return json{{"repo", repo->FullName()}, {"number", pr->number}, {"title", pr->title},
+              {"url", pr->html_url},      {"state", pr->state},   {"merged", pr->merged},
+              {"draft", pr->draft},       {"author", pr->user},   {"branch", pr->head_ref}};
+}
+
 // Submitted reviews, and the reviewers whose latest approving-or-blocking review approves (a
 // later COMMENTED review does not take an approval back; DISMISSED does), as GitHub's "N
 // approvals" counts them.
@@ -273,6 +290,7 @@ core::Result<json> GitHubExecutor::Execute(const store::EffectRecord& effect) {
   if (effect.kind == kGitHubCreateComment) return CreateComment(github_, effect, *parsed);
   if (effect.kind == kGitHubListCheckRuns) return ListCheckRuns(github_, effect, *parsed);
   if (effect.kind == kGitHubGetRepository) return GetRepository(github_, effect, *parsed);
+  if (effect.kind == kGitHubGetPullRequest) return GetPull(github_, effect, *parsed);
   if (effect.kind == kGitHubListPullRequests) return ListPulls(github_, effect, *parsed);
   if (effect.kind == kGitHubListWorkflowRuns) return ListRuns(github_, effect, *parsed);
   return core::Unexpected(UnknownKind(effect));

@@ -285,6 +285,60 @@ TEST_F(ConversationHandlerTest, AskingWhereAnIssueIsAtAnswersWithItsTrace) {
   EXPECT_EQ(audit[0].action, "trace");
 }
 
+TEST_F(ConversationHandlerTest, LinkingAPrAsksTheIssuesCardRunAndSaysSoOnlyToTheRequester) {
+  using workflows::engine::kEffectDone;
+  // ENG-2's card: a file_issue run that filed it (the relay's answers given by hand).
+  const std::string card = "file_issue:slack:card-2";
+  ASSERT_TRUE(f_.engine->Start(
+      workflows::builtin::kFileIssueType, card,
+      {"start",
+       {{"team_key", "ENG"}, {"title", "Search is slow"}, {"channel", "C9"}, {"reporter", "U7"}},
+       "start"}));
+  ASSERT_TRUE(f_.engine->Deliver(
+      card, {kEffectDone,
+             {{"step", "card"}, {"result", {{"channel", "C9"}, {"ts", "150.1"}}}},
+             "e:card"}));
+  ASSERT_TRUE(f_.engine->Deliver(card, {kEffectDone,
+                                        {{"step", "create"},
+                                         {"result",
+                                          {{"id", "uuid-2"},
+                                           {"identifier", "ENG-2"},
+                                           {"title", "Search is slow"},
+                                           {"url", "https://linear.app/x/issue/ENG-2"},
+                                           {"team_key", "ENG"},
+                                           {"state", {{"name", "Todo"}, {"type", "unstarted"}}},
+                                           {"assignee", nullptr}}}},
+                                        "e:create"}));
+  // Something else waiting on ENG-3 (a subscription's home thread, say) is not a card.
+  ASSERT_TRUE(f_.engine->Start("scripted", "other-run",
+                               {"start", {{"wait_for", json::array({"linear_issue:ENG-3"})}}, ""}));
+
+  Says("link", {{"issue", "ENG-2"}, {"pr", "acme/web#34"}}, 1.0);
+  Message("<@U0BOT> link ENG-2 to acme/web#34", "U7", "", "C9", "app_mention", "E20");
+  EXPECT_TRUE(HasKind(EffectsOf(card), workflows::outbox::kGitHubGetPullRequest));
+  Says("link", {{"issue", "ENG-3"}, {"pr", "acme/web#34"}}, 1.0);
+  Message("<@U0BOT> link ENG-3 to acme/web#34", "U7", "", "C9", "app_mention", "E21");
+  Says("link", {{"issues", json::array({"ENG-2", "ENG-3"})}}, 1.0);
+  Message("<@U0BOT> link ENG-2 to ENG-3", "U7", "", "C9", "app_mention", "E22");
+
+  auto ephemerals = slack_.CallsTo("chat.postEphemeral");
+  ASSERT_EQ(ephemerals.size(), 3u);
+  EXPECT_EQ(ephemerals[0].args["user"], "U7");
+  const std::string linking = ephemerals[0].args["text"];
+  EXPECT_NE(linking.find("Linking acme/web#34 to *ENG-2*"), std::string::npos) << linking;
+  const std::string no_card = ephemerals[1].args["text"];
+  EXPECT_NE(no_card.find("No card in Slack follows *ENG-3*"), std::string::npos) << no_card;
+  const std::string issues = ephemerals[2].args["text"];
+  EXPECT_NE(issues.find("not available yet"), std::string::npos) << issues;
+  EXPECT_TRUE(slack_.CallsTo("chat.postMessage").empty());
+  auto other = f_.workflows->LoadRun("other-run");
+  ASSERT_TRUE(other && *other);
+  EXPECT_EQ((*other)->state_json.find("slack.link_request"), std::string::npos);
+  const auto audit = Audit();
+  ASSERT_GE(audit.size(), 3u);
+  EXPECT_EQ(audit[2].action, "link");
+}
+
 TEST_F(ConversationHandlerTest, ThanksAndGreetingsGetAFriendlyAnswer) {
   Says("none", json::object(), 0.0);
   Message("<@U0BOT> thanks!", "U7", "", "C9", "app_mention", "E6");

@@ -53,19 +53,25 @@ github::WorkflowRunEvent RunEvent(std::string branch, std::string conclusion,
 
 TEST(GitHubEventsTest, AClosingWordSendsThePrToTheIssuesRunsWithItsRelation) {
   auto routes = RouteGitHubEvent(Pr("Fixes ENG-1, part of ENG-2"), "github:5", Settings());
-  ASSERT_EQ(routes.deliveries.size(), 2u);
+  ASSERT_EQ(routes.deliveries.size(), 3u);
   EXPECT_EQ(routes.deliveries[0].wait_key, "linear_issue:ENG-1");
   EXPECT_EQ(routes.deliveries[0].event.type, kGitHubPrEvent);
   EXPECT_EQ(routes.deliveries[0].event.key, "github:5");
   EXPECT_EQ(routes.deliveries[0].event.data["relation"], "closes");
   EXPECT_EQ(routes.deliveries[1].wait_key, "linear_issue:ENG-2");
   EXPECT_EQ(routes.deliveries[1].event.data["relation"], "references");
+  // Last, to the runs following the PR itself (one linked by hand): without an issue or a
+  // relation, after the issues' copies, so a run waiting on both takes the one with the relation.
+  EXPECT_EQ(routes.deliveries[2].wait_key, GitHubPrKey("acme/web", 12));
+  EXPECT_FALSE(routes.deliveries[2].event.data.contains("identifier"));
+  EXPECT_EQ(routes.deliveries[2].event.key, "github:5");
   EXPECT_FALSE(routes.start);
 }
 
-TEST(GitHubEventsTest, APrNamingNoKnownTeamGoesNowhere) {
+TEST(GitHubEventsTest, APrNamingNoKnownTeamGoesOnlyToThePrsOwnRuns) {
   auto routes = RouteGitHubEvent(Pr("Bumps UTF-8 handling, see SHA-256"), "github:5", Settings());
-  EXPECT_TRUE(routes.deliveries.empty());
+  ASSERT_EQ(routes.deliveries.size(), 1u);
+  EXPECT_EQ(routes.deliveries[0].wait_key, GitHubPrKey("acme/web", 12));
 }
 
 TEST(GitHubEventsTest, ReviewsGoToThePrsRunsInTheWebhooksLowerCase) {

@@ -153,6 +153,76 @@ TEST_F(PullRequestLifecycleTest, EventsForAnotherIssueOrAnUnknownPrChangeNothing
                   .effects.empty());
 }
 
+TEST_F(PullRequestLifecycleTest, APrLinkedByHandIsReadFromGitHubThenLinkedAndFollowedByItsKey) {
+  auto asked = Step({kSlackLinkRequestEvent,
+                     {{"user", "U7"}, {"repo", "acme/web"}, {"number", 34}},
+                     "slack:E1:link"});
+  auto reads = Rows(asked, outbox::kGitHubGetPullRequest);
+  ASSERT_EQ(reads.size(), 1u);
+  EXPECT_EQ(reads[0].args["repo"], "acme/web");
+  EXPECT_EQ(reads[0].args["number"], 34);
+  EXPECT_TRUE(Rows(asked, outbox::kLinearLinkPullRequest).empty());  // not before GitHub answers
+  const std::string step = asked.effects[0].step;
+  auto read = Done(step, {{"repo", "acme/web"},
+                          {"number", 34},
+                          {"title", "Speed up search"},
+                          {"url", "https://github.com/acme/web/pull/34"},
+                          {"state", "open"},
+                          {"merged", false},
+                          {"draft", false},
+                          {"author", "hubot"},
+                          {"branch", "faster-search"}});
+  auto attach = Rows(read, outbox::kLinearLinkPullRequest);
+  ASSERT_EQ(attach.size(), 1u);
+  EXPECT_EQ(attach[0].args["url"], "https://github.com/acme/web/pull/34");
+  auto replies = Rows(read, outbox::kSlackPostMessage);
+  ASSERT_EQ(replies.size(), 1u);
+  const std::string said = replies[0].args["text"];
+  EXPECT_NE(said.find("(linked to *ENG-1* by <@U7>)"), std::string::npos) << said;
+  EXPECT_EQ(read.wait_for, std::vector<std::string>{GitHubPrKey("acme/web", 34)});
+  ASSERT_EQ(read.links.size(), 1u);
+  EXPECT_EQ(read.links[0].kind, "links");
+
+  // Its later news arrives by the PR's key, naming no issue: merged, it is told but does not
+  // close the issue (a link is not a closing word).
+  json merged = {{"repo", "acme/web"},
+                 {"number", 34},
+                 {"title", "Speed up search"},
+                 {"url", "https://github.com/acme/web/pull/34"},
+                 {"action", "closed"},
+                 {"state", "closed"},
+                 {"merged", true},
+                 {"draft", false},
+                 {"author", "hubot"}};
+  auto closed = Step({kGitHubPrEvent, merged, "github:9"});
+  EXPECT_TRUE(Rows(closed, outbox::kLinearUpdateIssue).empty());
+  ASSERT_EQ(Rows(closed, outbox::kSlackPostMessage).size(), 1u);  // "was merged"
+  // A PR that names no issue and was never linked here is not ours.
+  merged["number"] = 35;
+  EXPECT_TRUE(Step({kGitHubPrEvent, merged, "github:10"}).effects.empty());
+  // Asking again for a linked PR only answers the person.
+  auto again = Step({kSlackLinkRequestEvent,
+                     {{"user", "U7"}, {"repo", "acme/web"}, {"number", 34}},
+                     "slack:E2:link"});
+  EXPECT_TRUE(Rows(again, outbox::kGitHubGetPullRequest).empty());
+  EXPECT_EQ(Rows(again, outbox::kSlackPostEphemeral).size(), 1u);
+}
+
+TEST_F(PullRequestLifecycleTest, APrThatCannotBeReadIsNotLinkedAndThePersonIsTold) {
+  auto asked = Step({kSlackLinkRequestEvent,
+                     {{"user", "U7"}, {"repo", "acme/web"}, {"number", 404}},
+                     "slack:E1:link"});
+  ASSERT_EQ(asked.effects.size(), 1u);
+  auto dead = Step({engine::kEffectDead,
+                    {{"step", asked.effects[0].step}, {"error", "GitHub: Not Found"}},
+                    "dead:1"});
+  EXPECT_TRUE(Rows(dead, outbox::kLinearLinkPullRequest).empty());
+  auto told = Rows(dead, outbox::kSlackPostEphemeral);
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_NE(told[0].args["text"].get<std::string>().find("could not read acme/web#404"),
+            std::string::npos);
+}
+
 TEST(PullRequestLinksTest, ARelationOnlyStrengthensAndAMergeIsSeenOnce) {
   json prs = json::object();
   json data = {{"repo", "a/b"}, {"number", 1}, {"state", "open"}, {"relation", "mentions"}};

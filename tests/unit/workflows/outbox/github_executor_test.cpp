@@ -139,6 +139,31 @@ TEST_F(GitHubExecutorTest, ARepositoryReadNamesItsDefaultBranch) {
   EXPECT_EQ(missing.error().kind, core::ErrorKind::kNotFound);
 }
 
+TEST_F(GitHubExecutorTest, APullRequestReadCarriesWhatTheCardShows) {
+  github::PullRequest pr;
+  pr.title = "Speed up search";
+  pr.state = "open";
+  pr.user = "hubot";
+  pr.draft = true;
+  pr.head_ref = "faster-search";
+  const auto added = github_.AddPullRequest(kRepo, pr);
+  auto result = executor_.Execute(
+      Effect(kGitHubGetPullRequest, {{"repo", "acme/web"}, {"number", added.number}}));
+  ASSERT_TRUE(result) << result.error().Describe();
+  EXPECT_EQ((*result)["repo"], "acme/web");
+  EXPECT_EQ((*result)["number"], added.number);
+  EXPECT_EQ((*result)["title"], "Speed up search");
+  EXPECT_EQ((*result)["author"], "hubot");
+  EXPECT_EQ((*result)["draft"], true);
+  EXPECT_EQ((*result)["branch"], "faster-search");
+  auto missing = executor_.Execute(
+      Effect(kGitHubGetPullRequest, {{"repo", "acme/web"}, {"number", added.number + 100}}));
+  ASSERT_FALSE(missing);
+  auto bad = executor_.Execute(Effect(kGitHubGetPullRequest, {{"repo", "acme/web"}}));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().kind, core::ErrorKind::kInvalidInput);
+}
+
 TEST_F(GitHubExecutorTest, BadArgumentsAreInvalidInputNeverAThrow) {
   auto result = executor_.Execute(Effect(kGitHubRerunFailedJobs, {{"repo", "not-a-repo"}}));
   ASSERT_FALSE(result);
