@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "bot/handlers/command_handler.hpp"
+#include "bot/handlers/command_words.hpp"
 #include "bot/handlers/github_handlers.hpp"
 #include "bot/handlers/link_request.hpp"
 #include "bot/handlers/state_request.hpp"
@@ -230,6 +231,17 @@ Reply ConversationHandler::Act(const Utterance& u, const intents::Understanding&
     Record(u, intent, args, "asked", text);
     return Say(u.source == Source::kSlashCommand ? Visibility::kOnlyRequester : Visibility::kPublic,
                text);
+  }
+  // Subscriptions, reports and deploys said in prose run their slash command's own path. A
+  // deploy confirms by its own button, which only allowed people may press; unsubscribe (and
+  // anything understood below the threshold) asks first and runs when the requester says yes
+  // (bot/handlers/intent_actions.cpp, HandOff).
+  const bool sure = understood.confidence >= deps_.settings.confidence_threshold;
+  if (intent == "deploy" || (sure && !intents::IsDestructive(intent))) {
+    if (auto reply = RunCommand(u, CommandWords(intent, understood.entities))) {
+      Record(u, intent, args, "allowed", reply->text);
+      return *reply;
+    }
   }
   // Both ends of a link are written out (ENG-1, owner/repo#12): nothing to guess or confirm, and
   // Linear's attachment can be removed.

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -96,6 +97,16 @@ class ConversationHandler {
 
   const ConversationDeps& deps() const { return deps_; }
 
+  // Runs a slash command's words (command_words.hpp) through the command's own handler, as
+  // `/ctx <words>` would, for `u`; nullopt when no handler takes them. Access is checked by the
+  // caller. Set once, by RegisterHandlers, which owns those handlers.
+  using CommandRunner =
+      std::function<std::optional<Reply>(const Utterance& u, const std::string& words)>;
+  void SetCommandRunner(CommandRunner run) { run_command_ = std::move(run); }
+  std::optional<Reply> RunCommand(const Utterance& u, const std::string& words) const {
+    return run_command_ && !words.empty() ? run_command_(u, words) : std::nullopt;
+  }
+
  private:
   Reply Act(const Utterance& u, const intents::Understanding& understood);
   Reply StartRun(const Utterance& u, const intents::Understanding& understood,
@@ -103,6 +114,7 @@ class ConversationHandler {
   std::string ThreadFor(const Utterance& u) const;
 
   ConversationDeps deps_;
+  CommandRunner run_command_;
 };
 
 // The access-control name of a help line's command: its intent, as the handlers check it (the

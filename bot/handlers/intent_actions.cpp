@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "bot/handlers/command_words.hpp"
 #include "bot/handlers/state_request.hpp"
 #include "bot/handlers/tell_clicker.hpp"
 #include "core/logging.hpp"
@@ -37,8 +38,22 @@ Utterance ClickUtterance(const ListenerContext& context) {
 
 // The file_issue run for a create_issue the requester has answered: its id derives from the
 // intent run, so a second click or a replay reaches the same run.
-void HandOff(ConversationHandler& conversation, const std::string& run_id, const json& state) {
+void HandOff(ListenerContext& context, ConversationHandler& conversation, const std::string& run_id,
+             const json& state, Utterance u) {
   const json entities = state.value("entities", json::object());
+  const std::string intent = state.value("intent", "");
+  if (intent != "create_issue") {
+    // Its slash command's path (command_words.hpp), as the requester: the run's id stands for
+    // the ask, so a second click or a replay starts nothing new (a deploy's run derives from it).
+    u.user = state.value("requester", u.user);
+    u.channel = state.value("channel", u.channel);
+    u.origin = run_id;
+    auto reply = conversation.RunCommand(u, CommandWords(intent, entities));
+    const std::string text = reply ? reply->text : builtin::NotAvailableText(intent, entities);
+    conversation.Record(u, intent, entities.dump(), "allowed", text);
+    if (!text.empty()) TellClicker(context, text);
+    return;
+  }
   FileIssueRequest request;
   request.team_key = entities.value("team", "");
   request.title = entities.value("title", "");
@@ -154,7 +169,7 @@ core::Status Choose(ListenerContext& context, ConversationHandler& conversation,
     conversation.Record(u, intent, args, "cancelled", "cancelled by the requester in " + run_id);
   } else if (phase == "handoff" || phase == "performing" || phase == "done") {
     conversation.Record(u, intent, args, "confirmed", "confirmed by the requester in " + run_id);
-    if (phase == "handoff") HandOff(conversation, run_id, state);
+    if (phase == "handoff") HandOff(context, conversation, run_id, state, u);
   }
   return core::Ok();
 }

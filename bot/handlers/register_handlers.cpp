@@ -89,6 +89,35 @@ Utterance FromEvent(const ListenerContext& context, Source source, std::string t
   return u;
 }
 
+// `report ...`, `subscribe | unsubscribe | subscriptions ...` and `deploy ...` for `u`: the reply
+// their handlers give (a slash command's ack), or nullopt for other words. Access is the
+// caller's to check; slash commands, mentions and confirmed questions all come here.
+std::optional<nlohmann::json> CommandReply(const Utterance& u, const std::string& text,
+                                           const HandlerDeps& deps) {
+  if (auto words = ReportWords(text); words && deps.schedules) {
+    ReportDeps reports{*deps.schedules, deps.report_source, deps.wake_scheduler};
+    reports.scope = deps.report_scope;
+    reports.start_run = [&deps, &u](const workflows::builtin::ReportRequest& request) {
+      // One preview run per ask: the envelope is the ask (a redelivered one is the same run).
+      const std::string ask =
+          !u.origin.empty() ? u.origin : u.user + "@" + std::to_string(deps.engine.NowMs());
+      auto started = workflows::builtin::StartReport(deps.engine, "report-preview:" + ask, request);
+      if (!started) return core::Status(core::Unexpected(started.error()));
+      if (deps.wake_outbox) deps.wake_outbox();
+      return core::Ok();
+    };
+    return ReportReply(*words, {u.user, u.channel, deps.engine.NowMs()}, reports);
+  }
+  if (auto sub = SubscriptionWords(text); sub && deps.subscriptions) {
+    return SubscriptionReply(*sub, {u.user, u.channel, deps.engine.NowMs()}, *deps.subscriptions);
+  }
+  std::string rest;
+  if (FirstWord(text, &rest) == kDeployCommand) {
+    return EphemeralReply(StartDeploy(deps.engine, deps.deploy, rest, u.user, u.channel, u.origin));
+  }
+  return std::nullopt;
+}
+
 core::Status SlashCommand(ListenerContext& context, CommandHandler& commands,
                           ConversationHandler& conversation, const HandlerDeps& deps) {
   const auto& interaction = context.interaction();
@@ -108,31 +137,15 @@ core::Status SlashCommand(ListenerContext& context, CommandHandler& commands,
   };
   if (auto words = ReportWords(interaction.text); words && deps.schedules) {
     if (auto r = refused("report")) return *r;
-    ReportDeps reports{*deps.schedules, deps.report_source, deps.wake_scheduler};
-    reports.scope = deps.report_scope;
-    reports.start_run =
-        [&deps, &interaction](const workflows::builtin::ReportRequest& request) -> core::Status {
-      // One preview run per ask: the envelope is the ask (a redelivered one is the same run).
-      const std::string ask = !interaction.envelope_id.empty()
-                                  ? interaction.envelope_id
-                                  : interaction.user_id + "@" + std::to_string(deps.engine.NowMs());
-      auto started = workflows::builtin::StartReport(deps.engine, "report-preview:" + ask, request);
-      if (!started) return started.error();
-      if (deps.wake_outbox) deps.wake_outbox();
-      return core::Ok();
-    };
     conversation.Record(u, "report", nlohmann::json(std::string(*words)).dump(), "allowed", "");
-    return context.Ack(ReportReply(
-        *words, {interaction.user_id, interaction.channel_id, deps.engine.NowMs()}, reports));
+    return context.Ack(*CommandReply(u, interaction.text, deps));
   }
   if (auto sub = SubscriptionWords(interaction.text); sub && deps.subscriptions) {
     const char* name = sub->verb == SubscriptionVerb::kSubscribe     ? "subscribe"
                        : sub->verb == SubscriptionVerb::kUnsubscribe ? "unsubscribe"
                                                                      : "subscriptions";
     if (auto r = refused(name)) return *r;
-    auto reply =
-        SubscriptionReply(*sub, {interaction.user_id, interaction.channel_id, deps.engine.NowMs()},
-                          *deps.subscriptions);
+    auto reply = *CommandReply(u, interaction.text, deps);
     conversation.Record(u, name, nlohmann::json(interaction.text).dump(), "allowed",
                         reply.value("text", ""));
     return context.Ack(reply);
@@ -160,10 +173,10 @@ core::Status SlashCommand(ListenerContext& context, CommandHandler& commands,
   }
   if (const std::string word = FirstWord(interaction.text, &rest); word == kDeployCommand) {
     if (auto r = refused(kDeployCommand)) return *r;
-    const std::string text =
-        StartDeploy(deps.engine, deps.deploy, rest, u.user, u.channel, u.origin);
-    conversation.Record(u, kDeployCommand, nlohmann::json(rest).dump(), "allowed", text);
-    return context.Ack(EphemeralReply(text));
+    auto reply = *CommandReply(u, interaction.text, deps);
+    conversation.Record(u, kDeployCommand, nlohmann::json(rest).dump(), "allowed",
+                        reply.value("text", ""));
+    return context.Ack(reply);
   } else if (word == kTraceCommand) {
     if (auto r = refused(kTraceCommand)) return *r;
     conversation.Record(u, kTraceCommand, nlohmann::json(rest).dump(), "allowed", "showed");
@@ -221,6 +234,13 @@ void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& com
   registry.Command(command, [&commands, &conversation, deps](ListenerContext& context) {
     return SlashCommand(context, commands, conversation, deps);
   });
+  conversation.SetCommandRunner(
+      [deps](const Utterance& u, const std::string& words) -> std::optional<Reply> {
+        auto reply = CommandReply(u, words, deps);
+        if (!reply) return std::nullopt;
+        return Reply{Reply::Visibility::kOnlyRequester, reply->value("text", ""),
+                     reply->value("blocks", nlohmann::json())};
+      });
 
   registry.Event("app_mention", [&commands, &conversation](ListenerContext& context) {
     const auto& interaction = context.interaction();

@@ -163,6 +163,32 @@ TEST(ConversationTranscriptsTest, AMissingTeamIsAskedForWithTheTeams) {
       .Then("ENG-1");
 }
 
+TEST(ConversationTranscriptsTest, SubscriptionsReportsAndDeploysAskedInWordsRunTheirCommands) {
+  const Transcript t = RunScript("mention_commands.txt", "deploy.yaml");
+  EXPECT_EQ(t.exit_code, 0) << t.output;
+  InOrder(t)
+      .Then("you> @contexten subscribe this channel to contexten/sandbox pulls and ci")
+      .Then("Subscribed this channel to contexten/sandbox: pulls, ci")
+      .Then("you> /ctx subscriptions")
+      .Then("• contexten/sandbox: pulls, ci")
+      .Then("you> @contexten what reports are scheduled?")
+      .Then("No reports are scheduled.")
+      // Unsubscribing is destructive: asked first, done on the requester's click.
+      .Then("you> @contexten unsubscribe from contexten/sandbox")
+      .Then("[Unsubscribe] [Cancel]")
+      .Then("you> click Unsubscribe")
+      .Then("Unsubscribed this channel from contexten/sandbox.")
+      .Then("you> /ctx subscriptions")
+      .Then("This channel has no subscriptions.")
+      // The deploy's own confirmation, which only allowed people may give.
+      .Then("you> @contexten deploy contexten/sandbox to staging")
+      .Then("[Confirm deploy] [Cancel]")
+      .Then("you> as U0LEAD click Confirm deploy")
+      .Then("Deployed contexten/sandbox to staging");
+  EXPECT_EQ(Count(t.output, "not available"), 0u) << t.output;
+  EXPECT_EQ(Count(t.output, "Unsubscribed this channel"), 1u) << t.output;
+}
+
 TEST(ConversationTranscriptsTest, ALinearOutageIsOneIncidentAndTheQueuedIssueIsFiledOnce) {
   const Transcript t = RunScript("linear_outage.txt", "linear_outage.yaml");
   EXPECT_EQ(t.exit_code, 0) << t.output;

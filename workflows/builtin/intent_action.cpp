@@ -155,14 +155,14 @@ std::string YesLabel(const std::string& intent, const json& entities) {
 // Reads the issue first: every action needs its UUID and team (states are per team).
 void Perform(Step& s) {
   s.state()["phase"] = "performing";
-  if (!PerformsIntent(s.Intent())) {
-    s.state()["phase"] = "done";
-    s.Say(NotAvailableText(s.Intent(), s.entities()));
+  if (HandsBack(s.Intent())) {
+    s.state()["phase"] = "handoff";  // the handler runs it (HandsBack)
     s.Finish(true);
     return;
   }
-  if (s.Intent() == "create_issue") {
-    s.state()["phase"] = "handoff";  // the handler starts file_issue for it
+  if (!PerformsIntent(s.Intent())) {
+    s.state()["phase"] = "done";
+    s.Say(NotAvailableText(s.Intent(), s.entities()));
     s.Finish(true);
     return;
   }
@@ -430,6 +430,11 @@ bool IsOpenQuestion(const std::string& phase) {
   return phase == "confirm" || phase == "clarify" || phase == "team";
 }
 
+bool HandsBack(const std::string& intent) {
+  return intent == "create_issue" || intent == "subscribe" || intent == "unsubscribe" ||
+         intent == "report" || intent == "deploy";
+}
+
 bool PerformsIntent(const std::string& intent) {
   return intent == "close" || intent == "reopen" || intent == "change_state" ||
          intent == "change_priority" || intent == "assign" || intent == "comment" ||
@@ -447,7 +452,7 @@ std::string NotAvailableText(const std::string& intent, const json& entities) {
     return "Re-running CI jobs is not set up " + where + " yet, so nothing was re-run.";
   }
   if (intent == "subscribe" || intent == "unsubscribe") {
-    return "Channel subscriptions are not available yet, so this channel's subscriptions are "
+    return "Channel subscriptions are not offered here, so this channel's subscriptions are "
            "unchanged.";
   }
   if (intent == "link") {

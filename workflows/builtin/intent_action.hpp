@@ -54,6 +54,11 @@ bool IsOpenQuestion(const std::string& phase);
 // Whether this workflow performs `intent` in Linear (create_issue by handing it back).
 bool PerformsIntent(const std::string& intent);
 
+// The intents a confirmed run hands back to the handler (phase "handoff") instead of performing:
+// create_issue (the handler starts file_issue), subscribe, unsubscribe, report and deploy (their
+// slash commands' handlers run them: bot/handlers/command_words.hpp).
+bool HandsBack(const std::string& intent);
+
 // The honest answer for an intent no workflow serves yet (deploy, rerun, subscribe,
 // unsubscribe, link, trace, report): what is not configured, and that nothing happened.
 std::string NotAvailableText(const std::string& intent, const nlohmann::json& entities);

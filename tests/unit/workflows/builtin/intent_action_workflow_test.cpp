@@ -196,15 +196,22 @@ TEST_F(IntentActionWorkflowTest, ALinearFailureIsToldWhereItWasAsked) {
   EXPECT_EQ(d.outcome, Decision::Outcome::kFailed);
 }
 
-TEST_F(IntentActionWorkflowTest, ADeployIsConfirmedThenAnsweredHonestly) {
-  Start("deploy", {{"repo", "acme/web"}}, "confirm");
+TEST_F(IntentActionWorkflowTest, AConfirmedUnsubscribeIsHandedBackToItsCommand) {
+  // Subscriptions, reports and deploys have their commands' own handlers
+  // (bot/handlers/command_words.hpp): the run asks, and the handler runs it on "yes".
+  Start("unsubscribe", {{"repo", "acme/web"}}, "confirm");
   Done("prompt", {{"channel", "C9"}, {"ts", "300.3"}});
   Decision d = Choose("U7", "yes");
-  ASSERT_EQ(d.effects.size(), 2u);
-  EXPECT_NE(
-      Row(d, 1).args["text"].get<std::string>().find("Deploys are not configured for acme/web"),
-      std::string::npos);
+  EXPECT_EQ(d.state["phase"], "handoff");
   EXPECT_EQ(d.outcome, Decision::Outcome::kCompleted);
+  for (const auto& e : d.effects) {
+    EXPECT_EQ(engine::ToRow(e.action).args.dump().find("not available"), std::string::npos);
+  }
+  for (const char* intent : {"create_issue", "subscribe", "unsubscribe", "report", "deploy"}) {
+    EXPECT_TRUE(HandsBack(intent)) << intent;
+  }
+  EXPECT_FALSE(HandsBack("rerun"));
+  EXPECT_FALSE(HandsBack("close"));
 }
 
 TEST_F(IntentActionWorkflowTest, UserTextInTheQuestionIsEscaped) {
