@@ -168,10 +168,13 @@ Reply ConversationHandler::Handle(const Utterance& u, bool* chatter) {
       if (chatter) *chatter = true;
       return {};
     }
-    std::string text = understood.error;
-    if (!understood.suggestion.empty() && text.find(understood.suggestion) == std::string::npos) {
-      text +=
-          (text.empty() ? "" : " ") + std::string("Did you mean `") + understood.suggestion + "`?";
+    // The parser's words quote what was typed and its usage ("whoami github <login>"): Slack
+    // would read "<...>" as a link (Slack docs, "Escaping text").
+    std::string text = bk::EscapeMrkdwn(understood.error);
+    if (!understood.suggestion.empty() &&
+        understood.error.find(understood.suggestion) == std::string::npos) {
+      text += (text.empty() ? "" : " ") + std::string("Did you mean `") +
+              bk::EscapeMrkdwn(understood.suggestion) + "`?";
     }
     const intents::SmallTalk small_talk =
         understood.error.empty() ? intents::ClassifySmallTalk(u.text) : intents::SmallTalk::kNone;

@@ -20,8 +20,9 @@ namespace schedule = workflows::schedule;
 using nlohmann::json;
 
 constexpr char kUsage[] =
-    "Usage: `report schedule <digest|weekly> <cron> [tz:<Area/City>] [in #channel]`, "
-    "`report list`, `report unschedule <id>`, `report run <digest|weekly>`. "
+    "Usage: `report schedule &lt;digest|weekly&gt; &lt;cron&gt; [tz:&lt;Area/City&gt;] [in "
+    "#channel]`, "
+    "`report list`, `report unschedule &lt;id&gt;`, `report run &lt;digest|weekly&gt;`. "
     "Example: `report schedule digest 0 9 * * 1-5 tz:Europe/Berlin`.";
 
 core::Error Invalid(std::string message) {
@@ -229,7 +230,7 @@ core::Result<ReportCommand> ParseReportCommand(std::string_view text) {
     if (id.starts_with("#")) id.erase(0, 1);
     auto n = Count("unschedule", id);
     if (!n || words->size() > 2)
-      return Invalid("Which one? `report unschedule <id>` (see `report list`).");
+      return Invalid("Which one? `report unschedule &lt;id&gt;` (see `report list`).");
     command.id = *n;
     return command;
   }

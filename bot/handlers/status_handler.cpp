@@ -52,7 +52,7 @@ json StatusReply(store::WorkflowStore& workflows, const workflows::HealthRegistr
   message.Add(bk::Section::Markdown(bk::TruncateForSlack(lines, 3000)));
   if (counts->dead > 0) {
     auto dead = workflows.Effects(store::EffectStatus::kDead, "", kDeadLettersShown);
-    std::string text = "*Dead letters* (retry with `retry all` or `retry <id>`):\n";
+    std::string text = "*Dead letters* (retry with `retry all` or `retry &lt;id&gt;`):\n";
     if (dead) {
       for (const auto& e : *dead) {
         text += "• `" + std::to_string(e.id) + "` " + bk::EscapeMrkdwn(e.kind) + " for " +

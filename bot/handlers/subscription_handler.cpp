@@ -21,10 +21,11 @@ std::string Lower(std::string_view text) {
 }
 
 constexpr char kUsage[] =
-    "Usage: `subscribe <owner/repo> [pulls,issues,reviews,comments,ci,deploys,releases] "
-    "[filters]` or `subscribe linear <TEAM> [created,states,comments] [priority>=high]`. "
+    "Usage: `subscribe &lt;owner/repo&gt; [pulls,issues,reviews,comments,ci,deploys,releases] "
+    "[filters]` or `subscribe linear &lt;TEAM&gt; [created,states,comments] [priority&gt;=high]`. "
     "Filters: `+label:x` (each required), `-label:x`, `-author:x`, `+bots` (bots are left out "
-    "unless you say so), `branch:<glob>`, `drafts:off`, `ci:failures` (failures and recoveries "
+    "unless you say so), `branch:&lt;glob&gt;`, `drafts:off`, `ci:failures` (failures and "
+    "recoveries "
     "only), `threads:off` (one message per event instead of a thread per PR or issue), "
     "`broadcast:states` (also show merges, closes and recoveries in the channel).";
 
@@ -81,9 +82,10 @@ json Unsubscribe(std::string_view text, const SubscriptionAsker& asker,
   if (!words) return EphemeralReply(words.error().message);
   auto parsed = subs::ParseUnsubscribe(*words);
   if (!parsed) {
-    return EphemeralReply(parsed.error().message +
-                          " Usage: `unsubscribe <owner/repo> [features]` or `unsubscribe linear "
-                          "<TEAM>`.");
+    return EphemeralReply(
+        parsed.error().message +
+        " Usage: `unsubscribe &lt;owner/repo&gt; [features]` or `unsubscribe linear "
+        "&lt;TEAM&gt;`.");
   }
   auto found = store.Find(asker.channel_id, parsed->platform, parsed->target);
   if (!found) return EphemeralReply("Could not read the subscriptions: " + found.error().message);

@@ -41,12 +41,12 @@ std::string WhoAmI(workflows::engine::Engine& engine,
     if (*known) {
       text.append("`").append(**known).append("`.");
     } else {
-      text.append("not known yet; set it with `whoami github <login>`.");
+      text.append("not known yet; set it with `whoami github &lt;login&gt;`.");
     }
     return text.append(" Linear: matched by your Slack email when you act on an issue.");
   }
   if (platform != "github" || login.empty() || !extra.empty()) {
-    return "Usage: `whoami` or `whoami github <login>`.";
+    return "Usage: `whoami` or `whoami github &lt;login&gt;`.";
   }
   if (login.front() == '@') login.erase(0, 1);
   if (!builtin::IsGitHubLogin(login)) {

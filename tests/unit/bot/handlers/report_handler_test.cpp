@@ -65,7 +65,7 @@ TEST(ReportCommandTest, ErrorsSayWhatIsWrong) {
   EXPECT_NE(message("schedule digest 0 9 * * * color:blue").find("`color:`"), std::string::npos);
   EXPECT_NE(message("schedule digest 0 9 * * * in nowhere").find("`in` takes a channel"),
             std::string::npos);
-  EXPECT_NE(message("unschedule x").find("report unschedule <id>"), std::string::npos);
+  EXPECT_NE(message("unschedule x").find("report unschedule &lt;id&gt;"), std::string::npos);
   EXPECT_NE(message("frobnicate").find("Usage"), std::string::npos);
   EXPECT_NE(message("run digest 0 9 * * *").find("options only"), std::string::npos);
 }
@@ -171,7 +171,7 @@ TEST_F(ReportHandlerTest, RunDailyWithAPlatformToReadStartsAPreviewRunForTheAske
 }
 
 TEST_F(ReportHandlerTest, HelpWithoutWords) {
-  EXPECT_NE(Text(Reply("")).find("report schedule <digest|weekly> <cron>"), std::string::npos);
+  EXPECT_NE(Text(Reply("")).find("report schedule &lt;digest|weekly&gt; &lt;cron&gt;"), std::string::npos);
 }
 
 }  // namespace
