@@ -13,8 +13,9 @@
 //   two replicas both take commands), each one a file_issue run; "filed" is the moment its issue
 //   exists at the Linear stand-in (polled every millisecond). Every command must yield exactly
 //   one issue. The bot keeps to Linear's documented rate limit (a burst of 50 requests, then
-//   1,500 an hour, per process), so keep `--workflows` at or under about 40 per replica or the
-//   limiter, not the store, sets the pace.
+//   1,500 an hour, per process) and filing one issue takes more than one Linear request, so
+//   keep `--workflows` at about 20 per replica: with 40 on one replica the last half waited
+//   for the limiter (p99 43 s), which measures the limiter, not the store.
 // - peak RSS: each bot process's VmHWM (/proc/<pid>/status), read just before SIGTERM; the
 //   PostgreSQL server's memory is not included.
 //
@@ -23,7 +24,7 @@
 // (scripts/pg_test_server.sh) to compare durable commits with SQLite's.
 //
 //   store_engines_bench [--engines sqlite,pg1,pg2] [--deliveries 3000] [--concurrency 16]
-//                       [--workflows 40] [--bot build/contexten] [--pg-url URL] [--keep]
+//                       [--workflows 20] [--bot build/contexten] [--pg-url URL] [--keep]
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -77,7 +78,7 @@ struct Options {
   std::string engines = "sqlite,pg1,pg2";
   std::size_t deliveries = 3000;
   std::size_t concurrency = 16;
-  std::size_t workflows = 40;
+  std::size_t workflows = 20;
   std::string bot = CONTEXTEN_DEFAULT_BOT;
   std::string pg_url;
   bool keep = false;
