@@ -1,9 +1,13 @@
 #include "store/postgres/pg_inbox.hpp"
 
 #include <chrono>
+#include <deque>
 #include <limits>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include "store/postgres/pg_connection.hpp"
 
@@ -115,22 +119,110 @@ core::Status InsertInboxRow(PgConnection& connection, const InboxItem& item, App
   return core::Ok();
 }
 
-PgInbox::PgInbox(PgDatabase& db, core::Clock& clock) : db_(db), clock_(clock) {}
+namespace {
+
+// One queued AppendAsync or MarkDoneAsync.
+struct QueuedOp {
+  std::optional<InboxItem> item;  // set: an append
+  std::function<void(core::Result<AppendResult>)> append_done;
+  AppendResult result;
+  std::int64_t id = 0;  // a terminal mark
+  InboxStatus status = InboxStatus::kDone;
+  std::string reason;
+  std::int64_t now_ms = 0;
+  std::function<void(core::Status)> mark_done;
+
+  core::Status Perform(PgConnection& connection) {
+    if (item) return InsertInboxRow(connection, *item, result);
+    return Terminate(connection, id, status, status == InboxStatus::kFailed, reason, now_ms);
+  }
+
+  void Finish(const core::Status& outcome) {
+    if (item) {
+      if (!append_done) return;
+      if (outcome) {
+        append_done(result);
+      } else {
+        append_done(outcome.error());
+      }
+    } else if (mark_done) {
+      mark_done(outcome);
+    }
+  }
+};
+
+}  // namespace
+
+struct PgInbox::Batcher {
+  // Enough to flush a burst in a few transactions, small enough that one batch's rows and
+  // locks stay modest and a failed batch is cheap to redo one by one.
+  static constexpr std::size_t kMaxBatch = 256;
+
+  explicit Batcher(PgDatabase& database) : db(database) {}
+
+  PgDatabase& db;
+  std::mutex mu;
+  std::deque<QueuedOp> queue;
+  bool in_flight = false;  // one batch at a time: the next one collects what arrives meanwhile
+
+  static void Enqueue(const std::shared_ptr<Batcher>& self, QueuedOp op) {
+    {
+      std::lock_guard lock(self->mu);
+      self->queue.push_back(std::move(op));
+    }
+    Kick(self);
+  }
+
+  static void Kick(const std::shared_ptr<Batcher>& self) {
+    auto ops = std::make_shared<std::vector<QueuedOp>>();
+    {
+      std::lock_guard lock(self->mu);
+      if (self->in_flight || self->queue.empty()) return;
+      const std::size_t n = std::min(kMaxBatch, self->queue.size());
+      ops->reserve(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        ops->push_back(std::move(self->queue.front()));
+        self->queue.pop_front();
+      }
+      self->in_flight = true;
+    }
+    self->db.Submit(
+        [ops](PgConnection& connection) -> core::Status {
+          for (QueuedOp& op : *ops) {
+            if (auto done = op.Perform(connection); !done) return done;
+          }
+          return core::Ok();
+        },
+        [self, ops](core::Status status) {
+          if (status || ops->size() == 1 || status.error().kind == core::ErrorKind::kUnavailable) {
+            for (QueuedOp& op : *ops) op.Finish(status);
+          } else {
+            // One operation failed (a mark of a missing row, say) and rolled the batch back:
+            // each gets its own transaction and its own outcome, as without batching.
+            for (QueuedOp& op : *ops) {
+              op.Finish(self->db.Transact(
+                  [&op](PgConnection& connection) { return op.Perform(connection); }));
+            }
+          }
+          {
+            std::lock_guard lock(self->mu);
+            self->in_flight = false;
+          }
+          Kick(self);
+        });
+  }
+};
+
+PgInbox::PgInbox(PgDatabase& db, core::Clock& clock)
+    : db_(db), clock_(clock), batcher_(std::make_shared<Batcher>(db)) {}
 
 void PgInbox::AppendAsync(InboxItem item, std::function<void(core::Result<AppendResult>)> done) {
   if (item.received_at == core::WallTime{}) item.received_at = clock_.WallNow();
   if (item.last_error.size() > kMaxErrorChars) item.last_error.resize(kMaxErrorChars);
-  auto result = std::make_shared<AppendResult>();
-  db_.Submit([item = std::move(item), result](
-                 PgConnection& connection) { return InsertInboxRow(connection, item, *result); },
-             [result, done = std::move(done)](core::Status status) {
-               if (!done) return;
-               if (status) {
-                 done(*result);
-               } else {
-                 done(std::move(status.error()));
-               }
-             });
+  QueuedOp op;
+  op.item = std::move(item);
+  op.append_done = std::move(done);
+  Batcher::Enqueue(batcher_, std::move(op));
 }
 
 core::Result<AppendResult> PgInbox::Append(InboxItem item) {
@@ -159,12 +251,13 @@ void PgInbox::MarkDoneAsync(std::int64_t id, InboxStatus status, std::string rea
     return;
   }
   if (reason.size() > kMaxErrorChars) reason.resize(kMaxErrorChars);
-  const std::int64_t now_ms = ToMs(clock_.WallNow());
-  db_.Submit(
-      [id, status, reason = std::move(reason), now_ms](PgConnection& connection) {
-        return Terminate(connection, id, status, status == InboxStatus::kFailed, reason, now_ms);
-      },
-      std::move(done));
+  QueuedOp op;
+  op.id = id;
+  op.status = status;
+  op.reason = std::move(reason);
+  op.now_ms = ToMs(clock_.WallNow());
+  op.mark_done = std::move(done);
+  Batcher::Enqueue(batcher_, std::move(op));
 }
 
 core::Status PgInbox::MarkFailed(std::int64_t id, std::string reason) {

@@ -2,6 +2,8 @@
 // The inbox on PostgreSQL: UNIQUE(source, dedupe_key) with INSERT ... ON CONFLICT DO NOTHING, so
 // a redelivery is a no-op whichever replica it lands on.
 
+#include <memory>
+
 #include "core/clock.hpp"
 #include "store/inbox.hpp"
 #include "store/postgres/pg_database.hpp"
@@ -14,6 +16,10 @@ class PgConnection;
 // inbox append of a StepCommit (StepCommit::inbox_append).
 core::Status InsertInboxRow(PgConnection& connection, const InboxItem& item, AppendResult& result);
 
+// AppendAsync and MarkDoneAsync are group-committed: what callers queue while one transaction
+// runs goes into the next one (up to kMaxBatch operations), so a burst of webhooks costs one WAL
+// flush per batch, not one per delivery, as the SQLite store's writer does (DESIGN.md §3 "one
+// writer thread ... group commit"). Each `done` still runs only after its operation committed.
 class PgInbox final : public Inbox {
  public:
   PgInbox(PgDatabase& db, core::Clock& clock);
@@ -32,8 +38,13 @@ class PgInbox final : public Inbox {
   core::Result<std::int64_t> Count(const std::string& source) override;
 
  private:
+  struct Batcher;
+
   PgDatabase& db_;
   core::Clock& clock_;
+  // Shared with the batches in flight: their completions may run after this object is gone
+  // (PgDatabase drains its worker when it is destroyed, which may be later).
+  std::shared_ptr<Batcher> batcher_;
 };
 
 }  // namespace contexten::store::postgres

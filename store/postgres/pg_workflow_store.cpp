@@ -369,9 +369,22 @@ core::Result<std::optional<std::int64_t>> PgWorkflowStore::NextTimerDue() {
       [](const PgRows& rows, std::optional<std::int64_t>& due) { due = rows.OptionalInt(0, 0); });
 }
 
+std::mutex& PgWorkflowStore::LaneGate(const std::string& lane) {
+  std::lock_guard lock(gates_mu_);
+  auto& gate = lane_gates_[lane];
+  if (!gate) gate = std::make_unique<std::mutex>();
+  return *gate;
+}
+
 core::Result<std::vector<EffectRecord>> PgWorkflowStore::ClaimDue(const std::string& lane,
                                                                   std::int64_t now_ms,
                                                                   std::size_t limit) {
+  // One claim per lane at a time from this process: every relay thread of a lane claims when
+  // the relay is woken, and with a pool smaller than the lanes' threads those claims (mostly
+  // empty) held every connection while the commits of the steps that made the work waited for
+  // one. Serialised here they use one connection per lane; the other replicas' claims still
+  // run beside them (SKIP LOCKED).
+  std::lock_guard gate(LaneGate(lane));
   // Due pending effects, and effects whose claim's lease has passed (their replica died): a
   // takeover is outcome unknown. SKIP LOCKED: replicas claiming at once take different rows.
   auto claimed = Query<std::vector<EffectRecord>>(
@@ -433,6 +446,7 @@ core::Status PgWorkflowStore::Complete(const EffectOutcome& outcome, std::int64_
 }
 
 core::Result<std::optional<std::int64_t>> PgWorkflowStore::NextEffectDue(const std::string& lane) {
+  std::lock_guard gate(LaneGate(lane));  // as ClaimDue: one connection per lane for the herd
   return Query<std::optional<std::int64_t>>(
       db_, "SELECT MIN(due_at_ms) FROM outbox WHERE lane = $1 AND status = 'pending'",
       PgParams().Add(lane),

@@ -7,6 +7,10 @@
 // returns the same way, so two replicas do not both fire one timer (and a step that fires it
 // twice still meets the run's version check).
 
+#include <map>
+#include <memory>
+#include <mutex>
+
 #include "store/postgres/pg_database.hpp"
 #include "store/workflow_store.hpp"
 
@@ -43,9 +47,14 @@ class PgWorkflowStore final : public WorkflowStore {
   core::Result<std::vector<LinkRecord>> LinksOf(const std::string& entity_key) override;
 
  private:
+  // Held around this process's ClaimDue and NextEffectDue of one lane (see ClaimDue).
+  std::mutex& LaneGate(const std::string& lane);
+
   PgDatabase& db_;
   std::string replica_;
   std::int64_t lease_ms_;
+  std::mutex gates_mu_;
+  std::map<std::string, std::unique_ptr<std::mutex>> lane_gates_;
 };
 
 }  // namespace contexten::store::postgres

@@ -284,5 +284,31 @@ TEST_P(InboxTest, ConcurrentAppendsWithDuplicatesStoreEachKeyOnce) {
   }
 }
 
+// The asynchronous calls share transactions on PostgreSQL (group commit, pg_inbox.hpp): a mark
+// of a missing row must fail alone, not take the appends queued with it down.
+TEST_P(InboxTest, AnAsyncMarkOfAMissingRowFailsAloneAmongQueuedAppends) {
+  constexpr int kAppends = 50;
+  std::atomic<int> done{0};
+  std::atomic<int> append_failures{0};
+  std::atomic<int> marks_not_found{0};
+  for (int i = 0; i < kAppends; ++i) {
+    store_->inbox().AppendAsync(Item("github", "batch-" + std::to_string(i)),
+                                [&](core::Result<AppendResult> r) {
+                                  if (!r) append_failures.fetch_add(1);
+                                  done.fetch_add(1);
+                                });
+    if (i == kAppends / 2) {
+      store_->inbox().MarkDoneAsync(987654321, InboxStatus::kDone, "", [&](core::Status s) {
+        if (!s && s.error().kind == ErrorKind::kNotFound) marks_not_found.fetch_add(1);
+        done.fetch_add(1);
+      });
+    }
+  }
+  ASSERT_TRUE(testing::WaitFor([&] { return done.load() == kAppends + 1; }));
+  EXPECT_EQ(append_failures.load(), 0);
+  EXPECT_EQ(marks_not_found.load(), 1);
+  EXPECT_EQ(store_->inbox().Count("github").value_or(-1), kAppends);
+}
+
 }  // namespace
 }  // namespace contexten::store
