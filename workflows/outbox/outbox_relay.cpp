@@ -156,8 +156,12 @@ void OutboxRelay::Finish(const store::EffectRecord& effect, store::EffectOutcome
     ++stats_.dead_lettered;
     ++lane_stats_[effect.lane].dead_lettered;
   }
-  // Effects of the same order key may be claimable now.
-  ++wake_seq_;
+  // Effects of the same order key, on the same lane, may be claimable now.
+  if (auto it = lanes_.find(effect.lane); it != lanes_.end()) {
+    ++it->second->finished_seq;
+  } else {
+    ++wake_seq_;
+  }
   wake_cv_.notify_all();
 }
 
@@ -355,11 +359,13 @@ void OutboxRelay::Wake() {
 void OutboxRelay::LaneLoop(Lane& lane) {
   while (true) {
     std::uint64_t seen;
+    std::uint64_t seen_finished;
     std::optional<store::EffectRecord> handed;
     {
       std::lock_guard lock(mu_);
       if (stopping_) return;
       seen = wake_seq_;
+      seen_finished = lane.finished_seq;
       if (!lane.handed.empty()) {
         handed = std::move(lane.handed.front());
         lane.handed.pop_front();
@@ -382,8 +388,10 @@ void OutboxRelay::LaneLoop(Lane& lane) {
     }
     std::unique_lock lock(mu_);
     ++lane.idle;
-    wake_cv_.wait_for(lock, wait,
-                      [&] { return stopping_ || wake_seq_ != seen || !lane.handed.empty(); });
+    wake_cv_.wait_for(lock, wait, [&] {
+      return stopping_ || wake_seq_ != seen || lane.finished_seq != seen_finished ||
+             !lane.handed.empty();
+    });
     --lane.idle;
   }
 }

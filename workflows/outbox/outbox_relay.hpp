@@ -113,6 +113,10 @@ class OutboxRelay final : public engine::EffectHandoff {
     // Guarded by mu_: effects claimed by the step that created them, and threads waiting.
     std::deque<store::EffectRecord> handed;
     int idle = 0;
+    // Guarded by mu_: bumped when an effect of this lane finishes, which may free the next of
+    // its order key (always on the same lane). Only this lane's threads look again: a claim per
+    // thread of every lane on each finish held the store's connections (PostgreSQL) for nothing.
+    std::uint64_t finished_seq = 0;
   };
   // Handed-off effects not performed (the relay stopped): back to pending, not an attempt.
   void ReturnHanded(std::deque<store::EffectRecord> effects);
