@@ -334,9 +334,7 @@ bool ParseRerun(Parse& p) {
     return true;
   }
   if (!RepoAt(p, 0)) return false;
-  if (p.words.size() < 2) {
-    return p.Missing("run", "Missing the run id or the workflow name.");
-  }
+  if (p.words.size() < 2) return true;  // every open CI alert of the repository
   if (p.words.size() == 2 && IsAllDigits(p.words[1].text)) {
     p.out.entities["run"] = p.words[1].text;
   } else {
@@ -615,7 +613,7 @@ const std::vector<CommandDoc>& CommandDocs() {
       {"rerun",
        "",
        "rerun",
-       "rerun <owner/repo> <run id|workflow>",
+       "rerun <owner/repo> [run id|workflow]",
        "Re-run a GitHub Actions run or workflow (asks to confirm)",
        {"rerun acme/web 123456789", "rerun acme/web ci"}},
       {"subscribe",

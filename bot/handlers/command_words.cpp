@@ -61,6 +61,15 @@ std::string CommandWords(const std::string& intent, const json& entities) {
   if (!entities.is_object()) return "";
   if (intent == "subscribe" || intent == "unsubscribe") return Subscription(intent, entities);
   if (intent == "report") return Report(entities);
+  if (intent == "rerun") {
+    const std::string repo = Str(entities, "repo");
+    if (!Plain(repo)) return "";
+    // A run id, or a workflow's name (which may have spaces: the rest of the words).
+    std::string which = Str(entities, "run");
+    if (which.empty()) which = Str(entities, "workflow");
+    if (which.find_first_of("\r\n\"'") != std::string::npos) return "";
+    return "rerun " + repo + (which.empty() ? "" : " " + which);
+  }
   if (intent == "deploy") {
     const std::string repo = Str(entities, "repo");
     const std::string environment = Str(entities, "environment");

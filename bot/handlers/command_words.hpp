@@ -10,7 +10,8 @@
 
 namespace contexten::bot::handlers {
 
-// subscribe, unsubscribe, report and deploy with what they need: the command's words without
+// subscribe, unsubscribe, report, deploy and rerun (the open CI alerts of a repository) with
+// what they need: the command's words without
 // the slash command ("subscribe linear ENG"); "" for any other intent or one missing an entity.
 std::string CommandWords(const std::string& intent, const nlohmann::json& entities);
 

@@ -32,6 +32,13 @@ struct DeploySettings {
 void RegisterGitHubListeners(integrations::slack::listeners::ListenerRegistry& registry,
                              workflows::engine::Engine& engine, const AccessControl& access);
 
+// `rerun <owner/repo>` (said, or confirmed: it is destructive): the repository's open CI alerts
+// re-run their failed jobs as their [Re-run failed jobs] button would, for `user`. Returns what
+// to tell the person: how many alerts took it, or that none is open.
+inline constexpr char kRerunCommand[] = "rerun";
+std::string RerunOpenAlerts(workflows::engine::Engine& engine, const std::string& args,
+                            const std::string& user, const std::string& origin);
+
 // `/ctx deploy <args>`: starts the deploy run (its id from `origin`, the envelope) and returns
 // the text of the ephemeral ack.
 std::string StartDeploy(workflows::engine::Engine& engine, const DeploySettings& settings,

@@ -112,8 +112,12 @@ std::optional<nlohmann::json> CommandReply(const Utterance& u, const std::string
     return SubscriptionReply(*sub, {u.user, u.channel, deps.engine.NowMs()}, *deps.subscriptions);
   }
   std::string rest;
-  if (FirstWord(text, &rest) == kDeployCommand) {
+  const std::string verb = FirstWord(text, &rest);
+  if (verb == kDeployCommand) {
     return EphemeralReply(StartDeploy(deps.engine, deps.deploy, rest, u.user, u.channel, u.origin));
+  }
+  if (verb == kRerunCommand) {
+    return EphemeralReply(RerunOpenAlerts(deps.engine, rest, u.user, u.origin));
   }
   return std::nullopt;
 }

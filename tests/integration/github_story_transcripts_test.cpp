@@ -80,6 +80,27 @@ TEST(GitHubStoryTranscriptsTest, APrLinkedByHandIsFollowedButItsMergeDoesNotComp
   EXPECT_EQ(Count(t.output, "(linked to ENG-1 by @"), 1u) << t.output;
 }
 
+TEST(GitHubStoryTranscriptsTest, ARedMainIsReRunByCommandAfterConfirmingAndOnlyWhenOneIsOpen) {
+  const Transcript t = RunScript("ci_rerun_by_command.txt");
+  EXPECT_EQ(t.exit_code, 0) << t.output;
+  InOrder(t)
+      .Then("you> /ctx rerun contexten/sandbox")
+      .Then("please confirm: re-run the failed jobs of contexten/sandbox")
+      .Then("you> click Re-run")
+      .Then("No CI failure is open for contexten/sandbox, so nothing was re-run.")
+      .Then("you> gh ci fail contexten/sandbox")
+      .Then("[Re-run failed jobs] [Create Linear issue]")
+      .Then("you> /ctx rerun contexten/sandbox CI")
+      .Then("you> click Re-run")
+      .Then("Re-running the failed jobs of 1 open CI alert of contexten/sandbox (CI)");
+  InOrder(t)
+      .Then("you> /ctx rerun contexten/sandbox CI")
+      .Then("you> click Re-run")
+      .Then("asked GitHub to re-run the failed jobs of run")
+      .Then("passed after the re-run: CI is green again on `main`");
+  EXPECT_EQ(Count(t.output, "asked GitHub to re-run"), 1u) << t.output;
+}
+
 TEST(GitHubStoryTranscriptsTest, ARedMainIsReRunFromTheAlertAndTheThreadSaysItPassed) {
   const Transcript t = RunScript("ci_rerun.txt");
   EXPECT_EQ(t.exit_code, 0) << t.output;

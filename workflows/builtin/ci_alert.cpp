@@ -97,7 +97,7 @@ void OnStart(Step& s, const Event& event) {
            effects::GitHubListCheckRuns{Str(d, "repo"), Str(d, "sha")});
   const std::string repo = Str(d, "repo");
   s.decision.wait_for = {CiAlertKey(repo, Str(d, "workflow"), Str(d, "branch")),
-                         GitHubRunKey(repo, Int(d, "run_id"))};
+                         GitHubRunKey(repo, Int(d, "run_id")), CiRepoKey(repo)};
   s.decision.note =
       Str(d, "workflow") + " failed on " + repo + "@" + Str(d, "branch") + " (" + RunLabel(d) + ")";
 }

@@ -123,6 +123,8 @@ std::string CiAlertKey(const std::string& repo, const std::string& workflow,
   return "ci:" + repo + "/" + workflow + "@" + branch;
 }
 
+std::string CiRepoKey(const std::string& repo) { return "ci_repo:" + repo; }
+
 std::string GitHubDispatchKey(const std::string& repo, const std::string& workflow_file,
                               const std::string& ref) {
   return "github_dispatch:" + repo + "/" + workflow_file + "@" + ref;

@@ -39,6 +39,9 @@ std::string GitHubPrKey(const std::string& repo, std::int64_t number);
 std::string GitHubRunKey(const std::string& repo, std::int64_t run_id);
 std::string CiAlertKey(const std::string& repo, const std::string& workflow,
                        const std::string& branch);
+// Every CI alert of a repository waits on this too: `/ctx rerun owner/repo` reaches the open
+// ones as their [Re-run failed jobs] button would (bot/handlers/command_words.hpp).
+std::string CiRepoKey(const std::string& repo);
 // `workflow_file`: the file name ("deploy.yml"), as /ctx deploy names it.
 std::string GitHubDispatchKey(const std::string& repo, const std::string& workflow_file,
                               const std::string& ref);

@@ -432,7 +432,7 @@ bool IsOpenQuestion(const std::string& phase) {
 
 bool HandsBack(const std::string& intent) {
   return intent == "create_issue" || intent == "subscribe" || intent == "unsubscribe" ||
-         intent == "report" || intent == "deploy";
+         intent == "report" || intent == "deploy" || intent == "rerun";
 }
 
 bool PerformsIntent(const std::string& intent) {

@@ -55,8 +55,8 @@ bool IsOpenQuestion(const std::string& phase);
 bool PerformsIntent(const std::string& intent);
 
 // The intents a confirmed run hands back to the handler (phase "handoff") instead of performing:
-// create_issue (the handler starts file_issue), subscribe, unsubscribe, report and deploy (their
-// slash commands' handlers run them: bot/handlers/command_words.hpp).
+// create_issue (the handler starts file_issue), subscribe, unsubscribe, report, deploy and
+// rerun (their commands' handlers run them: bot/handlers/command_words.hpp).
 bool HandsBack(const std::string& intent);
 
 // The honest answer for an intent no workflow serves yet (deploy, rerun, subscribe,

@@ -41,6 +41,15 @@ TEST(CommandWordsTest, DeploysNameRepoEnvironmentAndOptionalRef) {
   EXPECT_EQ(CommandWords("deploy", {{"repo", "acme/web"}}), "");
 }
 
+TEST(CommandWordsTest, ReRunsNameTheRepoAndOptionallyTheRunOrTheWorkflow) {
+  EXPECT_EQ(CommandWords("rerun", {{"repo", "acme/web"}}), "rerun acme/web");
+  EXPECT_EQ(CommandWords("rerun", {{"repo", "acme/web"}, {"run", "123456"}}),
+            "rerun acme/web 123456");
+  EXPECT_EQ(CommandWords("rerun", {{"repo", "acme/web"}, {"workflow", "Deploy Prod"}}),
+            "rerun acme/web Deploy Prod");
+  EXPECT_EQ(CommandWords("rerun", {{"pr", "acme/web#12"}}), "");  // a PR's checks: not this
+}
+
 TEST(CommandWordsTest, WordsThatWouldSplitOrQuoteAndOtherIntentsGiveNothing) {
   // An entity with a space or a quote would become other words of the command.
   EXPECT_EQ(CommandWords("deploy", {{"repo", "acme/web"}, {"environment", "stag ing"}}), "");

@@ -16,7 +16,9 @@
 #include "tests/support/fakes/recording_slack_api.hpp"
 #include "tests/support/scripted_workflow.hpp"
 #include "tests/support/workflow_fixture.hpp"
+#include "workflows/builtin/ci_alert.hpp"
 #include "workflows/builtin/file_issue.hpp"
+#include "workflows/builtin/github_events.hpp"
 #include "workflows/builtin/identity.hpp"
 #include "workflows/builtin/intent_action.hpp"
 #include "workflows/outbox/effect_kinds.hpp"
@@ -62,6 +64,7 @@ class ConversationHandlerTest : public ::testing::Test {
     f_.engine->Register(std::make_unique<workflows::builtin::IntentActionWorkflow>());
     f_.engine->Register(std::make_unique<testing::ScriptedWorkflow>());
     f_.engine->Register(std::make_unique<workflows::builtin::IdentityWorkflow>());
+    f_.engine->Register(std::make_unique<workflows::builtin::CiAlertWorkflow>());
     RegisterHandlers(registry_, commands_, conversation_, "/ctx",
                      {*f_.engine, *f_.workflows, nullptr, nullptr, {true, "ENG"}});
     // ENG-1's card is the root of thread C9/100.1 (what file_issue links when it posts it).
@@ -493,20 +496,39 @@ TEST_F(ConversationHandlerTest, SecretsInArgumentsAreRedactedInTheAuditLog) {
   EXPECT_NE(audit[0].args.find("[REDACTED]"), std::string::npos) << audit[0].args;
 }
 
-TEST_F(ConversationHandlerTest, IntentsWithoutAWorkflowAreAnsweredHonestlyAfterConfirming) {
-  // `/ctx deploy` has its own workflow now (bot/handlers/github_handlers.hpp); re-runs by
-  // command do not yet.
-  Says("rerun", {{"repo", "acme/web"}, {"run", "42"}}, 1.0);
-  Slash("rerun acme/web 42");
-  const std::string run = RunFor("E2");
-  PromptPosted(run);
-  Click(workflows::builtin::kIntentYesAction, run, "U7", "E13");
-  bool told = false;
-  for (const auto& e : EffectsOf(run)) {
-    told = told ||
-           e.args_json.find("Re-running CI jobs is not set up for acme/web") != std::string::npos;
-  }
-  EXPECT_TRUE(told);
+TEST_F(ConversationHandlerTest, AConfirmedRerunReachesTheReposOpenCiAlertsOnly) {
+  using workflows::builtin::CiRepoKey;
+  // acme/web has one open CI alert; a deploy run also waits on the repo's key and is no alert.
+  const json start = {{"repo", "acme/web"},   {"run_id", 42},     {"attempt", 1},
+                      {"workflow", "CI"},     {"branch", "main"}, {"sha", "abc"},
+                      {"url", "https://x/1"}, {"channel", "C9"}};
+  ASSERT_TRUE(
+      f_.engine->Start(workflows::builtin::kCiAlertType, "ci:alert-1", {"start", start, ""}));
+  ASSERT_TRUE(
+      f_.engine->Start("scripted", "not-an-alert",
+                       {"start", {{"wait_for", json::array({CiRepoKey("acme/web")})}}, ""}));
+
+  Says("rerun", {{"repo", "acme/web"}, {"workflow", "Lint"}}, 1.0);
+  Slash("rerun acme/web Lint", "U7", "C9", "E30");
+  PromptPosted(RunFor("E30"));
+  Click(workflows::builtin::kIntentYesAction, RunFor("E30"), "U7", "E31");
+  Says("rerun", {{"repo", "acme/web"}}, 1.0);
+  Slash("rerun acme/web", "U7", "C9", "E32");
+  PromptPosted(RunFor("E32"));
+  Click(workflows::builtin::kIntentYesAction, RunFor("E32"), "U7", "E33");
+
+  auto told = slack_.CallsTo("chat.postEphemeral");
+  ASSERT_EQ(told.size(), 2u);
+  const std::string none = told[0].args["text"];
+  EXPECT_NE(none.find("No CI failure is open for acme/web (Lint)"), std::string::npos) << none;
+  const std::string one = told[1].args["text"];
+  EXPECT_NE(one.find("Re-running the failed jobs of 1 open CI alert of acme/web"),
+            std::string::npos)
+      << one;
+  EXPECT_TRUE(HasKind(EffectsOf("ci:alert-1"), workflows::outbox::kGitHubRerunFailedJobs));
+  auto other = f_.workflows->LoadRun("not-an-alert");
+  ASSERT_TRUE(other && *other);
+  EXPECT_EQ((*other)->state_json.find("slack.click"), std::string::npos);
 }
 
 TEST_F(ConversationHandlerTest, WhoAmIKeepsTheGitHubLoginAPersonSetsDurably) {

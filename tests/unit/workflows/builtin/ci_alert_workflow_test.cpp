@@ -70,8 +70,10 @@ TEST_F(CiAlertWorkflowTest, StartPostsTheAlertWithBothButtonsAndAsksForTheFailin
   auto checks = Find(d, outbox::kGitHubListCheckRuns);
   ASSERT_TRUE(checks);
   EXPECT_EQ(checks->args["ref"], "abc");
-  EXPECT_EQ(d.wait_for, (std::vector<std::string>{CiAlertKey("acme/web", "CI", "main"),
-                                                  GitHubRunKey("acme/web", 77)}));
+  // Its workflow and branch (later failures), its run (attempts), its repository (`/ctx rerun`).
+  EXPECT_EQ(d.wait_for,
+            (std::vector<std::string>{CiAlertKey("acme/web", "CI", "main"),
+                                      GitHubRunKey("acme/web", 77), CiRepoKey("acme/web")}));
 }
 
 TEST_F(CiAlertWorkflowTest, ReRunCallsGitHubOnceAndTheNewAttemptsPassClosesTheAlert) {
