@@ -61,8 +61,22 @@
 // Linear's 1500 requests an hour (a burst of 50, then one every 2.4 s, fresh at every start),
 // which is what sets the wall time of a long run: minutes, mostly draining.
 //
+// Replicas (`--replicas N --store-url postgresql://...`, issue 14): N `contexten run` processes
+// share one PostgreSQL store (a fresh schema per run, dropped on PASS), each with its own HTTP
+// port, replica_id and Socket Mode connection (the Slack stand-in spreads envelopes over the
+// open connections). Webhooks go to the replicas in turn (the stand-ins' webhook URL moves to
+// the next live replica at every load step; a re-send goes to a live one). Each kill SIGKILLs
+// one replica, every other time the one holding the scheduler's leadership (leader_terms), and
+// restarts it; users keep typing while another replica is up. `--report-schedule` adds an
+// every-minute digest schedule in C0REPORTS: each slot must be fired once (one report run, one
+// post) with no slot skipped between the first and the last. `--linear-outage-s N` makes the
+// Linear stand-in answer 503 for N s once half the progress is reached: the health monitor (on
+// the replica leading "health") must post each incident root once (one post per episode). The
+// table adds those counts; any duplicate or miss fails the run.
+//
 // Usage: kill_test [--workflows 300] [--kills 10] [--card-kills 0] [--seed N]
 //                  [--concurrency 8] [--bot build/contexten] [--quiet-timeout 300] [--keep]
+//                  [--replicas 1] [--store-url URL] [--report-schedule] [--linear-outage-s 0]
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -104,6 +118,7 @@
 #include "sandbox/slack/slack_sandbox.hpp"
 #include "workflows/builtin/ci_alert.hpp"
 #include "workflows/builtin/file_issue_events.hpp"
+#include "workflows/builtin/report.hpp"
 
 namespace contexten::bench {
 namespace {
@@ -132,7 +147,14 @@ struct Options {
   std::string bot_log_level = "warn";
   bool keep = false;
   int ci_failures = -1;  // -1: max(3, workflows / 5)
+  int replicas = 1;
+  std::string store_url;  // PostgreSQL (required with replicas > 1); empty: SQLite
+  bool report_schedule = false;
+  int linear_outage_s = 0;
 };
+
+constexpr char kReportsChannel[] = "C0REPORTS";  // the every-minute digest (--report-schedule)
+constexpr char kOpsChannel[] = "C0OPS";          // incidents (--linear-outage-s)
 
 // "Kill test 17 r2": command 17, the user's second try.
 std::string Title(int command, int attempt) {
@@ -207,9 +229,13 @@ class KillTest {
   // --- the bot's life -----------------------------------------------------------------------
   // Starts the bot and waits for a new Socket Mode connection; false (with a message) when it
   // exits or does not connect in time.
-  bool StartBotAndWait();
-  bool KillAndRestart(const std::string& when);
-  void SetBotUp(bool up);
+  bool StartBotAndWait(int replica);
+  bool KillAndRestart(int replica, const std::string& when);
+  void SetBotUp(int replica, bool up);
+  // A live replica's HTTP port, in turn (webhooks to any replica); 0 when none is up.
+  int NextLivePort();
+  // The replica to kill: every other time the scheduler's leader, else one at random.
+  int PickVictim();
 
   // --- load ---------------------------------------------------------------------------------
   void UserLoop(int user_index);
@@ -241,11 +267,20 @@ class KillTest {
   Verdict Judge(const StoreSnapshot& store);
 
   std::string StorePath() const { return (work_dir_ / "bot.db").string(); }
+  bool Postgres() const { return !options_.store_url.empty(); }
+  core::Result<StoreSnapshot> Read(const std::string& run_type) const {
+    return Postgres() ? ReadPgStore(options_.store_url, schema_, run_type)
+                      : ReadStore(StorePath(), run_type);
+  }
+  // The report and incident checks of the replica run (rows and failure lines).
+  void JudgeReplicas(Verdict& v);
   std::set<std::string> AckedTitles() const;
   bool Acked(const std::string& envelope_id) const;
-  std::string ConfigPath() const { return (work_dir_ / "bot.yaml").string(); }
+  std::string ConfigPath(int replica) const {
+    return (work_dir_ / ("bot" + std::to_string(replica) + ".yaml")).string();
+  }
   // Writes the bot's configuration file: what the environment overrides cannot say.
-  core::Status WriteConfig() const;
+  core::Status WriteConfig(int replica) const;
   // Re-sends one failed delivery as the platform would (same id, body and signature); true when
   // the bot answered 2xx, false on 5xx or no answer; `rejected` on 4xx.
   bool Resend(const std::string& path,
@@ -257,20 +292,26 @@ class KillTest {
   Options options_;
   std::mt19937_64 rng_;
   std::filesystem::path work_dir_;
-  int http_port_ = 0;
+  int http_port_ = 0;          // replica 0's
+  std::vector<int> ports_;     // each replica's HTTP port
+  std::string schema_;         // the run's PostgreSQL schema
+  std::size_t next_port_ = 0;  // round robin over live replicas
+  std::uint64_t schedule_id_ = 0;
+  bool outage_started_ = false;
 
   core::net::IoRuntime io_{1};
   std::unique_ptr<sandbox::SlackSandbox> slack_;
   std::unique_ptr<sandbox::LinearSandbox> linear_;
   std::unique_ptr<sandbox::GitHubSandbox> github_;
   std::unique_ptr<core::net::HttpClient> webhook_client_;
-  std::unique_ptr<BotProcess> bot_;
+  std::vector<std::unique_ptr<BotProcess>> bots_;
   std::unique_ptr<WorkflowMix> mix_;
 
   // Shared with the load threads.
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  bool bot_up_ = false;
+  bool bot_up_ = false;                            // at least one replica is up (users type)
+  std::vector<bool> replica_up_;                   // each replica
   bool stopping_ = false;                          // load threads end
   bool actor_stop_ = false;                        // the Linear actor ends (after the last kill)
   bool retrier_stop_ = false;                      // the webhook retrier ends (after quiet)
@@ -343,49 +384,95 @@ core::Status KillTest::StartStandIns() {
 }
 
 std::map<std::string, std::string> KillTest::BotEnvironment() const {
-  return {{"SLACK_API_URL", slack_->api_url()},
-          {"SLACK_APP_TOKEN", slack_->options().app_token},
-          {"SLACK_BOT_TOKEN", slack_->options().bot_token},
-          {"GITHUB_API_URL", github_->base_url()},
-          {"GITHUB_TOKEN", github_->options().token},
-          {"GITHUB_WEBHOOK_SECRET", github_->options().webhook_secret},
-          {"LINEAR_API_URL", linear_->base_url()},
-          {"LINEAR_API_KEY", linear_->options().api_key},
-          {"LINEAR_WEBHOOK_SECRET", linear_->options().webhook_secret},
-          {"CONTEXTEN_HTTP_BIND", "127.0.0.1"},
-          {"CONTEXTEN_HTTP_PORT", std::to_string(http_port_)},
-          {"CONTEXTEN_STORE_PATH", StorePath()},
-          {"CONTEXTEN_LOG_LEVEL", options_.bot_log_level},
-          {"CONTEXTEN_LOG_FORMAT", "text"}};
+  std::map<std::string, std::string> env = {
+      {"SLACK_API_URL", slack_->api_url()},
+      {"SLACK_APP_TOKEN", slack_->options().app_token},
+      {"SLACK_BOT_TOKEN", slack_->options().bot_token},
+      {"GITHUB_API_URL", github_->base_url()},
+      {"GITHUB_TOKEN", github_->options().token},
+      {"GITHUB_WEBHOOK_SECRET", github_->options().webhook_secret},
+      {"LINEAR_API_URL", linear_->base_url()},
+      {"LINEAR_API_KEY", linear_->options().api_key},
+      {"LINEAR_WEBHOOK_SECRET", linear_->options().webhook_secret},
+      {"CONTEXTEN_HTTP_BIND", "127.0.0.1"},
+      {"CONTEXTEN_STORE_PATH", StorePath()},
+      {"CONTEXTEN_LOG_LEVEL", options_.bot_log_level},
+      {"CONTEXTEN_LOG_FORMAT", "text"}};
+  if (Postgres()) env["CONTEXTEN_STORE_URL"] = options_.store_url;
+  return env;
 }
 
-core::Status KillTest::WriteConfig() const {
-  std::ofstream out(ConfigPath());
+core::Status KillTest::WriteConfig(int replica) const {
+  std::ofstream out(ConfigPath(replica));
   out << "github:\n  alerts_channel: " << kAlertsChannel << "\n  linear_team: ENG\n";
+  out << "http:\n  port: " << ports_[replica] << "\n";
+  if (Postgres()) {
+    // Each replica its own replica_id (the outbox lease holder and the leadership term's
+    // holder), all on one schema.
+    out << "store:\n  schema: " << schema_ << "\n  replica_id: replica-" << replica << "\n";
+  }
+  if (options_.linear_outage_s > 0) {
+    // Incidents are posted (an ops channel), sampled every second and grouped for 2 s, so an
+    // outage of a few seconds makes one.
+    out << "slack:\n  ops_channel: " << kOpsChannel
+        << "\nhealth:\n  sample_seconds: 1\n  grouping_delay_seconds: 2\n";
+  }
   out.close();
   if (!out) {
-    return core::Unexpected(core::MakeError(core::ErrorKind::kInternal, "writing " + ConfigPath()));
+    return core::Unexpected(
+        core::MakeError(core::ErrorKind::kInternal, "writing " + ConfigPath(replica)));
   }
   return core::Ok();
 }
 
-void KillTest::SetBotUp(bool up) {
+void KillTest::SetBotUp(int replica, bool up) {
   std::lock_guard lock(mu_);
-  bot_up_ = up;
+  replica_up_[replica] = up;
+  bot_up_ = std::find(replica_up_.begin(), replica_up_.end(), true) != replica_up_.end();
   cv_.notify_all();
 }
 
-bool KillTest::StartBotAndWait() {
+int KillTest::NextLivePort() {
+  std::lock_guard lock(mu_);
+  for (std::size_t i = 0; i < ports_.size(); ++i) {
+    const std::size_t r = next_port_++ % ports_.size();
+    if (replica_up_[r]) return ports_[r];
+  }
+  return 0;
+}
+
+int KillTest::PickVictim() {
+  const int n = options_.replicas;
+  if (n == 1) return 0;
+  if (Postgres() && kills_ % 2 == 1) {
+    if (auto facts = ReadReplicaFacts(options_.store_url, schema_); facts) {
+      auto leader = facts->leaders.find("scheduler");
+      for (int r = 0; leader != facts->leaders.end() && r < n; ++r) {
+        if (leader->second == "replica-" + std::to_string(r)) return r;
+      }
+    }
+  }
+  return std::uniform_int_distribution<int>(0, n - 1)(rng_);
+}
+
+bool KillTest::StartBotAndWait(int replica) {
+  auto& bot = bots_[replica];
   connections_before_ = slack_->connections_opened();
-  if (auto started = bot_->Start(); !started) {
+  int live = 0;
+  {
+    std::lock_guard lock(mu_);
+    for (bool up : replica_up_) live += up ? 1 : 0;
+  }
+  if (auto started = bot->Start(); !started) {
     std::cerr << "kill_test: cannot start the bot: " << started.error().Describe() << "\n";
     return false;
   }
   std::optional<int> exited;
   const bool connected = core::WaitUntil(
       [&] {
-        if ((exited = bot_->Exited())) return true;
-        return slack_->connections_opened() > connections_before_ && slack_->open_connections() > 0;
+        if ((exited = bot->Exited())) return true;
+        return slack_->connections_opened() > connections_before_ &&
+               slack_->open_connections() > live;
       },
       seconds(60), milliseconds(5));
   if (exited || !connected) {
@@ -393,23 +480,25 @@ bool KillTest::StartBotAndWait() {
               << (exited ? "exited (status " + std::to_string(*exited) + ")"
                          : std::string("did not open a Socket Mode connection in 60 s"))
               << "; log tail:\n"
-              << bot_->LogTail() << "\n";
+              << bot->LogTail() << "\n";
     return false;
   }
-  SetBotUp(true);
+  SetBotUp(replica, true);
   return true;
 }
 
-bool KillTest::KillAndRestart(const std::string& when) {
-  SetBotUp(false);
-  if (auto killed = bot_->Kill(); !killed) {
+bool KillTest::KillAndRestart(int replica, const std::string& when) {
+  SetBotUp(replica, false);
+  if (auto killed = bots_[replica]->Kill(); !killed) {
     std::cerr << "kill_test: kill failed: " << killed.error().Describe() << "\n";
     return false;
   }
   ++kills_;
-  std::cout << "  kill " << kills_ << " (" << when << ")" << std::endl;
+  std::cout << "  kill " << kills_;
+  if (options_.replicas > 1) std::cout << " of replica " << replica;
+  std::cout << " (" << when << ")" << std::endl;
   Pause(milliseconds(std::uniform_int_distribution<int>(0, options_.max_downtime_ms)(rng_)));
-  if (!StartBotAndWait()) return false;
+  if (!StartBotAndWait(replica)) return false;
   ++restarts_;
   return true;
 }
@@ -481,6 +570,26 @@ void KillTest::LinearActorLoop() {
       up = bot_up_;
       cv_.notify_all();
     }
+    // Webhooks to any replica: the next delivery goes to the next live one.
+    if (options_.replicas > 1) {
+      if (const int port = NextLivePort(); port != 0) {
+        const std::string base = "http://127.0.0.1:" + std::to_string(port);
+        linear_->SetWebhookUrl(base + "/webhooks/linear");
+        github_->SetWebhookUrl(base + "/webhooks/github");
+      }
+    }
+    if (options_.linear_outage_s > 0) {
+      bool start_outage = false;
+      {
+        std::lock_guard lock(mu_);
+        start_outage = !outage_started_ && Progress() >= options_.workflows;
+        if (start_outage) outage_started_ = true;
+      }
+      if (start_outage) {
+        std::cout << "  Linear outage for " << options_.linear_outage_s << " s" << std::endl;
+        linear_->FailFor(seconds(options_.linear_outage_s), 503);
+      }
+    }
     // The other workflows' load (PRs, thread replies, CI failures, re-run clicks).
     mix_->Act(cards, up, [this](const std::string& id) { return Acked(id); });
     if (!filed.empty()) {
@@ -517,7 +626,9 @@ bool KillTest::Resend(const std::string& path,
                       const std::string& body, bool& rejected) {
   core::net::OutgoingRequest request;
   request.method = "POST";
-  request.url = "http://127.0.0.1:" + std::to_string(http_port_) + path;
+  const int port = options_.replicas > 1 ? NextLivePort() : http_port_;
+  if (port == 0) return false;
+  request.url = "http://127.0.0.1:" + std::to_string(port) + path;
   for (const auto& [name, value] : headers) request.headers.Set(name, value);
   request.body = body;
   request.timeout = seconds(5);
@@ -625,7 +736,7 @@ std::string KillTest::Outstanding::Describe() const {
 
 KillTest::Outstanding KillTest::Measure() {
   Outstanding o;
-  auto store = ReadStore(StorePath(), workflows::builtin::kFileIssueType);
+  auto store = Read(workflows::builtin::kFileIssueType);
   if (!store) return o;
   o.store_readable = true;
   o.inbox_pending = store->InboxNotDone();
@@ -694,7 +805,7 @@ KillTest::Outstanding KillTest::Measure() {
       if (o.examples.size() < 5) o.examples.push_back("comment on " + identifier);
     }
   }
-  auto ci_runs = ReadStore(StorePath(), workflows::builtin::kCiAlertType);
+  auto ci_runs = Read(workflows::builtin::kCiAlertType);
   if (!ci_runs) {
     o.store_readable = false;
     return o;
@@ -726,10 +837,12 @@ bool KillTest::WaitForQuiet() {
       std::cout << "  stuck on dead letters: " << last.Describe() << std::endl;
       return false;
     }
-    if (auto exited = bot_->Exited()) {
-      std::cout << "  the bot exited (status " << *exited << ") while draining; log tail:\n"
-                << bot_->LogTail() << std::endl;
-      return false;
+    for (auto& bot : bots_) {
+      if (auto exited = bot->Exited()) {
+        std::cout << "  a bot exited (status " << *exited << ") while draining; log tail:\n"
+                  << bot->LogTail() << std::endl;
+        return false;
+      }
     }
     const auto now = SteadyClock::now();
     if (now >= deadline) {
@@ -865,7 +978,7 @@ Verdict KillTest::Judge(const StoreSnapshot& store) {
   row("  rejected by the bot (4xx)", rejected, "0");
   row("issue moves not on the card", o.moves_not_shown, "0");
   row("comments not in the thread", o.comments_not_shown, "0");
-  if (auto ci_runs = ReadStore(StorePath(), workflows::builtin::kCiAlertType); ci_runs) {
+  if (auto ci_runs = Read(workflows::builtin::kCiAlertType); ci_runs) {
     mix_->Judge(
         *ci_runs, [this](const std::string& id) { return Acked(id); }, v.table, v.failures);
   } else {
@@ -874,6 +987,8 @@ Verdict KillTest::Judge(const StoreSnapshot& store) {
   row("kills (SIGKILL)", kills_, ">= " + std::to_string(options_.kills));
   row("  of which the moment a card was posted", card_kills_, "");
   row("restarts", restarts_, "= kills");
+  if (options_.replicas > 1) row("replicas", options_.replicas, "");
+  JudgeReplicas(v);
 
   fail(lost > 0, std::to_string(lost) + " acked command(s) have no workflow run (lost)");
   fail(runs_unknown > 0, std::to_string(runs_unknown) + " run(s) for titles the tool never sent");
@@ -903,6 +1018,70 @@ Verdict KillTest::Judge(const StoreSnapshot& store) {
   return v;
 }
 
+void KillTest::JudgeReplicas(Verdict& v) {
+  auto row = [&](const std::string& metric, std::int64_t value, const std::string& expected) {
+    v.table.AddRow({metric, std::to_string(value), expected});
+  };
+  auto fail = [&](bool bad, const std::string& what) {
+    if (bad) v.failures.push_back(what);
+  };
+  auto root_posts = [&](const std::string& channel) {
+    std::int64_t n = 0;
+    for (const auto& m : slack_->Messages(channel)) {
+      if (m.from_bot && !m.ephemeral && m.thread_ts.empty()) ++n;
+    }
+    return n;
+  };
+  if (options_.report_schedule) {
+    auto reports = Read(workflows::builtin::kReportType);
+    if (!reports) {
+      fail(true, "the report runs could not be read: " + reports.error().Describe());
+    } else {
+      // Run ids are "report:<schedule>@<slot ms>" (workflows/schedule/scheduler.hpp).
+      std::set<std::int64_t> slots;
+      std::int64_t completed = 0;
+      for (const auto& run : reports->runs) {
+        const auto at = run.id.rfind('@');
+        if (at != std::string::npos) slots.insert(std::stoll(run.id.substr(at + 1)));
+        if (run.status == "completed") ++completed;
+      }
+      const auto runs = static_cast<std::int64_t>(reports->runs.size());
+      const std::int64_t expected =
+          slots.empty() ? 0 : (*slots.rbegin() - *slots.begin()) / 60000 + 1;
+      const std::int64_t posts = root_posts(kReportsChannel);
+      row("report slots fired (every minute)", runs, ">= 1");
+      row("  slots skipped between the first and the last", expected - runs, "0");
+      row("  report runs completed", completed, "= fired");
+      row("  reports posted", posts, "= fired");
+      fail(runs == 0, "no scheduled report fired");
+      fail(expected != runs, std::to_string(expected - runs) + " report slot(s) skipped");
+      fail(completed != runs, std::to_string(runs - completed) + " report run(s) not completed");
+      fail(posts != runs, "reports posted (" + std::to_string(posts) + ") != slots fired (" +
+                              std::to_string(runs) + ")");
+    }
+  }
+  if (!Postgres()) return;
+  auto facts = ReadReplicaFacts(options_.store_url, schema_);
+  if (!facts) {
+    fail(true, "the replica facts could not be read: " + facts.error().Describe());
+    return;
+  }
+  for (const auto& [role, epoch] : facts->epochs) {
+    v.table.AddRow({"leadership terms of '" + role + "' (last holder)",
+                    std::to_string(epoch) + " (" + facts->leaders[role] + ")", ""});
+  }
+  const std::int64_t incident_posts = root_posts(kOpsChannel);
+  row("incident roots posted (ops channel)", incident_posts, "= incident episodes");
+  row("  incident episodes whose root was posted", facts->incident_roots_done, "");
+  row("  incident roots still to post", facts->incident_roots_open, "0");
+  fail(incident_posts != facts->incident_roots_done,
+       "incident roots posted (" + std::to_string(incident_posts) + ") != episodes (" +
+           std::to_string(facts->incident_roots_done) + "): an incident posted twice or lost");
+  fail(facts->incident_roots_open > 0, "incident roots never posted");
+  fail(options_.linear_outage_s > 0 && incident_posts == 0,
+       "the Linear outage raised no incident in the ops channel");
+}
+
 int KillTest::Run() {
   const auto started_at = SteadyClock::now();
   std::cout << "kill_test: " << options_.workflows << " workflows, " << options_.kills
@@ -920,19 +1099,57 @@ int KillTest::Run() {
     return 2;
   }
   http_port_ = *port;
+  ports_.push_back(http_port_);
+  for (int r = 1; r < options_.replicas; ++r) {
+    auto more = FreeLoopbackPort();
+    if (!more) {
+      std::cerr << "kill_test: " << more.error().Describe() << "\n";
+      return 2;
+    }
+    ports_.push_back(*more);
+  }
+  replica_up_.assign(static_cast<std::size_t>(options_.replicas), false);
+  if (Postgres()) {
+    schema_ = "kill_" + std::to_string(getpid()) + "_" + std::to_string(options_.seed % 1000000);
+  }
   if (auto s = StartStandIns(); !s) {
     std::cerr << "kill_test: stand-ins: " << s.error().Describe() << "\n";
     return 2;
   }
-  if (auto written = WriteConfig(); !written) {
-    std::cerr << "kill_test: " << written.error().Describe() << "\n";
-    return 2;
+  for (int r = 0; r < options_.replicas; ++r) {
+    if (auto written = WriteConfig(r); !written) {
+      std::cerr << "kill_test: " << written.error().Describe() << "\n";
+      return 2;
+    }
+    const std::string log = r == 0 ? "bot.log" : "bot" + std::to_string(r) + ".log";
+    bots_.push_back(std::make_unique<BotProcess>(
+        options_.bot, std::vector<std::string>{"run", "--config", ConfigPath(r)}, BotEnvironment(),
+        (work_dir_ / log).string()));
   }
-  bot_ = std::make_unique<BotProcess>(options_.bot,
-                                      std::vector<std::string>{"run", "--config", ConfigPath()},
-                                      BotEnvironment(), (work_dir_ / "bot.log").string());
-  std::cout << "  work dir " << work_dir_.string() << ", bot HTTP port " << http_port_ << std::endl;
-  if (!StartBotAndWait()) return 2;
+  std::cout << "  work dir " << work_dir_.string() << ", bot HTTP port " << http_port_;
+  if (Postgres()) std::cout << ", PostgreSQL schema " << schema_;
+  std::cout << std::endl;
+  for (int r = 0; r < options_.replicas; ++r) {
+    if (!StartBotAndWait(r)) return 2;
+  }
+  if (options_.report_schedule) {
+    // An every-minute digest, added as `/ctx schedule` would (store/schedule_store.hpp): the
+    // scheduler's leader fires each slot; a follower takes over when the leader is killed.
+    // Created two minutes ago, so the latest past slot fires as soon as the leader looks (a
+    // short run has at least one slot).
+    const auto now_ms = std::chrono::duration_cast<milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    auto added = ExecPg(options_.store_url, schema_,
+                        "INSERT INTO schedules(channel, kind, cron, tz, created_by, created_at_ms) "
+                        "VALUES('" +
+                            std::string(kReportsChannel) + "', 'digest', '* * * * *', 'UTC', '" +
+                            kUser + "', " + std::to_string(now_ms - 120000) + ")");
+    if (!added) {
+      std::cerr << "kill_test: adding the report schedule: " << added.error().Describe() << "\n";
+      return 2;
+    }
+  }
 
   // Kill moments: thresholds of progress (acked commands + cards showing their identifier,
   // 0 .. 2 x workflows) drawn uniformly, so kills land while commands arrive and while the
@@ -967,7 +1184,7 @@ int KillTest::Run() {
       std::lock_guard lock(mu_);
       card_kill_fired_ = false;
     }
-    armed_pid_ = bot_->pid();
+    armed_pid_ = bots_[0]->pid();
     bool fired = false;
     {
       std::unique_lock lock(mu_);
@@ -980,7 +1197,7 @@ int KillTest::Run() {
       break;
     }
     ++card_kills_;
-    if (!KillAndRestart("the moment a card was posted")) {
+    if (!KillAndRestart(0, "the moment a card was posted")) {
       ok = false;
       failure = "the bot did not come back";
     }
@@ -999,7 +1216,7 @@ int KillTest::Run() {
       when = std::to_string(acked_commands_) + " acked, " + std::to_string(filed_cards_) +
              " cards filed";
     }
-    if (!KillAndRestart(when)) {
+    if (!KillAndRestart(PickVictim(), when)) {
       ok = false;
       failure = "the bot did not come back";
       break;
@@ -1021,7 +1238,23 @@ int KillTest::Run() {
     cv_.notify_all();
   }
   actor.join();
-  const bool quiet = ok && WaitForQuiet();
+  bool quiet = ok && WaitForQuiet();
+  if (quiet && options_.report_schedule) {
+    // At least one slot (the first is due at once; the leader looks within its longest wait).
+    core::WaitUntil(
+        [&] {
+          auto reports = Read(workflows::builtin::kReportType);
+          return reports && !reports->runs.empty();
+        },
+        seconds(90), milliseconds(200));
+    // No more slots: the last report fired finishes, then the store is read. A slot fired
+    // between the two is waited for too.
+    if (auto off = ExecPg(options_.store_url, schema_, "UPDATE schedules SET enabled = FALSE");
+        !off) {
+      std::cerr << "kill_test: " << off.error().Describe() << "\n";
+    }
+    quiet = WaitForQuiet();
+  }
   {
     std::lock_guard lock(mu_);
     retrier_stop_ = true;
@@ -1030,14 +1263,15 @@ int KillTest::Run() {
   retrier.join();
 
   // Stop the bot gracefully, then read the final state.
-  if (bot_->running()) {
-    auto stopped = bot_->Terminate(seconds(30));
+  for (auto& bot : bots_) {
+    if (!bot->running()) continue;
+    auto stopped = bot->Terminate(seconds(30));
     if (!stopped || !WIFEXITED(*stopped) || WEXITSTATUS(*stopped) != 0) {
-      std::cout << "  the bot did not stop cleanly on SIGTERM" << std::endl;
-      (void)bot_->Kill();
+      std::cout << "  a bot did not stop cleanly on SIGTERM" << std::endl;
+      (void)bot->Kill();
     }
   }
-  auto store = ReadStore(StorePath(), workflows::builtin::kFileIssueType);
+  auto store = Read(workflows::builtin::kFileIssueType);
   if (!store) {
     std::cerr << "kill_test: " << store.error().Describe() << "\n";
     return 2;
@@ -1057,7 +1291,12 @@ int KillTest::Run() {
   for (const auto& f : verdict.failures) std::cout << "FAIL: " << f << "\n";
   if (verdict.failures.empty()) {
     std::cout << "PASS" << std::endl;
-    if (!options_.keep) std::filesystem::remove_all(work_dir_);
+    if (!options_.keep) {
+      std::filesystem::remove_all(work_dir_);
+      if (Postgres()) {
+        (void)ExecPg(options_.store_url, "", "DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
+      }
+    }
   } else {
     std::cout << "work dir kept for inspection: " << work_dir_.string() << std::endl;
   }
@@ -1092,7 +1331,33 @@ int main(int argc, char** argv) {
   app.add_option("--ci-failures", options.ci_failures,
                  "failed CI runs to cause (default: max(3, workflows / 5))");
   app.add_flag("--keep", options.keep, "keep the work directory (store, bot log)");
+  app.add_option("--replicas", options.replicas, "bot processes on one PostgreSQL store")
+      ->check(CLI::Range(1, 9));
+  app.add_option("--store-url", options.store_url,
+                 "PostgreSQL URL for the bots' store (default: SQLite; needed with --replicas)");
+  app.add_flag("--report-schedule", options.report_schedule,
+               "an every-minute digest; each slot must fire once (PostgreSQL only)");
+  app.add_option("--linear-outage-s", options.linear_outage_s,
+                 "a Linear outage of this many seconds halfway; each incident must post once")
+      ->check(CLI::NonNegativeNumber);
+  bool pg_from_env = false;
+  app.add_flag("--store-url-from-test-env", pg_from_env,
+               "the store URL is CONTEXTEN_TEST_PG_URL; exit 77 (skipped) when it is unset");
   CLI11_PARSE(app, argc, argv);
+  if (pg_from_env) {
+    const char* url = std::getenv("CONTEXTEN_TEST_PG_URL");
+    if (url == nullptr || *url == '\0') {
+      std::cout << "SKIP: CONTEXTEN_TEST_PG_URL is not set (scripts/pg_test_server.sh starts a "
+                   "PostgreSQL to test on)"
+                << std::endl;
+      return 77;
+    }
+    options.store_url = url;
+  }
+  if ((options.replicas > 1 || options.report_schedule) && options.store_url.empty()) {
+    std::cerr << "kill_test: --replicas > 1 and --report-schedule need --store-url\n";
+    return 2;
+  }
   if (options.seed == 0) options.seed = std::random_device{}() | 1;
   if (options.bot.empty()) options.bot = CONTEXTEN_DEFAULT_BOT;
   contexten::core::InitLogging({"warn", "text"});

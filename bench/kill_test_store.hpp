@@ -33,4 +33,20 @@ struct StoreSnapshot {
 // kNotFound until the bot has created the file.
 core::Result<StoreSnapshot> ReadStore(const std::string& path, const std::string& run_type);
 
+// The same from a PostgreSQL store (replicas): `url` and `schema` as the bots' store.url and
+// store.schema (store/postgres/). kNotFound until the bots have migrated the schema.
+core::Result<StoreSnapshot> ReadPgStore(const std::string& url, const std::string& schema,
+                                        const std::string& run_type);
+
+// What only the replica test checks, from the PostgreSQL store.
+struct ReplicaFacts {
+  std::int64_t incident_roots_done = 0;        // incident root posts performed (one per episode)
+  std::int64_t incident_roots_open = 0;        // ... still pending or in flight
+  std::map<std::string, std::string> leaders;  // role -> replica_id of the last term
+  std::map<std::string, std::int64_t> epochs;  // role -> epoch of the last term
+};
+core::Result<ReplicaFacts> ReadReplicaFacts(const std::string& url, const std::string& schema);
+// Runs `sql` (no result wanted) on the store, e.g. to add or disable a schedule.
+core::Status ExecPg(const std::string& url, const std::string& schema, const std::string& sql);
+
 }  // namespace contexten::bench

@@ -55,13 +55,23 @@ core::Status GitHubWebhookConsumer::Handle(std::int64_t inbox_id, const std::str
     // consumed this delivery already and must not make way for a second alert.
     auto waiting = engine_.store().RunsWaitingFor(start.wait_key);
     if (!waiting) return core::Unexpected(waiting.error());
+    bool start_run = waiting->empty();
     if (!waiting->empty()) {
       workflows::engine::Event event_for_waiting{start.event_type, start.start.data,
                                                  start.start.key};
       auto delivered = engine_.DeliverToWaiting(start.wait_key, event_for_waiting);
       if (!delivered) return core::Unexpected(delivered.error());
       reached += *delivered;
-    } else {
+      if (*delivered == 0) {
+        // Nobody took it: either the waiting run had consumed it already (a replay: it still
+        // waits) or it finished between the look and the delivery (the alert recovered on
+        // another thread or replica), and then this failure needs an alert of its own.
+        auto still = engine_.store().RunsWaitingFor(start.wait_key);
+        if (!still) return core::Unexpected(still.error());
+        start_run = still->empty();
+      }
+    }
+    if (start_run) {
       auto started = engine_.Start(start.workflow_type, start.run_id, start.start);
       if (!started) return core::Unexpected(started.error());
       if (started->applied) ++reached;

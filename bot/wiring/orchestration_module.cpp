@@ -27,6 +27,10 @@ namespace {
 // by the pacer per method and channel, not by this number.
 constexpr int kSlackLaneThreads = 16;
 
+// The roles one replica leads at a time (store/leadership.hpp).
+constexpr const char* kSchedulerRole = "scheduler";
+constexpr const char* kHealthRole = "health";
+
 workflows::health::IncidentOptions IncidentSettings(const core::Config& config) {
   workflows::health::IncidentOptions options;
   options.ops_channel = config.slack.ops_channel;
@@ -86,8 +90,11 @@ OrchestrationModule::OrchestrationModule(const core::Config& config, StoreModule
       schedule_loop_(scheduler_, clock),
       health_monitor_(engine_, clock, store.sqlite(), &relay_),
       health_loop_(health_monitor_, std::chrono::seconds(config.health.sample_seconds)),
-      events_(platforms.events()) {
+      events_(platforms.events()),
+      leadership_(store.leadership()) {
   if (store.postgres()) health_monitor_.set_store_stats([&store] { return store.Stats(); });
+  scheduler_.set_leadership(&leadership_, kSchedulerRole);
+  health_monitor_.set_leadership(&leadership_, kHealthRole);
   engine_.Register(std::make_unique<workflows::builtin::FileIssueWorkflow>());
   engine_.Register(std::make_unique<workflows::builtin::ReportWorkflow>());
   engine_.Register(std::make_unique<workflows::builtin::IntentActionWorkflow>());
@@ -180,6 +187,9 @@ void OrchestrationModule::Drain() {
   if (breaker_wakes_ != 0) events_->Unsubscribe(breaker_wakes_);
   health_loop_.Stop();
   schedule_loop_.Stop();
+  // Another replica may take the roles at once rather than when this session closes.
+  leadership_.StepDown(kHealthRole);
+  leadership_.StepDown(kSchedulerRole);
   timers_.Stop();
   relay_.Stop();
 }

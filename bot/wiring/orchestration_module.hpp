@@ -8,7 +8,10 @@
 // waits for the earliest schedule row and starts a report run per slot (run id from schedule and
 // slot, so a slot fired again after a crash is the same run). The health monitor samples the
 // store, the relay's lanes and the breakers on its own loop and feeds the incident runs, which
-// post to `slack.ops_channel` through the outbox like any other effect.
+// post to `slack.ops_channel` through the outbox like any other effect. With several replicas on
+// one PostgreSQL store, only the replica leading role "scheduler" fires report slots and only
+// the one leading "health" tells incident runs (store/leadership.hpp); every replica runs the
+// relay and the timers, which claim their rows.
 
 #include <chrono>
 #include <functional>
@@ -100,6 +103,7 @@ class OrchestrationModule {
   workflows::health::HealthLoop health_loop_;
   std::shared_ptr<core::resilience::EventBus> events_;
   core::resilience::EventBus::SubscriptionId breaker_wakes_ = 0;
+  store::Leadership& leadership_;
   bool drained_ = false;
 };
 

@@ -7,6 +7,7 @@
 #include "store/postgres/pg_connection.hpp"
 #include "store/postgres/pg_database.hpp"
 #include "store/postgres/pg_inbox.hpp"
+#include "store/postgres/pg_leadership.hpp"
 #include "store/postgres/pg_schedule_store.hpp"
 #include "store/postgres/pg_store_stats.hpp"
 #include "store/postgres/pg_subscription_store.hpp"
@@ -39,6 +40,7 @@ StoreModule::StoreModule(const core::Config& config, core::Clock& clock) {
     workflows_ = std::make_unique<store::postgres::PgWorkflowStore>(*pg_);
     schedules_ = std::make_unique<store::postgres::PgScheduleStore>(*pg_);
     subscriptions_ = std::make_unique<store::postgres::PgSubscriptionStore>(*pg_);
+    leadership_ = std::make_unique<store::postgres::PgLeadership>(*pg_);
     return;
   }
   store::StoreOptions options;
@@ -54,10 +56,12 @@ StoreModule::StoreModule(const core::Config& config, core::Clock& clock) {
   workflows_ = std::make_unique<store::SqliteWorkflowStore>(*database_);
   schedules_ = std::make_unique<store::SqliteScheduleStore>(*database_);
   subscriptions_ = std::make_unique<store::SqliteSubscriptionStore>(*database_);
+  leadership_ = std::make_unique<store::AlwaysLeader>();
 }
 
 StoreModule::~StoreModule() {
-  // The ports before the engine they run on.
+  // The ports before the engine they run on; the leadership's session closes, freeing its roles.
+  leadership_.reset();
   subscriptions_.reset();
   schedules_.reset();
   workflows_.reset();

@@ -11,6 +11,7 @@
 #include "store/audit_log.hpp"
 #include "store/database.hpp"
 #include "store/inbox.hpp"
+#include "store/leadership.hpp"
 #include "store/schedule_store.hpp"
 #include "store/store_stats.hpp"
 #include "store/subscription_store.hpp"
@@ -41,6 +42,9 @@ class StoreModule {
   store::WorkflowStore& workflows() { return *workflows_; }
   store::ScheduleStore& schedules() { return *schedules_; }
   store::SubscriptionStore& subscriptions() { return *subscriptions_; }
+  // Which replica runs the scheduler and the health monitor: advisory locks on PostgreSQL (each
+  // replica its own session), the one process on SQLite (store/leadership.hpp).
+  store::Leadership& leadership() { return *leadership_; }
   // Ok when the store answers (the health check).
   core::Status Check();
   // Outbox, inbox and run counts for the health monitor and /metrics, from either engine.
@@ -54,6 +58,7 @@ class StoreModule {
   std::unique_ptr<store::WorkflowStore> workflows_;
   std::unique_ptr<store::ScheduleStore> schedules_;
   std::unique_ptr<store::SubscriptionStore> subscriptions_;
+  std::unique_ptr<store::Leadership> leadership_;
 };
 
 }  // namespace contexten::bot::wiring

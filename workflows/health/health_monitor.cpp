@@ -57,12 +57,31 @@ core::Result<std::vector<HealthSignal>> HealthMonitor::Tick() {
   }
 
   // Only this thread ticks; the lock guards what readers (status, metrics) see.
+  const auto term = Term();
   bool first;
   std::map<std::pair<std::string, std::string>, std::pair<std::string, std::int64_t>> told;
   {
     std::lock_guard lock(mu_);
+    if (!term || term != term_) {
+      // Not leading, or a new term: what this replica told before may be stale (another one
+      // told the runs meanwhile), so the next term starts as after a restart.
+      first_tick_ = true;
+      told_.clear();
+    }
     first = first_tick_;
     told = told_;
+    if (leading_ != term.has_value()) {
+      Log()->info(term ? "health: this replica leads; it tells the incident runs"
+                       : "health: another replica leads; this one only samples");
+    }
+    leading_ = term.has_value();
+    term_ = term;
+  }
+  if (!term) {
+    std::lock_guard lock(mu_);
+    last_ = signals;
+    ++ticks_;
+    return signals;
   }
   core::Status status = core::Ok();
   for (const auto& signal : signals) {
@@ -76,6 +95,18 @@ core::Result<std::vector<HealthSignal>> HealthMonitor::Tick() {
       tell = was->second.first != signal.status || (!ok && was->second.second != signal.queued);
     }
     if (!tell) continue;
+    // Fencing: confirm the term before each delivery (Lead re-checks the session); a replica
+    // that lost it stops telling, and the new leader starts over from a first sample.
+    if (leadership_ && Term() != term) {
+      std::lock_guard lock(mu_);
+      first_tick_ = true;
+      told_.clear();
+      leading_ = false;
+      term_.reset();
+      last_ = signals;
+      ++ticks_;
+      return signals;
+    }
     if (auto told_run = Tell(signal); !told_run) {
       Log()->warn("incident {}:{} not told: {}", signal.integration, signal.check,
                   told_run.error().Describe());
@@ -93,6 +124,21 @@ core::Result<std::vector<HealthSignal>> HealthMonitor::Tick() {
   }
   if (!status) return core::Unexpected(status.error());
   return signals;
+}
+
+std::optional<std::int64_t> HealthMonitor::Term() {
+  if (!leadership_) return 0;
+  auto term = leadership_->Lead(role_);
+  if (!term) {
+    Log()->warn("health: leadership unknown: {}", term.error().Describe());
+    return std::nullopt;
+  }
+  return *term;
+}
+
+bool HealthMonitor::leading() const {
+  std::lock_guard lock(mu_);
+  return leading_;
 }
 
 core::Status HealthMonitor::Tell(const HealthSignal& signal) {

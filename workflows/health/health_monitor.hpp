@@ -5,6 +5,12 @@
 // decides what the ops channel sees. The monitor decides nothing about alerting and holds no
 // timers: grouping delay, reminders and escalation are the incident run's durable timers. It
 // never sleeps; HealthLoop (health_loop.hpp) or a test calls Tick.
+//
+// Replicas (../shared/DESIGN.md §2, store/): with a Leadership, every replica samples (for its
+// own /ctx status and /metrics) but only the one leading the role tells the incident runs, so an
+// incident is posted and edited by one replica. The term is confirmed before each delivery; a
+// replica that gains a new term (a greater epoch: it took over) tells every run the current
+// status, as after a restart, so an incident that healed during the failover still closes.
 
 #include <cstdint>
 #include <functional>
@@ -18,6 +24,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "store/database.hpp"
+#include "store/leadership.hpp"
 #include "store/store_stats.hpp"
 #include "workflows/engine/engine.hpp"
 #include "workflows/health/incident.hpp"
@@ -59,6 +66,15 @@ class HealthMonitor {
     read_stats_ = std::move(read);
   }
 
+  // Tells the incident runs only while `leadership` leads `role` (null: always). Set before the
+  // first Tick.
+  void set_leadership(store::Leadership* leadership, std::string role = "health") {
+    leadership_ = leadership;
+    role_ = std::move(role);
+  }
+  // Whether the last Tick was this replica's to act on.
+  bool leading() const;
+
   // Samples every check and tells the incident runs what changed: a status change (or a change
   // of the queue behind a problem) is delivered; a first problem starts the key's run. The first
   // Tick after construction tells every existing run the current status, so a recovery that
@@ -71,6 +87,8 @@ class HealthMonitor {
 
  private:
   core::Status Tell(const HealthSignal& signal);
+  // The term held now; nullopt when another replica leads (or the store cannot tell).
+  std::optional<std::int64_t> Term();
 
   engine::Engine& engine_;
   core::Clock& clock_;
@@ -85,6 +103,10 @@ class HealthMonitor {
   std::map<std::pair<std::string, std::string>, std::pair<std::string, std::int64_t>> told_;
   bool first_tick_ = true;
   std::uint64_t ticks_ = 0;
+  store::Leadership* leadership_ = nullptr;
+  std::string role_ = "health";
+  std::optional<std::int64_t> term_;  // the term the last Tick acted in
+  bool leading_ = true;
 };
 
 }  // namespace contexten::workflows::health

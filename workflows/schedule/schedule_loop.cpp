@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "core/logging.hpp"
 
@@ -47,6 +48,7 @@ std::uint64_t ScheduleLoop::ticks() const {
 
 void ScheduleLoop::Run() {
   static auto log = core::Logger("scheduler");
+  std::optional<bool> leading;  // the last tick's, to log changes only
   while (true) {
     std::uint64_t seen;
     {
@@ -59,6 +61,11 @@ void ScheduleLoop::Run() {
     if (!ticked) {
       log->warn("scheduler tick failed: {}", ticked.error().Describe());
     } else {
+      if (leading != ticked->leading) {
+        log->info(ticked->leading ? "scheduler: this replica leads; it fires scheduled reports"
+                                  : "scheduler: another replica leads; this one waits");
+        leading = ticked->leading;
+      }
       for (const auto& error : ticked->errors) log->warn("scheduler: {}", error);
       for (const auto& t : ticked->fired) log->info("schedule {} fired", t.schedule_id);
       if (ticked->next_wake) {

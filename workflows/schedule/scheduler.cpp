@@ -75,10 +75,31 @@ SlotPlan PlanSchedule(const store::ScheduleRecord& schedule, core::WallTime now)
 Scheduler::Scheduler(store::ScheduleStore& store, Fire fire, core::Millis retry_after)
     : store_(store), fire_(std::move(fire)), retry_after_(retry_after) {}
 
+void Scheduler::set_leadership(store::Leadership* leadership, std::string role,
+                               core::Millis follower_poll) {
+  leadership_ = leadership;
+  role_ = std::move(role);
+  follower_poll_ = follower_poll;
+}
+
+std::optional<std::int64_t> Scheduler::Term() {
+  if (!leadership_) return 0;
+  auto term = leadership_->Lead(role_);
+  // A store that cannot answer cannot confirm the term either: do not act on it.
+  if (!term) return std::nullopt;
+  return *term;
+}
+
 core::Result<TickResult> Scheduler::Tick(core::WallTime now) {
+  TickResult result;
+  const auto term = Term();
+  if (!term) {
+    result.leading = false;
+    result.next_wake = now + follower_poll_;
+    return result;
+  }
   auto rows = store_.List(/*enabled_only=*/true);
   if (!rows) return rows.error();
-  TickResult result;
   auto wake_at = [&](core::WallTime at) {
     result.next_wake = result.next_wake ? std::min(*result.next_wake, at) : at;
   };
@@ -92,6 +113,13 @@ core::Result<TickResult> Scheduler::Tick(core::WallTime now) {
       continue;
     }
     if (plan.due_slot) {
+      // Fencing: the term this tick began in must still be held (the session re-checked), or a
+      // replica that lost its lock while planning would fire beside the new leader.
+      if (leadership_ && Term() != term) {
+        result.leading = false;
+        result.next_wake = now + follower_poll_;
+        return result;
+      }
       if (auto fired = fire_(row, *plan.due_slot); !fired) {
         result.errors.push_back("schedule " + std::to_string(row.id) + ": " +
                                 fired.error().Describe());

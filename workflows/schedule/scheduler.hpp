@@ -10,6 +10,12 @@
 // (compare and set on last_slot) after the fire callback accepted it, so a crash in between
 // fires it again on restart: the callback must be idempotent per (schedule, slot), e.g. a
 // workflow run whose id is derived from both.
+//
+// Replicas (../shared/DESIGN.md §2, store/): with a Leadership, only the replica that leads the
+// role fires. The term is confirmed before each fire (Lead re-checks its session), and a tick
+// whose term changed or was lost stops firing: a replica that lost its lock to a new leader (a
+// greater epoch) does not fire beside it. The compare and set on last_slot and the slot's run id
+// are what still hold if two replicas briefly overlap.
 
 #include <cstdint>
 #include <functional>
@@ -19,6 +25,7 @@
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "store/leadership.hpp"
 #include "store/schedule_store.hpp"
 
 namespace contexten::workflows::schedule {
@@ -41,6 +48,7 @@ struct TickResult {
   std::vector<Trigger> fired;
   std::optional<core::WallTime> next_wake;  // the earliest next due time (nullopt: none)
   std::vector<std::string> errors;          // schedules that could not be planned or fired
+  bool leading = true;                      // false: another replica leads; nothing was fired
 };
 
 // A stable run id for one slot of one schedule: "report:<id>@<slot ms>".
@@ -55,12 +63,24 @@ class Scheduler {
   Scheduler(store::ScheduleStore& store, Fire fire,
             core::Millis retry_after = std::chrono::seconds(30));
 
+  // Fires only while `leadership` leads `role` (null: always, the single-process default). A
+  // follower looks again `follower_poll` later, so it takes over within that after the leader
+  // died. Set before the first Tick.
+  void set_leadership(store::Leadership* leadership, std::string role = "scheduler",
+                      core::Millis follower_poll = std::chrono::seconds(5));
+
   core::Result<TickResult> Tick(core::WallTime now);
 
  private:
+  // The term this replica holds now; nullopt when it does not lead (or cannot tell).
+  std::optional<std::int64_t> Term();
+
   store::ScheduleStore& store_;
   Fire fire_;
   core::Millis retry_after_;
+  store::Leadership* leadership_ = nullptr;
+  std::string role_ = "scheduler";
+  core::Millis follower_poll_ = std::chrono::seconds(5);
 };
 
 }  // namespace contexten::workflows::schedule

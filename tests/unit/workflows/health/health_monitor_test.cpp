@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/fakes/fake_leadership.hpp"
 #include "tests/support/workflow_fixture.hpp"
 #include "workflows/health/health_checks.hpp"
 
@@ -85,6 +86,49 @@ TEST_F(HealthMonitorTest, AfterARestartTheFirstSampleClosesWhatHealedMeanwhile) 
   Build();
   ASSERT_TRUE(monitor_->Tick());
   EXPECT_EQ(State()["phase"], "closing");  // recovered; the root's ts never came back
+}
+
+TEST_F(HealthMonitorTest, AReplicaThatDoesNotLeadSamplesButStartsNoIncident) {
+  testing::FakeLeadership leadership;
+  leadership.leading = false;
+  monitor_->set_leadership(&leadership);
+  status_ = kStatusOpen;
+  ASSERT_TRUE(monitor_->Tick());
+  ASSERT_TRUE(monitor_->Tick());
+  EXPECT_EQ(Steps(), 0);  // no run: nothing will be posted by this replica
+  EXPECT_FALSE(monitor_->leading());
+  EXPECT_EQ(leadership.last_role, "health");
+  ASSERT_EQ(monitor_->last().size(), 1u);  // its own status page still sees the problem
+  EXPECT_EQ(monitor_->last()[0].status, kStatusOpen);
+  // It takes over (the leader died): the first sample in its term starts the incident.
+  leadership.leading = true;
+  ASSERT_TRUE(monitor_->Tick());
+  EXPECT_TRUE(monitor_->leading());
+  EXPECT_GE(Steps(), 1);
+  EXPECT_EQ(State()["phase"], "pending");
+}
+
+TEST_F(HealthMonitorTest, ALeaderThatLosesItsTermStopsTellingAndANewTermRetellsTheStatus) {
+  testing::FakeLeadership leadership;
+  monitor_->set_leadership(&leadership);
+  status_ = kStatusOpen;
+  ASSERT_TRUE(monitor_->Tick());
+  const auto told = Steps();
+  ASSERT_GE(told, 1);
+  // Another replica leads now and heals the incident; this one, still seeing the problem with
+  // a longer queue, tells nothing.
+  leadership.leading = false;
+  queued_ = 5;
+  ASSERT_TRUE(monitor_->Tick());
+  EXPECT_EQ(Steps(), told);
+  EXPECT_FALSE(monitor_->leading());
+  // Leading again in a greater term: it tells the run the current status even though that
+  // status did not change from what it told in its old term (as after a restart).
+  leadership.leading = true;
+  leadership.epoch = 3;
+  ASSERT_TRUE(monitor_->Tick());
+  EXPECT_EQ(Steps(), told + 1);
+  EXPECT_EQ(State()["max_queued"], 5);
 }
 
 TEST(HealthChecksTest, LaneCheckDegradesThenOpensWithFailuresInARow) {

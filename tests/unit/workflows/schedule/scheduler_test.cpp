@@ -8,8 +8,13 @@
 #include <set>
 #include <sstream>
 
+#include "store/postgres/pg_connection.hpp"
+#include "store/postgres/pg_leadership.hpp"
+#include "store/postgres/pg_schedule_store.hpp"
 #include "store/sqlite_schedule_store.hpp"
+#include "tests/support/fakes/fake_leadership.hpp"
 #include "tests/support/fakes/memory_schedule_store.hpp"
+#include "tests/support/store_engines.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/wait_for.hpp"
 #include "tests/unit/workflows/schedule/utc_time.hpp"
@@ -212,6 +217,134 @@ TEST(SchedulerTest, BrokenCronIsReportedAndNotWaitedFor) {
 TEST(SchedulerTest, SlotRunIdIsStablePerScheduleAndSlot) {
   EXPECT_EQ(SlotRunId(7, Utc("2026-01-01 00:00")), "report:7@1767225600000");
   EXPECT_NE(SlotRunId(7, Utc("2026-01-01 00:00")), SlotRunId(8, Utc("2026-01-01 00:00")));
+}
+
+TEST(SchedulerTest, AFollowerFiresNothingAndLooksAgainSoonThenFiresOnceItLeads) {
+  testing::MemoryScheduleStore store;
+  Runs runs;
+  testing::FakeLeadership leadership;
+  leadership.leading = false;
+  Scheduler scheduler(store, runs.Fire());
+  scheduler.set_leadership(&leadership, "scheduler", 5s);
+  ASSERT_TRUE(store.Add(Schedule("0 9 * * *", "UTC", Utc("2026-05-01 00:00"))));
+  auto follower = scheduler.Tick(Utc("2026-05-01 09:00"));
+  ASSERT_TRUE(follower.has_value());
+  EXPECT_FALSE(follower->leading);
+  EXPECT_TRUE(follower->fired.empty());
+  EXPECT_TRUE(runs.slots.empty());
+  EXPECT_EQ(follower->next_wake, Utc("2026-05-01 09:00") + 5s);
+  EXPECT_EQ(leadership.last_role, "scheduler");
+  // The leader died; this replica took the role: the slot still due fires once.
+  leadership.leading = true;
+  auto leader = scheduler.Tick(Utc("2026-05-01 09:00") + 5s);
+  ASSERT_TRUE(leader.has_value());
+  EXPECT_TRUE(leader->leading);
+  ASSERT_EQ(leader->fired.size(), 1u);
+  EXPECT_EQ(leader->fired[0].slot, Utc("2026-05-01 09:00"));
+}
+
+TEST(SchedulerTest, AReplicaWhoseTermChangesDuringATickStopsFiring) {
+  testing::MemoryScheduleStore store;
+  Runs runs;
+  testing::FakeLeadership leadership;
+  Scheduler scheduler(store, runs.Fire());
+  scheduler.set_leadership(&leadership);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(store.Add(Schedule("0 9 * * *", "UTC", Utc("2026-05-01 00:00"))));
+  }
+  // The session was lost after the first fire and the lock retaken in a new term (or by
+  // another replica): the term the tick began in is gone, so it fires nothing more.
+  leadership.on_lead = [&] {
+    if (runs.slots.size() == 1) leadership.epoch = 2;
+  };
+  auto tick = scheduler.Tick(Utc("2026-05-01 09:00"));
+  ASSERT_TRUE(tick.has_value());
+  EXPECT_FALSE(tick->leading);
+  EXPECT_EQ(tick->fired.size(), 1u);
+  EXPECT_EQ(runs.slots.size(), 1u);
+  // The next tick acts in the new term: the other two fire, the first does not again.
+  auto next = scheduler.Tick(Utc("2026-05-01 09:00") + 5s);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->fired.size(), 2u);
+  EXPECT_EQ(runs.started.size(), 3u);
+}
+
+TEST(SchedulerTest, AStoreThatCannotConfirmTheTermFiresNothing) {
+  testing::MemoryScheduleStore store;
+  Runs runs;
+  struct Unreachable final : store::Leadership {
+    core::Result<std::optional<std::int64_t>> Lead(const std::string&) override {
+      return core::MakeError(core::ErrorKind::kUnavailable, "connection refused");
+    }
+    void StepDown(const std::string&) override {}
+  } leadership;
+  Scheduler scheduler(store, runs.Fire());
+  scheduler.set_leadership(&leadership);
+  ASSERT_TRUE(store.Add(Schedule("0 9 * * *", "UTC", Utc("2026-05-01 00:00"))));
+  auto tick = scheduler.Tick(Utc("2026-05-01 09:00"));
+  ASSERT_TRUE(tick.has_value());
+  EXPECT_FALSE(tick->leading);
+  EXPECT_TRUE(runs.slots.empty());
+}
+
+// Two replicas' schedulers on one PostgreSQL schema: one fires, and when its session dies the
+// other takes over and fires the next slot, in a greater term.
+using SchedulerReplicasTest = testing::StoreEngineTest;
+INSTANTIATE_TEST_SUITE_P(Engines, SchedulerReplicasTest,
+                         ::testing::Values(testing::StoreEngine::kPostgres),
+                         testing::StoreEngineName);
+
+TEST_P(SchedulerReplicasTest, TheOtherReplicaTakesOverWhenTheLeadersSessionDies) {
+  auto b_db = store_->OpenPg("replica-b");
+  ASSERT_NE(b_db, nullptr);
+  store::postgres::PgScheduleStore b_store(*b_db);
+  store::postgres::PgLeadership a_lead(*store_->pg());
+  store::postgres::PgLeadership b_lead(*b_db);
+  Runs a_runs;
+  Runs b_runs;
+  Scheduler a(store_->schedules(), a_runs.Fire());
+  Scheduler b(b_store, b_runs.Fire());
+  a.set_leadership(&a_lead);
+  b.set_leadership(&b_lead);
+  ASSERT_TRUE(store_->schedules().Add(Schedule("0 * * * *", "UTC", Utc("2026-05-01 00:30"))));
+
+  auto a_first = a.Tick(Utc("2026-05-01 01:00"));
+  ASSERT_TRUE(a_first.has_value()) << a_first.error().Describe();
+  EXPECT_TRUE(a_first->leading);
+  EXPECT_EQ(a_first->fired.size(), 1u);
+  auto b_first = b.Tick(Utc("2026-05-01 01:00"));
+  ASSERT_TRUE(b_first.has_value());
+  EXPECT_FALSE(b_first->leading);
+  EXPECT_TRUE(b_runs.slots.empty());
+  auto first_epoch = a_lead.Lead("scheduler");
+  ASSERT_TRUE(first_epoch && first_epoch->has_value());
+
+  // A's session dies (its backend is terminated, as when the replica's host goes away).
+  auto admin = store::postgres::PgConnection::Connect(testing::PgTestUrl(), "");
+  ASSERT_TRUE(admin) << admin.error().Describe();
+  ASSERT_TRUE(
+      (*admin)->Exec("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = "
+                     "'advisory' AND granted AND objid = (hashtext('contexten.lead.' || "
+                     "$1 || '.scheduler')::bigint & 4294967295)::oid",
+                     store::postgres::PgParams().Add(b_db->options().schema)));
+  // The server frees the lock once the backend exits: B takes over within a deadline.
+  std::optional<TickResult> b_took;
+  ASSERT_TRUE(testing::WaitFor([&] {
+    auto tick = b.Tick(Utc("2026-05-01 02:00"));
+    if (tick && tick->leading) b_took = *tick;
+    return b_took.has_value();
+  }));
+  ASSERT_EQ(b_took->fired.size(), 1u);
+  EXPECT_EQ(b_took->fired[0].slot, Utc("2026-05-01 02:00"));
+  auto b_epoch = b_lead.Lead("scheduler");
+  ASSERT_TRUE(b_epoch && b_epoch->has_value());
+  EXPECT_GT(**b_epoch, **first_epoch);
+  // A, alive with a lost session, learns it no longer leads and fires nothing.
+  auto a_after = a.Tick(Utc("2026-05-01 02:00"));
+  ASSERT_TRUE(a_after.has_value());
+  EXPECT_FALSE(a_after->leading);
+  EXPECT_EQ(a_runs.slots.size(), 1u);
+  EXPECT_EQ(b_runs.slots.size(), 1u);
 }
 
 TEST(ScheduleLoopTest, FiresWhenTheClockReachesTheSlotWithoutAThreadPerSchedule) {
