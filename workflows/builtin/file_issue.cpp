@@ -583,7 +583,6 @@ void OnEffectDead(Step& s, const Event& event) {
                 "I could not post the issue card in this channel: " + error);
     return;
   }
-  if (step.rfind("sync-user", 0) == 0) return OnSyncUser(s, s.context(), step, json::object());
   if (step.rfind("comment-reply", 0) == 0 && s.state()["comment_posts"].is_object()) {
     // Not posted: there is no mirror to follow edits with.
     const json id = s.state()["comment_posts"].value(step, json());
@@ -591,6 +590,7 @@ void OnEffectDead(Step& s, const Event& event) {
     s.state()["comment_posts"].erase(step);
     return;
   }
+  if (step.rfind("sync-user", 0) == 0) return OnSyncUser(s, s.context(), step, json::object());
   if (step.rfind("assign-", 0) == 0 && s.state()["assign"].is_object()) {
     s.Ephemeral(Str(s.state()["assign"], "user"), "Assigning failed: " + error);
     s.state().erase("assign");
