@@ -737,6 +737,16 @@ void OnLinearCommentChanged(Step& s, const json& comment, const std::string& act
     s.decision.note = "comment " + action + " after its deletion: ignored";
     return;
   }
+  // Linear may deliver (and re-deliver) an older edit after a newer one; same-format ISO 8601
+  // times order as text. A removal is final whatever its time.
+  const std::string updated_at = Str(comment, "updated_at");
+  if (action != "remove" && !updated_at.empty()) {
+    if (updated_at < Str(mirror, "updated_at")) {
+      s.decision.note = "an older edit of the comment, delivered late: ignored";
+      return;
+    }
+    mirror["updated_at"] = updated_at;
+  }
   if (action == "remove") {
     mirror["deleted"] = true;
   } else {
@@ -797,8 +807,10 @@ void OnLinearComment(Step& s, const Event& event) {
   reply.blocks = message.value("blocks", json::array());
   const std::string step = s.NextStep("comment-reply");
   s.state()["comment_posts"][step] = id;
-  s.state()["linear_replies"][id] = {
-      {"user", Str(comment, "user")}, {"body", Str(comment, "body")}, {"ts", ""}};
+  s.state()["linear_replies"][id] = {{"user", Str(comment, "user")},
+                                     {"body", Str(comment, "body")},
+                                     {"updated_at", Str(comment, "updated_at")},
+                                     {"ts", ""}};
   s.Effect(step, s.SlackKey(), std::move(reply));
 }
 

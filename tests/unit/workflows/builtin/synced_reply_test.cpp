@@ -131,6 +131,20 @@ TEST_F(SyncedEditsTest, ACommentEditedInLinearUpdatesItsReplyInPlace) {
   EXPECT_TRUE(LinearComment("update", "c-1", "Repro on 17.2 and 17.3").effects.empty());
 }
 
+TEST_F(SyncedEditsTest, AnOlderEditDeliveredLateDoesNotTurnTheReplyBack) {
+  MirrorComment();
+  const auto edit = [&](const std::string& body, const std::string& at) {
+    return Step({kLinearCommentEvent,
+                 {{"comment", {{"id", "c-1"}, {"body", body}, {"user", "Bob"}, {"updated_at", at}}},
+                  {"action", "update"}},
+                 "inbox:" + std::to_string(++deliveries_)});
+  };
+  EXPECT_TRUE(Find(edit("second", "2026-11-28T10:00:09.000Z"), outbox::kSlackUpdateMessage));
+  auto stale = edit("first", "2026-11-28T10:00:05.000Z");
+  EXPECT_TRUE(stale.effects.empty());
+  EXPECT_EQ(state_["linear_replies"]["c-1"]["body"], "second");
+}
+
 TEST_F(SyncedEditsTest, ACommentRemovedInLinearLeavesATombstoneAndLaterEditsAreIgnored) {
   MirrorComment();
   auto d = LinearComment("remove", "c-1", "Repro on 17.2");
