@@ -345,6 +345,42 @@ core::Result<std::vector<std::string>> Console::Send(const std::string& line,
     auto id = slack->CloseView(view->id, user);
     if (!id) return core::Unexpected(id.error());
     if (!id->empty()) envelopes.push_back(*id);  // only when the form asked to hear of it
+  } else if (StartsWithWord(line, "edit-reply") || StartsWithWord(line, "delete-reply")) {
+    // `edit-reply <n> <text>` / `delete-reply <n>`: the person's n-th reply (1 = their first) in
+    // the newest card's thread, edited or deleted as in Slack's client (message_changed /
+    // message_deleted).
+    const bool remove = StartsWithWord(line, "delete-reply");
+    const std::string usage = remove ? "usage: delete-reply <n>" : "usage: edit-reply <n> <text>";
+    std::istringstream words(line.substr(remove ? 12 : 10));
+    int n = 0;
+    words >> n;
+    std::string text;
+    std::getline(words, text);
+    text = Trim(text);
+    if (n <= 0 || (remove && !text.empty()) || (!remove && text.empty())) {
+      return core::Unexpected(core::MakeError(core::ErrorKind::kInvalidInput, usage));
+    }
+    std::string thread;
+    for (const auto& m : slack->Messages(kConsoleChannel)) {
+      if (m.from_bot && !m.ephemeral && m.thread_ts.empty() && m.blocks.is_array()) thread = m.ts;
+    }
+    std::vector<std::string> mine;
+    for (const auto& m : slack->Messages(kConsoleChannel)) {
+      if (!thread.empty() && !m.from_bot && m.user == user && m.thread_ts == thread) {
+        mine.push_back(m.ts);
+      }
+    }
+    if (n > static_cast<int>(mine.size())) {
+      return core::Unexpected(core::MakeError(
+          core::ErrorKind::kNotFound, "you have " + std::to_string(mine.size()) +
+                                          " replies in the newest card's thread, no reply " +
+                                          std::to_string(n)));
+    }
+    const std::string ts = mine[static_cast<std::size_t>(n - 1)];
+    auto id = remove ? slack->DeleteMessage(kConsoleChannel, ts, user)
+                     : slack->EditMessage(kConsoleChannel, ts, MentionsToSlack(text), user);
+    if (!id) return core::Unexpected(id.error());
+    envelopes.push_back(*id);
   } else if (StartsWithWord(line, "reply")) {
     // The thread of the newest card (a top-level bot message with blocks) in the channel.
     std::string thread;
@@ -402,7 +438,8 @@ int Console::RunInteractive(std::istream& in, const std::atomic<bool>& stop) {
   Print(
       "Contexten sandbox: type /ctx help, /ctx new, or a message such as '@contexten ping'; "
       "'click <button>', 'submit <field>=<value> ...' and 'close' act on what the bot shows; "
-      "'reply <text>' answers in the newest card's thread, 'dm <text>' writes to the bot, "
+      "'reply <text>' answers in the newest card's thread ('edit-reply <n> <text>' and "
+      "'delete-reply <n>' change your n-th reply there), 'dm <text>' writes to the bot, "
       "'shortcut message <text>' and 'shortcut global' use \"Create Linear issue\", "
       "'as <USER> <line>' types as someone else. "
       "'linear ...' and 'gh ...' play Linear and GitHub ('linear help'); 'wait <seconds>'; 'settle "

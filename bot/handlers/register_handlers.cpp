@@ -310,6 +310,28 @@ void RegisterHandlers(listeners::ListenerRegistry& registry, CommandHandler& com
     return Send(context, said, false);
   });
 
+  // Synced threads (issue 10): a reply edited or deleted in an issue's thread; the run finds the
+  // Linear comment that mirrors it. Our own chat.update never gets here (the registry drops a
+  // bot's message_changed), so a reply the bot edits for Linear does not come back.
+  registry.MessageEdits([&conversation, &engine](ListenerContext& context) {
+    const auto& interaction = context.interaction();
+    const auto& event = *interaction.event;
+    if (event.thread_ts.empty() || event.thread_ts == event.edited_ts) {
+      return core::Status(core::Ok());  // not a thread reply: nothing of it is synced
+    }
+    ThreadReplyChange change;
+    change.channel = interaction.channel_id;
+    change.thread_ts = event.thread_ts;
+    change.ts = event.edited_ts;
+    change.event_ts = event.ts;
+    change.user = event.user;
+    change.text = event.text;
+    change.deleted = event.subtype == "message_deleted";
+    auto synced = SyncThreadReplyChange(engine, conversation.deps().workflows, change);
+    if (!synced && synced.error().kind != core::ErrorKind::kNotFound) return synced;
+    return core::Status(core::Ok());
+  });
+
   RegisterNewIssueListeners(registry, engine, settings);
   RegisterIssueCardListeners(registry, engine);
   RegisterIncidentListeners(registry, engine);

@@ -28,4 +28,21 @@ struct ThreadReply {
 core::Status SyncThreadReply(workflows::engine::Engine& engine, store::WorkflowStore& workflows,
                              const ThreadReply& reply);
 
+// A reply in such a thread edited (message_changed) or deleted (message_deleted) in Slack.
+struct ThreadReplyChange {
+  std::string channel;
+  std::string thread_ts;
+  std::string ts;        // the reply's own ts (what the run remembers it by)
+  std::string event_ts;  // the message_changed event's ts: one edit, its dedupe key
+  std::string user;
+  std::string text;  // the new text; empty for a deletion
+  bool deleted = false;
+};
+
+// Hands the change to the thread's run, which updates or deletes the Linear comment that mirrors
+// the reply (and ignores a reply it never synced). kNotFound when no run keeps the thread.
+core::Status SyncThreadReplyChange(workflows::engine::Engine& engine,
+                                   store::WorkflowStore& workflows,
+                                   const ThreadReplyChange& change);
+
 }  // namespace contexten::bot::handlers

@@ -68,6 +68,7 @@ LinearCommentData ParseComment(const Json& d) {
   if (comment.issue_id.empty()) comment.issue_id = Str(issue, "id");
   comment.issue_identifier = Str(issue, "identifier");
   comment.user = User(At(d, "user"));
+  comment.updated_at = Str(d, "updatedAt");
   return comment;
 }
 

@@ -53,6 +53,9 @@ struct LinearCommentData {
   std::string issue_id;
   std::string issue_identifier;  // from data.issue when Linear includes it
   std::optional<LinearUserRef> user;
+  // ISO 8601 with milliseconds: orders deliveries of one comment's edits, which Linear does not
+  // promise to deliver (or retry) in order.
+  std::string updated_at;
 };
 
 struct LinearAttachmentData {

@@ -128,6 +128,11 @@ struct CommentCreateRequest {
   std::string body{};      // markdown
 };
 
+struct CommentUpdateRequest {
+  std::string id{};    // the comment's UUID
+  std::string body{};  // markdown; replaces the body
+};
+
 struct AttachmentLinkRequest {
   std::string issue_id{};  // UUID or identifier
   std::string url{};
@@ -155,6 +160,10 @@ class LinearApi {
   virtual core::Result<Issue> UpdateIssue(const std::string& id,
                                           const IssueUpdateRequest& request) = 0;
   virtual core::Result<Comment> CreateComment(const CommentCreateRequest& request) = 0;
+  // kNotFound when the comment does not exist (never did, or was deleted).
+  virtual core::Result<Comment> UpdateComment(const CommentUpdateRequest& request) = 0;
+  // kNotFound when the comment does not exist (never did, or was deleted already).
+  virtual core::Status DeleteComment(const std::string& comment_id) = 0;
   virtual core::Result<Attachment> LinkUrl(const AttachmentLinkRequest& request) = 0;
   virtual core::Result<Attachment> LinkGitHubPullRequest(const AttachmentLinkRequest& request) = 0;
 

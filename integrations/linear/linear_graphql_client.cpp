@@ -144,6 +144,25 @@ core::Result<Comment> LinearGraphqlClient::CreateComment(const CommentCreateRequ
   return CommentFromJson(*comment);
 }
 
+core::Result<Comment> LinearGraphqlClient::UpdateComment(const CommentUpdateRequest& request) {
+  auto data = Execute("CommentUpdate", {{"id", request.id}, {"input", {{"body", request.body}}}});
+  if (!data) return core::Unexpected(data.error());
+  auto comment = Payload("CommentUpdate", *data, "commentUpdate", "comment");
+  if (!comment) return core::Unexpected(comment.error());
+  return CommentFromJson(*comment);
+}
+
+core::Status LinearGraphqlClient::DeleteComment(const std::string& comment_id) {
+  auto data = Execute("CommentDelete", {{"id", comment_id}});
+  if (!data) return core::Unexpected(data.error());
+  const Json& payload = data->contains("commentDelete") ? (*data)["commentDelete"] : Json();
+  if (!payload.is_object() || !payload.value("success", false)) {
+    return core::Unexpected(
+        core::MakeError(ErrorKind::kInternal, "linear CommentDelete: not successful"));
+  }
+  return core::Ok();
+}
+
 core::Result<Attachment> LinearGraphqlClient::LinkUrl(const AttachmentLinkRequest& request) {
   auto data = Execute("AttachmentLinkURL", AttachmentVariables(request));
   if (!data) return core::Unexpected(data.error());

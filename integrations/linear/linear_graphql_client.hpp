@@ -53,6 +53,8 @@ class LinearGraphqlClient final : public LinearApi {
   core::Result<Issue> UpdateIssue(const std::string& id,
                                   const IssueUpdateRequest& request) override;
   core::Result<Comment> CreateComment(const CommentCreateRequest& request) override;
+  core::Result<Comment> UpdateComment(const CommentUpdateRequest& request) override;
+  core::Status DeleteComment(const std::string& comment_id) override;
   core::Result<Attachment> LinkUrl(const AttachmentLinkRequest& request) override;
   core::Result<Attachment> LinkGitHubPullRequest(const AttachmentLinkRequest& request) override;
   core::Result<Issue> IssueByIdentifier(const std::string& id_or_identifier) override;

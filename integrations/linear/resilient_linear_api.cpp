@@ -90,6 +90,23 @@ core::Result<Comment> ResilientLinearApi::CreateComment(const CommentCreateReque
   });
 }
 
+// A body is set, not appended, so repeating an update is harmless. A repeated delete whose
+// first attempt landed (the answer was lost) finds nothing: kNotFound, which the caller (the
+// outbox executor) takes as done.
+core::Result<Comment> ResilientLinearApi::UpdateComment(const CommentUpdateRequest& request) {
+  return Run<Comment>("CommentUpdate", [&] { return inner_.UpdateComment(request); });
+}
+
+core::Status ResilientLinearApi::DeleteComment(const std::string& comment_id) {
+  auto deleted = Run<bool>("CommentDelete", [&]() -> core::Result<bool> {
+    auto done = inner_.DeleteComment(comment_id);
+    if (!done) return core::Unexpected(done.error());
+    return true;
+  });
+  if (!deleted) return core::Unexpected(deleted.error());
+  return core::Ok();
+}
+
 core::Result<Issue> ResilientLinearApi::UpdateIssue(const std::string& id,
                                                     const IssueUpdateRequest& request) {
   return Run<Issue>("IssueUpdate", [&] { return inner_.UpdateIssue(id, request); });

@@ -206,6 +206,17 @@ core::Result<Interaction> ParseEvent(const json& p, Interaction out) {
   event.thread_ts = Str(e, "thread_ts");
   event.channel_type = Str(e, "channel_type");
   event.event_id = Str(p, "event_id");
+  if (event.type == "message" &&
+      (event.subtype == "message_changed" || event.subtype == "message_deleted")) {
+    const bool deleted = event.subtype == "message_deleted";
+    const auto& m = Obj(e, deleted ? "previous_message" : "message");
+    event.user = Str(m, "user");
+    event.bot_id = Str(m, "bot_id");
+    event.text = deleted ? "" : Str(m, "text");
+    event.thread_ts = Str(m, "thread_ts");
+    event.edited_ts = deleted ? Str(e, "deleted_ts") : Str(m, "ts");
+    if (event.edited_ts.empty()) event.edited_ts = Str(m, "ts");
+  }
   out.kind = InteractionKind::kEvent;
   out.team_id = Str(p, "team_id");
   out.user_id = event.user;

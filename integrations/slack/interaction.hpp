@@ -63,6 +63,12 @@ struct EventPayload {
   std::string thread_ts;     // set when the message is in a thread
   std::string channel_type;  // channel, group, im, mpim
   std::string event_id;      // from the event_callback wrapper
+  // message_changed / message_deleted: the ts of the message edited or deleted (Slack's
+  // `message.ts` / `deleted_ts`). For these, user, bot_id, text and thread_ts describe that
+  // message (Slack's `message`, or `previous_message` for a deletion: docs.slack.dev,
+  // reference/events/message/message_changed and message_deleted), while `ts` stays the event's
+  // own; the top level of such an event names no author.
+  std::string edited_ts;
 };
 
 struct Interaction {

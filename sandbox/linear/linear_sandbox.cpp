@@ -185,6 +185,7 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
   std::vector<lin::Label> labels;
   std::vector<StoredIssue> issues;
   std::vector<lin::Comment> comments;
+  std::vector<std::string> deleted_comment_ids;
   std::vector<lin::Attachment> attachments;
   std::vector<LinearRequestRecord> requests;
   std::vector<LinearWebhookDelivery> deliveries;
@@ -237,6 +238,9 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
       if (c.id == id) return true;
     for (const auto& a : attachments)
       if (a.id == id) return true;
+    // Linear keeps a deleted entity's id: creating again with it is still a conflict.
+    for (const auto& d : deleted_comment_ids)
+      if (d == id) return true;
     return false;
   }
   const lin::User& Viewer() const { return users.front(); }
@@ -499,13 +503,21 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
     c.issue_id = stored->issue.id;
     c.issue_identifier = stored->issue.identifier;
     comments.push_back(c);
-    // CommentWebhookPayload with its IssueChildWebhookPayload and UserChildWebhookPayload.
+    hooks.push_back({"Comment", "create", CommentWebhookData(c, author, *stored), Json(), c.url,
+                     ActorJson(author)});
+    return c;
+  }
+
+  // CommentWebhookPayload with its IssueChildWebhookPayload and UserChildWebhookPayload.
+  // `updated_at`: empty for a new comment (its createdAt).
+  Json CommentWebhookData(const lin::Comment& c, const lin::User& author, const StoredIssue& stored,
+                          const std::string& updated_at = "") const {
     Json issue_child = {{"id", c.issue_id},
                         {"identifier", c.issue_identifier},
-                        {"title", stored->issue.title},
-                        {"teamId", stored->team_id},
-                        {"url", stored->issue.url}};
-    if (const auto* t = TeamById(stored->team_id))
+                        {"title", stored.issue.title},
+                        {"teamId", stored.team_id},
+                        {"url", stored.issue.url}};
+    if (const auto* t = TeamById(stored.team_id))
       issue_child["team"] = {{"id", t->id}, {"key", t->key}, {"name", t->name}};
     Json data = {{"id", c.id},
                  {"body", c.body},
@@ -519,9 +531,55 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
                    {"url", UserUrl(author)}}},
                  {"reactionData", Json::object()},
                  {"createdAt", c.created_at},
-                 {"updatedAt", c.created_at}};
-    hooks.push_back({"Comment", "create", data, Json(), c.url, ActorJson(author)});
-    return c;
+                 {"updatedAt", updated_at.empty() ? c.created_at : updated_at}};
+    if (!updated_at.empty()) data["editedAt"] = updated_at;
+    return data;
+  }
+
+  lin::Comment* FindComment(const std::string& id) {
+    for (auto& c : comments)
+      if (c.id == id) return &c;
+    return nullptr;
+  }
+
+  // commentUpdate: as Linear, an update of a comment that is not there (never was, or was
+  // deleted) is "Entity not found". `actor` is who edited (the API key's user over GraphQL).
+  lin::Comment DoUpdateComment(const std::string& id, const Json& input, const lin::User& actor,
+                               std::vector<PendingWebhook>& hooks) {
+    lin::Comment* c = FindComment(id);
+    if (c == nullptr) InvalidInput("Entity not found: Comment");
+    const StoredIssue* stored = FindIssue(c->issue_id);
+    if (stored == nullptr) InvalidInput("Entity not found: Issue");
+    Json from = Json::object();
+    if (input.contains("body") && input["body"].is_string()) {
+      const std::string body = input["body"].get<std::string>();
+      if (body.empty()) InvalidInput("Argument Validation Error: body must not be empty");
+      from["body"] = c->body;
+      c->body = body;
+    }
+    const std::string now = Now();
+    const lin::User* author = UserById(c->user_id);
+    hooks.push_back({"Comment", "update",
+                     CommentWebhookData(*c, author ? *author : actor, *stored, now), from, c->url,
+                     ActorJson(actor)});
+    return *c;
+  }
+
+  // commentDelete: Linear answers "Entity not found" for a comment already gone. The Comment
+  // remove webhook carries the comment as it was.
+  void DoDeleteComment(const std::string& id, const lin::User& actor,
+                       std::vector<PendingWebhook>& hooks) {
+    lin::Comment* c = FindComment(id);
+    if (c == nullptr) InvalidInput("Entity not found: Comment");
+    const lin::Comment gone = *c;
+    const StoredIssue* stored = FindIssue(gone.issue_id);
+    comments.erase(comments.begin() + (c - comments.data()));
+    deleted_comment_ids.push_back(gone.id);
+    if (stored == nullptr) return;
+    const lin::User* author = UserById(gone.user_id);
+    hooks.push_back({"Comment", "remove",
+                     CommentWebhookData(gone, author ? *author : actor, *stored, Now()), Json(),
+                     gone.url, ActorJson(actor)});
   }
 
   lin::Attachment DoLink(const Json& vars, bool github, std::vector<PendingWebhook>& hooks) {
@@ -638,6 +696,18 @@ struct LinearSandbox::Impl : std::enable_shared_from_this<LinearSandbox::Impl> {
       const lin::Comment c = DoCreateComment(vars.value("input", Json::object()), Viewer(), hooks);
       applied = true;
       return {{"commentCreate", {{"success", true}, {"lastSyncId", 1}, {"comment", ToJson(c)}}}};
+    }
+    if (op == "CommentUpdate") {
+      const lin::Comment c =
+          DoUpdateComment(StrVar(vars, "id"), vars.value("input", Json::object()), Viewer(), hooks);
+      applied = true;
+      return {{"commentUpdate", {{"success", true}, {"lastSyncId", 1}, {"comment", ToJson(c)}}}};
+    }
+    if (op == "CommentDelete") {
+      const std::string id = StrVar(vars, "id");
+      DoDeleteComment(id, Viewer(), hooks);
+      applied = true;
+      return {{"commentDelete", {{"success", true}, {"lastSyncId", 1}, {"entityId", id}}}};
     }
     if (op == "AttachmentLinkURL" || op == "AttachmentLinkGitHubPR") {
       const bool github = op == "AttachmentLinkGitHubPR";
@@ -1040,6 +1110,46 @@ core::Result<lin::Comment> LinearSandbox::AddComment(const std::string& issue_re
   }
   impl_->Emit(std::move(hooks));
   return comment;
+}
+
+core::Result<lin::Comment> LinearSandbox::EditComment(const std::string& comment_id,
+                                                      const std::string& body,
+                                                      const std::string& actor) {
+  std::vector<PendingWebhook> hooks;
+  lin::Comment comment;
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->FindComment(comment_id) == nullptr) {
+      return core::Unexpected(
+          core::MakeError(core::ErrorKind::kNotFound, "sandbox linear: no comment " + comment_id));
+    }
+    const lin::User* user = impl_->UserByRef(actor);
+    if (user == nullptr) return core::Unexpected(NoSuchUser(actor));
+    try {
+      comment = impl_->DoUpdateComment(comment_id, Json{{"body", body}}, *user, hooks);
+    } catch (const OperationError& e) {
+      return core::Unexpected(
+          core::MakeError(core::ErrorKind::kInvalidInput, e.error.value("message", "")));
+    }
+  }
+  impl_->Emit(std::move(hooks));
+  return comment;
+}
+
+core::Status LinearSandbox::DeleteComment(const std::string& comment_id, const std::string& actor) {
+  std::vector<PendingWebhook> hooks;
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->FindComment(comment_id) == nullptr) {
+      return core::Unexpected(
+          core::MakeError(core::ErrorKind::kNotFound, "sandbox linear: no comment " + comment_id));
+    }
+    const lin::User* user = impl_->UserByRef(actor);
+    if (user == nullptr) return core::Unexpected(NoSuchUser(actor));
+    impl_->DoDeleteComment(comment_id, *user, hooks);
+  }
+  impl_->Emit(std::move(hooks));
+  return core::Ok();
 }
 
 std::optional<lin::Issue> LinearSandbox::GetIssue(const std::string& id_or_identifier) const {

@@ -99,6 +99,14 @@ class LinearSandbox {
                                                          const std::string& body,
                                                          const std::string& author = "");
 
+  // As a user would edit or delete a comment (by its id) in Linear's UI; emits the Comment
+  // update / remove webhook, with `actor` (a user's id or email; empty: the Sandbox User) as its
+  // actor. kNotFound when there is no such comment (or it is deleted).
+  core::Result<integrations::linear::Comment> EditComment(const std::string& comment_id,
+                                                          const std::string& body,
+                                                          const std::string& actor = "");
+  core::Status DeleteComment(const std::string& comment_id, const std::string& actor = "");
+
   std::optional<integrations::linear::Issue> GetIssue(const std::string& id_or_identifier) const;
   std::vector<integrations::linear::Issue> Issues() const;
   // Comments / attachments of one issue (UUID or identifier), or all when empty.

@@ -45,7 +45,8 @@ core::Result<PeerVerb> ParseLinear(const std::vector<PeerVerbWord>& words) {
   const std::string all_usages =
       std::string(kLinearStateUsage) + " | " + std::string(kLinearCommentUsage) + " | " +
       std::string(kLinearOutageUsage) + " | " + std::string(kLinearCommentsUsage) + " | " +
-      std::string(kLinearShowUsage);
+      std::string(kLinearShowUsage) + " | " + std::string(kLinearEditCommentUsage) + " | " +
+      std::string(kLinearDeleteCommentUsage);
   if (words.size() < 2) return Usage("linear: which verb?", all_usages);
   const std::string& verb = words[1].Plain();
   if (verb == "state") {
@@ -70,6 +71,23 @@ core::Result<PeerVerb> ParseLinear(const std::vector<PeerVerbWord>& words) {
     const std::string text = Join(words, 3);
     if (text.empty()) return Usage("linear comment: missing the text", kLinearCommentUsage);
     return PeerVerb(LinearCommentVerb{words[2].Plain(), text});
+  }
+  if (verb == "edit-comment" || verb == "delete-comment") {
+    const bool remove = verb == "delete-comment";
+    const char* usage = remove ? kLinearDeleteCommentUsage : kLinearEditCommentUsage;
+    if (words.size() < 3) return Usage("linear " + verb + ": missing the issue id", usage);
+    if (words.size() < 4) return Usage("linear " + verb + ": which comment (1, 2, ...)?", usage);
+    const auto number = PositiveInt(words[3].Plain());
+    if (!number) {
+      return Usage("linear " + verb + ": \"" + words[3].Plain() + "\" is not a comment number",
+                   usage);
+    }
+    LinearEditCommentVerb edit{words[2].Plain(), *number, Join(words, 4), remove};
+    if (remove && !edit.text.empty()) {
+      return Usage("linear delete-comment: unexpected \"" + edit.text + "\"", usage);
+    }
+    if (!remove && edit.text.empty()) return Usage("linear edit-comment: missing the text", usage);
+    return PeerVerb(edit);
   }
   if (verb == "outage") {
     if (words.size() < 3) return Usage("linear outage: for how many seconds?", kLinearOutageUsage);

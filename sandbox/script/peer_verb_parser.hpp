@@ -5,6 +5,8 @@
 //   linear comment <ID> <text...>
 //   linear outage <seconds> [status=<http status>]
 //   linear comments <ID>              (reads: the issue's comments in the stand-in, no webhook)
+//   linear edit-comment <ID> <n> <text...>   (n: the comment's place in `linear comments`, from 1)
+//   linear delete-comment <ID> <n>
 //   gh pr open <owner/repo> "<title>" [branch=<b>] [body="<text>"] [author=<login>]
 //   gh pr merge <owner/repo>#<n>
 //   gh pr review <owner/repo>#<n> approve|changes [by=<login>]
@@ -50,6 +52,14 @@ struct LinearOutageVerb {
 struct LinearCommentsVerb {
   std::string issue;
 };
+// Someone edits (text set) or deletes (text empty) the issue's n-th comment (1 = the oldest, as
+// `linear comments` lists them) in Linear.
+struct LinearEditCommentVerb {
+  std::string issue;
+  int number = 0;
+  std::string text;
+  bool remove = false;
+};
 // What the Linear stand-in holds for one issue: title, state, assignee, labels.
 struct LinearShowVerb {
   std::string issue;
@@ -77,9 +87,10 @@ struct GitHubCiVerb {
   bool pass = false;   // `gh ci pass`: success; `gh ci fail`: failure
 };
 
-using PeerVerb = std::variant<LinearStateVerb, LinearCommentVerb, LinearOutageVerb,
-                              LinearCommentsVerb, LinearShowVerb, GitHubPrOpenVerb,
-                              GitHubPrMergeVerb, GitHubPrReviewVerb, GitHubCiVerb>;
+using PeerVerb =
+    std::variant<LinearStateVerb, LinearCommentVerb, LinearOutageVerb, LinearCommentsVerb,
+                 LinearShowVerb, GitHubPrOpenVerb, GitHubPrMergeVerb, GitHubPrReviewVerb,
+                 GitHubCiVerb, LinearEditCommentVerb>;
 
 // The one-line usage of each verb, as errors and help show them.
 inline constexpr char kLinearStateUsage[] = "linear state <ID> <state name>";
@@ -87,6 +98,8 @@ inline constexpr char kLinearCommentUsage[] = "linear comment <ID> <text>";
 inline constexpr char kLinearOutageUsage[] = "linear outage <seconds> [status=<code>]";
 inline constexpr char kLinearCommentsUsage[] = "linear comments <ID>";
 inline constexpr char kLinearShowUsage[] = "linear show <ID>";
+inline constexpr char kLinearEditCommentUsage[] = "linear edit-comment <ID> <n> <text>";
+inline constexpr char kLinearDeleteCommentUsage[] = "linear delete-comment <ID> <n>";
 inline constexpr char kGitHubPrOpenUsage[] =
     "gh pr open <owner/repo> \"<title>\" [branch=<b>] [body=\"<text>\"] [author=<login>]";
 inline constexpr char kGitHubPrMergeUsage[] = "gh pr merge <owner/repo>#<n>";

@@ -100,6 +100,15 @@ std::string PeerVerbs::Help() {
          "\n"
          "      e.g. linear show ENG-1 (title, state, assignee, labels; sends nothing)\n"
          "  " +
+         std::string(kLinearEditCommentUsage) +
+         "\n"
+         "      e.g. linear edit-comment ENG-1 1 Reproduced on Safari 17.3 too (n as listed by "
+         "linear comments)\n"
+         "  " +
+         std::string(kLinearDeleteCommentUsage) +
+         "\n"
+         "      e.g. linear delete-comment ENG-1 1\n"
+         "  " +
          std::string(kGitHubPrOpenUsage) +
          "\n"
          "      e.g. gh pr open contexten/sandbox \"ENG-1 Fix login crash\" body=\"Fixes ENG-1\"\n"
@@ -187,6 +196,30 @@ core::Result<std::string> PeerVerbs::Execute(const LinearCommentsVerb& verb) {
                     (comments.size() == 1 ? " comment" : " comments");
   for (const auto& c : comments) out += "\n  " + c.user_name + ": " + c.body;
   return out;
+}
+
+core::Result<std::string> PeerVerbs::Execute(const LinearEditCommentVerb& verb) {
+  if (auto ok = CheckIssue(linear_, verb.issue); !ok) return core::Unexpected(ok.error());
+  const auto comments = linear_->Comments(verb.issue);
+  if (verb.number > static_cast<int>(comments.size())) {
+    return Fail(core::ErrorKind::kNotFound, "linear: " + verb.issue + " has " +
+                                                std::to_string(comments.size()) +
+                                                (comments.size() == 1 ? " comment" : " comments") +
+                                                ", no comment " + std::to_string(verb.number));
+  }
+  const auto& comment = comments[static_cast<std::size_t>(verb.number - 1)];
+  const std::size_t from = linear_->DeliveryCount();
+  if (verb.remove) {
+    if (auto deleted = linear_->DeleteComment(comment.id); !deleted) {
+      return core::Unexpected(Relabel(deleted.error()));
+    }
+    return "linear: comment " + std::to_string(verb.number) + " on " + verb.issue + " deleted (" +
+           LinearWebhook(*linear_, from, webhook_timeout_, "Comment", comment.id) + ")";
+  }
+  auto edited = linear_->EditComment(comment.id, verb.text);
+  if (!edited) return core::Unexpected(Relabel(edited.error()));
+  return "linear: comment " + std::to_string(verb.number) + " on " + verb.issue + " edited (" +
+         LinearWebhook(*linear_, from, webhook_timeout_, "Comment", comment.id) + ")";
 }
 
 core::Result<std::string> PeerVerbs::Execute(const LinearShowVerb& verb) {

@@ -41,6 +41,7 @@ class PeerVerbs {
   core::Result<std::string> Execute(const LinearOutageVerb& verb);
   core::Result<std::string> Execute(const LinearCommentsVerb& verb);
   core::Result<std::string> Execute(const LinearShowVerb& verb);
+  core::Result<std::string> Execute(const LinearEditCommentVerb& verb);
   core::Result<std::string> Execute(const GitHubPrOpenVerb& verb);
   core::Result<std::string> Execute(const GitHubPrMergeVerb& verb);
   core::Result<std::string> Execute(const GitHubPrReviewVerb& verb);

@@ -270,9 +270,26 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
                                                                      : SlackError("invalid_auth");
     }
     if (auto limited = RateLimited(method, request)) return *limited;
+    std::optional<SandboxMessage> before;
+    if (method == "chat.update") {
+      const auto arg = [&args](const char* key) {
+        return args.contains(key) && args[key].is_string() ? args[key].get<std::string>() : "";
+      };
+      before = workspace.FindMessage(arg("channel"), arg("ts"));
+    }
     auto answer = workspace.Call(method, args);
     if (!answer) return SlackError("unknown_method");
     NotifyAll(answer->events);
+    // Slack tells an app that reads the channel about every edit, its own chat.update included
+    // (message_changed whose message carries the bot's bot_id): the bot must not take it for a
+    // person's edit. Sent for thread replies, the messages a synced thread mirrors; card
+    // updates (top-level) are left out so every story is not flooded with events nobody reads.
+    if (before && before->from_bot && !before->thread_ts.empty() &&
+        answer->body.value("ok", false)) {
+      if (auto after = workspace.FindMessage(before->channel, before->ts)) {
+        SendMessageChanged(*before, *after);
+      }
+    }
     return HttpResponse::Json(200, answer->body.dump());
   }
 
@@ -560,6 +577,53 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
            RandomHex(rng, 4) + "-" + RandomHex(rng, 12);
   }
 
+  // An Events API envelope for `event` (an event_callback, as Slack wraps it); returns its id.
+  std::string SendEvent(json event, const std::string& user, const std::string& channel,
+                        const std::string& event_ts) {
+    const auto& o = options;
+    const std::string envelope_id = NewEnvelopeId();
+    json payload = {{"token", o.verification_token},
+                    {"team_id", o.team_id},
+                    {"api_app_id", o.app_id},
+                    {"event", std::move(event)},
+                    {"type", "event_callback"},
+                    {"event_id", NewEventId()},
+                    {"event_time", std::stoll(event_ts.substr(0, event_ts.find('.')))},
+                    {"authorizations", json::array({{{"enterprise_id", nullptr},
+                                                     {"team_id", o.team_id},
+                                                     {"user_id", o.bot_user_id},
+                                                     {"is_bot", true},
+                                                     {"is_enterprise_install", false}}})},
+                    {"is_ext_shared_channel", false},
+                    {"event_context", "sandbox-" + channel}};
+    json envelope = {{"envelope_id", envelope_id}, {"type", "events_api"},
+                     {"payload", payload},         {"accepts_response_payload", false},
+                     {"retry_attempt", 0},         {"retry_reason", ""}};
+    {
+      std::lock_guard lock(mu);
+      origins[envelope_id] = {"events_api", user, channel, "", ""};
+    }
+    Deliver(envelope_id, "events_api", envelope.dump());
+    return envelope_id;
+  }
+
+  // message_changed for `before` -> `after` (docs.slack.dev: reference/events/message/
+  // message_changed): hidden, its own ts, the message as it is now and as it was.
+  std::string SendMessageChanged(const SandboxMessage& before, const SandboxMessage& after) {
+    const std::string ts = workspace.NewTs();
+    json event = {{"type", "message"},
+                  {"subtype", "message_changed"},
+                  {"hidden", true},
+                  {"channel", after.channel},
+                  {"channel_type", "channel"},
+                  {"ts", ts},
+                  {"event_ts", ts},
+                  {"message", workspace.EventMessageJson(after)},
+                  {"previous_message", workspace.EventMessageJson(before)}};
+    event["message"]["edited"] = {{"user", after.user}, {"ts", ts}};
+    return SendEvent(std::move(event), after.user, after.channel, ts);
+  }
+
   std::string NewEventId() {
     std::lock_guard lock(mu);
     return "Ev0" + RandomHex(rng, 10);
@@ -660,31 +724,7 @@ std::string SlackSandbox::InjectMessage(const std::string& text, const std::stri
     const bool dm = !channel.empty() && channel[0] == 'D';
     if (event_type == "message") event["channel_type"] = dm ? "im" : "channel";
     if (!thread_ts.empty()) event["thread_ts"] = thread_ts;
-    const std::string envelope_id = impl_->NewEnvelopeId();
-    nlohmann::json payload = {
-        {"token", o.verification_token},
-        {"team_id", o.team_id},
-        {"api_app_id", o.app_id},
-        {"event", event},
-        {"type", "event_callback"},
-        {"event_id", impl_->NewEventId()},
-        {"event_time", std::stoll(msg.ts.substr(0, msg.ts.find('.')))},
-        {"authorizations", nlohmann::json::array({{{"enterprise_id", nullptr},
-                                                   {"team_id", o.team_id},
-                                                   {"user_id", o.bot_user_id},
-                                                   {"is_bot", true},
-                                                   {"is_enterprise_install", false}}})},
-        {"is_ext_shared_channel", false},
-        {"event_context", "sandbox-" + channel}};
-    nlohmann::json envelope = {{"envelope_id", envelope_id}, {"type", "events_api"},
-                               {"payload", payload},         {"accepts_response_payload", false},
-                               {"retry_attempt", 0},         {"retry_reason", ""}};
-    {
-      std::lock_guard lock(impl_->mu);
-      impl_->origins[envelope_id] = {"events_api", user, channel, "", ""};
-    }
-    impl_->Deliver(envelope_id, "events_api", envelope.dump());
-    return envelope_id;
+    return impl_->SendEvent(std::move(event), user, channel, msg.ts);
   };
   const std::string first = make("message");
   const bool dm = !channel.empty() && channel[0] == 'D';
@@ -692,6 +732,60 @@ std::string SlackSandbox::InjectMessage(const std::string& text, const std::stri
     return make("app_mention");
   }
   return first;
+}
+
+core::Result<std::string> SlackSandbox::EditMessage(const std::string& channel,
+                                                    const std::string& ts, const std::string& text,
+                                                    const std::string& user) {
+  const auto existing = impl_->workspace.FindMessage(channel, ts);
+  if (!existing || existing->ephemeral) {
+    return core::Unexpected(
+        core::MakeError(core::ErrorKind::kNotFound, "no message " + ts + " in " + channel));
+  }
+  if (existing->from_bot || existing->user != user) {
+    return core::Unexpected(core::MakeError(core::ErrorKind::kUnauthorized,
+                                            "message " + ts + " is not " + user + "'s to edit"));
+  }
+  auto edited = impl_->workspace.EditMessage(channel, ts, text);
+  if (!edited) {
+    return core::Unexpected(
+        core::MakeError(core::ErrorKind::kNotFound, "no message " + ts + " in " + channel));
+  }
+  impl_->Notify({SandboxEvent::Kind::kMessageUpdated, edited->second, std::nullopt});
+  return impl_->SendMessageChanged(edited->first, edited->second);
+}
+
+core::Result<std::string> SlackSandbox::DeleteMessage(const std::string& channel,
+                                                      const std::string& ts,
+                                                      const std::string& user) {
+  const auto existing = impl_->workspace.FindMessage(channel, ts);
+  if (!existing || existing->ephemeral) {
+    return core::Unexpected(
+        core::MakeError(core::ErrorKind::kNotFound, "no message " + ts + " in " + channel));
+  }
+  if (existing->from_bot || existing->user != user) {
+    return core::Unexpected(core::MakeError(core::ErrorKind::kUnauthorized,
+                                            "message " + ts + " is not " + user + "'s to delete"));
+  }
+  auto gone = impl_->workspace.RemoveMessage(channel, ts);
+  if (!gone) {
+    return core::Unexpected(
+        core::MakeError(core::ErrorKind::kNotFound, "no message " + ts + " in " + channel));
+  }
+  impl_->Notify({SandboxEvent::Kind::kMessageDeleted, *gone, std::nullopt});
+  // docs.slack.dev: reference/events/message/message_deleted: hidden, deleted_ts, and the
+  // message as it was.
+  const std::string event_ts = impl_->workspace.NewTs();
+  nlohmann::json event = {{"type", "message"},
+                          {"subtype", "message_deleted"},
+                          {"hidden", true},
+                          {"channel", channel},
+                          {"channel_type", "channel"},
+                          {"ts", event_ts},
+                          {"event_ts", event_ts},
+                          {"deleted_ts", ts},
+                          {"previous_message", impl_->workspace.EventMessageJson(*gone)}};
+  return impl_->SendEvent(std::move(event), user, channel, event_ts);
 }
 
 void SlackSandbox::PushEnvelope(const nlohmann::json& envelope) {

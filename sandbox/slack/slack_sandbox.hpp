@@ -90,6 +90,16 @@ class SlackSandbox {
   std::string InjectMessage(const std::string& text, const std::string& user = "U0SANDBOXUSER",
                             const std::string& channel = "C0GENERAL",
                             const std::string& thread_ts = "");
+  // `user` edits (new `text`) or deletes their message `ts` in `channel`, as in Slack's client:
+  // the Events API event is a `message` with subtype message_changed (`message`,
+  // `previous_message`) or message_deleted (`deleted_ts`, `previous_message`). Returns the
+  // envelope id; kNotFound when there is no such message, kUnauthorized when it is not
+  // theirs (Slack lets people edit only their own messages).
+  core::Result<std::string> EditMessage(const std::string& channel, const std::string& ts,
+                                        const std::string& text,
+                                        const std::string& user = "U0SANDBOXUSER");
+  core::Result<std::string> DeleteMessage(const std::string& channel, const std::string& ts,
+                                          const std::string& user = "U0SANDBOXUSER");
   // Sends a complete envelope as given (tests: fixtures, redeliveries with the same id).
   void PushEnvelope(const nlohmann::json& envelope);
   // The same for an envelope already serialized (benchmarks: no JSON work per envelope).

@@ -506,6 +506,33 @@ SandboxMessage SlackWorkspace::AddMessage(SandboxMessage message) {
   return message;
 }
 
+std::optional<std::pair<SandboxMessage, SandboxMessage>> SlackWorkspace::EditMessage(
+    const std::string& channel, const std::string& ts, const std::string& text) {
+  std::lock_guard lock(mu_);
+  auto* m = FindLocked(channel, ts);
+  if (m == nullptr || m->ephemeral) return std::nullopt;
+  const SandboxMessage before = *m;
+  m->text = text;
+  return std::make_pair(before, *m);
+}
+
+std::optional<SandboxMessage> SlackWorkspace::RemoveMessage(const std::string& channel,
+                                                            const std::string& ts) {
+  std::lock_guard lock(mu_);
+  auto it = std::find_if(messages_.begin(), messages_.end(), [&](const SandboxMessage& m) {
+    return m.channel == channel && m.ts == ts && !m.ephemeral;
+  });
+  if (it == messages_.end()) return std::nullopt;
+  SandboxMessage gone = *it;
+  messages_.erase(it);
+  return gone;
+}
+
+std::string SlackWorkspace::NewTs() {
+  std::lock_guard lock(mu_);
+  return NextTs();
+}
+
 std::vector<SandboxMessage> SlackWorkspace::Messages(const std::string& channel) const {
   std::lock_guard lock(mu_);
   if (channel.empty()) return messages_;

@@ -61,6 +61,16 @@ class SlackWorkspace {
 
   // Records a message as posted now (users' messages, slash-command replies); returns it.
   SandboxMessage AddMessage(SandboxMessage message);
+  // A person edits their message (`text`) or deletes it: {before, after} for an edit, the
+  // message as it was for a deletion; nullopt when there is no such visible message.
+  std::optional<std::pair<SandboxMessage, SandboxMessage>> EditMessage(const std::string& channel,
+                                                                       const std::string& ts,
+                                                                       const std::string& text);
+  std::optional<SandboxMessage> RemoveMessage(const std::string& channel, const std::string& ts);
+  // A fresh ts, as Slack stamps an event (message_changed has one of its own).
+  std::string NewTs();
+  // The message as the Events API and conversations.history show it.
+  nlohmann::json EventMessageJson(const SandboxMessage& m) const { return MessageJson(m); }
   std::vector<SandboxMessage> Messages(const std::string& channel = "") const;
   std::optional<SandboxMessage> FindMessage(const std::string& channel,
                                             const std::string& ts) const;

@@ -21,6 +21,8 @@
 #include "integrations/linear/linear_ids.hpp"
 #include "integrations/linear/resilient_linear_api.hpp"
 #include "tests/support/wait_for.hpp"
+#include "workflows/outbox/effect_kinds.hpp"
+#include "workflows/outbox/linear_executor.hpp"
 
 namespace contexten {
 namespace {
@@ -516,6 +518,73 @@ TEST_F(LinearSandboxResilienceTest, UnansweredCreateIsOutcomeUnknownThroughTheDe
   ASSERT_FALSE(issue.has_value());
   EXPECT_EQ(issue.error().kind, ErrorKind::kTimeout) << issue.error().Describe();
   EXPECT_TRUE(issue.error().outcome_unknown) << issue.error().Describe();
+}
+
+// Synced threads (issue 10): the outbox's linear.update_comment / linear.delete_comment through
+// the resilient client against the stand-in. Each emits Linear's Comment update / remove webhook,
+// and a repeat (a redelivered event, a relay retry whose first answer was lost) of an update or
+// delete of a comment that is gone is a success with nothing to do, never a dead letter.
+TEST_F(LinearSandboxResilienceTest, CommentEditAndDeleteEffectsAreIdempotent) {
+  lin::LinearGraphqlClient client(http_, ClientOptions());
+  lin::ResilientLinearApi api(client, {.retry = &retry_});
+  workflows::outbox::LinearExecutor executor(api);
+  ASSERT_TRUE(api.CreateIssue({.team_id = TeamId(), .title = "Synced"}).has_value());
+  auto comment = api.CreateComment({.issue_id = "ENG-1", .body = "first words"});
+  ASSERT_TRUE(comment.has_value()) << comment.error().Describe();
+  const auto effect = [](const char* kind, const Json& args) {
+    store::EffectRecord e;
+    e.id = 7;
+    e.run_id = "run-1";
+    e.step_id = "sync-edit-1";
+    e.lane = workflows::outbox::kLinearLane;
+    e.kind = kind;
+    e.args_json = args.dump();
+    return e;
+  };
+
+  auto updated = executor.Execute(
+      effect(workflows::outbox::kLinearUpdateComment, {{"id", comment->id}, {"body", "edited"}}));
+  ASSERT_TRUE(updated) << updated.error().Describe();
+  EXPECT_EQ(*updated, (Json{{"id", comment->id}, {"updated", true}}));
+  ASSERT_EQ(sandbox_.Comments("ENG-1").size(), 1u);
+  EXPECT_EQ(sandbox_.Comments("ENG-1")[0].body, "edited");
+
+  // The delete lands but its answer is lost: the retry finds nothing to delete, and that is done.
+  sandbox_.FailAfterApplyNext(1, 502);
+  auto deleted =
+      executor.Execute(effect(workflows::outbox::kLinearDeleteComment, {{"id", comment->id}}));
+  ASSERT_TRUE(deleted) << deleted.error().Describe();
+  EXPECT_EQ((*deleted)["missing"], true);
+  EXPECT_TRUE(sandbox_.Comments("ENG-1").empty());
+  EXPECT_EQ(sandbox_.RequestCount("CommentDelete"), 2);
+
+  // Redelivered: both repeat as successes with nothing to do.
+  auto again =
+      executor.Execute(effect(workflows::outbox::kLinearDeleteComment, {{"id", comment->id}}));
+  ASSERT_TRUE(again) << again.error().Describe();
+  EXPECT_EQ(*again, (Json{{"id", comment->id}, {"deleted", false}, {"missing", true}}));
+  auto late = executor.Execute(
+      effect(workflows::outbox::kLinearUpdateComment, {{"id", comment->id}, {"body", "late"}}));
+  ASSERT_TRUE(late) << late.error().Describe();
+  EXPECT_EQ(*late, (Json{{"id", comment->id}, {"updated", false}, {"missing", true}}));
+  // A deleted comment's id stays taken, as in Linear: a replayed create does not bring it back.
+  (void)api.CreateComment({.id = comment->id, .issue_id = "ENG-1", .body = "again"});
+  EXPECT_TRUE(sandbox_.Comments("ENG-1").empty());
+
+  // The webhooks Linear sent about the comment (they arrive asynchronously): its create, then
+  // Comment update and Comment remove for the two changes.
+  const auto actions = [&] {
+    std::vector<std::string> out;
+    for (const auto& hook : Received()) {
+      const Json body = Json::parse(hook.body);
+      if (hook.event == "Comment" && body["data"].value("id", "") == comment->id) {
+        out.push_back(body["action"]);
+      }
+    }
+    return out;
+  };
+  ASSERT_TRUE(testing::WaitFor([&] { return actions().size() >= 3; })) << actions().size();
+  EXPECT_EQ(actions(), (std::vector<std::string>{"create", "update", "remove"}));
 }
 
 }  // namespace

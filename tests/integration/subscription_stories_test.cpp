@@ -39,6 +39,42 @@ TEST(SubscriptionStoriesTest, LinearCommentsAndThreadRepliesSyncWithoutEcho) {
       << t.output;
 }
 
+// Issue 10, "edits and deletions follow where the platform allows", both ways and without echo.
+TEST(SubscriptionStoriesTest, EditsAndDeletionsFollowBothWaysWithoutEcho) {
+  const Transcript t = RunScript("synced_thread.txt");
+  EXPECT_EQ(t.exit_code, 0) << t.output;
+  InOrder(t)
+      .Then("you> linear edit-comment ENG-1 1 Reproduced on Safari 17.2 and 17.3")
+      .Then("Sandbox User commented on ENG-1 (edited in Linear):")
+      .Then("> Reproduced on Safari 17.2 and 17.3")
+      .Then("you> edit-reply 1 I can take a look after lunch, pairing with Bob")
+      .Then("you> linear comments ENG-1")
+      .Then("ENG-1 has 2 comments")
+      .Then("Sandbox User: Reproduced on Safari 17.2 and 17.3")
+      .Then("I can take a look after lunch, pairing with Bob")
+      .Then("you> delete-reply 1")
+      .Then("you> linear comments ENG-1")
+      .Then("ENG-1 has 1 comment\n")
+      .Then("you> linear delete-comment ENG-1 1")
+      .Then("Sandbox User's comment on ENG-1: comment deleted in Linear")
+      .Then("you> linear comments ENG-1")
+      .Then("ENG-1 has 0 comments");
+  // A Slack edit or deletion goes to Linear only: nothing comes back into the thread (Linear's
+  // webhooks for our own commentUpdate / commentDelete are not echoed), up to the listing.
+  for (const char* step : {"you> edit-reply 1", "you> delete-reply 1"}) {
+    const auto from = t.output.find(step);
+    const auto to = t.output.find("you> linear comments", from);
+    ASSERT_NE(from, std::string::npos) << t.output;
+    EXPECT_EQ(t.output.substr(from, to - from).find("contexten"), std::string::npos) << step << "\n"
+                                                                                     << t.output;
+  }
+  // The bot's own chat.update of the mirror edited in Linear (a bot's message_changed) did not
+  // become a Linear update of the Slack reply's comment, which reads as the person wrote it.
+  EXPECT_NE(t.output.find("I can take a look after lunch, pairing with Bob\n\n_via Slack, by "),
+            std::string::npos)
+      << t.output;
+}
+
 TEST(SubscriptionStoriesTest, FilteredSubscriptionPostsTheFailureOnly) {
   const Transcript t = RunScript("subscription_filters.txt");
   EXPECT_EQ(t.exit_code, 0) << t.output;

@@ -506,8 +506,109 @@ void OnSyncUser(Step& s, const DecideContext& context, const std::string& step,
   effects::LinearCreateComment comment =
       SyncedReplyComment(context.run_id, pending, result, Str(s.state()["issue"], "id"));
   s.state()["own_comments"].push_back(comment.id);
+  // Which Linear comment mirrors this Slack reply, kept in the run's state (durable: CommitStep)
+  // so an edit or deletion in Slack finds it, after a restart too.
+  s.state()["slack_replies"][Str(pending, "ts")] = {{"comment", comment.id},
+                                                    {"author", SyncedReplyAuthor(result)},
+                                                    {"text", Str(pending, "text")}};
   s.Effect(s.NextStep("sync-comment"), s.LinearKey(), std::move(comment));
   s.decision.note = "thread reply synced to Linear";
+}
+
+// The reply edited in Slack (message_changed): its Linear comment gets the new text. A reply
+// that was never synced (a command, a reply before filing, someone else's thread) is ignored;
+// the note says so in the run's history.
+void OnSlackReplyEdit(Step& s, const Event& event) {
+  const std::string ts = Str(event.data, "ts");
+  const std::string text = Str(event.data, "text");
+  // Still waiting for the author's name: the comment is filed with the new text.
+  const json syncing = s.state().value("sync", json::object());
+  for (const auto& [step, pending] : syncing.items()) {
+    if (Str(pending, "ts") != ts) continue;
+    s.state()["sync"][step]["text"] = text;
+    s.decision.note = "reply edited before it reached Linear: filed as edited";
+    return;
+  }
+  json& mirrors = s.state()["slack_replies"];
+  if (!mirrors.is_object() || !mirrors.contains(ts)) {
+    if (mirrors.is_null()) s.state().erase("slack_replies");
+    s.decision.note = "edit of a reply never synced to Linear (" + ts + "): ignored";
+    return;
+  }
+  json& mirror = mirrors[ts];
+  // Slack also sends message_changed when only an unfurl or metadata changed: same text, nothing
+  // to send.
+  if (mirror.value("deleted", false) || Str(mirror, "text") == text) {
+    s.decision.note = "reply " + ts + " unchanged: nothing to sync";
+    return;
+  }
+  mirror["text"] = text;
+  s.Effect(s.NextStep("sync-edit"), s.LinearKey(),
+           effects::Raw{engine::kLinearLane,
+                        outbox::kLinearUpdateComment,
+                        {{"id", Str(mirror, "comment")},
+                         {"body", SyncedReplyBody(text, Str(mirror, "author"))}}});
+  s.decision.note = "thread reply edit synced to Linear";
+}
+
+// The reply deleted in Slack (message_deleted): its Linear comment is deleted. The Comment
+// remove webhook that follows is our own (own_comments) and does not come back.
+void OnSlackReplyDelete(Step& s, const Event& event) {
+  const std::string ts = Str(event.data, "ts");
+  const json syncing = s.state().value("sync", json::object());
+  for (const auto& [step, pending] : syncing.items()) {
+    if (Str(pending, "ts") != ts) continue;
+    s.state()["sync"].erase(step);  // never filed: the name lookup's answer finds nothing to do
+    s.decision.note = "reply deleted before it reached Linear: not filed";
+    return;
+  }
+  json& mirrors = s.state()["slack_replies"];
+  if (!mirrors.is_object() || !mirrors.contains(ts) || mirrors[ts].value("deleted", false)) {
+    if (mirrors.is_null()) s.state().erase("slack_replies");
+    s.decision.note = "deletion of a reply not synced to Linear (" + ts + "): ignored";
+    return;
+  }
+  mirrors[ts]["deleted"] = true;
+  s.Effect(s.NextStep("sync-delete"), s.LinearKey(),
+           effects::Raw{engine::kLinearLane,
+                        outbox::kLinearDeleteComment,
+                        {{"id", Str(mirrors[ts], "comment")}}});
+  s.decision.note = "thread reply deletion synced to Linear";
+}
+
+// The mirror of Linear comment `id` as it should read now: the (edited) comment, or a tombstone.
+// chat.update rather than chat.delete for a deletion: people may have answered the comment in the
+// thread, and a reply that vanishes leaves their answers about nothing; a line saying it was
+// deleted in Linear is what Slack itself shows for a deleted message that has replies
+// ("This message was deleted."), and it keeps the thread's order readable.
+void UpdateCommentMirror(Step& s, const std::string& id) {
+  const json& mirror = s.state()["linear_replies"][id];
+  const std::string identifier = Str(s.state()["issue"], "identifier");
+  present::ThreadEvent line;
+  line.at_ms = s.context().now_ms;
+  line.text = mirror.value("deleted", false)
+                  ? LinearCommentTombstone(Str(mirror, "user"), identifier)
+                  : LinearCommentLine(Str(mirror, "user"), identifier, Str(mirror, "body"), true);
+  json message = present::RenderThreadReply({line});
+  s.Effect(s.NextStep("comment-edit"), s.SlackKey(),
+           effects::SlackUpdateMessage{Str(s.state()["card"], "channel"), Str(mirror, "ts"),
+                                       message.value("text", ""),
+                                       message.value("blocks", json::array())});
+}
+
+// The reply that mirrors a Linear comment is posted: its ts is what later edits update. An edit
+// that came while it was on its way is applied now.
+void OnCommentReplyPosted(Step& s, const std::string& step, const json& result) {
+  json& posts = s.state()["comment_posts"];
+  if (!posts.is_object() || !posts.contains(step)) return;
+  const std::string id = posts[step].get<std::string>();
+  posts.erase(step);
+  json& mirror = s.state()["linear_replies"][id];
+  mirror["ts"] = Str(result, "ts");
+  if (mirror.value("pending", false)) {
+    mirror.erase("pending");
+    UpdateCommentMirror(s, id);
+  }
 }
 
 void OnEffectDone(Step& s, const DecideContext& context, const Event& event) {
@@ -525,6 +626,11 @@ void OnEffectDone(Step& s, const DecideContext& context, const Event& event) {
   if (step.rfind("pr-close:", 0) == 0) return OnClosedByPullRequest(s, step, result);
   if (step.rfind("pr-read", 0) == 0) return OnPullRequestRead(s, step, result, false, "");
   if (step.rfind("sync-user", 0) == 0) return OnSyncUser(s, s.context(), step, result);
+  if (step.rfind("comment-reply", 0) == 0) return OnCommentReplyPosted(s, step, result);
+  if (step.rfind("sync-edit", 0) == 0 || step.rfind("sync-delete", 0) == 0) {
+    // Gone in Linear already (deleted there meanwhile): nothing left to do, by design.
+    if (result.value("missing", false)) s.decision.note = "comment already gone in Linear";
+  }
 }
 
 void OnEffectDead(Step& s, const Event& event) {
@@ -535,6 +641,13 @@ void OnEffectDead(Step& s, const Event& event) {
     s.state()["card"] = nullptr;  // no card: the issue is still filed, the reporter told
     s.Ephemeral(Str(s.state()["request"], "reporter"),
                 "I could not post the issue card in this channel: " + error);
+    return;
+  }
+  if (step.rfind("comment-reply", 0) == 0 && s.state()["comment_posts"].is_object()) {
+    // Not posted: there is no mirror to follow edits with.
+    const json id = s.state()["comment_posts"].value(step, json());
+    if (id.is_string()) s.state()["linear_replies"].erase(id.get<std::string>());
+    s.state()["comment_posts"].erase(step);
     return;
   }
   if (step.rfind("sync-user", 0) == 0) return OnSyncUser(s, s.context(), step, json::object());
@@ -669,26 +782,97 @@ void OnLinearIssue(Step& s, const Event& event) {
   if (changed) s.UpdateCard();
 }
 
+// A Linear comment edited or deleted in Linear: the reply that mirrors it follows (chat.update).
+// A comment the thread never showed (made before the run watched, or while the card was on its
+// way) is ignored.
+void OnLinearCommentChanged(Step& s, const json& comment, const std::string& action) {
+  const std::string id = Str(comment, "id");
+  json& mirrors = s.state()["linear_replies"];
+  if (!mirrors.is_object() || !mirrors.contains(id)) {
+    if (mirrors.is_null()) s.state().erase("linear_replies");
+    s.decision.note = "comment " + action + " for a comment the thread never showed: ignored";
+    return;
+  }
+  json& mirror = mirrors[id];
+  if (mirror.value("deleted", false)) {
+    s.decision.note = "comment " + action + " after its deletion: ignored";
+    return;
+  }
+  // Linear may deliver (and re-deliver) an older edit after a newer one; same-format ISO 8601
+  // times order as text. A removal is final whatever its time.
+  const std::string updated_at = Str(comment, "updated_at");
+  if (action != "remove" && !updated_at.empty()) {
+    if (updated_at < Str(mirror, "updated_at")) {
+      s.decision.note = "an older edit of the comment, delivered late: ignored";
+      return;
+    }
+    mirror["updated_at"] = updated_at;
+  }
+  if (action == "remove") {
+    mirror["deleted"] = true;
+  } else {
+    if (Str(mirror, "body") == Str(comment, "body")) return;  // a redelivery, or no text change
+    mirror["body"] = Str(comment, "body");
+  }
+  if (Str(mirror, "ts").empty()) {
+    mirror["pending"] = true;  // applied when the reply is posted (OnCommentReplyPosted)
+    return;
+  }
+  UpdateCommentMirror(s, id);
+  s.decision.note = action == "remove" ? "comment deleted in Linear: reply marked"
+                                       : "comment edited in Linear: reply updated";
+}
+
 void OnLinearComment(Step& s, const Event& event) {
   if (!s.Filed()) return;
   const json& comment = event.data.contains("comment") ? event.data["comment"] : json::object();
-  // Our own comment (a synced Slack reply) coming back: already in the thread, no echo.
+  // Our own comment (a synced Slack reply) coming back, created, edited or deleted from Slack:
+  // the thread already shows it, no echo. An edit in Linear of a comment made from Slack is not
+  // mirrored either: the Slack message is the person's, and only they can edit it.
   const json own = s.state().value("own_comments", json::array());
   if (std::find(own.begin(), own.end(), json(Str(comment, "id"))) != own.end()) {
     s.decision.note = "own comment: not echoed";
     return;
   }
-  std::string who = Str(comment, "user");
-  if (who.empty()) who = "Someone";
-  std::string body = Str(comment, "body");
-  if (body.size() > 500) body = body.substr(0, 500) + "…";
-  // Quote every line of the comment.
-  std::string quoted = "> ";
-  for (char c : body) {
-    quoted += c;
-    if (c == '\n') quoted += "> ";
+  const std::string action = Str(event.data, "action");
+  if (action == "update" || action == "remove") return OnLinearCommentChanged(s, comment, action);
+  const std::string id = Str(comment, "id");
+  if (s.state()["linear_replies"].is_object() && s.state()["linear_replies"].contains(id)) {
+    s.decision.note = "comment already in the thread";
+    return;
   }
-  s.Tell(who + " commented on *" + Str(s.state()["issue"], "identifier") + "*:\n" + quoted);
+  if (s.state()["linear_replies"].is_null()) s.state().erase("linear_replies");
+  const std::string identifier = Str(s.state()["issue"], "identifier");
+  const std::string line =
+      LinearCommentLine(Str(comment, "user"), identifier, Str(comment, "body"));
+  if (!s.HasCard() || id.empty()) {
+    s.Tell(line);  // held for the card; its edits will not be followed
+    return;
+  }
+  // A reply of its own (not merged with other lines by the coalescer), so that a later edit or
+  // deletion in Linear updates exactly this message. Lines held for coalescing go first, in
+  // order.
+  auto coalescer = present::CoalescerState::FromJson(s.state().value("coalescer", json::object()));
+  std::vector<present::ThreadEvent> held = std::move(coalescer.pending);
+  coalescer = present::CoalescerState{};
+  s.state()["coalescer"] = coalescer.ToJson();
+  s.PostReply(held);
+  present::ThreadEvent event_line;
+  event_line.at_ms = s.context().now_ms;
+  event_line.text = line;
+  json message = present::RenderThreadReply({event_line});
+  effects::SlackPostMessage reply;
+  reply.channel = Str(s.state()["card"], "channel");
+  reply.thread_ts = Str(s.state()["card"], "ts");
+  reply.text = message.value("text", "");
+  reply.blocks = message.value("blocks", json::array());
+  const std::string step = s.NextStep("comment-reply");
+  s.state()["comment_posts"][step] = id;
+  s.state()["linear_replies"][id] = {{"user", Str(comment, "user")},
+                                     {"body", Str(comment, "body")},
+                                     {"updated_at", Str(comment, "updated_at")},
+                                     {"ts", ""}};
+  s.Effect(step, s.SlackKey(), std::move(reply));
 }
 
 void OnAssignClicked(Step& s, const Event& event) {
@@ -744,6 +928,10 @@ Decision FileIssueWorkflow::Decide(const DecideContext& context, const json& sta
     OnLinkRequest(s, event);
   } else if (event.type == kSlackReplyEvent) {
     OnSlackReply(s, event);
+  } else if (event.type == kSlackReplyEditEvent) {
+    OnSlackReplyEdit(s, event);
+  } else if (event.type == kSlackReplyDeleteEvent) {
+    OnSlackReplyDelete(s, event);
   } else if (event.type == engine::kTimerFired) {
     OnTimer(s, context, event);
   }

@@ -7,10 +7,15 @@
 //   start          {team_key, title, description, priority, channel, reporter}
 //   linear.issue   {issue: {id, identifier, title, url, priority, state{name,type}, assignee},
 //                   actor, changed: [field names]}    (a Linear Issue webhook for the issue)
-//   linear.comment {comment: {id, body, user}}        (a Linear Comment webhook on it)
+//   linear.comment {comment: {id, body, user}, action} (a Linear Comment webhook on it: create,
+//                                                      update or remove; the thread reply that
+//                                                      mirrors it follows edits and deletions)
 //   slack.assign   {user}                             ("Assign to me" clicked on the card)
 //   slack.reply    {user, text, ts}                   (a reply in the home thread, synced to
 //                                                      Linear as a comment)
+//   slack.reply_edit {user, text, ts} / slack.reply_delete {ts}
+//                                                     (that reply edited or deleted in Slack:
+//                                                      its Linear comment follows)
 //   slack.state_request {user, state_name | state_type} (who asked for the next move: the
 //                                                      webhook's line names them; 10 min)
 // It waits on "linear_issue:<uuid>" and "linear_issue:<identifier>" once the issue exists.

@@ -14,6 +14,11 @@ inline constexpr char kSlackAssignEvent[] = "slack.assign";
 // becomes a Linear comment ("via Slack, by <name>"); its echo (Linear's Comment webhook for it)
 // is not posted back.
 inline constexpr char kSlackReplyEvent[] = "slack.reply";
+// That reply edited in Slack (a message_changed event): {user, text, ts} with the reply's own ts.
+// The Linear comment that mirrors it gets the new text; a reply never synced is ignored.
+inline constexpr char kSlackReplyEditEvent[] = "slack.reply_edit";
+// That reply deleted in Slack (a message_deleted event): {ts}. Its Linear comment is deleted.
+inline constexpr char kSlackReplyDeleteEvent[] = "slack.reply_delete";
 // Someone in Slack asked for the issue to move (a close, reopen or move confirmed through an
 // intent_action run, which makes the change): {user, state_name | state_type}. Linear's webhook
 // for the move names the API key's user as its actor; the thread's line names this person.

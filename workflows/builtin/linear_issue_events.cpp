@@ -38,12 +38,18 @@ std::optional<RoutedEvent> RouteLinearEvent(const linear::LinearEvent& event,
     return RoutedEvent{LinearIssueKey(issue->id), {kLinearIssueEvent, std::move(data), event_key}};
   }
   if (const auto* comment = std::get_if<linear::LinearCommentData>(&event.data)) {
-    if (event.action != "create" || comment->issue_id.empty()) return std::nullopt;
+    // Synced threads follow edits and deletions too (issue 10): "update" and "remove" reach the
+    // run with their action, which finds the Slack reply that mirrors the comment.
+    const bool known =
+        event.action == "create" || event.action == "update" || event.action == "remove";
+    if (!known || comment->issue_id.empty()) return std::nullopt;
     json data = {{"comment",
                   {{"id", comment->id},
                    {"body", comment->body},
-                   {"user", comment->user ? comment->user->name : actor}}},
-                 {"actor", actor}};
+                   {"user", comment->user ? comment->user->name : actor},
+                   {"updated_at", comment->updated_at}}},
+                 {"actor", actor},
+                 {"action", event.action}};
     return RoutedEvent{LinearIssueKey(comment->issue_id),
                        {kLinearCommentEvent, std::move(data), event_key}};
   }

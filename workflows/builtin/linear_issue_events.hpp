@@ -15,7 +15,8 @@ struct RoutedEvent {
   engine::Event event;
 };
 
-// nullopt for deliveries no run waits for (labels, projects, removals...). `event_key` is the
+// nullopt for deliveries no run waits for (labels, projects, issue removals...). A Comment
+// create, update or remove is routed with data.action saying which. `event_key` is the
 // per-run dedupe key of the delivery (e.g. "inbox:<id>").
 std::optional<RoutedEvent> RouteLinearEvent(const integrations::linear::LinearEvent& event,
                                             const std::string& event_key);

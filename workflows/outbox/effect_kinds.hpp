@@ -42,6 +42,18 @@ inline constexpr char kGitHubGetPullRequest[] = "github.get_pull_request";
 // type}]}. A read (repeats safely); typed actions do not cover it, workflows send it as Raw.
 inline constexpr char kLinearListStates[] = "linear.list_states";
 
+// Synced threads (issue 10): a synced Slack reply edited or deleted in Slack follows into the
+// Linear comment that mirrors it. Workflows send them as Raw on kLinearLane.
+//   update: args {id, body}; result {id, updated: true} or, when the comment is gone (deleted in
+//           Linear meanwhile), {id, updated: false, missing: true}
+//   delete: args {id};       result {id, deleted: true} or, when it is gone already (a
+//           redelivery, a relay retry whose first answer was lost), {id, deleted: false,
+//           missing: true}
+// "Gone" is a success with nothing to do, never a dead letter: the comment's fate is what the
+// person asked for either way. Both repeat safely, so the relay needs no Lookup for them.
+inline constexpr char kLinearUpdateComment[] = "linear.update_comment";
+inline constexpr char kLinearDeleteComment[] = "linear.delete_comment";
+
 // Metadata event_type on messages the relay posts (Slack docs: /metadata/using).
 inline constexpr char kSlackEffectEventType[] = "contexten_effect";
 

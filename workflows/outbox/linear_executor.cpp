@@ -154,6 +154,32 @@ core::Result<json> CreateComment(linear::LinearApi& api, const store::EffectReco
   return json{{"id", comment->id}, {"url", comment->url}};
 }
 
+core::Result<json> UpdateComment(linear::LinearApi& api, const store::EffectRecord& effect,
+                                 const json& args) {
+  auto id = RequiredString(args, "id", effect);
+  if (!id) return core::Unexpected(id.error());
+  auto body = RequiredString(args, "body", effect);
+  if (!body) return core::Unexpected(body.error());
+  auto updated = api.UpdateComment({*id, *body});
+  if (updated) return json{{"id", *id}, {"updated", true}};
+  if (updated.error().kind == core::ErrorKind::kNotFound) {
+    return json{{"id", *id}, {"updated", false}, {"missing", true}};
+  }
+  return core::Unexpected(updated.error());
+}
+
+core::Result<json> DeleteComment(linear::LinearApi& api, const store::EffectRecord& effect,
+                                 const json& args) {
+  auto id = RequiredString(args, "id", effect);
+  if (!id) return core::Unexpected(id.error());
+  auto deleted = api.DeleteComment(*id);
+  if (deleted) return json{{"id", *id}, {"deleted", true}};
+  if (deleted.error().kind == core::ErrorKind::kNotFound) {
+    return json{{"id", *id}, {"deleted", false}, {"missing", true}};
+  }
+  return core::Unexpected(deleted.error());
+}
+
 core::Result<json> LinkPullRequest(linear::LinearApi& api, const store::EffectRecord& effect,
                                    const json& args) {
   auto issue_id = RequiredString(args, "issue_id", effect);
@@ -281,6 +307,8 @@ core::Result<json> LinearExecutor::Execute(const store::EffectRecord& effect) {
   if (effect.kind == kLinearUpdateIssue) return UpdateIssue(linear_, effect, *parsed);
   if (effect.kind == kLinearUserByEmail) return UserByEmail(linear_, effect, *parsed);
   if (effect.kind == kLinearCreateComment) return CreateComment(linear_, effect, *parsed);
+  if (effect.kind == kLinearUpdateComment) return UpdateComment(linear_, effect, *parsed);
+  if (effect.kind == kLinearDeleteComment) return DeleteComment(linear_, effect, *parsed);
   if (effect.kind == kLinearGetIssue) return GetIssue(linear_, effect, *parsed);
   if (effect.kind == kLinearLinkPullRequest) return LinkPullRequest(linear_, effect, *parsed);
   if (effect.kind == kLinearListTeams) return ListTeams(linear_);

@@ -13,7 +13,19 @@ bool IsPersonWriting(const std::string& subtype) {
          subtype == "me_message";
 }
 
+bool IsEditSubtype(const std::string& subtype) {
+  return subtype == "message_changed" || subtype == "message_deleted";
+}
+
 }  // namespace
+
+bool IsPersonEdit(const integrations::slack::EventPayload& event, const std::string& bot_user_id) {
+  if (event.type != "message" || !IsEditSubtype(event.subtype)) return false;
+  // Our own chat.update of a message comes back as message_changed with the bot's bot_id: never
+  // a person's edit (no echo).
+  if (!event.bot_id.empty()) return false;
+  return bot_user_id.empty() || event.user != bot_user_id;
+}
 
 bool IsIgnoredEvent(const integrations::slack::EventPayload& event,
                     const std::string& bot_user_id) {
@@ -58,6 +70,10 @@ ListenerRegistry& ListenerRegistry::Event(std::string type, Listener fn) {
   return Add({InteractionKind::kEvent, std::move(type), std::nullopt, std::move(fn)});
 }
 
+ListenerRegistry& ListenerRegistry::MessageEdits(Listener fn) {
+  return Add({InteractionKind::kEvent, "message", std::nullopt, std::move(fn), true});
+}
+
 std::vector<ListenerRegistry::Registration> ListenerRegistry::Registrations() const {
   std::vector<Registration> out;
   out.reserve(entries_.size());
@@ -86,7 +102,9 @@ bool ListenerRegistry::Matches(const Entry& entry, const Interaction& interactio
       return entry.kind == InteractionKind::kGlobalShortcut && entry.key == interaction.callback_id;
     case InteractionKind::kEvent:
       return entry.kind == InteractionKind::kEvent && interaction.event &&
-             entry.key == interaction.event->type;
+             entry.key == interaction.event->type &&
+             entry.edits == (interaction.event->type == "message" &&
+                             IsEditSubtype(interaction.event->subtype));
   }
   return false;
 }
@@ -94,7 +112,8 @@ bool ListenerRegistry::Matches(const Entry& entry, const Interaction& interactio
 DispatchResult ListenerRegistry::Dispatch(ListenerContext& context) const {
   DispatchResult result;
   const auto& interaction = context.interaction();
-  if (interaction.event && IsIgnoredEvent(*interaction.event, context.bot_user_id())) {
+  const bool edit = interaction.event && IsPersonEdit(*interaction.event, context.bot_user_id());
+  if (interaction.event && !edit && IsIgnoredEvent(*interaction.event, context.bot_user_id())) {
     result.outcome = DispatchOutcome::kIgnored;
     return result;
   }
@@ -110,8 +129,9 @@ DispatchResult ListenerRegistry::Dispatch(ListenerContext& context) const {
     }
     if (!status && result.status) result.status = std::move(status);
   }
-  result.outcome =
-      result.listeners_run > 0 ? DispatchOutcome::kHandled : DispatchOutcome::kUnmatched;
+  result.outcome = result.listeners_run > 0 ? DispatchOutcome::kHandled
+                   : edit                   ? DispatchOutcome::kIgnored  // nobody follows edits
+                                            : DispatchOutcome::kUnmatched;
   return result;
 }
 

@@ -9,6 +9,8 @@
 // ignored, as are message subtypes that are not a person writing (message_changed,
 // message_deleted, bot_message, channel_join, ...): answering them would loop or reply to edits.
 // thread_broadcast, file_share and me_message are people writing and are delivered.
+// A person's edit or deletion of their message (message_changed / message_deleted whose message
+// is not a bot's) goes only to listeners registered with MessageEdits; with none, it is ignored.
 
 #include <functional>
 #include <optional>
@@ -44,6 +46,9 @@ class ListenerRegistry {
   ListenerRegistry& ViewClosed(std::string callback_id, Listener fn);
   ListenerRegistry& Shortcut(std::string callback_id, Listener fn);  // global and message
   ListenerRegistry& Event(std::string type, Listener fn);            // app_mention, message, ...
+  // A person edited or deleted a message (Events API `message` with subtype message_changed or
+  // message_deleted; EventPayload::edited_ts names it). Registered as a `message` listener.
+  ListenerRegistry& MessageEdits(Listener fn);
 
   // Runs every listener that matches, in registration order (Bolt does the same); the first to
   // ack wins, later acks get kConflict. Never throws: a listener's exception is its failure.
@@ -67,12 +72,16 @@ class ListenerRegistry {
     std::string key;
     std::optional<std::regex> pattern;
     Listener fn;
+    bool edits = false;  // MessageEdits: only edits and deletions, and no other message
   };
   ListenerRegistry& Add(Entry entry);
   bool Matches(const Entry& entry, const integrations::slack::Interaction& interaction) const;
 
   std::vector<Entry> entries_;
 };
+
+// True for a person's message_changed / message_deleted (not a bot's, not ours).
+bool IsPersonEdit(const integrations::slack::EventPayload& event, const std::string& bot_user_id);
 
 // True for events no listener should see (see the comment at the top).
 bool IsIgnoredEvent(const integrations::slack::EventPayload& event, const std::string& bot_user_id);

@@ -177,6 +177,16 @@ int main() {
          return Digest(c.CreateComment(
              {"5c3e1a2b-1111-4222-8333-444455556666", issue_key, "Seen on *prod*"}));
        }},
+      {"UpdateComment",
+       [&](LinearApi& c) {
+         return Digest(
+             c.UpdateComment({"5c3e1a2b-1111-4222-8333-444455556666", "Seen on *prod* too"}));
+       }},
+      {"DeleteComment",
+       [&](LinearApi& c) {
+         auto deleted = c.DeleteComment("5c3e1a2b-1111-4222-8333-444455556666");
+         return deleted ? Json::object() : Json{{"error", deleted.error().message}};
+       }},
       {"LinkUrl(title)",
        [&](LinearApi& c) {
          return Digest(c.LinkUrl({issue_key, "https://example.com/incident/7", "Incident 7"}));

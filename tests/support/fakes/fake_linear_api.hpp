@@ -105,6 +105,33 @@ class FakeLinearApi final : public integrations::linear::LinearApi {
     std::lock_guard lock(mu_);
     return script_.Mutate("CreateComment", [&] { return DoCreateComment(request); });
   }
+  core::Result<integrations::linear::Comment> UpdateComment(
+      const integrations::linear::CommentUpdateRequest& request) override {
+    std::lock_guard lock(mu_);
+    return script_.Mutate("UpdateComment", [&]() -> core::Result<integrations::linear::Comment> {
+      for (auto& c : comments_) {
+        if (c.id == request.id) {
+          c.body = request.body;
+          return c;
+        }
+      }
+      return Err(core::ErrorKind::kNotFound, "Entity not found: Comment");
+    });
+  }
+  core::Status DeleteComment(const std::string& comment_id) override {
+    std::lock_guard lock(mu_);
+    auto deleted = script_.Mutate("DeleteComment", [&]() -> core::Result<bool> {
+      for (auto it = comments_.begin(); it != comments_.end(); ++it) {
+        if (it->id == comment_id) {
+          comments_.erase(it);
+          return true;
+        }
+      }
+      return Err(core::ErrorKind::kNotFound, "Entity not found: Comment");
+    });
+    if (!deleted) return core::Unexpected(deleted.error());
+    return core::Ok();
+  }
   core::Result<integrations::linear::Attachment> LinkUrl(
       const integrations::linear::AttachmentLinkRequest& request) override {
     std::lock_guard lock(mu_);

@@ -77,6 +77,24 @@ TEST(ParsePeerVerbTest, LinearCommentKeepsEqualsSignsInTheText) {
   EXPECT_EQ(comment.text, "set retries=3 for now");
 }
 
+TEST(ParsePeerVerbTest, LinearEditAndDeleteCommentNameTheCommentByItsPlace) {
+  auto edit = Parsed<LinearEditCommentVerb>("linear edit-comment ENG-1 2 Repro on 17.3 too");
+  EXPECT_EQ(edit.issue, "ENG-1");
+  EXPECT_EQ(edit.number, 2);
+  EXPECT_EQ(edit.text, "Repro on 17.3 too");
+  EXPECT_FALSE(edit.remove);
+  auto remove = Parsed<LinearEditCommentVerb>("linear delete-comment ENG-1 1");
+  EXPECT_EQ(remove.number, 1);
+  EXPECT_TRUE(remove.remove);
+  EXPECT_THAT(ErrorOf("linear edit-comment ENG-1 2"), HasSubstr("missing the text"));
+  EXPECT_THAT(ErrorOf("linear edit-comment ENG-1 two words"),
+              HasSubstr("\"two\" is not a comment number"));
+  EXPECT_THAT(ErrorOf("linear delete-comment ENG-1"), HasSubstr(kLinearDeleteCommentUsage));
+  EXPECT_THAT(ErrorOf("linear delete-comment ENG-1 1 extra"), HasSubstr("unexpected"));
+  EXPECT_THAT(PeerVerbs::Help(), HasSubstr(kLinearEditCommentUsage));
+  EXPECT_THAT(PeerVerbs::Help(), HasSubstr(kLinearDeleteCommentUsage));
+}
+
 TEST(ParsePeerVerbTest, PrOpenWithOptionsAndDerivedBranch) {
   auto open = Parsed<GitHubPrOpenVerb>(
       R"(gh pr open contexten/sandbox "ENG-1 Fix login crash!" body="Fixes ENG-1")");

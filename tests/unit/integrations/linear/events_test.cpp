@@ -114,6 +114,15 @@ TEST(ParseLinearWebhookTest, Comment) {
   EXPECT_EQ(comment.user->name, "Alice");
 }
 
+TEST(ParseLinearWebhookTest, CommentUpdateCarriesItsUpdatedAt) {
+  const auto comment = DataAs<LinearCommentData>(
+      ParseLinearWebhook(Envelope("update", "Comment",
+                                  R"({"id":"c-1","body":"edited","issueId":"i-1",
+          "createdAt":"2026-11-28T10:00:00.000Z","updatedAt":"2026-11-28T10:00:09.000Z"})")));
+  EXPECT_EQ(comment.body, "edited");
+  EXPECT_EQ(comment.updated_at, "2026-11-28T10:00:09.000Z");
+}
+
 TEST(ParseLinearWebhookTest, CommentIssueIdFromNestedIssue) {
   const auto comment = DataAs<LinearCommentData>(ParseLinearWebhook(
       Envelope("create", "Comment", R"({"id":"c-2","body":"x","issue":{"id":"i-7"}})")));

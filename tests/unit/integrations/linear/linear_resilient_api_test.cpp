@@ -55,6 +55,12 @@ class FakeLinear final : public LinearApi {
   core::Result<Issue> UpdateIssue(const std::string&, const IssueUpdateRequest&) override {
     return Unsupported<Issue>();
   }
+  core::Result<Comment> UpdateComment(const CommentUpdateRequest&) override {
+    return Unsupported<Comment>();
+  }
+  core::Status DeleteComment(const std::string&) override {
+    return core::Unexpected(core::MakeError(ErrorKind::kInternal, "unsupported"));
+  }
   core::Result<Attachment> LinkUrl(const AttachmentLinkRequest&) override {
     return Unsupported<Attachment>();
   }

@@ -156,6 +156,66 @@ TEST_F(ListenerRegistryTest, OwnBotAndEditedMessagesAreIgnored) {
   EXPECT_EQ(ran_.size(), 3u);
 }
 
+// Synced threads (issue 10): a person's edit or deletion reaches MessageEdits listeners only,
+// described by the message it is about (Slack's `message` / `previous_message`); a bot's edit,
+// our own chat.update included, never does (no echo).
+TEST_F(ListenerRegistryTest, PeoplesEditsAndDeletionsReachOnlyMessageEditListeners) {
+  std::vector<integrations::slack::EventPayload> seen;
+  registry_.Event("message", Record("message")).MessageEdits([&](ListenerContext& context) {
+    seen.push_back(*context.interaction().event);
+    return core::Ok();
+  });
+  const json edited = {{"subtype", "message_changed"},
+                       {"hidden", true},
+                       {"ts", "30.1"},
+                       {"message",
+                        {{"type", "message"},
+                         {"user", "U1"},
+                         {"text", "new words"},
+                         {"ts", "20.5"},
+                         {"thread_ts", "20.1"},
+                         {"edited", {{"user", "U1"}, {"ts", "30.1"}}}}},
+                       {"previous_message", {{"user", "U1"}, {"text", "old"}, {"ts", "20.5"}}}};
+  EXPECT_EQ(Run(Message(edited)).outcome, DispatchOutcome::kHandled);
+  const json deleted = {
+      {"subtype", "message_deleted"},
+      {"hidden", true},
+      {"ts", "31.1"},
+      {"deleted_ts", "20.5"},
+      {"previous_message",
+       {{"user", "U1"}, {"text", "new words"}, {"ts", "20.5"}, {"thread_ts", "20.1"}}}};
+  EXPECT_EQ(Run(Message(deleted)).outcome, DispatchOutcome::kHandled);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].subtype, "message_changed");
+  EXPECT_EQ(seen[0].user, "U1");
+  EXPECT_EQ(seen[0].text, "new words");
+  EXPECT_EQ(seen[0].edited_ts, "20.5");
+  EXPECT_EQ(seen[0].thread_ts, "20.1");
+  EXPECT_EQ(seen[0].ts, "30.1");
+  EXPECT_EQ(seen[1].subtype, "message_deleted");
+  EXPECT_EQ(seen[1].edited_ts, "20.5");
+  EXPECT_EQ(seen[1].thread_ts, "20.1");
+  EXPECT_EQ(seen[1].user, "U1");
+  EXPECT_TRUE(ran_.empty());  // the plain `message` listener saw neither
+
+  // The bot's own chat.update (its bot_id on the message), another bot's, or our user's: ignored.
+  json ours = edited;
+  ours["message"]["bot_id"] = "B0BOT";
+  ours["message"]["user"] = "U0BOT";
+  EXPECT_EQ(Run(Message(ours)).outcome, DispatchOutcome::kIgnored);
+  json by_user = edited;
+  by_user["message"]["user"] = "U0BOT";
+  EXPECT_EQ(Run(Message(by_user)).outcome, DispatchOutcome::kIgnored);
+  json bot_deleted = deleted;
+  bot_deleted["previous_message"]["bot_id"] = "B9";
+  EXPECT_EQ(Run(Message(bot_deleted)).outcome, DispatchOutcome::kIgnored);
+  EXPECT_EQ(seen.size(), 2u);
+  // A new message still goes to the `message` listener only.
+  EXPECT_EQ(Run(Message({{"user", "U1"}, {"text", "hi"}})).outcome, DispatchOutcome::kHandled);
+  EXPECT_EQ(ran_, (std::vector<std::string>{"message"}));
+  EXPECT_EQ(seen.size(), 2u);
+}
+
 TEST_F(ListenerRegistryTest, EveryMatchingListenerRunsInOrderAndTheFirstFailureIsReported) {
   registry_.Event("message", Record("first"))
       .Event("message",
