@@ -45,6 +45,9 @@ struct Error {
   // refused calls gives each its own later slot instead of retrying them all at once.
   std::string rate_scope;
   std::chrono::milliseconds rate_interval{0};
+  // Set by a circuit breaker's or a bulkhead's refusal: nothing was sent, so the call did not
+  // fail at the peer; retry_after (when given) is when the breaker lets a trial call through.
+  bool refused_locally = false;
 
   bool retryable() const { return IsRetryable(kind); }
   // "<kind>: <message>", the form used in logs.

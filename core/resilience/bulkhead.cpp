@@ -60,7 +60,9 @@ Result<BulkheadPermit> Bulkhead::TryEnter(Millis max_wait) {
   event.message = message;
   event.at = clock_.WallNow();
   events_->Publish(event);
-  return Unexpected(MakeError(ErrorKind::kUnavailable, std::move(message)));
+  Error error = MakeError(ErrorKind::kUnavailable, std::move(message));
+  error.refused_locally = true;
+  return Unexpected(std::move(error));
 }
 
 void Bulkhead::Leave() {

@@ -54,7 +54,9 @@ int CircuitBreaker::EffectiveMinimumCalls() const {
 }
 
 Error CircuitBreaker::Rejection(std::string message, std::optional<Millis> retry_after) {
-  return MakeError(ErrorKind::kUnavailable, std::move(message), retry_after);
+  Error error = MakeError(ErrorKind::kUnavailable, std::move(message), retry_after);
+  error.refused_locally = true;
+  return error;
 }
 
 Status CircuitBreaker::TryAcquirePermission() {

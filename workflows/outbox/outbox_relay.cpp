@@ -10,6 +10,9 @@
 namespace contexten::workflows::outbox {
 namespace {
 
+// How long an effect a breaker or bulkhead refused without naming a time waits.
+constexpr core::Millis kLocalRefusalWait{5000};
+
 using nlohmann::json;
 
 std::shared_ptr<spdlog::logger> Log() {
@@ -168,8 +171,12 @@ void OutboxRelay::Finish(const store::EffectRecord& effect, store::EffectOutcome
 void OutboxRelay::Fail(const store::EffectRecord& effect, const core::Error& error,
                        bool looked_up) {
   // A rate-limit refusal is "not yet", with the platform's own time: it does not use up an
-  // attempt, so a long 429 storm delays effects without dead-lettering them.
-  const bool refused = error.kind == core::ErrorKind::kRateLimited;
+  // attempt, so a long 429 storm delays effects without dead-lettering them. So is an open
+  // breaker's (or a full bulkhead's) refusal, which sent nothing: a long outage keeps the users'
+  // requests queued until the breaker's trial call goes through (DESIGN.md §3, degraded mode),
+  // instead of backing off further with each refusal and dead-lettering them.
+  const bool rate_refused = error.kind == core::ErrorKind::kRateLimited;
+  const bool refused = rate_refused || error.refused_locally;
   const bool retry = error.retryable() && (refused || effect.attempts < options_.max_attempts);
   if (!retry) {
     Log()->warn("effect {} ({}) dead-lettered after {} attempt(s): {}", effect.idempotency_key(),
@@ -178,7 +185,10 @@ void OutboxRelay::Fail(const store::EffectRecord& effect, const core::Error& err
     return;
   }
   core::Millis wait = error.retry_after.value_or(Backoff(effect.attempts - 1));
-  if (refused && error.retry_after) wait = RefusedWait(error, wait);
+  if (rate_refused && error.retry_after) wait = RefusedWait(error, wait);
+  // Half-open with its trial calls taken, or forced open: no time is named, and refusals do not
+  // grow the backoff; look again in a few seconds rather than at once.
+  if (error.refused_locally && !error.retry_after) wait = std::max(wait, kLocalRefusalWait);
   // After a lookup that found nothing, a refused attempt leaves the effect known-not-applied:
   // the next attempt need not look again (a lookup costs a rate-limit token too).
   const bool unknown = (effect.outcome_unknown && !looked_up) || MayHaveApplied(error);
@@ -194,7 +204,10 @@ void OutboxRelay::Fail(const store::EffectRecord& effect, const core::Error& err
   ++stats_.rescheduled;
   Log()->info("effect {} ({}) attempt {} failed, again in {} ms: {}", effect.idempotency_key(),
               effect.kind, effect.attempts, wait.count(), error.Describe());
-  if (!refused && effect.attempts == 1) {
+  // The run tells its people once that their request waits: at the first failure, or at the
+  // first refusal of a breaker that was open before the request was ever tried.
+  const bool first = error.refused_locally ? effect.last_error.empty() : effect.attempts == 1;
+  if (!rate_refused && first) {
     ++lane_stats_[effect.lane].deferred;
     lock.unlock();
     TellDeferred(effect, error);

@@ -32,6 +32,7 @@ TEST(BulkheadTest, RefusesBeyondMaxConcurrentWithoutWaiting) {
   ASSERT_FALSE(c.has_value());
   EXPECT_EQ(c.error().kind, ErrorKind::kUnavailable);
   EXPECT_EQ(c.error().message, "bulkhead 'github' is full (2 concurrent calls)");
+  EXPECT_TRUE(c.error().refused_locally);  // nothing was sent
   EXPECT_EQ(recorder.Of(ResilienceEventKind::kBulkheadFull).size(), 1u);
 
   a.value().Release();

@@ -113,6 +113,8 @@ TEST_F(CircuitBreakerTest, OpenRejectsWithUnavailableAndRemainingWait) {
   EXPECT_EQ(rejected.error().message, "circuit 'github' is open");
   ASSERT_TRUE(rejected.error().retry_after.has_value());
   EXPECT_EQ(*rejected.error().retry_after, milliseconds(7000));
+  // Nothing was sent: callers treat it as "not yet", not as the peer failing.
+  EXPECT_TRUE(rejected.error().refused_locally);
   EXPECT_EQ(breaker_.metrics().not_permitted_calls, 1);
   ASSERT_EQ(recorder_.Of(ResilienceEventKind::kCallNotPermitted).size(), 1u);
 }
@@ -139,6 +141,7 @@ TEST_F(CircuitBreakerTest, HalfOpenPermitsExactlyTheTrialCallsThenRejects) {
   ASSERT_FALSE(fifth.has_value());
   EXPECT_EQ(fifth.error().kind, ErrorKind::kUnavailable);
   EXPECT_NE(fifth.error().message.find("half-open"), std::string::npos);
+  EXPECT_TRUE(fifth.error().refused_locally);
   EXPECT_EQ(breaker_.state(), State::kHalfOpen);
 }
 

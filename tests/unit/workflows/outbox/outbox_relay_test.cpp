@@ -208,6 +208,32 @@ TEST_F(OutboxRelayTest, RateLimitRefusalsDoNotUseUpAttempts) {
   EXPECT_EQ(slack_.executed.size(), 11u);
 }
 
+// Degraded mode through a long outage: an open breaker's refusal sent nothing, so it uses up no
+// attempt (a request is not dead-lettered because Linear was down longer than the backoff), it
+// waits for the breaker's trial time, and the run hears once that its request waits.
+TEST_F(OutboxRelayTest, BreakerRefusalsWaitForTheTrialCallWithoutUsingUpAttempts) {
+  core::Error open = core::MakeError(core::ErrorKind::kUnavailable, "circuit 'linear' is open",
+                                     std::chrono::seconds(30));
+  open.refused_locally = true;
+  for (int i = 0; i < 10; ++i) linear_.failures["create"].push_back(open);  // max_attempts is 3
+  StartRun("r", json::array({Effect("create", "linear")}));
+  relay_->Tick();
+  EXPECT_GE(Only("r").due_at_ms, f_.NowMs() + 30000);  // the breaker's time, not a backoff
+  EXPECT_LE(Only("r").due_at_ms, f_.NowMs() + 31000);
+  for (int i = 0; i < 10; ++i) {
+    f_.clock.Advance(std::chrono::seconds(31));
+    relay_->Tick();
+  }
+  const auto effect = Only("r");
+  EXPECT_EQ(effect.status, store::EffectStatus::kDone);
+  EXPECT_EQ(effect.attempts, 1);
+  EXPECT_EQ(linear_.executed.size(), 11u);
+  auto seen = Seen("r");
+  ASSERT_EQ(seen.size(), 3u);  // start, deferred (once), done
+  EXPECT_EQ(seen[1]["type"], engine::kEffectDeferred);
+  EXPECT_EQ(seen[2]["type"], engine::kEffectDone);
+}
+
 // Performs through a real token bucket (one call a second) that refuses without waiting, as
 // the paced Slack client does for the relay.
 class LimitedExecutor final : public EffectExecutor {
