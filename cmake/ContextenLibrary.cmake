@@ -69,6 +69,8 @@ function(contexten_test_pch target)
   endif()
 endfunction()
 
+set(CONTEXTEN_TEST_TIMEOUT_SCALE "1" CACHE STRING "Multiplier for the test binaries' CTest timeouts")
+
 # contexten_test(NAME folder LABEL label DEPS ...): one gtest binary per folder of tests.
 function(contexten_test name)
   cmake_parse_arguments(ARG "" "LABEL" "DEPS" ${ARGN})
@@ -83,6 +85,11 @@ function(contexten_test name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
   contexten_test_definitions(${name})
   contexten_test_pch(${name})
-  gtest_discover_tests(${name} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT 120
-                       DISCOVERY_TIMEOUT 60)
+  # CONTEXTEN_TEST_TIMEOUT_SCALE stretches the per-test and discovery timeouts for slow builds
+  # (scripts/sanitize.sh sets it: sanitizer builds run several times slower) without changing
+  # any test's own deadlines.
+  math(EXPR timeout "120 * ${CONTEXTEN_TEST_TIMEOUT_SCALE}")
+  math(EXPR discovery_timeout "60 * ${CONTEXTEN_TEST_TIMEOUT_SCALE}")
+  gtest_discover_tests(${name} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${timeout}
+                       DISCOVERY_TIMEOUT ${discovery_timeout})
 endfunction()

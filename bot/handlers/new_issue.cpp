@@ -333,6 +333,12 @@ core::Status OpenNewIssueModal(ListenerContext& context, const std::string& defa
     }
   }
   auto shown = context.client().UpdateView(opened->id, *updated, opened->hash);
+  if (!shown && shown.error().kind == core::ErrorKind::kNotFound) {
+    // The user submitted or closed the form while Linear was being read: Slack no longer has the
+    // view (views.update answers not_found), and there is nothing left to show the lists in.
+    Log()->info("the new-issue form closed before its lists loaded: {}", shown.error().Describe());
+    return core::Ok();
+  }
   if (!shown) {
     Log()->warn("views.update of the new-issue form failed: {}", shown.error().Describe());
     return core::Unexpected(shown.error());

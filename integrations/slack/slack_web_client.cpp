@@ -67,7 +67,10 @@ core::ErrorKind KindForSlackError(std::string_view code) {
   }
   if (code == "ratelimited" || code == "rate_limited") return ErrorKind::kRateLimited;
   if (code == "channel_not_found" || code == "user_not_found" || code == "message_not_found" ||
-      code == "thread_not_found" || code == "view_not_found") {
+      code == "thread_not_found" || code == "view_not_found" ||
+      // views.update and views.push: "The view_id or external_id could not be found"
+      // (https://api.slack.com/methods/views.update#errors), e.g. the user closed the modal.
+      code == "not_found") {
     return ErrorKind::kNotFound;
   }
   if (code == "internal_error" || code == "fatal_error" || code == "service_unavailable" ||

@@ -499,6 +499,7 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
     std::optional<AckRecord> record;
     std::optional<InteractionOrigin> origin;
     json payload = frame.contains("payload") ? frame["payload"] : json();
+    const auto now = std::chrono::steady_clock::now();
     {
       std::lock_guard lock(mu);
       auto it = acks.find(envelope_id);
@@ -509,10 +510,7 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
       auto& ack = it->second;
       ++ack.ack_count;
       unacked_text.erase(envelope_id);
-      if (!ack.acked_at) {
-        ack.acked_at = std::chrono::steady_clock::now();
-        ack.payload = payload;
-      }
+      if (ack.ack_count == 1) ack.payload = payload;
       record = ack;
       if (auto o = origins.find(envelope_id); o != origins.end()) origin = o->second;
     }
@@ -523,6 +521,16 @@ struct SlackSandbox::Impl : std::enable_shared_from_this<SlackSandbox::Impl> {
     }
     if (first_ack && origin && origin->type == "view_submission") {
       simulated_user->ApplySubmissionAck(*origin, payload);
+    }
+    // acked_at is set only now, after the ack's reply is in the workspace: whoever waits for
+    // AckFor(...)->acked_at (the console before its next line, tests) then also sees the reply.
+    // Setting it first let the console print its next command before the reply under ASan.
+    if (first_ack) {
+      std::lock_guard lock(mu);
+      if (auto it = acks.find(envelope_id); it != acks.end() && !it->second.acked_at) {
+        it->second.acked_at = now;
+        record = it->second;
+      }
     }
     Notify({SandboxEvent::Kind::kAcked, std::nullopt, record});
   }

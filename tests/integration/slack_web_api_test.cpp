@@ -213,7 +213,11 @@ TEST_F(SlackWebApiTest, UpdateViewRefusesAStaleHash) {
   EXPECT_NE(stale.error().message.find("hash_conflict"), std::string::npos);
   EXPECT_EQ(slack_->OpenViews().at(0).view["title"]["text"], "Step 2");
   EXPECT_TRUE(client_->UpdateView(view->id, Modal("cb", "Step 4")));
-  EXPECT_FALSE(client_->UpdateView("V0NOPE", Modal("cb")));
+  // Slack's not_found for a view that is gone (closed, submitted) is kNotFound, so callers can
+  // tell it from a bad request (bot/handlers/new_issue.cpp's late views.update relies on it).
+  auto gone = client_->UpdateView("V0NOPE", Modal("cb"));
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().kind, core::ErrorKind::kNotFound) << gone.error().Describe();
 }
 
 TEST_F(SlackWebApiTest, ReactionsUsersAndConversations) {
