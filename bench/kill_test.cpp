@@ -109,6 +109,7 @@
 #include "bench/bot_process.hpp"
 #include "bench/kill_test_mix.hpp"
 #include "bench/kill_test_store.hpp"
+#include "bench/stand_in_environment.hpp"
 #include "core/logging.hpp"
 #include "core/net/http_client.hpp"
 #include "core/net/io_runtime.hpp"
@@ -384,20 +385,10 @@ core::Status KillTest::StartStandIns() {
 }
 
 std::map<std::string, std::string> KillTest::BotEnvironment() const {
-  std::map<std::string, std::string> env = {
-      {"SLACK_API_URL", slack_->api_url()},
-      {"SLACK_APP_TOKEN", slack_->options().app_token},
-      {"SLACK_BOT_TOKEN", slack_->options().bot_token},
-      {"GITHUB_API_URL", github_->base_url()},
-      {"GITHUB_TOKEN", github_->options().token},
-      {"GITHUB_WEBHOOK_SECRET", github_->options().webhook_secret},
-      {"LINEAR_API_URL", linear_->base_url()},
-      {"LINEAR_API_KEY", linear_->options().api_key},
-      {"LINEAR_WEBHOOK_SECRET", linear_->options().webhook_secret},
-      {"CONTEXTEN_HTTP_BIND", "127.0.0.1"},
-      {"CONTEXTEN_STORE_PATH", StorePath()},
-      {"CONTEXTEN_LOG_LEVEL", options_.bot_log_level},
-      {"CONTEXTEN_LOG_FORMAT", "text"}};
+  std::map<std::string, std::string> env = StandInEnvironment(*slack_, *github_, *linear_);
+  env["CONTEXTEN_STORE_PATH"] = StorePath();
+  env["CONTEXTEN_LOG_LEVEL"] = options_.bot_log_level;
+  env["CONTEXTEN_LOG_FORMAT"] = "text";
   if (Postgres()) env["CONTEXTEN_STORE_URL"] = options_.store_url;
   return env;
 }

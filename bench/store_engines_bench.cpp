@@ -54,6 +54,7 @@
 
 #include "bench/bench_support.hpp"
 #include "bench/bot_process.hpp"
+#include "bench/stand_in_environment.hpp"
 #include "core/logging.hpp"
 #include "core/net/http_client.hpp"
 #include "core/net/io_runtime.hpp"
@@ -307,20 +308,10 @@ class EngineRun {
       config << "store:\n  replica_id: " << replica_id << "\n";
       if (report_.engine.postgres) config << "  schema: " << schema_ << "\n";
       config.close();
-      std::map<std::string, std::string> env = {
-          {"SLACK_API_URL", slack_->api_url()},
-          {"SLACK_APP_TOKEN", slack_->options().app_token},
-          {"SLACK_BOT_TOKEN", slack_->options().bot_token},
-          {"GITHUB_API_URL", github_->base_url()},
-          {"GITHUB_TOKEN", github_->options().token},
-          {"GITHUB_WEBHOOK_SECRET", github_->options().webhook_secret},
-          {"LINEAR_API_URL", linear_->base_url()},
-          {"LINEAR_API_KEY", linear_->options().api_key},
-          {"LINEAR_WEBHOOK_SECRET", linear_->options().webhook_secret},
-          {"CONTEXTEN_HTTP_BIND", "127.0.0.1"},
-          {"CONTEXTEN_HTTP_PORT", std::to_string(ports_[static_cast<std::size_t>(i)])},
-          {"CONTEXTEN_LOG_LEVEL", "warn"},
-          {"CONTEXTEN_LOG_FORMAT", "text"}};
+      std::map<std::string, std::string> env = StandInEnvironment(*slack_, *github_, *linear_);
+      env["CONTEXTEN_HTTP_PORT"] = std::to_string(ports_[static_cast<std::size_t>(i)]);
+      env["CONTEXTEN_LOG_LEVEL"] = "warn";
+      env["CONTEXTEN_LOG_FORMAT"] = "text";
       if (report_.engine.postgres) {
         env["CONTEXTEN_STORE_URL"] = options_.pg_url;
       } else {

@@ -62,8 +62,7 @@ TEST(ConversationTranscriptsTest, TheCardsCloseConfirmsCountsOnlyTheRequesterAnd
   // who asked (not the API key's user); the card's edit goes out on its own key, in either order.
   InOrder(t)
       .Then("you> click Close ENG-1")
-      .ThenAll({"moved to Done by @U0SANDBOXUSER", "Status Done"})
-      .Then("[Reopen]")
+      .ThenAll({"moved to Done by @U0SANDBOXUSER", "Status Done", "[Reopen]"})
       .Then("you> click Reopen")
       .Then("moved to Todo by @U0SANDBOXUSER");
   EXPECT_EQ(t.output.find("closed ENG-1 (now Done)"), std::string::npos) << t.output;
