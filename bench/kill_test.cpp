@@ -251,7 +251,8 @@ class KillTest {
     std::int64_t runs_not_filed = 0, cards_not_current = 0, acked_without_run = 0;
     std::int64_t webhooks_not_accepted = 0, moves_not_shown = 0, comments_not_shown = 0;
     MixOutstanding mix;
-    std::vector<std::string> examples;  // a few of what is missing, for the report
+    std::vector<std::string> examples;      // a few of what is missing, for the report
+    std::vector<std::string> later_timers;  // due after the hour: named, not waited for
     bool store_readable = false;
     bool Quiet() const {
       return store_readable && inbox_pending == 0 && outbox_open == 0 && timers == 0 &&
@@ -722,6 +723,7 @@ std::string KillTest::Outstanding::Describe() const {
       << ", cards not current " << cards_not_current << ", acked without run " << acked_without_run
       << ", webhooks not accepted " << webhooks_not_accepted << ", moves not shown "
       << moves_not_shown << ", comments not shown " << comments_not_shown << "; " << mix.Describe();
+  for (const auto& timer : later_timers) out << "; timer due later: " << timer;
   return out.str();
 }
 
@@ -734,6 +736,7 @@ KillTest::Outstanding KillTest::Measure() {
   o.outbox_open = store->Outbox("pending") + store->Outbox("in_flight");
   o.outbox_dead = store->Outbox("dead");
   o.timers = store->timers;
+  o.later_timers = store->later_timers;
 
   std::map<std::string, std::string> card_prefix;           // title -> card text prefix
   std::map<std::string, std::string> card_blocks;           // identifier -> card blocks
