@@ -6,12 +6,14 @@
 #include <cctype>
 #include <ctime>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
 #include <vector>
 
 #include "bot/handlers/command_handler.hpp"
+#include "bot/handlers/deliver_to_runs.hpp"
 #include "bot/handlers/tell_clicker.hpp"
 #include "core/logging.hpp"
 #include "integrations/slack/block_kit/text.hpp"
@@ -157,36 +159,32 @@ std::string RerunOpenAlerts(workflows::engine::Engine& engine, const std::string
   const std::string& repo = words[0];
   std::string which;  // a run id or a workflow's name; "" for every open alert
   for (std::size_t i = 1; i < words.size(); ++i) which += (which.empty() ? "" : " ") + words[i];
-  auto waiting = engine.store().RunsWaitingFor(workflows::builtin::CiRepoKey(repo));
-  if (!waiting) {
-    Log()->error("open CI alerts of {} not read: {}", repo, waiting.error().Describe());
+  // The alert of that workflow (by name, as GitHub shows it), or the one with that run.
+  std::function<bool(const json&)> named;
+  if (!which.empty())
+    named = [&which](const json& state) {
+      if (!state.is_object()) return false;
+      if (intents::AsciiLower(state.value("workflow", "")) == intents::AsciiLower(which))
+        return true;
+      for (const auto& failure : state.value("failures", json::array())) {
+        if (failure.is_object() &&
+            std::to_string(failure.value("run_id", std::int64_t{0})) == which) {
+          return true;
+        }
+      }
+      return false;
+    };
+  auto delivered = DeliverToWaitingOfType(
+      engine, workflows::builtin::CiRepoKey(repo), workflows::builtin::kCiAlertType,
+      {workflows::builtin::kSlackClickEvent,
+       {{"action", workflows::present::kCiRerunAction}, {"user", user}},
+       "slack:" + origin + ":rerun"},
+      named);
+  if (!delivered) {
+    Log()->error("open CI alerts of {} not read: {}", repo, delivered.error().Describe());
     return "I could not take that just now (my store is unavailable); nothing was re-run.";
   }
-  std::size_t told = 0;
-  for (const auto& run_id : *waiting) {
-    auto run = engine.store().LoadRun(run_id);
-    if (!run || !*run || (*run)->type != workflows::builtin::kCiAlertType) continue;
-    if (!which.empty()) {
-      // The alert of that workflow (by name, as GitHub shows it), or the one with that run.
-      const json state = json::parse((*run)->state_json, nullptr, false);
-      if (!state.is_object()) continue;
-      bool match = intents::AsciiLower(state.value("workflow", "")) == intents::AsciiLower(which);
-      for (const auto& failure : state.value("failures", json::array())) {
-        match = match || (failure.is_object() &&
-                          std::to_string(failure.value("run_id", std::int64_t{0})) == which);
-      }
-      if (!match) continue;
-    }
-    workflows::engine::Event event{workflows::builtin::kSlackClickEvent,
-                                   {{"action", workflows::present::kCiRerunAction}, {"user", user}},
-                                   "slack:" + origin + ":rerun"};
-    auto step = engine.Deliver(run_id, std::move(event));
-    if (!step) {
-      Log()->warn("rerun of {} not delivered to {}: {}", repo, run_id, step.error().Describe());
-      continue;
-    }
-    if (step->applied) ++told;
-  }
+  const std::size_t told = *delivered;
   const std::string shown =
       integrations::slack::blocks::EscapeMrkdwn(repo + (which.empty() ? "" : " (" + which + ")"));
   if (told == 0) return "No CI failure is open for " + shown + ", so nothing was re-run.";

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <limits>
 
+#include "bot/handlers/deliver_to_runs.hpp"
 #include "core/logging.hpp"
 #include "workflows/builtin/file_issue_events.hpp"
 
@@ -41,26 +42,16 @@ std::size_t NoteLinkRequest(workflows::engine::Engine& engine, const std::string
                             const PullRequestRef& pr, const std::string& user,
                             const std::string& dedupe_key) {
   namespace builtin = workflows::builtin;
-  auto waiting = engine.store().RunsWaitingFor(builtin::LinearIssueKey(issue));
-  if (!waiting) {
-    Log()->warn("runs tracking {} not read: {}", issue, waiting.error().Describe());
+  auto told =
+      DeliverToWaitingOfType(engine, builtin::LinearIssueKey(issue), builtin::kFileIssueType,
+                             {builtin::kSlackLinkRequestEvent,
+                              {{"user", user}, {"repo", pr.repo}, {"number", pr.number}},
+                              dedupe_key});
+  if (!told) {
+    Log()->warn("runs tracking {} not read: {}", issue, told.error().Describe());
     return 0;
   }
-  std::size_t told = 0;
-  for (const auto& run_id : *waiting) {
-    auto run = engine.store().LoadRun(run_id);
-    if (!run || !*run || (*run)->type != builtin::kFileIssueType) continue;
-    auto step = engine.Deliver(run_id, {builtin::kSlackLinkRequestEvent,
-                                        {{"user", user}, {"repo", pr.repo}, {"number", pr.number}},
-                                        dedupe_key});
-    if (!step) {
-      Log()->warn("link request for {} not delivered to {}: {}", issue, run_id,
-                  step.error().Describe());
-      continue;
-    }
-    if (step->applied) ++told;
-  }
-  return told;
+  return *told;
 }
 
 }  // namespace contexten::bot::handlers

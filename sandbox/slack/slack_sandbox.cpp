@@ -742,17 +742,31 @@ std::string SlackSandbox::InjectMessage(const std::string& text, const std::stri
   return first;
 }
 
-core::Result<std::string> SlackSandbox::EditMessage(const std::string& channel,
-                                                    const std::string& ts, const std::string& text,
-                                                    const std::string& user) {
-  const auto existing = impl_->workspace.FindMessage(channel, ts);
+namespace {
+
+// What Slack lets a person edit or delete: a message of theirs that is still there, not a bot's
+// and not an ephemeral one.
+core::Status OwnMessage(const SlackWorkspace& workspace, const std::string& channel,
+                        const std::string& ts, const std::string& user, const std::string& verb) {
+  const auto existing = workspace.FindMessage(channel, ts);
   if (!existing || existing->ephemeral) {
     return core::Unexpected(
         core::MakeError(core::ErrorKind::kNotFound, "no message " + ts + " in " + channel));
   }
   if (existing->from_bot || existing->user != user) {
     return core::Unexpected(core::MakeError(core::ErrorKind::kUnauthorized,
-                                            "message " + ts + " is not " + user + "'s to edit"));
+                                            "message " + ts + " is not " + user + "'s to " + verb));
+  }
+  return core::Ok();
+}
+
+}  // namespace
+
+core::Result<std::string> SlackSandbox::EditMessage(const std::string& channel,
+                                                    const std::string& ts, const std::string& text,
+                                                    const std::string& user) {
+  if (auto own = OwnMessage(impl_->workspace, channel, ts, user, "edit"); !own) {
+    return core::Unexpected(own.error());
   }
   auto edited = impl_->workspace.EditMessage(channel, ts, text);
   if (!edited) {
@@ -766,14 +780,8 @@ core::Result<std::string> SlackSandbox::EditMessage(const std::string& channel,
 core::Result<std::string> SlackSandbox::DeleteMessage(const std::string& channel,
                                                       const std::string& ts,
                                                       const std::string& user) {
-  const auto existing = impl_->workspace.FindMessage(channel, ts);
-  if (!existing || existing->ephemeral) {
-    return core::Unexpected(
-        core::MakeError(core::ErrorKind::kNotFound, "no message " + ts + " in " + channel));
-  }
-  if (existing->from_bot || existing->user != user) {
-    return core::Unexpected(core::MakeError(core::ErrorKind::kUnauthorized,
-                                            "message " + ts + " is not " + user + "'s to delete"));
+  if (auto own = OwnMessage(impl_->workspace, channel, ts, user, "delete"); !own) {
+    return core::Unexpected(own.error());
   }
   auto gone = impl_->workspace.RemoveMessage(channel, ts);
   if (!gone) {
