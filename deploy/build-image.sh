@@ -165,4 +165,5 @@ run env CONTEXTEN_HTTP_PORT="$port" bash -c '
 # --- 5. size --------------------------------------------------------------------------------------
 bytes=$(podman image inspect --format '{{.Size}}' "$IMAGE")
 echo "image $IMAGE: $(( bytes / 1000000 )) MB ($bytes bytes)"
+[ "$bytes" -le 120000000 ] || echo "build-image: WARNING: the image is over its 120 MB goal"
 podman history --format '{{.Size}}\t{{.CreatedBy}}' "$IMAGE" | cut -c1-110 | head -20

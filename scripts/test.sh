@@ -29,6 +29,8 @@ echo "tests: $(( $(date +%s) - start )) s"
 start=$(date +%s)
 CONTEXTEN_BUILD_DIR=build-release CMAKE_BUILD_TYPE=Release bash scripts/build.sh --target contexten
 echo "release executable: $(( $(date +%s) - start )) s"
+# The runtime image installs deploy/runtime-packages.txt: it must hold every library this links.
+bash deploy/check-runtime-packages.sh build-release/contexten
 # Fuzz smoke: every libFuzzer target (clang, ASan + UBSan) a few seconds on its seed corpus.
 start=$(date +%s)
 bash scripts/fuzz.sh smoke "${CONTEXTEN_FUZZ_SMOKE_SECONDS:-5}"
