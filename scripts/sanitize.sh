@@ -6,6 +6,8 @@
 #   bash scripts/sanitize.sh asan -- -R unit # extra arguments after -- go to ctest
 #   SANITIZE_TARGETS="unit_store_tests unit_core_tests" bash scripts/sanitize.sh tsan
 #                                            # only those test binaries: build and run each
+#   SANITIZE_BUILD="cron_next_tool github_requests_tool ..." bash scripts/sanitize.sh tsan -- -L contract
+#                                            # build only those targets, then run the ctest selection
 # Exits non-zero on a build failure or any test failure (a sanitizer report fails its test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -99,7 +101,9 @@ for kind in "${kinds[@]}"; do
       exit 1
     fi
   else
-    cmake --build "$dir" -j "${SANITIZE_JOBS:-$(nproc)}"
+    # SANITIZE_BUILD: build only those targets, e.g. the contract tools for `-- -L contract`.
+    # shellcheck disable=SC2086  # a list of target names
+    cmake --build "$dir" -j "${SANITIZE_JOBS:-$(nproc)}" ${SANITIZE_BUILD:+--target $SANITIZE_BUILD}
     echo "sanitize[$kind]: build $(( $(date +%s) - start )) s"
     start=$(date +%s)
     ctest --test-dir "$dir" --output-on-failure -j "${SANITIZE_JOBS:-$(nproc)}" "$@"

@@ -457,7 +457,10 @@ class Checker {
     if (surface == Surface::kModal && blocks->is_array() &&
         (!v.contains("submit") || v["submit"].is_null())) {
       for (const json& b : *blocks) {
-        if (b.is_object() && b.value("type", "") == "input") {
+        // Not b.value("type", ""): it throws when "type" is there but not a string (found by
+        // fuzz/block_kit_validate_fuzzer; Blocks() above already reported that type).
+        const auto type = b.is_object() ? b.find("type") : b.end();
+        if (type != b.end() && type->is_string() && *type == "input") {
           Fail(root.Key("submit"), "is missing; Slack requires it when a modal has input blocks");
           break;
         }
