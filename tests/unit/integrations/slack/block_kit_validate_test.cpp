@@ -1,9 +1,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "integrations/slack/block_kit/validate.hpp"
 
@@ -125,6 +127,25 @@ TEST(BlockKitValidateTest, UnknownBlocksOnlyHaveBlockIdChecked) {
   EXPECT_EQ(status.error().message, "blocks[0].block_id is 256 characters; Slack allows 255");
   video["block_id"] = "v";
   EXPECT_TRUE(Validate(json::array({video}), Surface::kMessage).has_value());
+}
+
+// Found by fuzz/block_kit_validate_fuzzer (its input is in fuzz/regressions/): a modal without
+// "submit" whose block "type" is an object made the submit check throw instead of report.
+TEST(BlockKitValidateTest, ModalBlockTypeThatIsNotAStringIsReportedNotThrown) {
+  json view = json::parse(R"({"type": "modal", "title": {"type": "plain_text", "text": "T"},
+    "blocks": [{"type": {"type": "plain_text", "text": "x"}}]})");
+  std::vector<Violation> violations;
+  ASSERT_NO_THROW(violations = FindViolations(view, Surface::kModal));
+  ASSERT_FALSE(violations.empty());
+  EXPECT_THAT(violations.front().message, HasSubstr("blocks[0]"));
+  // The check it broke still holds for the well-formed input block after it.
+  view["blocks"].push_back(json::parse(R"({"type": "input", "block_id": "b",
+    "label": {"type": "plain_text", "text": "L"},
+    "element": {"type": "plain_text_input", "action_id": "a"}})"));
+  ASSERT_NO_THROW(violations = FindViolations(view, Surface::kModal));
+  EXPECT_TRUE(std::any_of(violations.begin(), violations.end(), [](const Violation& v) {
+    return v.message.find("submit is missing") != std::string::npos;
+  }));
 }
 
 TEST(BlockKitValidateTest, RejectsNonJsonShapes) {
