@@ -1,7 +1,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -13,6 +12,8 @@ namespace contexten::integrations::slack::blocks {
 namespace {
 
 using nlohmann::json;
+using ::testing::Contains;
+using ::testing::Field;
 using ::testing::HasSubstr;
 
 json LoadFixture(const std::string& name) {
@@ -143,9 +144,7 @@ TEST(BlockKitValidateTest, ModalBlockTypeThatIsNotAStringIsReportedNotThrown) {
     "label": {"type": "plain_text", "text": "L"},
     "element": {"type": "plain_text_input", "action_id": "a"}})"));
   ASSERT_NO_THROW(violations = FindViolations(view, Surface::kModal));
-  EXPECT_TRUE(std::any_of(violations.begin(), violations.end(), [](const Violation& v) {
-    return v.message.find("submit is missing") != std::string::npos;
-  }));
+  EXPECT_THAT(violations, Contains(Field(&Violation::message, HasSubstr("submit is missing"))));
 }
 
 TEST(BlockKitValidateTest, RejectsNonJsonShapes) {
